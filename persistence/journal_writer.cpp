@@ -1,0 +1,295 @@
+#include "persistence/journal_writer.hpp"
+
+#include <deque>
+#include <set>
+#include <unordered_set>
+
+#include <caf/all.hpp>
+#include <pqxx/pqxx>
+
+#include "persistence/db.hpp"
+#include "persistence/types.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/log.hpp"
+#include "runtime/metrics.hpp"
+
+namespace hirehub::persistence {
+
+namespace {
+
+struct pending_append {
+  append_request req;
+  caf::response_promise rp;
+};
+
+enum class outcome { ok, duplicate, conflict };
+
+struct journal_state {
+  journal_options opts;
+  std::unique_ptr<pqxx::connection> conn;
+  std::deque<pending_append> pending;
+  bool flush_scheduled = false;
+  int64_t next_batch_id = 1;
+  const char* name = "journal_writer";
+};
+
+using journal_actor = caf::stateful_actor<journal_state>;
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (auto& p : parts) {
+    if (!out.empty())
+      out += ',';
+    out += p;
+  }
+  return out;
+}
+
+/// Writes one group of commands in one transaction; fills `results`.
+void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, std::vector<outcome>& results) {
+  pqxx::work txn{conn};
+  auto q = [&txn](const std::string& s) { return txn.quote(s); };
+  auto uuid = [&txn](const std::string& s) { return txn.quote(s) + "::uuid"; };
+  auto nullable = [&txn](const std::string& s) { return s.empty() ? std::string{"NULL"} : txn.quote(s); };
+  auto nullable_uuid = [&txn](const std::string& s) {
+    return s.empty() ? std::string{"NULL"} : txn.quote(s) + "::uuid";
+  };
+  results.assign(group.size(), outcome::ok);
+
+  // 1. First events create the read-model row. ON CONFLICT DO NOTHING keeps a
+  //    duplicate (same job and user) from failing the rest of the group.
+  std::vector<std::string> rows;
+  for (auto* p : group)
+    if (p->req.create) {
+      auto& r = p->req.row;
+      rows.push_back("(" + uuid(r.id) + "," + uuid(r.job_id) + "," + uuid(r.user_id) + "," + uuid(r.company_id) +
+                     "," + uuid(r.resume_id) + "," + nullable(r.cover_letter) + "," + q(r.status) + ")");
+    }
+  if (!rows.empty()) {
+    auto res = txn.exec(
+      "INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) VALUES " +
+      join(rows) + " ON CONFLICT DO NOTHING RETURNING id::text");
+    std::unordered_set<std::string> inserted;
+    for (auto row : res)
+      inserted.insert(row[0].as<std::string>());
+    std::vector<std::string> missing;
+    for (auto* p : group)
+      if (p->req.create && !inserted.count(p->req.row.id))
+        missing.push_back(uuid(p->req.row.id));
+    std::unordered_set<std::string> existing;
+    if (!missing.empty()) {
+      auto ex = txn.exec("SELECT id::text FROM applications WHERE id IN (" + join(missing) + ")");
+      for (auto row : ex)
+        existing.insert(row[0].as<std::string>());
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+      auto& req = group[i]->req;
+      if (req.create && !inserted.count(req.row.id))
+        results[i] = existing.count(req.row.id) ? outcome::conflict : outcome::duplicate;
+    }
+  }
+
+  // 2. The journal. UNIQUE (application_id, seq) is the fence: a sequence number
+  //    taken by another writer makes only that command fail.
+  rows.clear();
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (results[i] != outcome::ok)
+      continue;
+    for (auto& e : group[i]->req.events)
+      rows.push_back("(" + uuid(e.event_id) + "," + uuid(e.application_id) + "," + std::to_string(e.seq) + "," +
+                     q(e.type) + "," + nullable(e.from_status) + "," + nullable(e.to_status) + "," +
+                     nullable_uuid(e.actor_id) + "," + nullable(e.actor_type) + "," + nullable(e.reason) + "," +
+                     q(e.payload.empty() ? "{}" : e.payload) + "::jsonb," + sql_time(e.created_at_ms) + ")");
+  }
+  if (!rows.empty()) {
+    auto res = txn.exec(
+      "INSERT INTO application_events (id, application_id, seq, event_type, from_status, to_status, actor_id, "
+      "actor_type, reason, payload, created_at) VALUES " +
+      join(rows) + " ON CONFLICT (application_id, seq) DO NOTHING RETURNING id::text");
+    std::unordered_set<std::string> inserted;
+    for (auto row : res)
+      inserted.insert(row[0].as<std::string>());
+    std::vector<std::string> undo_events;
+    std::vector<std::string> undo_apps;
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (results[i] != outcome::ok)
+        continue;
+      auto& req = group[i]->req;
+      bool all = true;
+      for (auto& e : req.events)
+        all = all && inserted.count(e.event_id) > 0;
+      if (all)
+        continue;
+      results[i] = outcome::conflict;
+      for (auto& e : req.events)
+        if (inserted.count(e.event_id))
+          undo_events.push_back(uuid(e.event_id));
+      if (req.create)
+        undo_apps.push_back(uuid(req.row.id));
+    }
+    if (!undo_events.empty())
+      txn.exec("DELETE FROM application_events WHERE id IN (" + join(undo_events) + ")");
+    if (!undo_apps.empty())
+      txn.exec("DELETE FROM applications WHERE id IN (" + join(undo_apps) + ")");
+  }
+
+  // 3. The read model follows the journal in the same transaction.
+  rows.clear();
+  for (size_t i = 0; i < group.size(); ++i) {
+    auto& req = group[i]->req;
+    if (results[i] == outcome::ok && !req.create && !req.new_status.empty())
+      rows.push_back("(" + uuid(req.application_id) + "," + q(req.new_status) + ")");
+  }
+  if (!rows.empty())
+    txn.exec("UPDATE applications AS a SET status = v.s, updated_at = now() FROM (VALUES " + join(rows) +
+             ") AS v(id, s) WHERE a.id = v.id");
+
+  // 4. The outbox: what must reach Kafka commits with the state change.
+  rows.clear();
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (results[i] != outcome::ok)
+      continue;
+    for (auto& o : group[i]->req.outbox)
+      rows.push_back("(" + q(o.topic) + "," + q(o.key) + "," + q(o.payload) + "::jsonb)");
+  }
+  if (!rows.empty())
+    txn.exec("INSERT INTO outbox (topic, key, payload) VALUES " + join(rows));
+  txn.commit();
+}
+
+void deliver(pending_append& p, outcome o, int64_t batch_id, int32_t size) {
+  switch (o) {
+    case outcome::ok:
+      p.rp.deliver(append_result{batch_id, size});
+      break;
+    case outcome::duplicate:
+      p.rp.deliver(make_error(errc::duplicate_application, "you have already applied to this job", "job_id"));
+      break;
+    case outcome::conflict:
+      p.rp.deliver(make_error(errc::conflict, "another writer appended to this application first; retry"));
+      break;
+  }
+}
+
+void flush(journal_actor* self) {
+  static auto& batch_hist = metrics::get_histogram("hirehub_journal_batch_size", "Commands per journal commit", {},
+                                                   {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096});
+  static auto& commit_hist = metrics::get_histogram("hirehub_journal_commit_seconds", "Journal commit latency");
+  static auto& failures = metrics::get_counter("hirehub_journal_failures_total", "Journal commits that failed");
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  if (st.pending.empty())
+    return;
+  auto n = std::min(st.pending.size(), st.opts.batch_max);
+  std::vector<pending_append> batch;
+  batch.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    batch.push_back(std::move(st.pending.front()));
+    st.pending.pop_front();
+  }
+  auto batch_id = st.next_batch_id++;
+  auto fail_all = [&](errc code, const std::string& msg) {
+    failures.inc();
+    for (auto& p : batch)
+      p.rp.deliver(make_error(code, msg));
+  };
+  if (!st.conn) {
+    try {
+      st.conn = connect(st.opts.db_url);
+    } catch (const std::exception& e) {
+      log::error("journal: cannot connect to PostgreSQL", {{"error", e.what()}});
+      fail_all(errc::unavailable, "the database is unavailable; retry");
+      if (!st.pending.empty()) {
+        st.flush_scheduled = true;
+        self->delayed_send(self, st.opts.retry, flush_atom::value);
+      }
+      return;
+    }
+  }
+  auto started = std::chrono::steady_clock::now();
+  std::vector<pending_append*> group;
+  for (auto& p : batch)
+    group.push_back(&p);
+  std::vector<outcome> results;
+  bool any_outbox = false;
+  try {
+    write_group(*st.conn, group, results);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      any_outbox = any_outbox || (results[i] == outcome::ok && !batch[i].req.outbox.empty());
+      deliver(batch[i], results[i], batch_id, static_cast<int32_t>(batch.size()));
+    }
+  } catch (const std::exception& e) {
+    auto code = classify(e);
+    if (code == errc::unavailable || !st.conn->is_open()) {
+      log::error("journal: commit failed, reconnecting", {{"error", e.what()}, {"batch", batch.size()}});
+      st.conn.reset();
+      fail_all(errc::unavailable, "the database is unavailable; retry");
+    } else if (batch.size() > 1) {
+      // A malformed command must not fail its neighbours: write each alone.
+      log::warn("journal: group failed, retrying its commands one by one",
+                {{"error", e.what()}, {"batch", batch.size()}});
+      for (auto& p : batch) {
+        std::vector<pending_append*> one{&p};
+        std::vector<outcome> r;
+        try {
+          write_group(*st.conn, one, r);
+          any_outbox = any_outbox || (r[0] == outcome::ok && !p.req.outbox.empty());
+          deliver(p, r[0], batch_id, 1);
+        } catch (const std::exception& e1) {
+          failures.inc();
+          log::error("journal: command failed", {{"error", e1.what()}, {"request_id", p.req.request_id}});
+          p.rp.deliver(make_error(classify(e1), "the event could not be stored"));
+        }
+      }
+    } else {
+      log::error("journal: command failed", {{"error", e.what()}, {"request_id", batch[0].req.request_id}});
+      fail_all(code, "the event could not be stored");
+    }
+  }
+  batch_hist.observe(static_cast<double>(batch.size()));
+  commit_hist.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (any_outbox)
+    if (auto relay = self->system().registry().get<caf::actor>(caf::atom("relay")))
+      self->send(relay, kick_atom::value);
+  if (!st.pending.empty()) {
+    st.flush_scheduled = true;
+    self->send(self, flush_atom::value);
+  }
+}
+
+caf::behavior journal_impl(journal_actor* self, journal_options opts) {
+  self->state.opts = std::move(opts);
+  static auto& depth = metrics::get_gauge("hirehub_persistence_queue_depth",
+                                          "Commands waiting in a persistence actor (mailbox + batch queue)",
+                                          {{"actor", "journal_writer"}});
+  return {
+    [self](append_request& req) -> caf::result<append_result> {
+      auto& st = self->state;
+      depth.set(static_cast<int64_t>(st.pending.size() + self->mailbox().size()));
+      if (st.pending.size() >= st.opts.queue_max)
+        return make_error(errc::overloaded, "the journal is overloaded; retry later");
+      auto rp = self->make_response_promise();
+      st.pending.push_back(pending_append{std::move(req), rp});
+      // Group commit: the flush message queues behind every append already in
+      // the mailbox, so one transaction carries all of them.
+      if (!st.flush_scheduled) {
+        st.flush_scheduled = true;
+        self->send(self, flush_atom::value);
+      }
+      return rp;
+    },
+    [self](flush_atom) {
+      flush(self);
+      depth.set(static_cast<int64_t>(self->state.pending.size() + self->mailbox().size()));
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_journal_writer(caf::actor_system& sys, journal_options opts) {
+  return sys.spawn<caf::detached>(journal_impl, std::move(opts));
+}
+
+}  // namespace hirehub::persistence

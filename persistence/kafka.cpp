@@ -1,0 +1,449 @@
+#include "persistence/kafka.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+#include <caf/all.hpp>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#include <librdkafka/rdkafkacpp.h>
+#include <pqxx/pqxx>
+
+#include "persistence/db.hpp"
+#include "persistence/types.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/config.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/log.hpp"
+#include "runtime/metrics.hpp"
+
+namespace hirehub::persistence {
+
+const std::vector<std::string>& kafka_topics() {
+  static const std::vector<std::string> topics = {
+    "application.submitted", "application.status_changed", "interview.scheduled", "job.created", "job.updated",
+    "resume.uploaded",       "resume.processed",           "match.calculated",    "match.recommended",
+  };
+  return topics;
+}
+
+std::string resolve_bootstrap(const config& cfg) {
+  auto servers = cfg.get_string("kafka.bootstrap_servers");
+  if (!servers.empty())
+    return servers;
+  auto file = cfg.get_string("kafka.bootstrap_file");
+  std::ifstream in{file};
+  std::string addr;
+  if (in)
+    std::getline(in, addr);
+  while (!addr.empty() && std::isspace(static_cast<unsigned char>(addr.back())))
+    addr.pop_back();
+  if (addr.empty())
+    throw config_error("no Kafka address: set kafka.bootstrap_servers (HIREHUB_KAFKA_BOOTSTRAP_SERVERS) or start "
+                       "`hirehub broker` so that it writes kafka.bootstrap_file (" +
+                       file + ")");
+  return addr;
+}
+
+namespace {
+
+std::unique_ptr<RdKafka::Conf> make_conf(const std::map<std::string, std::string>& kv) {
+  std::unique_ptr<RdKafka::Conf> conf{RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL)};
+  std::string err;
+  for (auto& [k, v] : kv)
+    if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK)
+      throw std::runtime_error("kafka setting " + k + ": " + err);
+  return conf;
+}
+
+// ---- outbox relay ----------------------------------------------------------
+
+struct delivery_tracker : RdKafka::DeliveryReportCb {
+  std::vector<int>* results = nullptr;  // 0 pending, 1 ok, -1 failed
+  void dr_cb(RdKafka::Message& msg) override {
+    auto idx = reinterpret_cast<intptr_t>(msg.msg_opaque());
+    if (results && idx >= 0 && static_cast<size_t>(idx) < results->size())
+      (*results)[idx] = msg.err() == RdKafka::ERR_NO_ERROR ? 1 : -1;
+    if (msg.err() != RdKafka::ERR_NO_ERROR)
+      last_error = msg.errstr();
+  }
+  std::string last_error;
+};
+
+struct relay_state {
+  relay_options opts;
+  std::unique_ptr<pqxx::connection> conn;
+  delivery_tracker tracker;
+  std::unique_ptr<RdKafka::Producer> producer;
+  bool run_queued = false;
+  bool timer_pending = false;
+  bool backing_off = false;
+  const char* name = "outbox_relay";
+  ~relay_state() {
+    if (producer)
+      producer->flush(2000);
+  }
+};
+
+using relay_actor = caf::stateful_actor<relay_state>;
+
+void make_producer(relay_state& st) {
+  auto conf = make_conf({{"bootstrap.servers", st.opts.bootstrap},
+                         {"client.id", st.opts.client_id + "-relay"},
+                         {"enable.idempotence", "true"},
+                         {"enable.gapless.guarantee", "true"},
+                         {"linger.ms", "1"},
+                         {"message.timeout.ms", std::to_string(st.opts.message_timeout.count())}});
+  std::string err;
+  if (conf->set("dr_cb", &st.tracker, err) != RdKafka::Conf::CONF_OK)
+    throw std::runtime_error(err);
+  st.producer.reset(RdKafka::Producer::create(conf.get(), err));
+  if (!st.producer)
+    throw std::runtime_error("cannot create Kafka producer: " + err);
+}
+
+/// One round: publishes up to opts.batch rows; returns rows marked published, -1 on failure.
+int relay_round(relay_actor* self) {
+  static auto& produced = metrics::get_counter("hirehub_outbox_published_total", "Outbox rows published to Kafka");
+  static auto& errors = metrics::get_counter("hirehub_kafka_produce_errors_total", "Kafka produce failures");
+  auto& st = self->state;
+  if (!st.conn)
+    st.conn = connect(st.opts.db_url);
+  if (!st.producer)
+    make_producer(st);
+  pqxx::work txn{*st.conn};
+  auto rows = txn.exec_params(
+    "SELECT id, topic, key, payload::text FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 "
+    "FOR UPDATE SKIP LOCKED",
+    static_cast<int64_t>(st.opts.batch));
+  if (rows.empty()) {
+    txn.commit();
+    return 0;
+  }
+  std::vector<int> results(rows.size(), 0);
+  st.tracker.results = &results;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto topic = rows[i][1].as<std::string>();
+    auto key = rows[i][2].as<std::string>();
+    auto payload = rows[i][3].as<std::string>();
+    for (;;) {
+      auto rc = st.producer->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                                     payload.data(), payload.size(), key.data(), key.size(), 0,
+                                     reinterpret_cast<void*>(static_cast<intptr_t>(i)));
+      if (rc == RdKafka::ERR__QUEUE_FULL) {
+        st.producer->poll(10);
+        continue;
+      }
+      if (rc != RdKafka::ERR_NO_ERROR)
+        results[i] = -1;
+      break;
+    }
+  }
+  st.producer->flush(static_cast<int>(st.opts.message_timeout.count()) + 2000);
+  st.tracker.results = nullptr;
+  // Mark per key only the prefix that was delivered: a later message of a key
+  // whose earlier one failed is sent again after it, never before it.
+  std::set<std::string> failed_keys;
+  std::string ids;
+  int ok = 0;
+  int failed = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto key = rows[i][2].as<std::string>();
+    if (results[i] != 1) {
+      failed_keys.insert(key);
+      ++failed;
+      continue;
+    }
+    if (failed_keys.count(key))
+      continue;
+    ids += (ids.empty() ? "" : ",") + rows[i][0].as<std::string>();
+    ++ok;
+  }
+  if (!ids.empty())
+    txn.exec("UPDATE outbox SET published_at = now() WHERE id IN (" + ids + ")");
+  txn.commit();
+  produced.inc(static_cast<uint64_t>(ok));
+  if (failed > 0) {
+    errors.inc(static_cast<uint64_t>(failed));
+    log::warn("relay: messages not delivered, will retry",
+              {{"failed", failed}, {"published", ok}, {"error", st.tracker.last_error}});
+    if (st.producer->fatal_error(st.tracker.last_error) != RdKafka::ERR_NO_ERROR)
+      st.producer.reset();  // gapless guarantee tripped: start a new producer (new epoch)
+    return -1;
+  }
+  return ok;
+}
+
+void update_backlog(relay_actor* self) {
+  static auto& backlog = metrics::get_gauge("hirehub_outbox_backlog", "Outbox rows not yet published");
+  try {
+    auto& st = self->state;
+    if (!st.conn)
+      st.conn = connect(st.opts.db_url);
+    pqxx::nontransaction txn{*st.conn};
+    backlog.set(txn.exec("SELECT count(*) FROM outbox WHERE published_at IS NULL")[0][0].as<int64_t>());
+  } catch (const std::exception&) {
+    self->state.conn.reset();
+  }
+}
+
+void relay_run(relay_actor* self) {
+  auto& st = self->state;
+  st.run_queued = false;
+  if (st.backing_off)
+    return;
+  try {
+    for (;;) {
+      auto n = relay_round(self);
+      if (n < 0) {
+        st.backing_off = true;
+        self->delayed_send(self, st.opts.retry, tick_atom::value);
+        st.timer_pending = true;
+        return;
+      }
+      if (static_cast<size_t>(n) < st.opts.batch)
+        break;
+    }
+  } catch (const std::exception& e) {
+    log::error("relay: round failed, backing off", {{"error", e.what()}});
+    st.tracker.results = nullptr;
+    st.conn.reset();
+    st.backing_off = true;
+    if (!st.timer_pending) {
+      st.timer_pending = true;
+      self->delayed_send(self, st.opts.retry, tick_atom::value);
+    }
+    return;
+  }
+  if (!st.timer_pending) {
+    st.timer_pending = true;
+    self->delayed_send(self, st.opts.idle_poll, tick_atom::value);
+  }
+}
+
+caf::behavior relay_impl(relay_actor* self, relay_options opts) {
+  self->state.opts = std::move(opts);
+  self->send(self, tick_atom::value);
+  self->state.timer_pending = true;
+  return {
+    [self](kick_atom) {
+      auto& st = self->state;
+      if (!st.run_queued && !st.backing_off) {
+        st.run_queued = true;
+        self->send(self, flush_atom::value);
+      }
+    },
+    [self](flush_atom) { relay_run(self); },
+    [self](tick_atom) {
+      auto& st = self->state;
+      st.timer_pending = false;
+      st.backing_off = false;
+      update_backlog(self);
+      relay_run(self);
+    },
+  };
+}
+
+// ---- consumer --------------------------------------------------------------
+
+using poll_atom = caf::atom_constant<caf::atom("poll")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+
+struct consumer_state {
+  consumer_options opts;
+  caf::actor handler;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer;
+  std::vector<kafka_record> batch;
+  std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;
+  const char* name = "kafka_consumer";
+  ~consumer_state() {
+    if (consumer)
+      consumer->close();
+  }
+};
+
+using consumer_actor = caf::stateful_actor<consumer_state>;
+
+void deliver_batch(consumer_actor* self);
+
+void commit_batch(consumer_actor* self) {
+  auto& st = self->state;
+  std::vector<RdKafka::TopicPartition*> parts;
+  for (auto& [tp, off] : st.next_offsets)
+    parts.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, off));
+  auto rc = st.consumer->commitSync(parts);
+  for (auto* p : parts)
+    delete p;
+  if (rc != RdKafka::ERR_NO_ERROR)
+    log::warn("consumer: offset commit failed; the batch may be delivered again",
+              {{"group", st.opts.group_id}, {"error", RdKafka::err2str(rc)}});
+  st.batch.clear();
+  st.next_offsets.clear();
+}
+
+void poll_batch(consumer_actor* self) {
+  auto& st = self->state;
+  auto first = true;
+  while (st.batch.size() < st.opts.batch_max) {
+    std::unique_ptr<RdKafka::Message> msg{st.consumer->consume(first ? static_cast<int>(st.opts.poll.count()) : 0)};
+    first = false;
+    if (msg->err() == RdKafka::ERR__TIMED_OUT || msg->err() == RdKafka::ERR__PARTITION_EOF)
+      break;
+    if (msg->err() != RdKafka::ERR_NO_ERROR) {
+      log::warn("consumer: poll error", {{"group", st.opts.group_id}, {"error", msg->errstr()}});
+      break;
+    }
+    kafka_record r;
+    r.topic = msg->topic_name();
+    r.partition = msg->partition();
+    r.offset = msg->offset();
+    if (msg->key())
+      r.key = *msg->key();
+    r.payload.assign(static_cast<const char*>(msg->payload()), msg->len());
+    st.next_offsets[{r.topic, r.partition}] = r.offset + 1;
+    st.batch.push_back(std::move(r));
+  }
+  if (st.batch.empty()) {
+    self->send(self, poll_atom::value);
+    return;
+  }
+  deliver_batch(self);
+}
+
+void deliver_batch(consumer_actor* self) {
+  static auto& consumed = metrics::get_counter("hirehub_kafka_consumed_total", "Kafka messages handled");
+  auto& st = self->state;
+  self->request(st.handler, st.opts.handler_timeout, batch_atom::value, st.batch)
+    .then(
+      [self]() {
+        consumed.inc(self->state.batch.size());
+        commit_batch(self);
+        self->send(self, poll_atom::value);
+      },
+      [self](caf::error& err) {
+        log::warn("consumer: handler failed, retrying the batch",
+                  {{"group", self->state.opts.group_id}, {"error", self->system().render(err)}});
+        self->delayed_send(self, self->state.opts.retry, retry_atom::value);
+      });
+}
+
+caf::behavior consumer_impl(consumer_actor* self, consumer_options opts, caf::actor handler) {
+  auto& st = self->state;
+  st.opts = std::move(opts);
+  st.handler = std::move(handler);
+  auto conf = make_conf({{"bootstrap.servers", st.opts.bootstrap},
+                         {"client.id", st.opts.client_id + "-" + st.opts.group_id},
+                         {"group.id", st.opts.group_id},
+                         {"enable.auto.commit", "false"},
+                         {"auto.offset.reset", "earliest"},
+                         {"fetch.wait.max.ms", "10"},
+                         {"enable.partition.eof", "false"}});
+  std::string err;
+  st.consumer.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
+  if (!st.consumer)
+    throw std::runtime_error("cannot create Kafka consumer: " + err);
+  auto rc = st.consumer->subscribe(st.opts.topics);
+  if (rc != RdKafka::ERR_NO_ERROR)
+    throw std::runtime_error("cannot subscribe: " + RdKafka::err2str(rc));
+  self->send(self, poll_atom::value);
+  return {
+    [self](poll_atom) { poll_batch(self); },
+    [self](retry_atom) { deliver_batch(self); },
+  };
+}
+
+// ---- embedded broker -------------------------------------------------------
+
+std::atomic<int> broker_signal{0};
+
+void on_signal(int sig) {
+  broker_signal.store(sig);
+}
+
+}  // namespace
+
+caf::actor spawn_outbox_relay(caf::actor_system& sys, relay_options opts) {
+  return sys.spawn<caf::detached>(relay_impl, std::move(opts));
+}
+
+caf::actor spawn_kafka_consumer(caf::actor_system& sys, consumer_options opts, caf::actor handler) {
+  return sys.spawn<caf::detached>(consumer_impl, std::move(opts), std::move(handler));
+}
+
+bool kafka_reachable(const std::string& bootstrap, std::chrono::milliseconds timeout) {
+  try {
+    auto conf = make_conf({{"bootstrap.servers", bootstrap}, {"client.id", "hirehub-health"}});
+    std::string err;
+    std::unique_ptr<RdKafka::Producer> p{RdKafka::Producer::create(conf.get(), err)};
+    if (!p)
+      return false;
+    RdKafka::Metadata* md = nullptr;
+    auto rc = p->metadata(true, nullptr, &md, static_cast<int>(timeout.count()));
+    std::unique_ptr<RdKafka::Metadata> owned{md};
+    return rc == RdKafka::ERR_NO_ERROR && md && !md->brokers()->empty();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+int run_mock_broker(const std::string& bootstrap_file, int partitions) {
+  char errstr[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  // The owner handle only hosts the mock cluster; it never connects anywhere.
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+  if (!rk) {
+    std::fprintf(stderr, "hirehub broker: %s\n", errstr);
+    return 1;
+  }
+  rd_kafka_mock_cluster_t* mc = rd_kafka_mock_cluster_new(rk, 1);
+  if (!mc) {
+    std::fprintf(stderr, "hirehub broker: cannot create the mock cluster\n");
+    rd_kafka_destroy(rk);
+    return 1;
+  }
+  for (auto& t : kafka_topics())
+    rd_kafka_mock_topic_create(mc, t.c_str(), partitions, 1);
+  std::string addr = rd_kafka_mock_cluster_bootstraps(mc);
+  {
+    auto tmp = bootstrap_file + ".tmp";
+    std::ofstream out{tmp, std::ios::trunc};
+    out << addr << '\n';
+    out.close();
+    if (!out || std::rename(tmp.c_str(), bootstrap_file.c_str()) != 0) {
+      std::fprintf(stderr, "hirehub broker: cannot write %s\n", bootstrap_file.c_str());
+      rd_kafka_mock_cluster_destroy(mc);
+      rd_kafka_destroy(rk);
+      return 1;
+    }
+  }
+  log::info("embedded Kafka broker ready",
+            {{"bootstrap", addr}, {"partitions", partitions}, {"file", bootstrap_file}});
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGUSR1, on_signal);
+  std::signal(SIGUSR2, on_signal);
+  for (;;) {
+    int sig = broker_signal.exchange(0);
+    if (sig == SIGINT || sig == SIGTERM)
+      break;
+    if (sig == SIGUSR1) {
+      rd_kafka_mock_broker_set_down(mc, 1);
+      log::warn("embedded broker: down (SIGUSR1)");
+    } else if (sig == SIGUSR2) {
+      rd_kafka_mock_broker_set_up(mc, 1);
+      log::info("embedded broker: up (SIGUSR2)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  rd_kafka_mock_cluster_destroy(mc);
+  rd_kafka_destroy(rk);
+  std::remove(bootstrap_file.c_str());
+  return 0;
+}
+
+}  // namespace hirehub::persistence

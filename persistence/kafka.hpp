@@ -1,0 +1,71 @@
+#pragma once
+/// Kafka access (librdkafka C++ API; its types stay in this folder's .cpp files):
+/// the outbox relay, the consumer actor, and the embedded broker.
+///
+/// A real Kafka is a configuration change: set kafka.bootstrap_servers. When it
+/// is empty the address is read from kafka.bootstrap_file, which `hirehub broker`
+/// writes.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+namespace hirehub {
+class config;
+}
+
+namespace hirehub::persistence {
+
+/// Topics HireHub produces, with the partitions the embedded broker creates.
+const std::vector<std::string>& kafka_topics();
+
+/// kafka.bootstrap_servers, or the content of kafka.bootstrap_file.
+/// Throws config_error naming both keys when neither gives an address.
+std::string resolve_bootstrap(const config& cfg);
+
+struct relay_options {
+  std::string db_url;
+  std::string bootstrap;
+  std::string client_id = "hirehub";
+  size_t batch = 500;
+  std::chrono::milliseconds idle_poll{200};
+  std::chrono::milliseconds retry{1000};
+  std::chrono::milliseconds message_timeout{10000};
+};
+
+/// The outbox relay: publishes unpublished outbox rows in id order with the
+/// idempotent producer (key = entity id) and marks them published. Rows that
+/// fail stay and are retried; for a key, nothing after a failed row is marked,
+/// so a key's messages never overtake each other. Woken by `kick_atom` after
+/// each journal commit, and by a timer. Safe with several relays (SKIP LOCKED).
+caf::actor spawn_outbox_relay(caf::actor_system& sys, relay_options opts);
+
+struct consumer_options {
+  std::string bootstrap;
+  std::string group_id;
+  std::vector<std::string> topics;
+  std::string client_id = "hirehub";
+  std::chrono::milliseconds poll{20};
+  size_t batch_max = 500;
+  std::chrono::milliseconds handler_timeout{30000};
+  std::chrono::milliseconds retry{500};
+};
+
+/// A consumer actor for one subscription: polls, hands each batch as
+/// `(batch_atom, std::vector<kafka_record>)` to `handler`, and commits the
+/// offsets only after the handler answered without error; on error it retries
+/// the same batch after `retry`. Handlers deduplicate by event id.
+caf::actor spawn_kafka_consumer(caf::actor_system& sys, consumer_options opts, caf::actor handler);
+
+/// Runs librdkafka's mock cluster in this process until SIGINT/SIGTERM: creates
+/// the topics, writes the bootstrap address to `bootstrap_file` (atomically).
+/// SIGUSR1 takes the broker down (connections refused), SIGUSR2 brings it up:
+/// tests use this to simulate an outage without changing the address.
+int run_mock_broker(const std::string& bootstrap_file, int partitions);
+
+/// Checks that the broker answers a metadata request within `timeout`.
+bool kafka_reachable(const std::string& bootstrap, std::chrono::milliseconds timeout);
+
+}  // namespace hirehub::persistence

@@ -1,0 +1,28 @@
+#pragma once
+/// Requests the persistence actors accept (besides `append_request`, see
+/// journal_writer.hpp). All answers are the types of persistence/types.hpp or
+/// JSON text for API representations.
+///
+/// db_worker pool:
+///   (load_evts_atom, application_id)            -> std::vector<journal_event>
+///   (load_job_atom, job_id)                     -> job_info | not_found
+///   (create_job_atom, job_info, request_id)     -> std::string (job JSON); job.created in the outbox
+///   (list_notif_atom, user_id, after_seq, limit)-> std::vector<stored_notification>
+///   (read_notif_atom, user_id, notification_id) -> stored_notification | not_found
+///   (store_notif_atom, std::vector<notification_draft>) -> std::vector<stored_notification> (new ones only)
+///   (load_tmpl_atom)                            -> std::vector<template_row>
+///   (health_atom)                               -> bool (SELECT 1 and migrations present)
+
+#include <caf/atom.hpp>
+
+namespace hirehub {
+
+using load_evts_atom = caf::atom_constant<caf::atom("loadevts")>;
+using load_job_atom = caf::atom_constant<caf::atom("loadjob")>;
+using create_job_atom = caf::atom_constant<caf::atom("createjob")>;
+using list_notif_atom = caf::atom_constant<caf::atom("listnotif")>;
+using read_notif_atom = caf::atom_constant<caf::atom("readnotif")>;
+using store_notif_atom = caf::atom_constant<caf::atom("storenotif")>;
+using load_tmpl_atom = caf::atom_constant<caf::atom("loadtmpl")>;
+
+}  // namespace hirehub

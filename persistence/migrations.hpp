@@ -1,0 +1,23 @@
+#pragma once
+/// Embedded, versioned SQL migrations. `migrate` applies the ones not yet in
+/// `schema_migrations`, each in its own transaction, under an advisory lock so
+/// that nodes starting together do not race. Running it again changes nothing.
+
+#include <string>
+#include <vector>
+
+namespace hirehub::persistence {
+
+struct migration {
+  int version;
+  std::string name;
+  std::string sql;
+};
+
+const std::vector<migration>& migrations();
+
+/// Applies pending migrations on `db_url`; returns how many were applied.
+/// Throws std::runtime_error with a readable message on failure.
+int migrate(const std::string& db_url);
+
+}  // namespace hirehub::persistence

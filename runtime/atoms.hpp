@@ -1,0 +1,23 @@
+#pragma once
+/// Atoms shared across HireHub actors (CAF 0.17: at most 10 characters).
+
+#include <caf/atom.hpp>
+
+namespace hirehub {
+
+using route_atom = caf::atom_constant<caf::atom("route")>;
+using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
+using publish_atom = caf::atom_constant<caf::atom("publish")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using kick_atom = caf::atom_constant<caf::atom("kick")>;
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using frame_atom = caf::atom_constant<caf::atom("frame")>;
+using close_atom = caf::atom_constant<caf::atom("close")>;
+using batch_atom = caf::atom_constant<caf::atom("batch")>;
+using health_atom = caf::atom_constant<caf::atom("health")>;
+
+}  // namespace hirehub

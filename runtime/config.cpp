@@ -1,0 +1,233 @@
+#include "runtime/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace hirehub {
+
+namespace {
+
+option_spec str(std::string name, std::string def, std::string desc, std::vector<std::string> choices = {}) {
+  return {std::move(name), option_type::string, std::move(def), std::move(desc), 0, 0, std::move(choices)};
+}
+option_spec num(std::string name, int64_t def, int64_t min, int64_t max, std::string desc) {
+  return {std::move(name), option_type::integer, std::to_string(def), std::move(desc), min, max, {}};
+}
+option_spec flag(std::string name, bool def, std::string desc) {
+  return {std::move(name), option_type::boolean, def ? "true" : "false", std::move(desc), 0, 0, {}};
+}
+
+}  // namespace
+
+const std::vector<option_spec>& option_registry() {
+  static const std::vector<option_spec> specs = {
+    str("node.id", "", "Unique name of this node; empty: hostname-pid."),
+    num("node.scheduler_threads", 0, 0, 256, "CAF scheduler threads; 0: one per core."),
+    str("log.level", "info", "Minimum log level.", {"trace", "debug", "info", "warn", "error", "off"}),
+    str("log.file", "", "Write JSON logs to this file instead of stderr."),
+    str("http.address", "127.0.0.1", "Address the HTTP/WebSocket server binds to."),
+    num("http.port", 8080, 0, 65535, "HTTP/WebSocket port; 0 picks a free port (printed at start)."),
+    num("http.io_threads", 1, 1, 64, "Threads running the Asio event loop."),
+    num("http.max_connections", 10000, 1, 1000000, "Open connections beyond this are refused at accept."),
+    num("http.max_header_bytes", 8192, 1024, 1048576, "Largest accepted request header block."),
+    num("http.max_body_bytes", 65536, 1024, 104857600, "Largest accepted request body (413 beyond)."),
+    num("http.idle_timeout_ms", 30000, 100, 3600000, "A keep-alive connection idle this long is closed."),
+    num("http.request_timeout_ms", 5000, 50, 600000, "Deadline of every actor call made for one request (503 beyond)."),
+    num("http.max_inflight_requests", 4096, 1, 1000000, "Requests being served at once; beyond: 503 overloaded."),
+    num("ws.max_queued_frames", 1024, 1, 1000000, "Frames queued to one WebSocket before it is closed as too slow."),
+    num("ws.max_frame_bytes", 16384, 256, 1048576, "Largest accepted client frame."),
+    num("ws.max_subscriptions", 256, 1, 100000, "Topics one WebSocket may subscribe to."),
+    str("auth.jwt_secret", "dev-secret-change-me", "HS256 secret for access tokens. Set a long random value in production."),
+    str("auth.issuer", "hirehub", "JWT issuer (iss) written and required."),
+    num("auth.token_ttl_s", 3600, 1, 31536000, "Default lifetime of tokens printed by `hirehub token`."),
+    str("db.url", "postgresql://hirehub@127.0.0.1:5432/hirehub", "libpq connection string of the PostgreSQL database."),
+    num("db.reader_connections", 2, 1, 64, "Connections (actors) serving reads."),
+    num("db.batch_max", 512, 1, 100000, "Most commands one journal commit (group commit) carries."),
+    num("db.queue_max", 20000, 1, 10000000, "Appends waiting for the journal writer beyond which new ones get 503."),
+    num("db.retry_ms", 500, 10, 60000, "Pause before reconnecting to PostgreSQL after a failure."),
+    str("kafka.bootstrap_servers", "", "Kafka bootstrap servers. Empty: read from kafka.bootstrap_file."),
+    str("kafka.bootstrap_file", "var/run/broker.addr", "File the embedded broker (`hirehub broker`) writes its address to."),
+    str("kafka.client_id", "hirehub", "Kafka client.id."),
+    str("kafka.group_prefix", "hirehub", "Prefix of consumer group names."),
+    num("kafka.message_timeout_ms", 10000, 100, 3600000, "Producer delivery timeout; failed rows stay in the outbox and are retried."),
+    num("kafka.poll_ms", 20, 1, 10000, "Consumer poll timeout."),
+    num("outbox.batch", 500, 1, 100000, "Rows the relay publishes per round."),
+    num("outbox.idle_poll_ms", 200, 1, 60000, "Relay poll period when nothing wakes it."),
+    num("outbox.retry_ms", 1000, 10, 600000, "Relay back-off after a broker or database failure."),
+    num("entity.idle_timeout_ms", 120000, 10, 86400000, "An entity actor idle this long passivates."),
+    num("entity.max_active", 1000000, 1, 100000000, "Most active entity actors per node; beyond: 503."),
+    num("supervisor.max_restarts", 5, 0, 1000, "Restarts of a child allowed within supervisor.window_ms before escalating."),
+    num("supervisor.window_ms", 60000, 1, 86400000, "Window of the restart limit."),
+    num("supervisor.backoff_ms", 100, 0, 600000, "First restart delay; doubles on each restart in the window."),
+    num("supervisor.backoff_max_ms", 10000, 0, 3600000, "Largest restart delay."),
+  };
+  return specs;
+}
+
+std::string env_name(const std::string& option) {
+  std::string out = "HIREHUB_";
+  for (char c : option)
+    out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+config::config() {
+  for (auto& s : option_registry())
+    values_[s.name] = s.default_value;
+}
+
+const option_spec& config::spec(const std::string& key) const {
+  auto& specs = option_registry();
+  auto it = std::find_if(specs.begin(), specs.end(), [&](auto& s) { return s.name == key; });
+  if (it == specs.end())
+    throw config_error("unknown configuration key '" + key + "' (see deploy/hirehub.example.toml for the known keys)");
+  return *it;
+}
+
+void config::set(const std::string& key, const std::string& text, const std::string& origin) {
+  auto& s = spec(key);
+  auto where = origin.empty() ? std::string{} : " (from " + origin + ")";
+  switch (s.type) {
+    case option_type::integer: {
+      errno = 0;
+      char* end = nullptr;
+      long long v = std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || errno != 0)
+        throw config_error("configuration key '" + key + "'" + where + ": '" + text + "' is not an integer");
+      if (v < s.min || v > s.max)
+        throw config_error("configuration key '" + key + "'" + where + ": " + text + " is out of range [" +
+                           std::to_string(s.min) + ", " + std::to_string(s.max) + "]");
+      break;
+    }
+    case option_type::boolean:
+      if (text != "true" && text != "false")
+        throw config_error("configuration key '" + key + "'" + where + ": '" + text + "' is not true or false");
+      break;
+    case option_type::string:
+      if (!s.choices.empty() && std::find(s.choices.begin(), s.choices.end(), text) == s.choices.end()) {
+        std::string all;
+        for (auto& c : s.choices)
+          all += (all.empty() ? "" : ", ") + c;
+        throw config_error("configuration key '" + key + "'" + where + ": '" + text + "' is not one of " + all);
+      }
+      break;
+  }
+  values_[key] = text;
+  origins_[key] = origin;
+}
+
+std::string config::get_string(const std::string& key) const {
+  spec(key);
+  return values_.at(key);
+}
+
+int64_t config::get_int(const std::string& key) const {
+  if (spec(key).type != option_type::integer)
+    throw config_error("configuration key '" + key + "' is not an integer option");
+  return std::stoll(values_.at(key));
+}
+
+bool config::get_bool(const std::string& key) const {
+  if (spec(key).type != option_type::boolean)
+    throw config_error("configuration key '" + key + "' is not a boolean option");
+  return values_.at(key) == "true";
+}
+
+namespace {
+
+void load_table(config& cfg, const toml::table& tbl, const std::string& prefix, const std::string& path) {
+  for (auto&& [k, node] : tbl) {
+    std::string key = prefix.empty() ? std::string{k.str()} : prefix + "." + std::string{k.str()};
+    if (auto* sub = node.as_table()) {
+      load_table(cfg, *sub, key, path);
+      continue;
+    }
+    std::string text;
+    if (auto* s = node.as_string())
+      text = s->get();
+    else if (auto* i = node.as_integer())
+      text = std::to_string(i->get());
+    else if (auto* b = node.as_boolean())
+      text = b->get() ? "true" : "false";
+    else
+      throw config_error("configuration key '" + key + "' in " + path + ": unsupported value type");
+    cfg.set(key, text, path);
+  }
+}
+
+}  // namespace
+
+config load_config(const std::string& path, const std::map<std::string, std::string>* env) {
+  config cfg;
+  if (!path.empty()) {
+    toml::table tbl;
+    try {
+      tbl = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream os;
+      os << "cannot read configuration file " << path << ": " << e.description() << " at line "
+         << e.source().begin.line;
+      throw config_error(os.str());
+    }
+    load_table(cfg, tbl, "", path);
+  }
+  std::map<std::string, std::string> process_env;
+  if (env == nullptr) {
+    for (char** e = environ; e && *e; ++e) {
+      std::string kv = *e;
+      auto eq = kv.find('=');
+      if (eq != std::string::npos && kv.rfind("HIREHUB_", 0) == 0)
+        process_env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    env = &process_env;
+  }
+  // Environment variables that name no option are left alone: HIREHUB_HTTP and the
+  // other endpoint variables of var/run/endpoints.env share the prefix.
+  for (auto& s : option_registry()) {
+    auto it = env->find(env_name(s.name));
+    if (it != env->end())
+      cfg.set(s.name, it->second, it->first);
+  }
+  return cfg;
+}
+
+std::string render_example_config() {
+  std::ostringstream os;
+  os << "# HireHub configuration: every option with its default and meaning.\n"
+        "# Each option can be overridden by an environment variable: http.port <- HIREHUB_HTTP_PORT.\n"
+        "# Generated by `hirehub config example`; a test keeps this file in sync with the code.\n";
+  std::string section;
+  for (auto& s : option_registry()) {
+    auto dot = s.name.find('.');
+    auto sec = s.name.substr(0, dot);
+    if (sec != section) {
+      os << "\n[" << sec << "]\n";
+      section = sec;
+    }
+    os << "# " << s.description;
+    if (s.type == option_type::integer)
+      os << " Range " << s.min << ".." << s.max << ".";
+    if (!s.choices.empty()) {
+      os << " One of:";
+      for (auto& c : s.choices)
+        os << ' ' << c;
+      os << '.';
+    }
+    os << " (" << env_name(s.name) << ")\n";
+    os << s.name.substr(dot + 1) << " = ";
+    if (s.type == option_type::string)
+      os << '"' << s.default_value << '"';
+    else
+      os << s.default_value;
+    os << '\n';
+  }
+  return os.str();
+}
+
+}  // namespace hirehub

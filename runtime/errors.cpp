@@ -1,0 +1,82 @@
+#include "runtime/errors.hpp"
+
+#include <caf/message.hpp>
+#include <caf/make_message.hpp>
+#include <caf/sec.hpp>
+
+namespace hirehub {
+
+const char* to_string(errc x) {
+  switch (x) {
+    case errc::ok: return "ok";
+    case errc::bad_request: return "bad_request";
+    case errc::unauthorized: return "unauthorized";
+    case errc::forbidden: return "forbidden";
+    case errc::not_found: return "not_found";
+    case errc::illegal_transition: return "illegal_transition";
+    case errc::duplicate_application: return "duplicate_application";
+    case errc::idempotency_mismatch: return "idempotency_key_reused";
+    case errc::conflict: return "conflict";
+    case errc::job_not_open: return "job_not_open";
+    case errc::payload_too_large: return "payload_too_large";
+    case errc::unsupported_media_type: return "unsupported_media_type";
+    case errc::overloaded: return "overloaded";
+    case errc::unavailable: return "unavailable";
+    case errc::timeout: return "timeout";
+    case errc::internal: return "internal";
+  }
+  return "internal";
+}
+
+caf::error make_error(errc code, std::string message, std::string field) {
+  return caf::error{static_cast<uint8_t>(code), hirehub_category::value,
+                    caf::make_message(std::move(message), std::move(field))};
+}
+
+error_view view(const caf::error& err) {
+  error_view out;
+  if (!err) {
+    out.code = errc::ok;
+    return out;
+  }
+  if (err.category() == hirehub_category::value) {
+    out.code = static_cast<errc>(err.code());
+    auto& ctx = err.context();
+    if (ctx.match_elements<std::string, std::string>()) {
+      out.message = ctx.get_as<std::string>(0);
+      out.field = ctx.get_as<std::string>(1);
+    }
+    return out;
+  }
+  if (err.category() == caf::atom("system")) {
+    switch (static_cast<caf::sec>(err.code())) {
+      case caf::sec::request_timeout:
+        out.code = errc::timeout;
+        out.message = "the request timed out inside the node; retry";
+        return out;
+      case caf::sec::request_receiver_down:
+        out.code = errc::unavailable;
+        out.message = "the actor serving this request stopped; retry";
+        return out;
+      default:
+        break;
+    }
+  }
+  out.code = errc::internal;
+  out.message = "internal error";
+  return out;
+}
+
+bool is_retryable(errc code) {
+  switch (code) {
+    case errc::conflict:
+    case errc::overloaded:
+    case errc::unavailable:
+    case errc::timeout:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace hirehub

@@ -1,0 +1,86 @@
+#include "runtime/hub.hpp"
+
+#include <set>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include "runtime/atoms.hpp"
+#include "runtime/metrics.hpp"
+
+namespace hirehub {
+
+namespace {
+
+struct hub_state {
+  std::unordered_map<std::string, std::set<caf::actor>> topics;
+  std::unordered_map<caf::actor_addr, std::set<std::string>> by_session;
+  const char* name = "hub";
+};
+
+using hub_actor = caf::stateful_actor<hub_state>;
+
+void drop(hub_actor* self, const caf::actor_addr& session) {
+  auto& st = self->state;
+  auto it = st.by_session.find(session);
+  if (it == st.by_session.end())
+    return;
+  for (auto& topic : it->second) {
+    auto t = st.topics.find(topic);
+    if (t == st.topics.end())
+      continue;
+    for (auto s = t->second.begin(); s != t->second.end();) {
+      if (s->address() == session)
+        s = t->second.erase(s);
+      else
+        ++s;
+    }
+    if (t->second.empty())
+      st.topics.erase(t);
+  }
+  st.by_session.erase(it);
+}
+
+caf::behavior hub_impl(hub_actor* self) {
+  self->set_down_handler([self](caf::down_msg& dm) { drop(self, dm.source); });
+  return {
+    [self](subscribe_atom, const std::string& topic, const caf::actor& session) {
+      auto& st = self->state;
+      auto [it, added] = st.by_session.try_emplace(session.address());
+      if (added)
+        self->monitor(session);
+      it->second.insert(topic);
+      st.topics[topic].insert(session);
+    },
+    [self](unsubscribe_atom, const std::string& topic, const caf::actor& session) {
+      auto& st = self->state;
+      auto t = st.topics.find(topic);
+      if (t != st.topics.end()) {
+        t->second.erase(session);
+        if (t->second.empty())
+          st.topics.erase(t);
+      }
+      auto s = st.by_session.find(session.address());
+      if (s != st.by_session.end())
+        s->second.erase(topic);
+    },
+    [self](publish_atom, const std::string& topic, int64_t seq, const std::string& frame) {
+      static auto& published = metrics::get_counter("hirehub_hub_frames_total", "Frames fanned out to sessions");
+      auto t = self->state.topics.find(topic);
+      if (t == self->state.topics.end())
+        return;
+      for (auto& s : t->second) {
+        self->send(s, frame_atom::value, topic, seq, frame);
+        published.inc();
+      }
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_hub(caf::actor_system& sys) {
+  return sys.spawn(hub_impl);
+}
+
+}  // namespace hirehub
