@@ -28,9 +28,4 @@ std::string sql_time(int64_t ms) {
   return "to_timestamp(" + std::to_string(ms) + "::double precision / 1000)";
 }
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace hirehub::persistence

@@ -23,7 +23,4 @@ errc classify(const std::exception& e);
 /// Milliseconds since the epoch as a SQL timestamptz literal expression.
 std::string sql_time(int64_t ms);
 
-/// Current wall-clock time in milliseconds since the epoch.
-int64_t now_ms();
-
 }  // namespace hirehub::persistence

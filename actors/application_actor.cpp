@@ -1,0 +1,213 @@
+#include "actors/application_actor.hpp"
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/messages.hpp"
+#include "persistence/messages.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/ids.hpp"
+#include "runtime/log.hpp"
+
+namespace hirehub::application {
+
+namespace {
+
+struct app_state {
+  state st;
+  std::vector<journal_event> journal;
+  entity_context ctx;
+  caf::actor registry;
+  actor_options opts;
+  bool passivating = false;
+  const char* name = "application";
+};
+
+using app_actor = caf::stateful_actor<app_state>;
+
+caf::actor service(app_actor* self, const char* name) {
+  return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
+}
+
+application_view view_of(const state& st, bool replayed = false) {
+  return {to_json(st).dump(), st.seq, replayed};
+}
+
+/// Asks the registry to forget this incarnation, then stops. Messages the
+/// registry routed here before it forgot us arrive before its answer, so they
+/// are still handled.
+void passivate(app_actor* self) {
+  auto& s = self->state;
+  if (s.passivating)
+    return;
+  s.passivating = true;
+  self->request(s.registry, caf::infinite, passivate_atom::value, s.ctx.kind, s.ctx.id)
+    .then([self]() { self->quit(); }, [self](caf::error&) { self->quit(); });
+}
+
+/// An entity with no journal (a failed first submit, a lookup of a missing id) is not kept.
+void passivate_if_empty(app_actor* self) {
+  if (self->state.st.current == status::none)
+    passivate(self);
+}
+
+/// Appends one event; on commit applies it, publishes it and answers `rp`.
+void append(app_actor* self, journal_event ev, bool create, const std::string& request_id,
+            caf::typed_response_promise<application_view> rp) {
+  auto& s = self->state;
+  auto journal = service(self, "journal");
+  if (!journal) {
+    rp.deliver(make_error(errc::unavailable, "the journal is restarting; retry"));
+    passivate_if_empty(self);
+    return;
+  }
+  auto next = s.st;
+  apply(next, ev);
+  append_request req;
+  req.request_id = request_id;
+  req.application_id = s.st.id;
+  req.create = create;
+  if (create)
+    req.row = {next.id, next.job_id, next.user_id, next.company_id, next.resume_id, next.cover_letter,
+               to_string(next.current)};
+  else
+    req.new_status = ev.to_status;
+  req.outbox.push_back(to_outbox(next, ev));
+  req.events.push_back(ev);
+  self->request(journal, s.opts.call_timeout, std::move(req))
+    .await(
+      [self, next, ev, rp](append_result&) mutable {
+        auto& s = self->state;
+        s.st = next;
+        s.journal.push_back(ev);
+        if (auto hub = service(self, "hub"))
+          self->send(hub, publish_atom::value, "application:" + s.st.id, s.st.seq, frame_for(s.st, ev));
+        rp.deliver(view_of(s.st));
+      },
+      [self, rp, request_id](caf::error& err) mutable {
+        auto v = view(err);
+        if (v.code == errc::conflict || v.code == errc::unavailable || v.code == errc::timeout) {
+          // Our state may be stale (another writer won, or the commit's outcome is
+          // unknown): the next command must rebuild from the journal.
+          log::warn("append failed; passivating to reload",
+                    {{"application_id", self->state.st.id}, {"request_id", request_id}, {"error", to_string(v.code)}});
+          passivate(self);
+        }
+        rp.deliver(err);
+        passivate_if_empty(self);
+      });
+}
+
+caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry, actor_options opts) {
+  auto& s = self->state;
+  s.ctx = ctx;
+  s.registry = std::move(registry);
+  s.opts = opts;
+  s.st.id = ctx.id;
+  if (!ctx.fresh) {
+    auto db = service(self, "db");
+    if (!db) {
+      self->quit(make_error(errc::unavailable, "the database pool is restarting"));
+      return {};
+    }
+    // Rebuild from the journal before any command is handled.
+    self->request(db, opts.call_timeout, load_evts_atom::value, ctx.id)
+      .await(
+        [self](std::vector<journal_event>& evs) {
+          self->state.st = fold(self->state.ctx.id, evs);
+          self->state.journal = std::move(evs);
+        },
+        [self](caf::error& err) { self->quit(err); });
+  }
+  return {
+    [self](submit_application& cmd) -> caf::result<application_view> {
+      auto& s = self->state;
+      submit_command sc{cmd.job_id, cmd.resume_id, cmd.cover_letter, cmd.fingerprint};
+      if (s.st.current != status::none) {
+        auto d = decide_submit(s.st, cmd.by, sc, job_facts{}, {}, 0);
+        if (d.code != errc::ok)
+          return make_error(d.code, d.message, d.field);
+        return view_of(s.st, true);
+      }
+      auto db = service(self, "db");
+      if (!db) {
+        passivate_if_empty(self);
+        return make_error(errc::unavailable, "the database pool is restarting; retry");
+      }
+      auto rp = self->make_response_promise<application_view>();
+      self->request(db, s.opts.call_timeout, load_job_atom::value, cmd.job_id)
+        .await(
+          [self, cmd, sc, rp](job_info& job) mutable {
+            auto& s = self->state;
+            job_facts facts{job.id, job.company_id, job.owner_user_id, job.title, job.status};
+            auto d = decide_submit(s.st, cmd.by, sc, facts, ids::random_uuid(), now_ms());
+            if (d.code != errc::ok) {
+              rp.deliver(make_error(d.code, d.message, d.field));
+              passivate_if_empty(self);
+              return;
+            }
+            append(self, std::move(d.event), true, cmd.request_id, rp);
+          },
+          [self, rp](caf::error& err) mutable {
+            rp.deliver(err);
+            passivate_if_empty(self);
+          });
+      return rp;
+    },
+    [self](change_status& cmd) -> caf::result<application_view> {
+      auto& s = self->state;
+      auto d = decide_status_change(s.st, cmd.by, cmd.to_status, cmd.reason, ids::random_uuid(),
+                                    now_ms());
+      if (d.code != errc::ok) {
+        passivate_if_empty(self);
+        return make_error(d.code, d.message, d.field);
+      }
+      auto rp = self->make_response_promise<application_view>();
+      append(self, std::move(d.event), false, cmd.request_id, rp);
+      return rp;
+    },
+    [self](get_application& q) -> caf::result<application_view> {
+      auto& s = self->state;
+      if (s.st.current == status::none || !can_view(s.st, q.by)) {
+        passivate_if_empty(self);
+        return make_error(errc::not_found, "no application with this id");
+      }
+      return view_of(s.st);
+    },
+    [self](get_history& q) -> caf::result<history_view> {
+      auto& s = self->state;
+      if (s.st.current == status::none || !can_view(s.st, q.by)) {
+        passivate_if_empty(self);
+        return make_error(errc::not_found, "no application with this id");
+      }
+      history_view h;
+      auto events = nlohmann::json::array();
+      state replay;
+      replay.id = s.st.id;
+      for (auto& ev : s.journal) {
+        apply(replay, ev);
+        if (ev.seq <= q.after_seq)
+          continue;
+        events.push_back(event_to_json(ev));
+        h.frames.push_back(frame_for(replay, ev));
+        h.seqs.push_back(ev.seq);
+      }
+      h.events = events.dump();
+      h.last_seq = s.st.seq;
+      return h;
+    },
+    caf::after(opts.idle_timeout) >> [self] { passivate(self); },
+  };
+}
+
+}  // namespace
+
+entity_factory make_factory(actor_options opts) {
+  return [opts](caf::actor_system& sys, const entity_context& ctx, caf::actor registry) {
+    return sys.spawn(app_impl, ctx, std::move(registry), opts);
+  };
+}
+
+}  // namespace hirehub::application

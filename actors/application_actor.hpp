@@ -1,0 +1,22 @@
+#pragma once
+/// The application entity actor: one per application, activated on demand by
+/// the entity registry. It rebuilds its state from the journal, handles the
+/// commands of actors/messages.hpp one at a time (the next waits while an
+/// append is in flight), answers only after the event is committed, publishes
+/// each change to the hub (topic "application:<id>"), and passivates when idle.
+
+#include <chrono>
+
+#include "runtime/entity_registry.hpp"
+
+namespace hirehub::application {
+
+struct actor_options {
+  std::chrono::milliseconds idle_timeout{120000};
+  std::chrono::milliseconds call_timeout{5000};  ///< for journal and database calls
+};
+
+/// The factory the registry uses for kind "application".
+entity_factory make_factory(actor_options opts);
+
+}  // namespace hirehub::application

@@ -1,0 +1,101 @@
+#pragma once
+/// The closed set of messages of the application domain, with CAF 0.17
+/// `inspect` overloads. Sent to the entity registry wrapped by
+/// `route_message("application", id, fresh, caf::make_message(cmd))`.
+///
+///   submit_application -> application_view  (errors: forbidden, not_found (job), job_not_open,
+///                                            duplicate_application, idempotency_mismatch, conflict)
+///   change_status      -> application_view  (errors: bad_request, forbidden, not_found, illegal_transition)
+///   get_application    -> application_view  (errors: not_found: missing or not visible to the caller)
+///   get_history        -> history_view      (live-update frames after a sequence number)
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "actors/application_core.hpp"
+
+namespace hirehub::application {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, principal& x) {
+  return f(caf::meta::type_name("principal"), x.user_id, x.role, x.company_id);
+}
+
+struct submit_application {
+  std::string request_id;
+  principal by;
+  std::string job_id;
+  std::string resume_id;
+  std::string cover_letter;
+  std::string fingerprint;  ///< of the request body, for Idempotency-Key replays
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, submit_application& x) {
+  return f(caf::meta::type_name("submit_application"), x.request_id, x.by, x.job_id, x.resume_id, x.cover_letter,
+           x.fingerprint);
+}
+
+struct change_status {
+  std::string request_id;
+  principal by;
+  std::string to_status;
+  std::string reason;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, change_status& x) {
+  return f(caf::meta::type_name("change_status"), x.request_id, x.by, x.to_status, x.reason);
+}
+
+struct get_application {
+  std::string request_id;
+  principal by;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_application& x) {
+  return f(caf::meta::type_name("get_application"), x.request_id, x.by);
+}
+
+struct get_history {
+  std::string request_id;
+  principal by;
+  int64_t after_seq = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_history& x) {
+  return f(caf::meta::type_name("get_history"), x.request_id, x.by, x.after_seq);
+}
+
+/// The application as the API shows it.
+struct application_view {
+  std::string json;
+  int64_t seq = 0;
+  bool replayed = false;  ///< answer to a repeated Idempotency-Key
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, application_view& x) {
+  return f(caf::meta::type_name("application_view"), x.json, x.seq, x.replayed);
+}
+
+/// The history: `events` is the JSON array of events after `after_seq`;
+/// `frames` the same as WebSocket frames, one per event, in seq order.
+struct history_view {
+  std::string events;
+  std::vector<std::string> frames;
+  std::vector<int64_t> seqs;
+  int64_t last_seq = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, history_view& x) {
+  return f(caf::meta::type_name("history_view"), x.events, x.frames, x.seqs, x.last_seq);
+}
+
+}  // namespace hirehub::application
