@@ -50,7 +50,10 @@ caf::behavior in_app_impl(caf::event_based_actor* self, options opts) {
             }
             rp.deliver(caf::unit);
           },
-          [rp](caf::error& err) mutable { rp.deliver(err); });
+          [self, rp](caf::error& err) mutable {
+            log::warn("in_app: storing notifications failed", {{"error", self->system().render(err)}});
+            rp.deliver(err);
+          });
       return rp;
     },
   };
@@ -59,25 +62,43 @@ caf::behavior in_app_impl(caf::event_based_actor* self, options opts) {
 struct dispatcher_state {
   options opts;
   std::vector<template_row> templates;
+  bool loaded = false;
   const char* name = "notification_dispatcher";
 };
 
 using dispatcher_actor = caf::stateful_actor<dispatcher_state>;
 
+using load_atom = caf::atom_constant<caf::atom("load")>;
+
 caf::behavior dispatcher_impl(dispatcher_actor* self, options opts) {
   self->state.opts = opts;
-  auto db = service(self, "db");
-  if (!db) {
-    self->quit(make_error(errc::unavailable, "the database pool is not running"));
-    return {};
-  }
-  self->request(db, opts.call_timeout, load_tmpl_atom::value)
-    .await([self](std::vector<template_row>& t) { self->state.templates = std::move(t); },
-           [self](caf::error& err) { self->quit(err); });
+  // Templates are loaded before events are handled; until then batches are
+  // refused (the consumer retries them). The pool may still be starting.
+  self->send(self, load_atom::value);
   return {
+    [self](load_atom) {
+      auto db = service(self, "db");
+      if (!db) {
+        self->delayed_send(self, std::chrono::milliseconds(100), load_atom::value);
+        return;
+      }
+      self->request(db, self->state.opts.call_timeout, load_tmpl_atom::value)
+        .then(
+          [self](std::vector<template_row>& t) {
+            log::info("notification templates loaded", {{"count", t.size()}});
+            self->state.templates = std::move(t);
+            self->state.loaded = true;
+          },
+          [self](caf::error& err) {
+            log::warn("cannot load notification templates; retrying", {{"error", self->system().render(err)}});
+            self->delayed_send(self, std::chrono::milliseconds(500), load_atom::value);
+          });
+    },
     [self](batch_atom, const std::vector<kafka_record>& batch) -> caf::result<void> {
       static auto& skipped = metrics::get_counter("hirehub_notification_events_skipped_total",
                                                   "Consumed events that were malformed and skipped");
+      if (!self->state.loaded)
+        return make_error(errc::unavailable, "notification templates are not loaded yet");
       std::vector<notification_draft> in_app;
       for (auto& rec : batch) {
         auto r = drafts_for(rec.topic, rec.payload, self->state.templates, {"in_app"});

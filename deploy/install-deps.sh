@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libssl-dev libgtest-dev libgmock-dev
   postgresql postgresql-contrib
-  curl procps clang-format
+  curl procps clang-format python3
 )
 
 missing=()

@@ -177,7 +177,7 @@ caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
       return run(self, [&](pqxx::work& txn) {
         auto r = txn.exec_params(
           std::string{"INSERT INTO jobs AS j (company_id, created_by, title, status, posted_at) "
-                      "VALUES ($1::uuid, $2::uuid, $3, $4, CASE WHEN $4 = 'open' THEN now() END) RETURNING "} +
+                      "VALUES ($1::uuid, $2::uuid, $3::varchar, $4::varchar, CASE WHEN $4::varchar = 'open' THEN now() END) RETURNING "} +
             job_json_sql + ", j.id::text",
           job.company_id, job.owner_user_id, job.title, job.status);
         auto json = r[0][0].as<std::string>();

@@ -96,7 +96,6 @@ void make_producer(relay_state& st) {
   auto conf = make_conf({{"bootstrap.servers", st.opts.bootstrap},
                          {"client.id", st.opts.client_id + "-relay"},
                          {"enable.idempotence", "true"},
-                         {"enable.gapless.guarantee", "true"},
                          {"linger.ms", "1"},
                          {"message.timeout.ms", std::to_string(st.opts.message_timeout.count())}});
   std::string err;
@@ -107,11 +106,22 @@ void make_producer(relay_state& st) {
     throw std::runtime_error("cannot create Kafka producer: " + err);
 }
 
-/// One round: publishes up to opts.batch rows; returns rows marked published, -1 on failure.
-int relay_round(relay_actor* self) {
+struct round_result {
+  size_t selected = 0;
+  size_t published = 0;
+  size_t deferred = 0;  // later rows of a key that had a row in this round
+  size_t failed = 0;
+};
+
+/// One round: publishes up to opts.batch rows. Only the oldest pending row of
+/// each key is produced in a round, so a key's next message is sent only after
+/// its previous one was acknowledged: a key's messages can never overtake each
+/// other, even when one times out and is retried.
+round_result relay_round(relay_actor* self) {
   static auto& produced = metrics::get_counter("hirehub_outbox_published_total", "Outbox rows published to Kafka");
   static auto& errors = metrics::get_counter("hirehub_kafka_produce_errors_total", "Kafka produce failures");
   auto& st = self->state;
+  round_result out;
   if (!st.conn)
     st.conn = connect(st.opts.db_url);
   if (!st.producer)
@@ -121,15 +131,22 @@ int relay_round(relay_actor* self) {
     "SELECT id, topic, key, payload::text FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 "
     "FOR UPDATE SKIP LOCKED",
     static_cast<int64_t>(st.opts.batch));
+  out.selected = rows.size();
   if (rows.empty()) {
     txn.commit();
-    return 0;
+    return out;
   }
   std::vector<int> results(rows.size(), 0);
+  std::set<std::string> keys;
   st.tracker.results = &results;
   for (size_t i = 0; i < rows.size(); ++i) {
-    auto topic = rows[i][1].as<std::string>();
     auto key = rows[i][2].as<std::string>();
+    if (!keys.insert(key).second) {
+      results[i] = 2;  // deferred to the next round
+      ++out.deferred;
+      continue;
+    }
+    auto topic = rows[i][1].as<std::string>();
     auto payload = rows[i][3].as<std::string>();
     for (;;) {
       auto rc = st.producer->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
@@ -146,37 +163,25 @@ int relay_round(relay_actor* self) {
   }
   st.producer->flush(static_cast<int>(st.opts.message_timeout.count()) + 2000);
   st.tracker.results = nullptr;
-  // Mark per key only the prefix that was delivered: a later message of a key
-  // whose earlier one failed is sent again after it, never before it.
-  std::set<std::string> failed_keys;
   std::string ids;
-  int ok = 0;
-  int failed = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
-    auto key = rows[i][2].as<std::string>();
-    if (results[i] != 1) {
-      failed_keys.insert(key);
-      ++failed;
-      continue;
+    if (results[i] == 1) {
+      ids += (ids.empty() ? "" : ",") + rows[i][0].as<std::string>();
+      ++out.published;
+    } else if (results[i] != 2) {
+      ++out.failed;
     }
-    if (failed_keys.count(key))
-      continue;
-    ids += (ids.empty() ? "" : ",") + rows[i][0].as<std::string>();
-    ++ok;
   }
   if (!ids.empty())
     txn.exec("UPDATE outbox SET published_at = now() WHERE id IN (" + ids + ")");
   txn.commit();
-  produced.inc(static_cast<uint64_t>(ok));
-  if (failed > 0) {
-    errors.inc(static_cast<uint64_t>(failed));
+  produced.inc(out.published);
+  if (out.failed > 0) {
+    errors.inc(out.failed);
     log::warn("relay: messages not delivered, will retry",
-              {{"failed", failed}, {"published", ok}, {"error", st.tracker.last_error}});
-    if (st.producer->fatal_error(st.tracker.last_error) != RdKafka::ERR_NO_ERROR)
-      st.producer.reset();  // gapless guarantee tripped: start a new producer (new epoch)
-    return -1;
+              {{"failed", out.failed}, {"published", out.published}, {"error", st.tracker.last_error}});
   }
-  return ok;
+  return out;
 }
 
 void update_backlog(relay_actor* self) {
@@ -199,14 +204,16 @@ void relay_run(relay_actor* self) {
     return;
   try {
     for (;;) {
-      auto n = relay_round(self);
-      if (n < 0) {
+      auto r = relay_round(self);
+      if (r.failed > 0) {
         st.backing_off = true;
-        self->delayed_send(self, st.opts.retry, tick_atom::value);
-        st.timer_pending = true;
+        if (!st.timer_pending) {
+          st.timer_pending = true;
+          self->delayed_send(self, st.opts.retry, tick_atom::value);
+        }
         return;
       }
-      if (static_cast<size_t>(n) < st.opts.batch)
+      if (r.deferred == 0 && r.selected < st.opts.batch)
         break;
     }
   } catch (const std::exception& e) {
@@ -256,7 +263,7 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;
 
 struct consumer_state {
   consumer_options opts;
-  caf::actor handler;
+  std::string handler;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;
   std::vector<kafka_record> batch;
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;
@@ -318,7 +325,12 @@ void poll_batch(consumer_actor* self) {
 void deliver_batch(consumer_actor* self) {
   static auto& consumed = metrics::get_counter("hirehub_kafka_consumed_total", "Kafka messages handled");
   auto& st = self->state;
-  self->request(st.handler, st.opts.handler_timeout, batch_atom::value, st.batch)
+  auto handler = self->system().registry().get<caf::actor>(caf::atom_from_string(st.handler));
+  if (!handler) {
+    self->delayed_send(self, st.opts.retry, retry_atom::value);
+    return;
+  }
+  self->request(handler, st.opts.handler_timeout, batch_atom::value, st.batch)
     .then(
       [self]() {
         consumed.inc(self->state.batch.size());
@@ -332,7 +344,7 @@ void deliver_batch(consumer_actor* self) {
       });
 }
 
-caf::behavior consumer_impl(consumer_actor* self, consumer_options opts, caf::actor handler) {
+caf::behavior consumer_impl(consumer_actor* self, consumer_options opts, std::string handler) {
   auto& st = self->state;
   st.opts = std::move(opts);
   st.handler = std::move(handler);
@@ -371,19 +383,32 @@ caf::actor spawn_outbox_relay(caf::actor_system& sys, relay_options opts) {
   return sys.spawn<caf::detached>(relay_impl, std::move(opts));
 }
 
-caf::actor spawn_kafka_consumer(caf::actor_system& sys, consumer_options opts, caf::actor handler) {
+caf::actor spawn_kafka_consumer(caf::actor_system& sys, consumer_options opts, std::string handler) {
   return sys.spawn<caf::detached>(consumer_impl, std::move(opts), std::move(handler));
 }
 
-bool kafka_reachable(const std::string& bootstrap, std::chrono::milliseconds timeout) {
+struct kafka_probe::impl {
+  std::string bootstrap;
+  std::unique_ptr<RdKafka::Producer> producer;
+};
+
+kafka_probe::kafka_probe(const std::string& bootstrap) : impl_(std::make_unique<impl>()) {
+  impl_->bootstrap = bootstrap;
+}
+
+kafka_probe::~kafka_probe() = default;
+
+bool kafka_probe::reachable(std::chrono::milliseconds timeout) {
   try {
-    auto conf = make_conf({{"bootstrap.servers", bootstrap}, {"client.id", "hirehub-health"}});
-    std::string err;
-    std::unique_ptr<RdKafka::Producer> p{RdKafka::Producer::create(conf.get(), err)};
-    if (!p)
-      return false;
+    if (!impl_->producer) {
+      auto conf = make_conf({{"bootstrap.servers", impl_->bootstrap}, {"client.id", "hirehub-health"}});
+      std::string err;
+      impl_->producer.reset(RdKafka::Producer::create(conf.get(), err));
+      if (!impl_->producer)
+        return false;
+    }
     RdKafka::Metadata* md = nullptr;
-    auto rc = p->metadata(true, nullptr, &md, static_cast<int>(timeout.count()));
+    auto rc = impl_->producer->metadata(true, nullptr, &md, static_cast<int>(timeout.count()));
     std::unique_ptr<RdKafka::Metadata> owned{md};
     return rc == RdKafka::ERR_NO_ERROR && md && !md->brokers()->empty();
   } catch (const std::exception&) {

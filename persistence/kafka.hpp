@@ -7,6 +7,7 @@
 /// writes.
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,10 +55,11 @@ struct consumer_options {
 };
 
 /// A consumer actor for one subscription: polls, hands each batch as
-/// `(batch_atom, std::vector<kafka_record>)` to `handler`, and commits the
+/// `(batch_atom, std::vector<kafka_record>)` to the actor registered under
+/// `handler` (looked up for every batch, so a restarted handler is found), and commits the
 /// offsets only after the handler answered without error; on error it retries
 /// the same batch after `retry`. Handlers deduplicate by event id.
-caf::actor spawn_kafka_consumer(caf::actor_system& sys, consumer_options opts, caf::actor handler);
+caf::actor spawn_kafka_consumer(caf::actor_system& sys, consumer_options opts, std::string handler);
 
 /// Runs librdkafka's mock cluster in this process until SIGINT/SIGTERM: creates
 /// the topics, writes the bootstrap address to `bootstrap_file` (atomically).
@@ -65,7 +67,17 @@ caf::actor spawn_kafka_consumer(caf::actor_system& sys, consumer_options opts, c
 /// tests use this to simulate an outage without changing the address.
 int run_mock_broker(const std::string& bootstrap_file, int partitions);
 
-/// Checks that the broker answers a metadata request within `timeout`.
-bool kafka_reachable(const std::string& bootstrap, std::chrono::milliseconds timeout);
+/// Checks that the broker answers a metadata request; keeps one client for
+/// repeated checks (readiness).
+class kafka_probe {
+ public:
+  explicit kafka_probe(const std::string& bootstrap);
+  ~kafka_probe();
+  bool reachable(std::chrono::milliseconds timeout);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
 
 }  // namespace hirehub::persistence

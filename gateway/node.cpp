@@ -1,0 +1,239 @@
+#include "gateway/node.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+#include <caf/all.hpp>
+
+#include "actors/application_actor.hpp"
+#include "actors/message_types.hpp"
+#include "actors/notification_actor.hpp"
+#include "gateway/api.hpp"
+#include "gateway/server.hpp"
+#include "persistence/db_worker.hpp"
+#include "persistence/journal_writer.hpp"
+#include "persistence/kafka.hpp"
+#include "persistence/migrations.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/config.hpp"
+#include "runtime/entity_registry.hpp"
+#include "runtime/hub.hpp"
+#include "runtime/log.hpp"
+#include "runtime/metrics.hpp"
+#include "runtime/supervisor.hpp"
+
+namespace hirehub::gateway {
+
+namespace {
+
+std::atomic<int> stop_signal{0};
+
+void on_signal(int sig) {
+  stop_signal.store(sig);
+}
+
+/// Periodically checks PostgreSQL and Kafka for /ready. Runs detached: the
+/// Kafka metadata request blocks.
+caf::behavior health_checker(caf::event_based_actor* self, std::shared_ptr<readiness> ready, std::string bootstrap) {
+  auto probe = std::make_shared<persistence::kafka_probe>(bootstrap);
+  self->send(self, tick_atom::value);
+  return {
+    [self, ready, probe](tick_atom) {
+      ready->kafka = probe->reachable(std::chrono::milliseconds(1000));
+      ready->started = static_cast<bool>(self->system().registry().get<caf::actor>(caf::atom("registry")));
+      if (auto db = self->system().registry().get<caf::actor>(caf::atom("db")))
+        self->request(db, std::chrono::seconds(2), health_atom::value)
+          .then([ready](bool ok) { ready->postgres = ok; }, [ready](caf::error&) { ready->postgres = false; });
+      else
+        ready->postgres = false;
+      self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+    },
+  };
+}
+
+std::string default_node_id() {
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  return std::string{host} + "-" + std::to_string(getpid());
+}
+
+}  // namespace
+
+int run_node(const config& cfg) {
+  auto node_id = cfg.get_string("node.id");
+  if (node_id.empty())
+    node_id = default_node_id();
+  log::init(cfg.get_string("log.level"), cfg.get_string("log.file"), node_id);
+  auto db_url = cfg.get_string("db.url");
+  std::string bootstrap;
+  try {
+    bootstrap = persistence::resolve_bootstrap(cfg);
+  } catch (const std::exception& e) {
+    log::error("cannot start", {{"error", e.what()}});
+    std::cerr << "hirehub: " << e.what() << '\n';
+    return 2;
+  }
+  // Migrations run before anything serves traffic; wait briefly for a database
+  // that is still starting.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      persistence::migrate(db_url);
+      break;
+    } catch (const std::exception& e) {
+      if (attempt >= 20) {
+        log::error("cannot migrate the database", {{"error", e.what()}});
+        std::cerr << "hirehub: cannot prepare the database (db.url): " << e.what() << '\n';
+        return 2;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
+  auto ready = std::make_shared<readiness>();
+  ready->migrations = true;
+
+  // The server (and its io_context) outlives the actor system: actors may still
+  // complete replies while the system shuts down.
+  std::unique_ptr<http_server> server;
+  caf::actor_system_config sys_cfg;
+  announce_message_types(sys_cfg);
+  if (auto n = cfg.get_int("node.scheduler_threads"); n > 0)
+    sys_cfg.set("scheduler.max-threads", static_cast<size_t>(n));
+  caf::actor_system sys{sys_cfg};
+
+  auto policy = restart_policy::from(cfg);
+  persistence::db_worker_options db_opts{db_url, static_cast<size_t>(cfg.get_int("db.reader_connections")),
+                                         static_cast<size_t>(cfg.get_int("db.batch_max"))};
+  persistence::journal_options journal_opts{db_url, static_cast<size_t>(cfg.get_int("db.batch_max")),
+                                            static_cast<size_t>(cfg.get_int("db.queue_max")),
+                                            cfg.get_ms("db.retry_ms")};
+  persistence::relay_options relay_opts;
+  relay_opts.db_url = db_url;
+  relay_opts.bootstrap = bootstrap;
+  relay_opts.client_id = cfg.get_string("kafka.client_id");
+  relay_opts.batch = static_cast<size_t>(cfg.get_int("outbox.batch"));
+  relay_opts.idle_poll = cfg.get_ms("outbox.idle_poll_ms");
+  relay_opts.retry = cfg.get_ms("outbox.retry_ms");
+  relay_opts.message_timeout = cfg.get_ms("kafka.message_timeout_ms");
+  persistence::consumer_options consumer_opts;
+  consumer_opts.bootstrap = bootstrap;
+  consumer_opts.client_id = cfg.get_string("kafka.client_id");
+  consumer_opts.group_id = cfg.get_string("kafka.group_prefix") + "-notifications";
+  consumer_opts.topics = {"application.submitted", "application.status_changed"};
+  consumer_opts.poll = cfg.get_ms("kafka.poll_ms");
+  notification::options notify_opts;
+  application::actor_options app_opts{cfg.get_ms("entity.idle_timeout_ms"), cfg.get_ms("http.request_timeout_ms")};
+  registry_options reg_opts{static_cast<size_t>(cfg.get_int("entity.max_active"))};
+
+  // The supervision tree:
+  //   node (one_for_one)
+  //   ├── persistence (one_for_one): db, journal, relay
+  //   ├── hub
+  //   ├── notifications (all_for_one): in_app, notify, consumer — the consumer
+  //   │   hands batches to the dispatcher, which hands drafts to the channel
+  //   └── registry: the entity registry (application entities under it)
+  std::vector<child_spec> persistence_children = {
+    {"db", [db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, db_opts); },
+     restart_mode::permanent, true},
+    {"journal", [journal_opts](caf::actor_system& s) { return persistence::spawn_journal_writer(s, journal_opts); },
+     restart_mode::permanent, true},
+    {"relay", [relay_opts](caf::actor_system& s) { return persistence::spawn_outbox_relay(s, relay_opts); },
+     restart_mode::permanent, true},
+  };
+  std::vector<child_spec> notification_children = {
+    {"in_app", [notify_opts](caf::actor_system& s) { return notification::spawn_in_app_channel(s, notify_opts); },
+     restart_mode::permanent, true},
+    {"notify", [notify_opts](caf::actor_system& s) { return notification::spawn_dispatcher(s, notify_opts); },
+     restart_mode::permanent, true},
+    {"consumer",
+     [consumer_opts](caf::actor_system& s) { return persistence::spawn_kafka_consumer(s, consumer_opts, "notify"); },
+     restart_mode::permanent, true},
+  };
+  std::vector<child_spec> root_children = {
+    {"persistence",
+     [policy, persistence_children](caf::actor_system& s) {
+       return spawn_supervisor(s, "persistence", restart_strategy::one_for_one, policy, persistence_children);
+     },
+     restart_mode::permanent, false},
+    {"hub", [](caf::actor_system& s) { return spawn_hub(s); }, restart_mode::permanent, true},
+    {"notifs",
+     [policy, notification_children](caf::actor_system& s) {
+       return spawn_supervisor(s, "notifications", restart_strategy::all_for_one, policy, notification_children);
+     },
+     restart_mode::permanent, false},
+    {"registry",
+     [app_opts, reg_opts](caf::actor_system& s) {
+       return spawn_entity_registry(s, {{"application", application::make_factory(app_opts)}}, reg_opts);
+     },
+     restart_mode::permanent, true},
+  };
+  auto root = spawn_supervisor(sys, "node", restart_strategy::one_for_one, policy, root_children);
+  auto health = sys.spawn<caf::detached>(health_checker, ready, bootstrap);
+
+  gateway::api api{sys, api_options_from(cfg), ready};
+  server_options so;
+  so.address = cfg.get_string("http.address");
+  so.port = static_cast<uint16_t>(cfg.get_int("http.port"));
+  so.io_threads = static_cast<int>(cfg.get_int("http.io_threads"));
+  so.max_connections = static_cast<size_t>(cfg.get_int("http.max_connections"));
+  so.max_header_bytes = static_cast<uint32_t>(cfg.get_int("http.max_header_bytes"));
+  so.max_body_bytes = static_cast<uint64_t>(cfg.get_int("http.max_body_bytes"));
+  so.idle_timeout = cfg.get_ms("http.idle_timeout_ms");
+  so.ws_max_queued_frames = static_cast<size_t>(cfg.get_int("ws.max_queued_frames"));
+  so.ws_max_frame_bytes = static_cast<size_t>(cfg.get_int("ws.max_frame_bytes"));
+  server = std::make_unique<http_server>(so, api.handlers());
+  uint16_t port = 0;
+  try {
+    port = server->start();
+  } catch (const std::exception& e) {
+    log::error("cannot listen", {{"address", so.address}, {"port", so.port}, {"error", e.what()}});
+    std::cerr << "hirehub: cannot listen on " << so.address << ":" << so.port << " (http.port): " << e.what() << '\n';
+    api.shutdown();
+    caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
+    return 2;
+  }
+  log::info("listening", {{"address", so.address}, {"port", port}, {"kafka", bootstrap}});
+  std::cout << "HireHub node " << node_id << " listening on http://" << so.address << ":" << port << std::endl;
+  auto collector = metrics::add_collector([&server] {
+    static auto& conns = metrics::get_gauge("hirehub_http_connections", "Open HTTP and WebSocket connections");
+    conns.set(static_cast<int64_t>(server->open_connections()));
+  });
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  int exit_code = 0;
+  {
+    caf::scoped_actor self{sys};
+    self->monitor(root);
+    bool running = true;
+    while (running) {
+      self->receive(
+        [&](caf::down_msg& dm) {
+          log::error("the root supervisor stopped; the node exits", {{"reason", sys.render(dm.reason)}});
+          exit_code = 1;
+          running = false;
+        },
+        caf::after(std::chrono::milliseconds(100)) >> [&] {
+          if (stop_signal.load() != 0)
+            running = false;
+        });
+    }
+    log::info("stopping", {{"signal", stop_signal.load()}});
+    server->stop_accepting();
+    api.shutdown();
+    self->demonitor(root);
+    self->send_exit(root, caf::exit_reason::user_shutdown);
+    self->send_exit(health, caf::exit_reason::user_shutdown);
+  }
+  sys.await_all_actors_done();
+  metrics::remove_collector(collector);
+  server->stop();
+  log::info("stopped");
+  return exit_code;
+}
+
+}  // namespace hirehub::gateway

@@ -1,0 +1,431 @@
+#include "gateway/server.hpp"
+
+#include <utility>
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/version.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "runtime/ids.hpp"
+#include "runtime/log.hpp"
+
+namespace hirehub::gateway {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace bws = boost::beast::websocket;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct shared_ctx {
+  server_options opts;
+  server_handlers handlers;
+  std::atomic<size_t> connections{0};
+  std::atomic<size_t> websockets{0};
+  std::atomic<bool> stopping{false};
+  std::mutex ws_mtx;
+  std::set<std::weak_ptr<class ws_session>, std::owner_less<std::weak_ptr<class ws_session>>> ws_sessions;
+};
+
+class ws_session : public std::enable_shared_from_this<ws_session>, public ws_connection {
+ public:
+  ws_session(tcp::socket&& socket, std::shared_ptr<shared_ctx> ctx) : ws_(std::move(socket)), ctx_(std::move(ctx)) {
+    ++ctx_->connections;
+    ++ctx_->websockets;
+  }
+
+  ~ws_session() override {
+    --ctx_->connections;
+    --ctx_->websockets;
+  }
+
+  void run(bhttp::request<bhttp::string_body> req, http_request info) {
+    info_ = std::move(info);
+    ws_.set_option(bws::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.read_message_max(ctx_->opts.ws_max_frame_bytes);
+    ws_.set_option(bws::stream_base::decorator(
+      [](bws::response_type& res) { res.set(bhttp::field::server, "hirehub"); }));
+    ws_.async_accept(req, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
+  }
+
+  bool send(std::string text) override {
+    if (closed_.load())
+      return false;
+    if (queued_.fetch_add(1) >= ctx_->opts.ws_max_queued_frames) {
+      --queued_;
+      close(1008, "send queue full: the client reads too slowly");
+      return false;
+    }
+    asio::post(ws_.get_executor(), [self = shared_from_this(), t = std::move(text)]() mutable {
+      if (self->closing_ || self->closed_.load()) {
+        --self->queued_;
+        return;
+      }
+      self->queue_.push_back(std::move(t));
+      if (!self->writing_)
+        self->do_write();
+    });
+    return true;
+  }
+
+  void close(uint16_t code, std::string reason) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, r = std::move(reason)]() mutable {
+      if (self->closing_ || self->closed_.load())
+        return;
+      self->closing_ = true;
+      self->close_reason_ = bws::close_reason(static_cast<bws::close_code>(code), r);
+      if (!self->writing_)
+        self->do_close();
+    });
+  }
+
+  void drop_callbacks() {
+    std::lock_guard<std::mutex> guard{cb_mtx_};
+    cb_ = {};
+  }
+
+ private:
+  void on_accept(beast::error_code ec) {
+    if (ec) {
+      finish();
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> guard{ctx_->ws_mtx};
+      ctx_->ws_sessions.insert(weak_from_this());
+    }
+    auto cb = ctx_->handlers.on_ws_open(info_, shared_from_this());
+    {
+      std::lock_guard<std::mutex> guard{cb_mtx_};
+      cb_ = std::move(cb);
+    }
+    do_read();
+  }
+
+  void do_read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+      if (ec == bws::error::message_too_big)
+        log::debug("websocket frame over the limit; closing", {{"limit", ctx_->opts.ws_max_frame_bytes}});
+      finish();
+      return;
+    }
+    auto text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    if (!ws_.got_text())
+      text = "\x01binary";  // not JSON: the application answers with an error frame
+    std::function<void(std::string)> on_text;
+    {
+      std::lock_guard<std::mutex> guard{cb_mtx_};
+      on_text = cb_.on_text;
+    }
+    if (on_text)
+      on_text(std::move(text));
+    do_read();
+  }
+
+  void do_write() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(asio::buffer(queue_.front()), beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    queue_.pop_front();
+    --queued_;
+    if (ec) {
+      finish();
+      return;
+    }
+    if (closing_) {
+      do_close();
+      return;
+    }
+    if (!queue_.empty())
+      do_write();
+  }
+
+  void do_close() {
+    writing_ = true;
+    ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) { self->finish(); });
+  }
+
+  void finish() {
+    if (closed_.exchange(true))
+      return;
+    std::function<void()> on_close;
+    {
+      std::lock_guard<std::mutex> guard{cb_mtx_};
+      on_close = std::move(cb_.on_close);
+      cb_ = {};
+    }
+    if (on_close && !ctx_->stopping.load())
+      on_close();
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
+  bws::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<shared_ctx> ctx_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  std::atomic<size_t> queued_{0};
+  bool writing_ = false;
+  bool closing_ = false;
+  bws::close_reason close_reason_;
+  std::atomic<bool> closed_{false};
+  http_request info_;
+  std::mutex cb_mtx_;
+  ws_callbacks cb_;
+};
+
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(tcp::socket&& socket, std::shared_ptr<shared_ctx> ctx) : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+    ++ctx_->connections;
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec)
+      remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  ~http_session() { --ctx_->connections; }
+
+  void run() { asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this())); }
+
+ private:
+  void do_read() {
+    parser_.emplace();
+    parser_->header_limit(ctx_->opts.max_header_bytes);
+    parser_->body_limit(ctx_->opts.max_body_bytes);
+    stream_.expires_after(ctx_->opts.idle_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+      do_close();
+      return;
+    }
+    if (ec == bhttp::error::body_limit) {
+      write_error(413, "payload_too_large",
+                  "the request body exceeds " + std::to_string(ctx_->opts.max_body_bytes) +
+                    " bytes (http.max_body_bytes)");
+      return;
+    }
+    if (ec == bhttp::error::header_limit) {
+      write_error(431, "bad_request",
+                  "the request headers exceed " + std::to_string(ctx_->opts.max_header_bytes) +
+                    " bytes (http.max_header_bytes)");
+      return;
+    }
+    if (ec) {
+      if (ec == asio::error::connection_reset || ec == asio::error::eof) {
+        do_close();
+        return;
+      }
+      write_error(400, "bad_request", "malformed HTTP request: " + ec.message());
+      return;
+    }
+    auto req = parser_->release();
+    auto info = to_info(req);
+    if (bws::is_upgrade(req)) {
+      if (info.path != "/ws") {
+        write_error(404, "not_found", "WebSocket endpoint is /ws");
+        return;
+      }
+      if (auto refused = ctx_->handlers.on_ws_authorize(info)) {
+        keep_alive_ = false;
+        write(std::move(*refused));
+        return;
+      }
+      stream_.expires_never();
+      auto ws = std::make_shared<ws_session>(stream_.release_socket(), ctx_);
+      ws->run(std::move(req), std::move(info));
+      return;
+    }
+    keep_alive_ = req.keep_alive();
+    version_ = req.version();
+    request_id_ = info.request_id;
+    stream_.expires_never();  // the actor side has its own request timeout
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    auto self = shared_from_this();
+    http_reply reply = [self, once](http_response r) {
+      if (once->exchange(true))
+        return;
+      asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
+    };
+    ctx_->handlers.on_http(std::move(info), std::move(reply));
+  }
+
+  http_request to_info(const bhttp::request<bhttp::string_body>& req) {
+    http_request info;
+    info.method = std::string{req.method_string()};
+    info.target = std::string{req.target()};
+    auto q = info.target.find('?');
+    info.path = info.target.substr(0, q);
+    info.query = q == std::string::npos ? "" : info.target.substr(q + 1);
+    info.body = req.body();
+    info.content_type = std::string{req[bhttp::field::content_type]};
+    info.authorization = std::string{req[bhttp::field::authorization]};
+    info.idempotency_key = std::string{req["Idempotency-Key"]};
+    info.request_id = std::string{req["X-Request-Id"]};
+    if (info.request_id.empty() || info.request_id.size() > 64)
+      info.request_id = ids::request_id();
+    info.remote = remote_;
+    return info;
+  }
+
+  void write_error(int status, const std::string& code, const std::string& message) {
+    keep_alive_ = false;
+    http_response r;
+    r.status = status;
+    r.body = R"({"error":{"code":")" + code + R"(","message":")" + message + R"(","details":{}}})";
+    write(std::move(r));
+  }
+
+  void write(http_response r) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    res->result(static_cast<unsigned>(r.status));
+    res->version(version_);
+    res->set(bhttp::field::server, "hirehub");
+    res->set(bhttp::field::content_type, r.content_type);
+    if (!request_id_.empty())
+      res->set("X-Request-Id", request_id_);
+    for (auto& [k, v] : r.headers)
+      res->set(k, v);
+    res->keep_alive(keep_alive_);
+    res->body() = std::move(r.body);
+    res->prepare_payload();
+    stream_.expires_after(ctx_->opts.idle_timeout);
+    bhttp::async_write(stream_, *res,
+                       [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+                         if (ec || !self->keep_alive_ || self->ctx_->stopping.load()) {
+                           self->do_close();
+                           return;
+                         }
+                         self->do_read();
+                       });
+  }
+
+  void do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<shared_ctx> ctx_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+  std::string request_id_;
+  std::string remote_;
+};
+
+}  // namespace
+
+struct http_server::impl {
+  std::shared_ptr<shared_ctx> ctx = std::make_shared<shared_ctx>();
+  asio::io_context ioc;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+
+  void do_accept() {
+    acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == asio::error::operation_aborted || ctx->stopping.load())
+          return;
+      } else if (ctx->connections.load() >= ctx->opts.max_connections) {
+        // Refuse at accept: past the limit a connection costs nothing more.
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else {
+        std::make_shared<http_session>(std::move(socket), ctx)->run();
+      }
+      do_accept();
+    });
+  }
+};
+
+http_server::http_server(server_options opts, server_handlers handlers) : impl_(std::make_unique<impl>()) {
+  impl_->ctx->opts = std::move(opts);
+  impl_->ctx->handlers = std::move(handlers);
+}
+
+http_server::~http_server() {
+  stop();
+}
+
+uint16_t http_server::start() {
+  auto& d = *impl_;
+  auto addr = asio::ip::make_address(d.ctx->opts.address);
+  tcp::endpoint ep{addr, d.ctx->opts.port};
+  d.acceptor = std::make_unique<tcp::acceptor>(asio::make_strand(d.ioc));
+  d.acceptor->open(ep.protocol());
+  d.acceptor->set_option(asio::socket_base::reuse_address(true));
+  d.acceptor->bind(ep);
+  d.acceptor->listen(asio::socket_base::max_listen_connections);
+  auto port = d.acceptor->local_endpoint().port();
+  d.guard.emplace(d.ioc.get_executor());
+  d.do_accept();
+  for (int i = 0; i < d.ctx->opts.io_threads; ++i)
+    d.threads.emplace_back([&d] { d.ioc.run(); });
+  return port;
+}
+
+void http_server::stop_accepting() {
+  auto& d = *impl_;
+  if (!d.acceptor)
+    return;
+  asio::post(d.acceptor->get_executor(), [&d] {
+    beast::error_code ec;
+    d.acceptor->close(ec);
+  });
+}
+
+void http_server::stop() {
+  auto& d = *impl_;
+  if (d.ctx->stopping.exchange(true))
+    return;
+  stop_accepting();
+  d.guard.reset();
+  d.ioc.stop();
+  for (auto& t : d.threads)
+    t.join();
+  d.threads.clear();
+  std::lock_guard<std::mutex> guard{d.ctx->ws_mtx};
+  for (auto& w : d.ctx->ws_sessions)
+    if (auto s = w.lock())
+      s->drop_callbacks();
+  d.ctx->ws_sessions.clear();
+}
+
+size_t http_server::open_connections() const {
+  return impl_->ctx->connections.load();
+}
+
+size_t http_server::open_websockets() const {
+  return impl_->ctx->websockets.load();
+}
+
+}  // namespace hirehub::gateway

@@ -1,0 +1,101 @@
+#pragma once
+/// The HTTP/1.1 + WebSocket server (Boost.Beast on Asio). Beast types stay in
+/// server.cpp: the application sees plain request/response structs and a
+/// thread-safe handle to each WebSocket.
+///
+/// Limits: max connections (refused at accept), header and body size (431/413),
+/// idle timeout on keep-alive connections, WebSocket frame size and a bounded
+/// send queue per WebSocket (a client too slow to read is closed, 1008).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hirehub::gateway {
+
+struct http_request {
+  std::string method;
+  std::string target;  ///< path + query as sent
+  std::string path;
+  std::string query;
+  std::string body;
+  std::string content_type;
+  std::string authorization;
+  std::string idempotency_key;
+  std::string request_id;  ///< X-Request-Id from the client, or generated
+  std::string remote;
+};
+
+struct http_response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Completes a request; thread-safe; only the first call counts.
+using http_reply = std::function<void(http_response)>;
+
+/// The application's handle on one open WebSocket. Thread-safe.
+class ws_connection {
+ public:
+  virtual ~ws_connection() = default;
+  /// Queues a text frame; false (and the socket is closed) when the queue is full.
+  virtual bool send(std::string text) = 0;
+  virtual void close(uint16_t code, std::string reason) = 0;
+};
+
+struct ws_callbacks {
+  std::function<void(std::string)> on_text;
+  std::function<void()> on_close;  ///< the socket is gone (either side)
+};
+
+struct server_handlers {
+  std::function<void(http_request, http_reply)> on_http;
+  /// Called for an upgrade to /ws before it is accepted: a response refuses it
+  /// (e.g. 401); nullopt accepts it.
+  std::function<std::optional<http_response>(const http_request&)> on_ws_authorize;
+  /// Called once an accepted WebSocket is open: returns its callbacks.
+  std::function<ws_callbacks(const http_request&, std::shared_ptr<ws_connection>)> on_ws_open;
+};
+
+struct server_options {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;
+  int io_threads = 1;
+  size_t max_connections = 10000;
+  uint32_t max_header_bytes = 8192;
+  uint64_t max_body_bytes = 65536;
+  std::chrono::milliseconds idle_timeout{30000};
+  size_t ws_max_queued_frames = 1024;
+  size_t ws_max_frame_bytes = 16384;
+};
+
+class http_server {
+ public:
+  http_server(server_options opts, server_handlers handlers);
+  ~http_server();
+  http_server(const http_server&) = delete;
+  http_server& operator=(const http_server&) = delete;
+
+  /// Binds and starts the I/O threads; returns the bound port. Throws on bind failure.
+  uint16_t start();
+  /// Stops accepting new connections.
+  void stop_accepting();
+  /// Stops the I/O threads and drops every callback into the application.
+  void stop();
+
+  size_t open_connections() const;
+  size_t open_websockets() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace hirehub::gateway
