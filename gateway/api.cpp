@@ -757,6 +757,10 @@ caf::behavior session_impl(session_actor* self, std::shared_ptr<ws_connection> c
 struct gateway_sup_state {
   std::set<caf::actor> children;
   const char* name = "gateway_supervisor";
+  ~gateway_sup_state() {
+    for (auto& c : children)
+      caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+  }
 };
 
 caf::behavior gateway_supervisor(caf::stateful_actor<gateway_sup_state>* self) {
@@ -771,10 +775,6 @@ caf::behavior gateway_supervisor(caf::stateful_actor<gateway_sup_state>* self) {
       metrics::get_counter("hirehub_gateway_actor_failures_total",
                            "Request and session actors that failed (their request or socket got an error)")
         .inc();
-  });
-  self->attach_functor([self] {
-    for (auto& c : self->state.children)
-      caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
   });
   return {
     // Children are stopped, never restarted: a request or a socket cannot be replayed.

@@ -42,6 +42,13 @@ struct supervisor_state {
   std::vector<int> total_restarts;
   std::deque<clock_type::time_point> recent;  // restarts inside the window
   bool escalated = false;
+  // Runs when the supervisor terminates, whatever the reason: it never leaves
+  // orphans behind. (State is gone before attach_functor callbacks run.)
+  ~supervisor_state() {
+    for (auto& c : children)
+      if (c)
+        caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+  }
 };
 
 using sup_actor = caf::stateful_actor<supervisor_state>;
@@ -66,6 +73,8 @@ void stop_children(sup_actor* self) {
   // Stop in reverse start order, as later children may depend on earlier ones.
   for (auto i = st.children.size(); i-- > 0;) {
     if (auto& c = st.children[i]) {
+      if (st.specs[i].registered)
+        self->system().registry().erase(caf::atom_from_string(st.specs[i].name));
       self->demonitor(c);
       self->send_exit(c, caf::exit_reason::user_shutdown);
       c = nullptr;
@@ -82,12 +91,6 @@ caf::behavior supervisor_impl(sup_actor* self, std::string name, restart_strateg
   st.specs = std::move(specs);
   st.children.resize(st.specs.size());
   st.total_restarts.resize(st.specs.size());
-  self->attach_functor([self](const caf::error&) {
-    // Runs on termination: a supervisor never leaves orphans behind.
-    for (auto& c : self->state.children)
-      if (c)
-        caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
-  });
   for (size_t i = 0; i < st.specs.size() && !st.escalated; ++i)
     start_child(self, i);
   self->set_down_handler([self](caf::down_msg& dm) {
