@@ -1,0 +1,160 @@
+// Entity passivation and re-activation from the journal; at-most-once
+// notifications whatever Kafka redelivers; the outbox relay across a broker outage.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "support/harness.hpp"
+
+using namespace hh_test;
+
+namespace {
+
+int64_t active_entities(http_client& http) {
+  auto m = http.get("/metrics").body;
+  std::smatch match;
+  if (std::regex_search(m, match, std::regex(R"(hirehub_active_entities\{kind="application"\} (-?\d+))")))
+    return std::stoll(match[1]);
+  return -1;
+}
+
+std::string create_job(http_client& http, const std::string& company_tok) {
+  auto r = http.post("/api/v1/jobs", {{"title", "Data Engineer"}}, company_tok);
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.json_body.value("id", "");
+}
+
+}  // namespace
+
+TEST(lifecycle, idle_entities_passivate_and_rebuild_from_the_journal) {
+  database db;
+  broker kafka;
+  node n{db, kafka, {{"HIREHUB_ENTITY_IDLE_TIMEOUT_MS", "300"}}};
+  http_client http{n.port};
+  auto company = uuid();
+  auto ctok = token(company, "company");
+  auto user = uuid();
+  auto utok = token(user, "jobseeker");
+  auto job = create_job(http, ctok);
+  auto app = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", user}}, utok);
+  ASSERT_EQ(app.status, 201);
+  auto id = app.json_body["id"].get<std::string>();
+  ASSERT_EQ(http.patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, ctok).status, 200);
+  ASSERT_TRUE(eventually(std::chrono::seconds(10), [&] { return active_entities(http) == 0; }))
+    << "the idle application actor did not passivate";
+  // A new incarnation rebuilds the same state from the journal ...
+  auto got = http.get("/api/v1/applications/" + id, utok);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.json_body["status"], "reviewing");
+  EXPECT_EQ(got.json_body["seq"], 2);
+  EXPECT_EQ(got.json_body["job_title"], "Data Engineer");
+  EXPECT_EQ(active_entities(http), 1);
+  // ... and goes on from it: the next event gets seq 3, illegal moves are still refused.
+  auto moved = http.patch("/api/v1/applications/" + id + "/status", {{"status", "interview_scheduled"}}, ctok);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(moved.json_body["seq"], 3);
+  EXPECT_EQ(http.patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, ctok).status, 409);
+  EXPECT_EQ(db.count("SELECT max(seq) FROM application_events WHERE application_id = '" + id + "'"), 3);
+  // Looking up a missing application does not leave an actor behind.
+  EXPECT_EQ(http.get("/api/v1/applications/" + uuid(), utok).status, 404);
+  EXPECT_TRUE(eventually(std::chrono::seconds(10), [&] { return active_entities(http) == 0; }));
+}
+
+TEST(lifecycle, redelivered_events_notify_nobody_twice) {
+  database db;
+  broker kafka;
+  node n{db, kafka};
+  http_client http{n.port};
+  auto company = uuid();
+  auto ctok = token(company, "company");
+  auto user = uuid();
+  auto utok = token(user, "jobseeker");
+  auto job = create_job(http, ctok);
+  ws_client ws{n.port, ctok};
+  ws.send(R"({"op":"subscribe","topic":"notifications"})");
+  ASSERT_TRUE(ws.read());
+  auto app = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", user}}, utok);
+  ASSERT_EQ(app.status, 201);
+  auto id = app.json_body["id"].get<std::string>();
+  auto first = ws.read_until([](const json& f) { return f.value("type", "") == "notification"; },
+                             std::chrono::seconds(30));
+  ASSERT_TRUE(first);
+  // Kafka delivers the same event again (a consumer restart, a rebalance): the
+  // same event id must not make a second notification or a second frame.
+  auto payload = db.scalar("SELECT payload::text FROM outbox WHERE key = '" + id + "' AND topic = 'application.submitted'");
+  ASSERT_FALSE(payload.empty());
+  produce(kafka.bootstrap, "application.submitted", id, payload);
+  produce(kafka.bootstrap, "application.submitted", id, payload);
+  // A later, distinct event proves the consumer processed past the duplicates.
+  ASSERT_EQ(http.patch("/api/v1/applications/" + id + "/status", {{"status", "withdrawn"}, {"reason", "personal"}}, utok)
+              .status,
+            200);
+  ws_client uws{n.port, utok};
+  uws.send(R"({"op":"subscribe","topic":"notifications","after_seq":0})");
+  ASSERT_TRUE(uws.read_until([](const json& f) { return f.value("type", "") == "notification"; },
+                             std::chrono::seconds(30)));
+  EXPECT_EQ(db.count("SELECT count(*) FROM notifications WHERE user_id = '" + company + "'"), 1);
+  auto extra = ws.read_until([](const json& f) { return f.value("type", "") == "notification"; },
+                             std::chrono::seconds(2));
+  EXPECT_FALSE(extra) << "a duplicate notification frame was pushed";
+  // A malformed event on the topic is skipped, not retried forever.
+  produce(kafka.bootstrap, "application.submitted", "x", "this is not json");
+  auto company2 = uuid();
+  auto job2 = create_job(http, token(company2, "company"));
+  ASSERT_EQ(http.post("/api/v1/applications", {{"job_id", job2}, {"resume_id", user}}, utok).status, 201);
+  EXPECT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    return db.count("SELECT count(*) FROM notifications WHERE user_id = '" + company2 + "'") == 1;
+  }));
+}
+
+TEST(lifecycle, the_relay_survives_a_broker_outage_without_loss_or_reordering) {
+  database db;
+  broker kafka;
+  node n{db, kafka, {{"HIREHUB_KAFKA_MESSAGE_TIMEOUT_MS", "1500"}, {"HIREHUB_OUTBOX_RETRY_MS", "300"}}};
+  http_client http{n.port};
+  auto ctok = token(uuid(), "company");
+  auto job = create_job(http, ctok);
+  ASSERT_TRUE(eventually(std::chrono::seconds(10),
+                         [&] { return db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0; }));
+  kafka.down();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) {
+    auto user = uuid();
+    auto utok = token(user, "jobseeker");
+    auto r = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", user}}, utok);
+    ASSERT_EQ(r.status, 201) << "accepting requests does not depend on Kafka";
+    auto id = r.json_body["id"].get<std::string>();
+    ASSERT_EQ(http.patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, ctok).status, 200);
+    ids.push_back(id);
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  EXPECT_EQ(db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL"), 20)
+    << "rows were marked published while the broker was down";
+  EXPECT_EQ(http.get("/ready").status, 503) << "/ready must report the broker outage";
+  kafka.up();
+  ASSERT_TRUE(eventually(std::chrono::seconds(60),
+                         [&] { return db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0; }))
+    << "the relay did not catch up after the broker came back";
+  auto submitted = consume_topic(kafka.bootstrap, "application.submitted", 10, std::chrono::seconds(30));
+  auto changed = consume_topic(kafka.bootstrap, "application.status_changed", 10, std::chrono::seconds(30));
+  std::set<std::string> sub_keys;
+  for (auto& [k, v] : submitted)
+    sub_keys.insert(k);
+  std::set<std::string> changed_keys;
+  for (auto& [k, v] : changed)
+    changed_keys.insert(k);
+  for (auto& id : ids) {
+    EXPECT_TRUE(sub_keys.count(id)) << "application.submitted lost for " << id;
+    EXPECT_TRUE(changed_keys.count(id)) << "application.status_changed lost for " << id;
+  }
+  // Per key, the journal order is the publish order (the relay never sends a
+  // key's next row before the previous one was acknowledged).
+  for (auto& id : ids) {
+    auto first_pub = db.scalar("SELECT published_at FROM outbox WHERE key = '" + id + "' AND topic = 'application.submitted'");
+    auto second_pub =
+      db.scalar("SELECT published_at FROM outbox WHERE key = '" + id + "' AND topic = 'application.status_changed'");
+    EXPECT_LT(first_pub, second_pub) << id;
+  }
+}

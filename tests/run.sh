@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test:
+#   1. unit tests (no I/O);
+#   2. the same unit tests under ASan + UBSan (separate build directory);
+#   3. integration tests against a real PostgreSQL server started here on a free
+#      loopback port, the embedded Kafka broker and real hirehub processes.
+# Everything started here is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+./deploy/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j2
+if [[ ${HIREHUB_SKIP_SANITIZERS:-0} != 1 ]]; then
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHIREHUB_SANITIZE=ON -DHIREHUB_UNIT_ONLY=ON >/dev/null
+  cmake --build build-asan -j2 --target hirehub_unit_tests
+fi
+
+source deploy/services.sh
+work=$(mktemp -d /tmp/hirehub-tests-XXXXXX)
+chmod 755 "$work"
+pg_port=$(hh_free_port)
+cleanup() {
+  hh_pg_stop "$work/pg"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+run_suite() {
+  local name=$1
+  shift
+  echo "== $name"
+  if "$@" 2>&1 | tee "$work/$name.log" | grep -E '^\[  (PASSED|FAILED) |^\[  FAILED  \]|tests? from .* ran'; then :; fi
+  local summary
+  summary=$(grep -E '^\[==========\] [0-9]+ tests? from' "$work/$name.log" | tail -n 1 || true)
+  local total fails
+  total=$(echo "$summary" | grep -oE '[0-9]+ tests?' | head -n 1 | grep -oE '[0-9]+' || echo 0)
+  fails=$(grep -cE '^\[  FAILED  \] [A-Za-z_]+\.[A-Za-z_]+' "$work/$name.log" || true)
+  if [[ -z $total || $total -eq 0 ]]; then
+    echo "!! $name ran no tests"
+    failed=$((failed + 1))
+    return
+  fi
+  passed=$((passed + total - fails))
+  failed=$((failed + fails))
+  if ((fails > 0)); then
+    grep -E -B5 -A25 '^\[ RUN      \]' "$work/$name.log" | grep -E -A25 'Failure|FAILED' | head -n 200 || true
+  fi
+}
+
+run_suite unit build/tests/hirehub_unit_tests
+if [[ ${HIREHUB_SKIP_SANITIZERS:-0} != 1 ]]; then
+  ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_suite unit-asan-ubsan build-asan/tests/hirehub_unit_tests
+fi
+
+hh_pg_start "$work/pg" "$pg_port" "$work/postgres.log"
+export HIREHUB_TEST_PG_ADMIN_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres"
+export HIREHUB_BIN="$root/build/gateway/hirehub"
+run_suite persistence build/tests/hirehub_pg_tests
+run_suite end-to-end build/tests/hirehub_e2e_tests
+
+echo
+echo "$passed passed, $failed failed"
+((failed == 0))

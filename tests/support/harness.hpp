@@ -1,0 +1,145 @@
+#pragma once
+// Black-box test harness: real processes (hirehub nodes, the embedded broker),
+// a fresh PostgreSQL database per suite on the server tests/run.sh started, and
+// real HTTP/WebSocket clients on loopback.
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+#include <nlohmann/json.hpp>
+
+namespace hh_test {
+
+using json = nlohmann::json;
+
+/// Secret every test node is started with.
+inline const char* jwt_secret = "integration-test-secret";
+
+std::string uuid();
+int free_port();
+std::string temp_dir();
+std::string hirehub_bin();
+std::string token(const std::string& sub, const std::string& role, const std::string& company = {},
+                  int ttl_seconds = 3600);
+
+/// Polls `pred` until true or `timeout`; returns the last result.
+bool eventually(std::chrono::milliseconds timeout, const std::function<bool()>& pred);
+
+class process {
+ public:
+  process(std::vector<std::string> argv, std::map<std::string, std::string> env, std::string log_path);
+  ~process();
+  process(const process&) = delete;
+  void signal(int sig);
+  /// SIGTERM, then SIGKILL after `grace`; returns the exit status.
+  int stop(std::chrono::milliseconds grace = std::chrono::seconds(15));
+  bool alive();
+  pid_t pid() const { return pid_; }
+  const std::string& log_path() const { return log_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string log_;
+  int status_ = -1;
+};
+
+class broker {
+ public:
+  broker();
+  std::string bootstrap;
+  void down();  ///< connections refused (SIGUSR1)
+  void up();    ///< accepting again (SIGUSR2)
+
+ private:
+  std::string dir_;
+  std::unique_ptr<process> proc_;
+};
+
+/// A fresh database on the test PostgreSQL server; dropped at the end.
+class database {
+ public:
+  database();
+  ~database();
+  std::string url;
+  /// Runs a query and returns the first column of the first row as text ("" when no row or NULL).
+  std::string scalar(const std::string& sql);
+  int64_t count(const std::string& sql) { return std::stoll(scalar(sql)); }
+  void exec(const std::string& sql);
+
+ private:
+  std::string name_;
+  std::string admin_url_;
+};
+
+class node {
+ public:
+  node(database& db, broker& kafka, std::map<std::string, std::string> extra_env = {});
+  ~node();
+  int port = 0;
+  std::string log_path() const { return proc_->log_path(); }
+  void kill9();
+  int stop();
+
+ private:
+  std::unique_ptr<process> proc_;
+};
+
+struct http_result {
+  int status = 0;
+  std::string body;
+  json json_body;
+  std::map<std::string, std::string> headers;
+};
+
+/// A keep-alive HTTP/1.1 client.
+class http_client {
+ public:
+  explicit http_client(int port);
+  ~http_client();
+  http_result request(const std::string& method, const std::string& target, const std::string& body = {},
+                      std::map<std::string, std::string> headers = {});
+  http_result get(const std::string& target, const std::string& tok = {});
+  http_result post(const std::string& target, const json& body, const std::string& tok,
+                   std::map<std::string, std::string> headers = {});
+  http_result patch(const std::string& target, const json& body, const std::string& tok);
+  /// Sends raw bytes on a fresh connection and returns the raw response head+body.
+  std::string raw(const std::string& bytes);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// A WebSocket client with deadlines on every read.
+class ws_client {
+ public:
+  /// Connects to /ws<query>; `bearer` goes into the Authorization header when non-empty.
+  ws_client(int port, const std::string& bearer, const std::string& query = {});
+  ~ws_client();
+  bool open() const;
+  void send(const std::string& text);
+  std::optional<json> read(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// Reads until a frame satisfies `pred` (other frames are collected in `skipped`).
+  std::optional<json> read_until(const std::function<bool(const json&)>& pred,
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// Reads every message of `topic` from the beginning until `min_count` arrived or `timeout`.
+std::vector<std::pair<std::string, std::string>> consume_topic(const std::string& bootstrap, const std::string& topic,
+                                                               size_t min_count, std::chrono::milliseconds timeout);
+
+/// Produces one message (key, payload) to `topic`.
+void produce(const std::string& bootstrap, const std::string& topic, const std::string& key,
+             const std::string& payload);
+
+}  // namespace hh_test
