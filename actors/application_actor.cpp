@@ -44,7 +44,7 @@ void passivate(app_actor* self) {
     return;
   s.passivating = true;
   self->request(s.registry, caf::infinite, passivate_atom::value, s.ctx.kind, s.ctx.id)
-    .then([self]() { self->quit(); }, [self](caf::error&) { self->quit(); });
+      .then([self]() { self->quit(); }, [self](caf::error&) { self->quit(); });
 }
 
 /// An entity with no journal (a failed first submit, a lookup of a missing id) is not kept.
@@ -70,34 +70,35 @@ void append(app_actor* self, journal_event ev, bool create, const std::string& r
   req.application_id = s.st.id;
   req.create = create;
   if (create)
-    req.row = {next.id, next.job_id, next.user_id, next.company_id, next.resume_id, next.cover_letter,
-               to_string(next.current)};
+    req.row = {next.id,        next.job_id,       next.user_id,           next.company_id,
+               next.resume_id, next.cover_letter, to_string(next.current)};
   else
     req.new_status = ev.to_status;
   req.outbox.push_back(to_outbox(next, ev));
   req.events.push_back(ev);
   self->request(journal, s.opts.call_timeout, std::move(req))
-    .await(
-      [self, next, ev, rp](append_result&) mutable {
-        auto& s = self->state;
-        s.st = next;
-        s.journal.push_back(ev);
-        if (auto hub = service(self, "hub"))
-          self->send(hub, publish_atom::value, "application:" + s.st.id, s.st.seq, frame_for(s.st, ev));
-        rp.deliver(view_of(s.st));
-      },
-      [self, rp, request_id](caf::error& err) mutable {
-        auto v = view(err);
-        if (v.code == errc::conflict || v.code == errc::unavailable || v.code == errc::timeout) {
-          // Our state may be stale (another writer won, or the commit's outcome is
-          // unknown): the next command must rebuild from the journal.
-          log::warn("append failed; passivating to reload",
-                    {{"application_id", self->state.st.id}, {"request_id", request_id}, {"error", to_string(v.code)}});
-          passivate(self);
-        }
-        rp.deliver(err);
-        passivate_if_empty(self);
-      });
+      .await(
+          [self, next, ev, rp](append_result&) mutable {
+            auto& s = self->state;
+            s.st = next;
+            s.journal.push_back(ev);
+            if (auto hub = service(self, "hub"))
+              self->send(hub, publish_atom::value, "application:" + s.st.id, s.st.seq, frame_for(s.st, ev));
+            rp.deliver(view_of(s.st));
+          },
+          [self, rp, request_id](caf::error& err) mutable {
+            auto v = view(err);
+            if (v.code == errc::conflict || v.code == errc::unavailable || v.code == errc::timeout) {
+              // Our state may be stale (another writer won, or the commit's outcome is
+              // unknown): the next command must rebuild from the journal.
+              log::warn(
+                  "append failed; passivating to reload",
+                  {{"application_id", self->state.st.id}, {"request_id", request_id}, {"error", to_string(v.code)}});
+              passivate(self);
+            }
+            rp.deliver(err);
+            passivate_if_empty(self);
+          });
 }
 
 caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry, actor_options opts) {
@@ -114,91 +115,90 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
     }
     // Rebuild from the journal before any command is handled.
     self->request(db, opts.call_timeout, load_evts_atom::value, ctx.id)
-      .await(
-        [self](std::vector<journal_event>& evs) {
-          self->state.st = fold(self->state.ctx.id, evs);
-          self->state.journal = std::move(evs);
-        },
-        [self](caf::error& err) { self->quit(err); });
+        .await(
+            [self](std::vector<journal_event>& evs) {
+              self->state.st = fold(self->state.ctx.id, evs);
+              self->state.journal = std::move(evs);
+            },
+            [self](caf::error& err) { self->quit(err); });
   }
   return {
-    [self](submit_application& cmd) -> caf::result<application_view> {
-      auto& s = self->state;
-      submit_command sc{cmd.job_id, cmd.resume_id, cmd.cover_letter, cmd.fingerprint};
-      if (s.st.current != status::none) {
-        auto d = decide_submit(s.st, cmd.by, sc, job_facts{}, {}, 0);
-        if (d.code != errc::ok)
+      [self](submit_application& cmd) -> caf::result<application_view> {
+        auto& s = self->state;
+        submit_command sc{cmd.job_id, cmd.resume_id, cmd.cover_letter, cmd.fingerprint};
+        if (s.st.current != status::none) {
+          auto d = decide_submit(s.st, cmd.by, sc, job_facts{}, {}, 0);
+          if (d.code != errc::ok)
+            return make_error(d.code, d.message, d.field);
+          return view_of(s.st, true);
+        }
+        auto db = service(self, "db");
+        if (!db) {
+          passivate_if_empty(self);
+          return make_error(errc::unavailable, "the database pool is restarting; retry");
+        }
+        auto rp = self->make_response_promise<application_view>();
+        self->request(db, s.opts.call_timeout, load_job_atom::value, cmd.job_id)
+            .await(
+                [self, cmd, sc, rp](job_info& job) mutable {
+                  auto& s = self->state;
+                  job_facts facts{job.id, job.company_id, job.owner_user_id, job.title, job.status};
+                  auto d = decide_submit(s.st, cmd.by, sc, facts, ids::random_uuid(), now_ms());
+                  if (d.code != errc::ok) {
+                    rp.deliver(make_error(d.code, d.message, d.field));
+                    passivate_if_empty(self);
+                    return;
+                  }
+                  append(self, std::move(d.event), true, cmd.request_id, rp);
+                },
+                [self, rp](caf::error& err) mutable {
+                  rp.deliver(err);
+                  passivate_if_empty(self);
+                });
+        return rp;
+      },
+      [self](change_status& cmd) -> caf::result<application_view> {
+        auto& s = self->state;
+        auto d = decide_status_change(s.st, cmd.by, cmd.to_status, cmd.reason, ids::random_uuid(), now_ms());
+        if (d.code != errc::ok) {
+          passivate_if_empty(self);
           return make_error(d.code, d.message, d.field);
-        return view_of(s.st, true);
-      }
-      auto db = service(self, "db");
-      if (!db) {
-        passivate_if_empty(self);
-        return make_error(errc::unavailable, "the database pool is restarting; retry");
-      }
-      auto rp = self->make_response_promise<application_view>();
-      self->request(db, s.opts.call_timeout, load_job_atom::value, cmd.job_id)
-        .await(
-          [self, cmd, sc, rp](job_info& job) mutable {
-            auto& s = self->state;
-            job_facts facts{job.id, job.company_id, job.owner_user_id, job.title, job.status};
-            auto d = decide_submit(s.st, cmd.by, sc, facts, ids::random_uuid(), now_ms());
-            if (d.code != errc::ok) {
-              rp.deliver(make_error(d.code, d.message, d.field));
-              passivate_if_empty(self);
-              return;
-            }
-            append(self, std::move(d.event), true, cmd.request_id, rp);
-          },
-          [self, rp](caf::error& err) mutable {
-            rp.deliver(err);
-            passivate_if_empty(self);
-          });
-      return rp;
-    },
-    [self](change_status& cmd) -> caf::result<application_view> {
-      auto& s = self->state;
-      auto d = decide_status_change(s.st, cmd.by, cmd.to_status, cmd.reason, ids::random_uuid(),
-                                    now_ms());
-      if (d.code != errc::ok) {
-        passivate_if_empty(self);
-        return make_error(d.code, d.message, d.field);
-      }
-      auto rp = self->make_response_promise<application_view>();
-      append(self, std::move(d.event), false, cmd.request_id, rp);
-      return rp;
-    },
-    [self](get_application& q) -> caf::result<application_view> {
-      auto& s = self->state;
-      if (s.st.current == status::none || !can_view(s.st, q.by)) {
-        passivate_if_empty(self);
-        return make_error(errc::not_found, "no application with this id");
-      }
-      return view_of(s.st);
-    },
-    [self](get_history& q) -> caf::result<history_view> {
-      auto& s = self->state;
-      if (s.st.current == status::none || !can_view(s.st, q.by)) {
-        passivate_if_empty(self);
-        return make_error(errc::not_found, "no application with this id");
-      }
-      history_view h;
-      auto events = nlohmann::json::array();
-      state replay;
-      replay.id = s.st.id;
-      for (auto& ev : s.journal) {
-        apply(replay, ev);
-        if (ev.seq <= q.after_seq)
-          continue;
-        events.push_back(event_to_json(ev));
-        h.frames.push_back(frame_for(replay, ev));
-        h.seqs.push_back(ev.seq);
-      }
-      h.events = events.dump();
-      h.last_seq = s.st.seq;
-      return h;
-    },
-    caf::after(opts.idle_timeout) >> [self] { passivate(self); },
+        }
+        auto rp = self->make_response_promise<application_view>();
+        append(self, std::move(d.event), false, cmd.request_id, rp);
+        return rp;
+      },
+      [self](get_application& q) -> caf::result<application_view> {
+        auto& s = self->state;
+        if (s.st.current == status::none || !can_view(s.st, q.by)) {
+          passivate_if_empty(self);
+          return make_error(errc::not_found, "no application with this id");
+        }
+        return view_of(s.st);
+      },
+      [self](get_history& q) -> caf::result<history_view> {
+        auto& s = self->state;
+        if (s.st.current == status::none || !can_view(s.st, q.by)) {
+          passivate_if_empty(self);
+          return make_error(errc::not_found, "no application with this id");
+        }
+        history_view h;
+        auto events = nlohmann::json::array();
+        state replay;
+        replay.id = s.st.id;
+        for (auto& ev : s.journal) {
+          apply(replay, ev);
+          if (ev.seq <= q.after_seq)
+            continue;
+          events.push_back(event_to_json(ev));
+          h.frames.push_back(frame_for(replay, ev));
+          h.seqs.push_back(ev.seq);
+        }
+        h.events = events.dump();
+        h.last_seq = s.st.seq;
+        return h;
+      },
+      caf::after(opts.idle_timeout) >> [self] { passivate(self); },
   };
 }
 

@@ -15,14 +15,14 @@ struct status_name {
 };
 
 constexpr status_name names[] = {
-  {status::submitted, "submitted"},
-  {status::reviewing, "reviewing"},
-  {status::interview_scheduled, "interview_scheduled"},
-  {status::interview_completed, "interview_completed"},
-  {status::offered, "offered"},
-  {status::accepted, "accepted"},
-  {status::rejected, "rejected"},
-  {status::withdrawn, "withdrawn"},
+    {status::submitted, "submitted"},
+    {status::reviewing, "reviewing"},
+    {status::interview_scheduled, "interview_scheduled"},
+    {status::interview_completed, "interview_completed"},
+    {status::offered, "offered"},
+    {status::accepted, "accepted"},
+    {status::rejected, "rejected"},
+    {status::withdrawn, "withdrawn"},
 };
 
 std::string iso_time(int64_t ms) {
@@ -72,10 +72,8 @@ bool is_open(status s) {
     case status::reviewing:
     case status::interview_scheduled:
     case status::interview_completed:
-    case status::offered:
-      return true;
-    default:
-      return false;
+    case status::offered: return true;
+    default: return false;
   }
 }
 
@@ -95,15 +93,15 @@ bool is_legal_move(status from, status to) {
 }
 
 const std::vector<std::string>& rejection_reasons() {
-  static const std::vector<std::string> r = {"not_qualified",   "position_filled", "experience_mismatch",
-                                             "salary_mismatch", "culture_fit",     "no_show",
-                                             "duplicate",       "other"};
+  static const std::vector<std::string> r = {
+      "not_qualified", "position_filled", "experience_mismatch", "salary_mismatch",
+      "culture_fit",   "no_show",         "duplicate",           "other"};
   return r;
 }
 
 const std::vector<std::string>& withdrawal_reasons() {
-  static const std::vector<std::string> r = {"accepted_other_offer", "not_interested", "salary",
-                                             "location",             "personal",       "other"};
+  static const std::vector<std::string> r = {
+      "accepted_other_offer", "not_interested", "salary", "location", "personal", "other"};
   return r;
 }
 
@@ -188,8 +186,8 @@ decision decide_status_change(const state& st, const principal& by, const std::s
   if (!to)
     return refuse(errc::bad_request,
                   "unknown status '" + to_text +
-                    "'; one of submitted, reviewing, interview_scheduled, interview_completed, offered, accepted, "
-                    "rejected, withdrawn",
+                      "'; one of submitted, reviewing, interview_scheduled, interview_completed, offered, accepted, "
+                      "rejected, withdrawn",
                   "status");
   bool is_applicant = by.role == "jobseeker" && by.user_id == st.user_id;
   bool is_company = by.role == "company" && !by.company_id.empty() && by.company_id == st.company_id;
@@ -258,9 +256,12 @@ nlohmann::json to_json(const state& st) {
 }
 
 nlohmann::json event_to_json(const journal_event& ev) {
-  nlohmann::json j = {{"id", ev.event_id},       {"seq", ev.seq},
-                      {"type", ev.type},         {"to_status", ev.to_status},
-                      {"actor_id", ev.actor_id}, {"actor_type", ev.actor_type},
+  nlohmann::json j = {{"id", ev.event_id},
+                      {"seq", ev.seq},
+                      {"type", ev.type},
+                      {"to_status", ev.to_status},
+                      {"actor_id", ev.actor_id},
+                      {"actor_type", ev.actor_type},
                       {"at", iso_time(ev.created_at_ms)}};
   j["from_status"] = ev.from_status.empty() ? nlohmann::json(nullptr) : nlohmann::json(ev.from_status);
   j["reason"] = ev.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(ev.reason);

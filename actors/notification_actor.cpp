@@ -29,33 +29,33 @@ caf::actor service(caf::local_actor* self, const char* name) {
 
 caf::behavior in_app_impl(caf::event_based_actor* self, options opts) {
   return {
-    [self, opts](store_notif_atom, std::vector<notification_draft>& drafts) -> caf::result<void> {
-      static auto& sent = metrics::get_counter("hirehub_notifications_total", "Notifications stored and pushed",
-                                               {{"channel", "in_app"}});
-      auto db = service(self, "db");
-      if (!db)
-        return make_error(errc::unavailable, "the database pool is restarting");
-      auto rp = self->make_response_promise();
-      self->request(db, opts.call_timeout, store_notif_atom::value, std::move(drafts))
-        .then(
-          [self, rp](std::vector<stored_notification>& stored) mutable {
-            // Only notifications stored just now are pushed: a redelivered event
-            // stored nothing, so it pushes nothing.
-            auto hub = service(self, "hub");
-            for (auto& n : stored) {
-              sent.inc();
-              if (hub)
-                self->send(hub, publish_atom::value, "notifications:" + n.user_id, n.seq,
-                           notification_frame(n.seq, n.json));
-            }
-            rp.deliver(caf::unit);
-          },
-          [self, rp](caf::error& err) mutable {
-            log::warn("in_app: storing notifications failed", {{"error", self->system().render(err)}});
-            rp.deliver(err);
-          });
-      return rp;
-    },
+      [self, opts](store_notif_atom, std::vector<notification_draft>& drafts) -> caf::result<void> {
+        static auto& sent = metrics::get_counter("hirehub_notifications_total", "Notifications stored and pushed",
+                                                 {{"channel", "in_app"}});
+        auto db = service(self, "db");
+        if (!db)
+          return make_error(errc::unavailable, "the database pool is restarting");
+        auto rp = self->make_response_promise();
+        self->request(db, opts.call_timeout, store_notif_atom::value, std::move(drafts))
+            .then(
+                [self, rp](std::vector<stored_notification>& stored) mutable {
+                  // Only notifications stored just now are pushed: a redelivered event
+                  // stored nothing, so it pushes nothing.
+                  auto hub = service(self, "hub");
+                  for (auto& n : stored) {
+                    sent.inc();
+                    if (hub)
+                      self->send(hub, publish_atom::value, "notifications:" + n.user_id, n.seq,
+                                 notification_frame(n.seq, n.json));
+                  }
+                  rp.deliver(caf::unit);
+                },
+                [self, rp](caf::error& err) mutable {
+                  log::warn("in_app: storing notifications failed", {{"error", self->system().render(err)}});
+                  rp.deliver(err);
+                });
+        return rp;
+      },
   };
 }
 
@@ -76,50 +76,50 @@ caf::behavior dispatcher_impl(dispatcher_actor* self, options opts) {
   // refused (the consumer retries them). The pool may still be starting.
   self->send(self, load_atom::value);
   return {
-    [self](load_atom) {
-      auto db = service(self, "db");
-      if (!db) {
-        self->delayed_send(self, std::chrono::milliseconds(100), load_atom::value);
-        return;
-      }
-      self->request(db, self->state.opts.call_timeout, load_tmpl_atom::value)
-        .then(
-          [self](std::vector<template_row>& t) {
-            log::info("notification templates loaded", {{"count", t.size()}});
-            self->state.templates = std::move(t);
-            self->state.loaded = true;
-          },
-          [self](caf::error& err) {
-            log::warn("cannot load notification templates; retrying", {{"error", self->system().render(err)}});
-            self->delayed_send(self, std::chrono::milliseconds(500), load_atom::value);
-          });
-    },
-    [self](batch_atom, const std::vector<kafka_record>& batch) -> caf::result<void> {
-      static auto& skipped = metrics::get_counter("hirehub_notification_events_skipped_total",
-                                                  "Consumed events that were malformed and skipped");
-      if (!self->state.loaded)
-        return make_error(errc::unavailable, "notification templates are not loaded yet");
-      std::vector<notification_draft> in_app;
-      for (auto& rec : batch) {
-        auto r = drafts_for(rec.topic, rec.payload, self->state.templates, {"in_app"});
-        if (!r.error.empty()) {
-          skipped.inc();
-          log::warn("notification: event skipped",
-                    {{"topic", rec.topic}, {"partition", rec.partition}, {"offset", rec.offset}, {"error", r.error}});
+      [self](load_atom) {
+        auto db = service(self, "db");
+        if (!db) {
+          self->delayed_send(self, std::chrono::milliseconds(100), load_atom::value);
+          return;
         }
-        for (auto& d : r.drafts)
-          in_app.push_back(std::move(d));
-      }
-      if (in_app.empty())
-        return caf::unit;
-      auto channel = service(self, "in_app");
-      if (!channel)
-        return make_error(errc::unavailable, "the in_app channel is restarting");
-      auto rp = self->make_response_promise();
-      self->request(channel, self->state.opts.call_timeout, store_notif_atom::value, std::move(in_app))
-        .then([rp]() mutable { rp.deliver(caf::unit); }, [rp](caf::error& err) mutable { rp.deliver(err); });
-      return rp;
-    },
+        self->request(db, self->state.opts.call_timeout, load_tmpl_atom::value)
+            .then(
+                [self](std::vector<template_row>& t) {
+                  log::info("notification templates loaded", {{"count", t.size()}});
+                  self->state.templates = std::move(t);
+                  self->state.loaded = true;
+                },
+                [self](caf::error& err) {
+                  log::warn("cannot load notification templates; retrying", {{"error", self->system().render(err)}});
+                  self->delayed_send(self, std::chrono::milliseconds(500), load_atom::value);
+                });
+      },
+      [self](batch_atom, const std::vector<kafka_record>& batch) -> caf::result<void> {
+        static auto& skipped = metrics::get_counter("hirehub_notification_events_skipped_total",
+                                                    "Consumed events that were malformed and skipped");
+        if (!self->state.loaded)
+          return make_error(errc::unavailable, "notification templates are not loaded yet");
+        std::vector<notification_draft> in_app;
+        for (auto& rec : batch) {
+          auto r = drafts_for(rec.topic, rec.payload, self->state.templates, {"in_app"});
+          if (!r.error.empty()) {
+            skipped.inc();
+            log::warn("notification: event skipped",
+                      {{"topic", rec.topic}, {"partition", rec.partition}, {"offset", rec.offset}, {"error", r.error}});
+          }
+          for (auto& d : r.drafts)
+            in_app.push_back(std::move(d));
+        }
+        if (in_app.empty())
+          return caf::unit;
+        auto channel = service(self, "in_app");
+        if (!channel)
+          return make_error(errc::unavailable, "the in_app channel is restarting");
+        auto rp = self->make_response_promise();
+        self->request(channel, self->state.opts.call_timeout, store_notif_atom::value, std::move(in_app))
+            .then([rp]() mutable { rp.deliver(caf::unit); }, [rp](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
+      },
   };
 }
 

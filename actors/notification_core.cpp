@@ -28,9 +28,8 @@ drafts_result drafts_for(const std::string& topic, const std::string& payload,
     return out;
   }
   std::string recipient;
-  std::map<std::string, std::string> vars = {{"application_id", str("application_id")},
-                                             {"job_id", str("job_id")},
-                                             {"job_title", str("job_title")}};
+  std::map<std::string, std::string> vars = {
+      {"application_id", str("application_id")}, {"job_id", str("job_id")}, {"job_title", str("job_title")}};
   if (topic == "application.submitted") {
     recipient = str("job_owner_id");
     vars["status"] = "submitted";

@@ -52,12 +52,12 @@ std::string walk(const std::string& t, OnText on_text, OnVar on_var) {
 render_result variables(const std::string& tmpl, std::vector<std::string>& out) {
   render_result r;
   r.error = walk(
-    tmpl, [](const std::string&) {},
-    [&out](const std::string& name) {
-      if (std::find(out.begin(), out.end(), name) == out.end())
-        out.push_back(name);
-      return std::string{};
-    });
+      tmpl, [](const std::string&) {},
+      [&out](const std::string& name) {
+        if (std::find(out.begin(), out.end(), name) == out.end())
+          out.push_back(name);
+        return std::string{};
+      });
   r.ok = r.error.empty();
   return r;
 }
@@ -65,14 +65,14 @@ render_result variables(const std::string& tmpl, std::vector<std::string>& out) 
 render_result render(const std::string& tmpl, const std::map<std::string, std::string>& vars) {
   render_result r;
   r.error = walk(
-    tmpl, [&r](const std::string& text) { r.text += text; },
-    [&](const std::string& name) {
-      auto it = vars.find(name);
-      if (it == vars.end())
-        return "missing variable '" + name + "'";
-      r.text += it->second;
-      return std::string{};
-    });
+      tmpl, [&r](const std::string& text) { r.text += text; },
+      [&](const std::string& name) {
+        auto it = vars.find(name);
+        if (it == vars.end())
+          return "missing variable '" + name + "'";
+        r.text += it->second;
+        return std::string{};
+      });
   r.ok = r.error.empty();
   if (!r.ok)
     r.text.clear();
@@ -94,10 +94,9 @@ render_result check(const std::string& tmpl, const std::vector<std::string>& pro
 }
 
 const std::vector<std::string>& provided_variables(const std::string& event_type) {
-  static const std::vector<std::string> submitted = {"application_id", "job_id", "job_title", "status",
-                                                     "applied_at"};
-  static const std::vector<std::string> changed = {"application_id", "job_id",     "job_title", "old_status",
-                                                   "new_status",     "reason",     "changed_at"};
+  static const std::vector<std::string> submitted = {"application_id", "job_id", "job_title", "status", "applied_at"};
+  static const std::vector<std::string> changed = {"application_id", "job_id", "job_title", "old_status",
+                                                   "new_status",     "reason", "changed_at"};
   static const std::vector<std::string> none;
   if (event_type == "application.submitted")
     return submitted;

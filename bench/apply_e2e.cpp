@@ -49,8 +49,8 @@ struct options {
 };
 
 std::string token(const std::string& sub, const std::string& role, const std::string& secret) {
-  hirehub::jwt::claims c{sub, role, role == "company" ? sub : "", "hirehub", std::time(nullptr),
-                         std::time(nullptr) + 7200};
+  hirehub::jwt::claims c{
+      sub, role, role == "company" ? sub : "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200};
   return hirehub::jwt::sign(c, secret);
 }
 
@@ -222,15 +222,18 @@ double raw_pg_ceiling(const options& opt, const std::string& company, int apps) 
       auto id = hirehub::ids::random_uuid();
       auto user = hirehub::ids::random_uuid();
       auto ev = hirehub::ids::random_uuid();
-      a += (a.empty() ? "" : ",") + ("('" + id + "','" + jobs[0] + "','" + user + "','" + company + "','" + user +
-                                     "',NULL,'submitted')");
+      a += (a.empty() ? "" : ",") +
+           ("('" + id + "','" + jobs[0] + "','" + user + "','" + company + "','" + user + "',NULL,'submitted')");
       e += (e.empty() ? "" : ",") + ("('" + ev + "','" + id + "',1,'submitted',NULL,'submitted','" + user +
                                      "','jobseeker',NULL,'{\"job_id\":\"" + jobs[0] + "\"}'::jsonb, now())");
-      o += (o.empty() ? "" : ",") + ("('application.submitted','" + id + "','{\"event_id\":\"" + ev + "\"}'::jsonb, now())");
+      o += (o.empty() ? "" : ",") +
+           ("('application.submitted','" + id + "','{\"event_id\":\"" + ev + "\"}'::jsonb, now())");
     }
     w.exec("INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) VALUES " + a);
-    w.exec("INSERT INTO application_events (id, application_id, seq, event_type, from_status, to_status, actor_id, "
-           "actor_type, reason, payload, created_at) VALUES " + e);
+    w.exec(
+        "INSERT INTO application_events (id, application_id, seq, event_type, from_status, to_status, actor_id, "
+        "actor_type, reason, payload, created_at) VALUES " +
+        e);
     w.exec("INSERT INTO outbox (topic, key, payload, published_at) VALUES " + o);
     w.commit();
   }
@@ -281,7 +284,8 @@ int main(int argc, char** argv) {
     bws::stream<tcp::socket> ws{ioc};
     ws.next_layer().connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(opt.port)});
     auto tok = token(company, "company", opt.secret);
-    ws.set_option(bws::stream_base::decorator([tok](bws::request_type& r) { r.set(bhttp::field::authorization, "Bearer " + tok); }));
+    ws.set_option(bws::stream_base::decorator(
+        [tok](bws::request_type& r) { r.set(bhttp::field::authorization, "Bearer " + tok); }));
     ws.handshake("127.0.0.1", "/ws");
     ws.write(asio::buffer(std::string{R"({"op":"subscribe","topic":"notifications"})"}));
     beast::flat_buffer buf;
@@ -308,7 +312,8 @@ int main(int argc, char** argv) {
       for (auto p = pending.begin(); p != pending.end();) {
         auto f = sh.submitted_at.find(p->first);
         if (f != sh.submitted_at.end()) {
-          sh.ws_latency.push_back(std::max(0.0, std::chrono::duration<double, std::milli>(p->second - f->second).count()));
+          sh.ws_latency.push_back(
+              std::max(0.0, std::chrono::duration<double, std::milli>(p->second - f->second).count()));
           p = pending.erase(p);
         } else {
           ++p;
@@ -322,10 +327,11 @@ int main(int argc, char** argv) {
   run_closed(sh, 2);
   auto peak = run_closed(sh, opt.seconds);
   double peak_rate = peak.ok / peak.seconds;
-  std::printf("peak: %zu applications in %.1f s = %.0f applications/s (%zu errors), p50 %.1f ms, p99 %.1f ms, "
-              "%d connections\n",
-              peak.ok, peak.seconds, peak_rate, peak.errors, pct(peak.latency_ms, 0.5), pct(peak.latency_ms, 0.99),
-              opt.connections);
+  std::printf(
+      "peak: %zu applications in %.1f s = %.0f applications/s (%zu errors), p50 %.1f ms, p99 %.1f ms, "
+      "%d connections\n",
+      peak.ok, peak.seconds, peak_rate, peak.errors, pct(peak.latency_ms, 0.5), pct(peak.latency_ms, 0.99),
+      opt.connections);
   // Let the relay and the notification pipeline drain before the latency phase.
   std::this_thread::sleep_for(std::chrono::seconds(5));
   double target = peak_rate * opt.load_factor;
@@ -343,16 +349,18 @@ int main(int argc, char** argv) {
     ws_p50 = pct(sh.ws_latency, 0.5);
     ws_p99 = pct(sh.ws_latency, 0.99);
   }
-  std::printf("at %.0f%% of peak (%.0f/s offered): %.0f applications/s sustained (%zu errors), submit p50 %.1f ms, "
-              "p99 %.1f ms\n",
-              opt.load_factor * 100, target, steady_rate, steady.errors, pct(steady.latency_ms, 0.5),
-              pct(steady.latency_ms, 0.99));
+  std::printf(
+      "at %.0f%% of peak (%.0f/s offered): %.0f applications/s sustained (%zu errors), submit p50 %.1f ms, "
+      "p99 %.1f ms\n",
+      opt.load_factor * 100, target, steady_rate, steady.errors, pct(steady.latency_ms, 0.5),
+      pct(steady.latency_ms, 0.99));
   std::printf("submit -> company WebSocket frame: %zu of %zu frames matched, p50 %.1f ms, p99 %.1f ms\n", ws_frames,
               steady.ok, ws_p50, ws_p99);
   auto ceiling = raw_pg_ceiling(opt, company, 20000);
-  std::printf("raw PostgreSQL ceiling (3 rows per application, 500 per transaction): %.0f applications/s; "
-              "HireHub peak = %.0f%% of it\n",
-              ceiling, 100.0 * peak_rate / ceiling);
+  std::printf(
+      "raw PostgreSQL ceiling (3 rows per application, 500 per transaction): %.0f applications/s; "
+      "HireHub peak = %.0f%% of it\n",
+      ceiling, 100.0 * peak_rate / ceiling);
   ws_thread.detach();
   return 0;
 }

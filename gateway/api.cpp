@@ -97,9 +97,10 @@ int64_t parse_int(const std::string& text, const char* field, int64_t min, int64
   int64_t v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || p != text.data() + text.size() || v < min || v > max)
-    throw bad_input{errc::bad_request,
-                    std::string{field} + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]",
-                    field};
+    throw bad_input{
+        errc::bad_request,
+        std::string{field} + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]",
+        field};
   return v;
 }
 
@@ -200,9 +201,9 @@ struct responder {
     auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - job->started).count();
     metrics::get_counter("hirehub_http_requests_total", "HTTP requests by route and status",
                          {{"route", route}, {"status", std::to_string(r.status)}})
-      .inc();
+        .inc();
     metrics::get_histogram("hirehub_http_request_seconds", "HTTP request latency by route", {{"route", route}})
-      .observe(secs);
+        .observe(secs);
     if (inflight)
       --*inflight;
     job->reply(std::move(r));
@@ -280,16 +281,16 @@ void ask_application(request_actor* self, api_shared& sh, const std::string& id,
     return;
   }
   self->request(registry, sh.opts.request_timeout, route_message("application", id, fresh, std::move(msg)))
-    .then(
-      [self, on_ok](T& value) {
-        self->state.out.reply(on_ok(value));
-        self->quit();
-      },
-      [self](caf::error& err) {
-        auto v = view(err);
-        self->state.out.error(v.code, v.message.empty() ? "internal error" : v.message, v.field);
-        self->quit();
-      });
+      .then(
+          [self, on_ok](T& value) {
+            self->state.out.reply(on_ok(value));
+            self->quit();
+          },
+          [self](caf::error& err) {
+            auto v = view(err);
+            self->state.out.error(v.code, v.message.empty() ? "internal error" : v.message, v.field);
+            self->quit();
+          });
 }
 
 template <class T, class F, class... Ts>
@@ -301,16 +302,16 @@ void ask_db(request_actor* self, api_shared& sh, F on_ok, Ts&&... xs) {
     return;
   }
   self->request(db, sh.opts.request_timeout, std::forward<Ts>(xs)...)
-    .then(
-      [self, on_ok](T& value) {
-        self->state.out.reply(on_ok(value));
-        self->quit();
-      },
-      [self](caf::error& err) {
-        auto v = view(err);
-        self->state.out.error(v.code, v.message.empty() ? "internal error" : v.message, v.field);
-        self->quit();
-      });
+      .then(
+          [self, on_ok](T& value) {
+            self->state.out.reply(on_ok(value));
+            self->quit();
+          },
+          [self](caf::error& err) {
+            auto v = view(err);
+            self->state.out.error(v.code, v.message.empty() ? "internal error" : v.message, v.field);
+            self->quit();
+          });
 }
 
 void handle_ready(request_actor* self, api_shared& sh) {
@@ -378,8 +379,9 @@ void serve(request_actor* self, api_shared& sh) {
       throw bad_input{errc::bad_request, "status must be draft or open", "status"};
     job.company_id = by.company_id;
     job.owner_user_id = by.user_id;
-    ask_db<std::string>(self, sh, [](std::string& json) { return json_response(201, json); },
-                        create_job_atom::value, job, req.request_id);
+    ask_db<std::string>(
+        self, sh, [](std::string& json) { return json_response(201, json); }, create_job_atom::value, job,
+        req.request_id);
     return;
   }
   if (route("GET", "/api/v1/jobs/{id}")) {
@@ -387,12 +389,12 @@ void serve(request_actor* self, api_shared& sh) {
     if (!ids::is_uuid(p[0]))
       throw bad_input{errc::not_found, "no job with this id", ""};
     ask_db<job_info>(
-      self, sh,
-      [](job_info& j) {
-        nlohmann::json body = {{"id", j.id}, {"company_id", j.company_id}, {"title", j.title}, {"status", j.status}};
-        return json_response(200, body.dump());
-      },
-      load_job_atom::value, p[0]);
+        self, sh,
+        [](job_info& j) {
+          nlohmann::json body = {{"id", j.id}, {"company_id", j.company_id}, {"title", j.title}, {"status", j.status}};
+          return json_response(200, body.dump());
+        },
+        load_job_atom::value, p[0]);
     return;
   }
   if (route("POST", "/api/v1/applications")) {
@@ -411,8 +413,7 @@ void serve(request_actor* self, api_shared& sh) {
     if (!req.idempotency_key.empty()) {
       auto& k = req.idempotency_key;
       if (k.size() > 200 || std::any_of(k.begin(), k.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
-        throw bad_input{errc::bad_request, "Idempotency-Key must be 1-200 visible ASCII characters",
-                        "Idempotency-Key"};
+        throw bad_input{errc::bad_request, "Idempotency-Key must be 1-200 visible ASCII characters", "Idempotency-Key"};
       // The same user and key always name the same application: a retried POST
       // reaches the entity that answered the first one.
       id = ids::name_uuid("application:" + by.user_id + ":" + k);
@@ -420,14 +421,14 @@ void serve(request_actor* self, api_shared& sh) {
     } else {
       id = ids::random_uuid();
     }
-    ask_application<application::application_view>(
-      self, sh, id, fresh, caf::make_message(std::move(cmd)), [id](application::application_view& v) {
-        auto r = json_response(201, v.json);
-        r.headers.emplace_back("Location", "/api/v1/applications/" + id);
-        if (v.replayed)
-          r.headers.emplace_back("Idempotent-Replayed", "true");
-        return r;
-      });
+    ask_application<application::application_view>(self, sh, id, fresh, caf::make_message(std::move(cmd)),
+                                                   [id](application::application_view& v) {
+                                                     auto r = json_response(201, v.json);
+                                                     r.headers.emplace_back("Location", "/api/v1/applications/" + id);
+                                                     if (v.replayed)
+                                                       r.headers.emplace_back("Idempotent-Replayed", "true");
+                                                     return r;
+                                                   });
     return;
   }
   if (route("GET", "/api/v1/applications/{id}")) {
@@ -435,8 +436,8 @@ void serve(request_actor* self, api_shared& sh) {
     if (!ids::is_uuid(p[0]))
       throw bad_input{errc::not_found, "no application with this id", ""};
     ask_application<application::application_view>(
-      self, sh, p[0], false, caf::make_message(application::get_application{req.request_id, by}),
-      [](application::application_view& v) { return json_response(200, v.json); });
+        self, sh, p[0], false, caf::make_message(application::get_application{req.request_id, by}),
+        [](application::application_view& v) { return json_response(200, v.json); });
     return;
   }
   if (route("PATCH", "/api/v1/applications/{id}/status")) {
@@ -450,8 +451,8 @@ void serve(request_actor* self, api_shared& sh) {
     if (!ids::is_uuid(p[0]))
       throw bad_input{errc::not_found, "no application with this id", ""};
     ask_application<application::application_view>(
-      self, sh, p[0], false, caf::make_message(std::move(cmd)),
-      [](application::application_view& v) { return json_response(200, v.json); });
+        self, sh, p[0], false, caf::make_message(std::move(cmd)),
+        [](application::application_view& v) { return json_response(200, v.json); });
     return;
   }
   if (route("GET", "/api/v1/applications/{id}/events")) {
@@ -459,10 +460,10 @@ void serve(request_actor* self, api_shared& sh) {
     if (!ids::is_uuid(p[0]))
       throw bad_input{errc::not_found, "no application with this id", ""};
     ask_application<application::history_view>(
-      self, sh, p[0], false, caf::make_message(application::get_history{req.request_id, by, 0}),
-      [](application::history_view& h) {
-        return json_response(200, R"({"events":)" + h.events + R"(,"last_seq":)" + std::to_string(h.last_seq) + "}");
-      });
+        self, sh, p[0], false, caf::make_message(application::get_history{req.request_id, by, 0}),
+        [](application::history_view& h) {
+          return json_response(200, R"({"events":)" + h.events + R"(,"last_seq":)" + std::to_string(h.last_seq) + "}");
+        });
     return;
   }
   if (route("GET", "/api/v1/notifications")) {
@@ -472,18 +473,18 @@ void serve(request_actor* self, api_shared& sh) {
     int64_t after_seq = after.empty() ? 0 : parse_int(after, "after_seq", 0, INT64_MAX);
     int32_t lim = limit.empty() ? 50 : static_cast<int32_t>(parse_int(limit, "limit", 1, 500));
     ask_db<std::vector<stored_notification>>(
-      self, sh,
-      [](std::vector<stored_notification>& ns) {
-        std::string items = "[";
-        int64_t last = 0;
-        for (auto& n : ns) {
-          items += (items.size() > 1 ? "," : "") + n.json;
-          last = n.seq;
-        }
-        items += "]";
-        return json_response(200, R"({"notifications":)" + items + R"(,"last_seq":)" + std::to_string(last) + "}");
-      },
-      list_notif_atom::value, by.user_id, after_seq, lim);
+        self, sh,
+        [](std::vector<stored_notification>& ns) {
+          std::string items = "[";
+          int64_t last = 0;
+          for (auto& n : ns) {
+            items += (items.size() > 1 ? "," : "") + n.json;
+            last = n.seq;
+          }
+          items += "]";
+          return json_response(200, R"({"notifications":)" + items + R"(,"last_seq":)" + std::to_string(last) + "}");
+        },
+        list_notif_atom::value, by.user_id, after_seq, lim);
     return;
   }
   if (route("POST", "/api/v1/notifications/{id}/read")) {
@@ -491,8 +492,8 @@ void serve(request_actor* self, api_shared& sh) {
     if (!ids::is_uuid(p[0]))
       throw bad_input{errc::not_found, "no such notification", ""};
     ask_db<stored_notification>(
-      self, sh, [](stored_notification& n) { return json_response(200, n.json); }, read_notif_atom::value,
-      by.user_id, p[0]);
+        self, sh, [](stored_notification& n) { return json_response(200, n.json); }, read_notif_atom::value, by.user_id,
+        p[0]);
     return;
   }
   if (out.route != "unmatched")
@@ -528,7 +529,7 @@ caf::behavior request_impl(request_actor* self, std::shared_ptr<request_job> job
     self->quit();
   }
   return {
-    [](caf::unit_t) {},
+      [](caf::unit_t) {},
   };
 }
 
@@ -660,7 +661,7 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
   if (st.subs.size() >= sh->opts.ws_max_subscriptions) {
     send_error(self, errc::payload_too_large,
                "too many subscriptions on this socket (ws.max_subscriptions = " +
-                 std::to_string(sh->opts.ws_max_subscriptions) + ")",
+                   std::to_string(sh->opts.ws_max_subscriptions) + ")",
                topic);
     return;
   }
@@ -694,17 +695,17 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
       return;
     }
     self->request(db, sh->opts.request_timeout, list_notif_atom::value, st.by.user_id, *after_seq, int32_t{1000})
-      .then(
-        [self, topic, after_seq](std::vector<stored_notification>& ns) {
-          std::vector<std::pair<int64_t, std::string>> frames;
-          int64_t last = *after_seq;
-          for (auto& n : ns) {
-            frames.emplace_back(n.seq, notification::notification_frame(n.seq, n.json));
-            last = n.seq;
-          }
-          finish_subscribe(self, topic, last, frames);
-        },
-        [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
+        .then(
+            [self, topic, after_seq](std::vector<stored_notification>& ns) {
+              std::vector<std::pair<int64_t, std::string>> frames;
+              int64_t last = *after_seq;
+              for (auto& n : ns) {
+                frames.emplace_back(n.seq, notification::notification_frame(n.seq, n.json));
+                last = n.seq;
+              }
+              finish_subscribe(self, topic, last, frames);
+            },
+            [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
     return;
   }
   auto registry = service(self->system(), "registry");
@@ -715,14 +716,14 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
   auto id = topic.substr(12);
   application::get_history q{ids::request_id(), st.by, after_seq ? *after_seq : INT64_MAX};
   self->request(registry, sh->opts.request_timeout, route_message("application", id, false, caf::make_message(q)))
-    .then(
-      [self, topic](application::history_view& h) {
-        std::vector<std::pair<int64_t, std::string>> frames;
-        for (size_t i = 0; i < h.frames.size(); ++i)
-          frames.emplace_back(h.seqs[i], h.frames[i]);
-        finish_subscribe(self, topic, h.last_seq, frames);
-      },
-      [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
+      .then(
+          [self, topic](application::history_view& h) {
+            std::vector<std::pair<int64_t, std::string>> frames;
+            for (size_t i = 0; i < h.frames.size(); ++i)
+              frames.emplace_back(h.seqs[i], h.frames[i]);
+            finish_subscribe(self, topic, h.last_seq, frames);
+          },
+          [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
 }
 
 caf::behavior session_impl(session_actor* self, std::shared_ptr<ws_connection> conn, principal by, api_shared* sh) {
@@ -732,23 +733,23 @@ caf::behavior session_impl(session_actor* self, std::shared_ptr<ws_connection> c
   sessions.add(1);
   self->attach_functor([] { sessions.add(-1); });
   return {
-    [self, sh](frame_atom, const std::string& text) { on_client_frame(self, sh, text); },
-    [self](frame_atom, const std::string& hub_topic, int64_t seq, const std::string& frame) {
-      auto& st = self->state;
-      auto t = st.by_hub_topic.find(hub_topic);
-      if (t == st.by_hub_topic.end())
-        return;
-      auto& sub = st.subs[t->second];
-      if (sub.pending) {
-        sub.buffered.emplace_back(seq, frame);
-        return;
-      }
-      deliver_live(self, sub, seq, frame);
-    },
-    [self](close_atom) {
-      self->state.closed = true;
-      self->quit();
-    },
+      [self, sh](frame_atom, const std::string& text) { on_client_frame(self, sh, text); },
+      [self](frame_atom, const std::string& hub_topic, int64_t seq, const std::string& frame) {
+        auto& st = self->state;
+        auto t = st.by_hub_topic.find(hub_topic);
+        if (t == st.by_hub_topic.end())
+          return;
+        auto& sub = st.subs[t->second];
+        if (sub.pending) {
+          sub.buffered.emplace_back(seq, frame);
+          return;
+        }
+        deliver_live(self, sub, seq, frame);
+      },
+      [self](close_atom) {
+        self->state.closed = true;
+        self->quit();
+      },
   };
 }
 
@@ -774,14 +775,14 @@ caf::behavior gateway_supervisor(caf::stateful_actor<gateway_sup_state>* self) {
     if (dm.reason && dm.reason != caf::exit_reason::normal && dm.reason != caf::exit_reason::user_shutdown)
       metrics::get_counter("hirehub_gateway_actor_failures_total",
                            "Request and session actors that failed (their request or socket got an error)")
-        .inc();
+          .inc();
   });
   return {
-    // Children are stopped, never restarted: a request or a socket cannot be replayed.
-    [self](adopt_atom, const caf::actor& child) {
-      self->state.children.insert(child);
-      self->monitor(child);
-    },
+      // Children are stopped, never restarted: a request or a socket cannot be replayed.
+      [self](adopt_atom, const caf::actor& child) {
+        self->state.children.insert(child);
+        self->monitor(child);
+      },
   };
 }
 
@@ -823,9 +824,8 @@ server_handlers api::handlers() {
       --sh->inflight;
       responder r{job};
       r.route = "overloaded";
-      r.error(errc::overloaded,
-              "too many requests in flight (http.max_inflight_requests = " + std::to_string(sh->opts.max_inflight) +
-                "); retry");
+      r.error(errc::overloaded, "too many requests in flight (http.max_inflight_requests = " +
+                                    std::to_string(sh->opts.max_inflight) + "); retry");
       return;
     }
     auto child = sh->sys->spawn(request_impl, std::move(job), static_cast<api_shared*>(sh.get()));

@@ -28,8 +28,8 @@ std::string base64url_encode(const std::string& in) {
   std::string out;
   size_t i = 0;
   while (i + 2 < in.size()) {
-    uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
-                 static_cast<uint8_t>(in[i + 2]);
+    uint32_t n =
+        (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) | static_cast<uint8_t>(in[i + 2]);
     out += alphabet[(n >> 18) & 63];
     out += alphabet[(n >> 12) & 63];
     out += alphabet[(n >> 6) & 63];
@@ -71,8 +71,8 @@ std::optional<std::string> base64url_decode(const std::string& in) {
 
 std::string sign(const claims& c, const std::string& secret) {
   nlohmann::json header = {{"alg", "HS256"}, {"typ", "JWT"}};
-  nlohmann::json body = {{"sub", c.sub}, {"role", c.role}, {"iss", c.issuer}, {"iat", c.issued_at},
-                         {"exp", c.expires_at}};
+  nlohmann::json body = {
+      {"sub", c.sub}, {"role", c.role}, {"iss", c.issuer}, {"iat", c.issued_at}, {"exp", c.expires_at}};
   if (!c.company_id.empty())
     body["company_id"] = c.company_id;
   auto signing_input = base64url_encode(header.dump()) + "." + base64url_encode(body.dump());

@@ -25,7 +25,9 @@ int main(int argc, char** argv) {
   std::string bootstrap_file = "var/run/broker.addr";
   int partitions = 8;
   broker->add_option("--bootstrap-file", bootstrap_file, "Where to write the broker's address")->capture_default_str();
-  broker->add_option("--partitions", partitions, "Partitions per topic")->check(CLI::Range(1, 256))->capture_default_str();
+  broker->add_option("--partitions", partitions, "Partitions per topic")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
 
   auto* token = app.add_subcommand("token", "Print an access token signed with auth.jwt_secret (local use, tests)");
   std::string sub;
@@ -33,10 +35,12 @@ int main(int argc, char** argv) {
   std::string company;
   int64_t ttl = -1;
   token->add_option("--sub", sub, "User id (UUID)")->required();
-  token->add_option("--role", role, "jobseeker, company or admin")->required()->check(
-    CLI::IsMember({"jobseeker", "company", "admin"}));
+  token->add_option("--role", role, "jobseeker, company or admin")
+      ->required()
+      ->check(CLI::IsMember({"jobseeker", "company", "admin"}));
   token->add_option("--company", company, "Company id for the company role (default: --sub)");
-  token->add_option("--ttl", ttl, "Lifetime in seconds (default: auth.token_ttl_s)")->check(CLI::Range(int64_t{1}, int64_t{31536000}));
+  token->add_option("--ttl", ttl, "Lifetime in seconds (default: auth.token_ttl_s)")
+      ->check(CLI::Range(int64_t{1}, int64_t{31536000}));
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
 

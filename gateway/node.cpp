@@ -41,16 +41,16 @@ caf::behavior health_checker(caf::event_based_actor* self, std::shared_ptr<readi
   auto probe = std::make_shared<persistence::kafka_probe>(bootstrap);
   self->send(self, tick_atom::value);
   return {
-    [self, ready, probe](tick_atom) {
-      ready->kafka = probe->reachable(std::chrono::milliseconds(1000));
-      ready->started = static_cast<bool>(self->system().registry().get<caf::actor>(caf::atom("registry")));
-      if (auto db = self->system().registry().get<caf::actor>(caf::atom("db")))
-        self->request(db, std::chrono::seconds(2), health_atom::value)
-          .then([ready](bool ok) { ready->postgres = ok; }, [ready](caf::error&) { ready->postgres = false; });
-      else
-        ready->postgres = false;
-      self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
-    },
+      [self, ready, probe](tick_atom) {
+        ready->kafka = probe->reachable(std::chrono::milliseconds(1000));
+        ready->started = static_cast<bool>(self->system().registry().get<caf::actor>(caf::atom("registry")));
+        if (auto db = self->system().registry().get<caf::actor>(caf::atom("db")))
+          self->request(db, std::chrono::seconds(2), health_atom::value)
+              .then([ready](bool ok) { ready->postgres = ok; }, [ready](caf::error&) { ready->postgres = false; });
+        else
+          ready->postgres = false;
+        self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+      },
   };
 }
 
@@ -135,39 +135,39 @@ int run_node(const config& cfg) {
   //   │   hands batches to the dispatcher, which hands drafts to the channel
   //   └── registry: the entity registry (application entities under it)
   std::vector<child_spec> persistence_children = {
-    {"db", [db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, db_opts); },
-     restart_mode::permanent, true},
-    {"journal", [journal_opts](caf::actor_system& s) { return persistence::spawn_journal_writer(s, journal_opts); },
-     restart_mode::permanent, true},
-    {"relay", [relay_opts](caf::actor_system& s) { return persistence::spawn_outbox_relay(s, relay_opts); },
-     restart_mode::permanent, true},
+      {"db", [db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, db_opts); },
+       restart_mode::permanent, true},
+      {"journal", [journal_opts](caf::actor_system& s) { return persistence::spawn_journal_writer(s, journal_opts); },
+       restart_mode::permanent, true},
+      {"relay", [relay_opts](caf::actor_system& s) { return persistence::spawn_outbox_relay(s, relay_opts); },
+       restart_mode::permanent, true},
   };
   std::vector<child_spec> notification_children = {
-    {"in_app", [notify_opts](caf::actor_system& s) { return notification::spawn_in_app_channel(s, notify_opts); },
-     restart_mode::permanent, true},
-    {"notify", [notify_opts](caf::actor_system& s) { return notification::spawn_dispatcher(s, notify_opts); },
-     restart_mode::permanent, true},
-    {"consumer",
-     [consumer_opts](caf::actor_system& s) { return persistence::spawn_kafka_consumer(s, consumer_opts, "notify"); },
-     restart_mode::permanent, true},
+      {"in_app", [notify_opts](caf::actor_system& s) { return notification::spawn_in_app_channel(s, notify_opts); },
+       restart_mode::permanent, true},
+      {"notify", [notify_opts](caf::actor_system& s) { return notification::spawn_dispatcher(s, notify_opts); },
+       restart_mode::permanent, true},
+      {"consumer",
+       [consumer_opts](caf::actor_system& s) { return persistence::spawn_kafka_consumer(s, consumer_opts, "notify"); },
+       restart_mode::permanent, true},
   };
   std::vector<child_spec> root_children = {
-    {"persistence",
-     [policy, persistence_children](caf::actor_system& s) {
-       return spawn_supervisor(s, "persistence", restart_strategy::one_for_one, policy, persistence_children);
-     },
-     restart_mode::permanent, false},
-    {"hub", [](caf::actor_system& s) { return spawn_hub(s); }, restart_mode::permanent, true},
-    {"notifs",
-     [policy, notification_children](caf::actor_system& s) {
-       return spawn_supervisor(s, "notifications", restart_strategy::all_for_one, policy, notification_children);
-     },
-     restart_mode::permanent, false},
-    {"registry",
-     [app_opts, reg_opts](caf::actor_system& s) {
-       return spawn_entity_registry(s, {{"application", application::make_factory(app_opts)}}, reg_opts);
-     },
-     restart_mode::permanent, true},
+      {"persistence",
+       [policy, persistence_children](caf::actor_system& s) {
+         return spawn_supervisor(s, "persistence", restart_strategy::one_for_one, policy, persistence_children);
+       },
+       restart_mode::permanent, false},
+      {"hub", [](caf::actor_system& s) { return spawn_hub(s); }, restart_mode::permanent, true},
+      {"notifs",
+       [policy, notification_children](caf::actor_system& s) {
+         return spawn_supervisor(s, "notifications", restart_strategy::all_for_one, policy, notification_children);
+       },
+       restart_mode::permanent, false},
+      {"registry",
+       [app_opts, reg_opts](caf::actor_system& s) {
+         return spawn_entity_registry(s, {{"application", application::make_factory(app_opts)}}, reg_opts);
+       },
+       restart_mode::permanent, true},
   };
   auto root = spawn_supervisor(sys, "node", restart_strategy::one_for_one, policy, root_children);
   auto health = sys.spawn<caf::detached>(health_checker, ready, bootstrap);
@@ -212,15 +212,16 @@ int run_node(const config& cfg) {
     bool running = true;
     while (running) {
       self->receive(
-        [&](caf::down_msg& dm) {
-          log::error("the root supervisor stopped; the node exits", {{"reason", sys.render(dm.reason)}});
-          exit_code = 1;
-          running = false;
-        },
-        caf::after(std::chrono::milliseconds(100)) >> [&] {
-          if (stop_signal.load() != 0)
+          [&](caf::down_msg& dm) {
+            log::error("the root supervisor stopped; the node exits", {{"reason", sys.render(dm.reason)}});
+            exit_code = 1;
             running = false;
-        });
+          },
+          caf::after(std::chrono::milliseconds(100)) >>
+              [&] {
+                if (stop_signal.load() != 0)
+                  running = false;
+              });
     }
     log::info("stopping", {{"signal", stop_signal.load()}});
     server->stop_accepting();

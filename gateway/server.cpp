@@ -56,8 +56,8 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public ws_co
     info_ = std::move(info);
     ws_.set_option(bws::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(ctx_->opts.ws_max_frame_bytes);
-    ws_.set_option(bws::stream_base::decorator(
-      [](bws::response_type& res) { res.set(bhttp::field::server, "hirehub"); }));
+    ws_.set_option(
+        bws::stream_base::decorator([](bws::response_type& res) { res.set(bhttp::field::server, "hirehub"); }));
     ws_.async_accept(req, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
   }
 
@@ -115,9 +115,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public ws_co
     do_read();
   }
 
-  void do_read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
-  }
+  void do_read() { ws_.async_read(buffer_, beast::bind_front_handler(&ws_session::on_read, shared_from_this())); }
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) {
@@ -198,7 +196,8 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public ws_co
 
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(tcp::socket&& socket, std::shared_ptr<shared_ctx> ctx) : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+  http_session(tcp::socket&& socket, std::shared_ptr<shared_ctx> ctx)
+      : stream_(std::move(socket)), ctx_(std::move(ctx)) {
     ++ctx_->connections;
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -208,7 +207,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   ~http_session() { --ctx_->connections; }
 
-  void run() { asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this())); }
+  void run() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+  }
 
  private:
   void do_read() {
@@ -216,7 +217,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
     parser_->header_limit(ctx_->opts.max_header_bytes);
     parser_->body_limit(ctx_->opts.max_body_bytes);
     stream_.expires_after(ctx_->opts.idle_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&http_session::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -225,15 +227,15 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return;
     }
     if (ec == bhttp::error::body_limit) {
-      write_error(413, "payload_too_large",
-                  "the request body exceeds " + std::to_string(ctx_->opts.max_body_bytes) +
-                    " bytes (http.max_body_bytes)");
+      write_error(
+          413, "payload_too_large",
+          "the request body exceeds " + std::to_string(ctx_->opts.max_body_bytes) + " bytes (http.max_body_bytes)");
       return;
     }
     if (ec == bhttp::error::header_limit) {
       write_error(431, "bad_request",
                   "the request headers exceed " + std::to_string(ctx_->opts.max_header_bytes) +
-                    " bytes (http.max_header_bytes)");
+                      " bytes (http.max_header_bytes)");
       return;
     }
     if (ec) {
@@ -315,14 +317,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
     res->body() = std::move(r.body);
     res->prepare_payload();
     stream_.expires_after(ctx_->opts.idle_timeout);
-    bhttp::async_write(stream_, *res,
-                       [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-                         if (ec || !self->keep_alive_ || self->ctx_->stopping.load()) {
-                           self->do_close();
-                           return;
-                         }
-                         self->do_read();
-                       });
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (ec || !self->keep_alive_ || self->ctx_->stopping.load()) {
+        self->do_close();
+        return;
+      }
+      self->do_read();
+    });
   }
 
   void do_close() {

@@ -20,15 +20,15 @@ namespace hirehub::persistence {
 namespace {
 
 const char* notification_json_sql =
-  "json_build_object('id', n.id, 'seq', n.seq, 'event_id', n.event_id, 'event_type', n.event_type, "
-  "'channel', n.channel, 'title', n.title, 'content', n.content, 'data', n.data, 'status', n.status, "
-  "'created_at', to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-  "'read_at', to_char(n.read_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))::text";
+    "json_build_object('id', n.id, 'seq', n.seq, 'event_id', n.event_id, 'event_type', n.event_type, "
+    "'channel', n.channel, 'title', n.title, 'content', n.content, 'data', n.data, 'status', n.status, "
+    "'created_at', to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+    "'read_at', to_char(n.read_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))::text";
 
 const char* job_json_sql =
-  "json_build_object('id', j.id, 'company_id', j.company_id, 'created_by', j.created_by, 'title', j.title, "
-  "'status', j.status, 'applies_count', j.applies_count, "
-  "'created_at', to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))::text";
+    "json_build_object('id', j.id, 'company_id', j.company_id, 'created_by', j.created_by, 'title', j.title, "
+    "'status', j.status, 'applies_count', j.applies_count, "
+    "'created_at', to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))::text";
 
 struct worker_state {
   db_worker_options opts;
@@ -98,10 +98,10 @@ void flush_loads(worker_actor* self) {
       for (auto& [id, rps] : events)
         ids += (ids.empty() ? "" : ",") + txn.quote(id) + "::uuid";
       auto r = txn.exec(
-        "SELECT id::text, application_id::text, seq, event_type, from_status, to_status, actor_id::text, "
-        "actor_type, reason, payload::text, (extract(epoch from created_at) * 1000)::bigint "
-        "FROM application_events WHERE application_id IN (" +
-        ids + ") ORDER BY application_id, seq");
+          "SELECT id::text, application_id::text, seq, event_type, from_status, to_status, actor_id::text, "
+          "actor_type, reason, payload::text, (extract(epoch from created_at) * 1000)::bigint "
+          "FROM application_events WHERE application_id IN (" +
+          ids + ") ORDER BY application_id, seq");
       std::map<std::string, std::vector<journal_event>> out;
       for (auto row : r) {
         auto e = event_from_row(row);
@@ -160,125 +160,125 @@ void schedule_flush(worker_actor* self) {
 caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
   self->state.opts = std::move(opts);
   return {
-    [self](load_evts_atom, const std::string& application_id) {
-      auto rp = self->make_response_promise();
-      self->state.event_loads[application_id].push_back(rp);
-      schedule_flush(self);
-      return rp;
-    },
-    [self](load_job_atom, const std::string& job_id) {
-      auto rp = self->make_response_promise();
-      self->state.job_loads[job_id].push_back(rp);
-      schedule_flush(self);
-      return rp;
-    },
-    [self](flush_atom) { flush_loads(self); },
-    [self](create_job_atom, const job_info& job, const std::string& request_id) -> caf::result<std::string> {
-      return run(self, [&](pqxx::work& txn) {
-        auto r = txn.exec_params(
-          std::string{"INSERT INTO jobs AS j (company_id, created_by, title, status, posted_at) "
-                      "VALUES ($1::uuid, $2::uuid, $3::varchar, $4::varchar, CASE WHEN $4::varchar = 'open' THEN now() END) RETURNING "} +
-            job_json_sql + ", j.id::text",
-          job.company_id, job.owner_user_id, job.title, job.status);
-        auto json = r[0][0].as<std::string>();
-        auto id = r[0][1].as<std::string>();
-        nlohmann::json payload = {{"event_id", ids::random_uuid()}, {"job_id", id},
-                                  {"company_id", job.company_id}, {"title", job.title},
-                                  {"status", job.status}, {"request_id", request_id}};
-        txn.exec_params("INSERT INTO outbox (topic, key, payload) VALUES ('job.created', $1, $2::jsonb)", id,
-                        payload.dump());
-        if (auto relay = self->system().registry().get<caf::actor>(caf::atom("relay")))
-          self->send(relay, kick_atom::value);
-        return json;
-      });
-    },
-    [self](list_notif_atom, const std::string& user_id, int64_t after_seq,
-           int32_t limit) -> caf::result<std::vector<stored_notification>> {
-      return run(self, [&](pqxx::work& txn) {
-        auto r = txn.exec_params(std::string{"SELECT n.id::text, n.seq, n.user_id::text, "} + notification_json_sql +
-                                   " FROM notifications n WHERE n.user_id = $1::uuid AND n.seq > $2 "
-                                   "AND n.channel = 'in_app' ORDER BY n.seq LIMIT $3",
-                                 user_id, after_seq, limit);
-        std::vector<stored_notification> out;
-        for (auto row : r)
-          out.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(),
-                         row[3].as<std::string>()});
-        return out;
-      });
-    },
-    [self](read_notif_atom, const std::string& user_id,
-           const std::string& id) -> caf::result<stored_notification> {
-      auto res = run(self, [&](pqxx::work& txn) {
-        auto r = txn.exec_params(std::string{"UPDATE notifications n SET status = 'read', read_at = "
-                                             "COALESCE(n.read_at, now()) WHERE n.id = $1::uuid AND n.user_id = "
-                                             "$2::uuid AND n.channel = 'in_app' RETURNING n.id::text, n.seq, "
-                                             "n.user_id::text, "} +
-                                   notification_json_sql,
-                                 id, user_id);
-        std::vector<stored_notification> out;
-        for (auto row : r)
-          out.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(),
-                         row[3].as<std::string>()});
-        return out;
-      });
-      if (!res)
-        return res.error();
-      if (res->empty())
-        return make_error(errc::not_found, "no such notification");
-      return res->front();
-    },
-    [self](store_notif_atom,
-           const std::vector<notification_draft>& drafts) -> caf::result<std::vector<stored_notification>> {
-      return run(self, [&](pqxx::work& txn) {
-        std::vector<stored_notification> out;
-        if (drafts.empty())
+      [self](load_evts_atom, const std::string& application_id) {
+        auto rp = self->make_response_promise();
+        self->state.event_loads[application_id].push_back(rp);
+        schedule_flush(self);
+        return rp;
+      },
+      [self](load_job_atom, const std::string& job_id) {
+        auto rp = self->make_response_promise();
+        self->state.job_loads[job_id].push_back(rp);
+        schedule_flush(self);
+        return rp;
+      },
+      [self](flush_atom) { flush_loads(self); },
+      [self](create_job_atom, const job_info& job, const std::string& request_id) -> caf::result<std::string> {
+        return run(self, [&](pqxx::work& txn) {
+          auto r =
+              txn.exec_params(std::string{"INSERT INTO jobs AS j (company_id, created_by, title, status, posted_at) "
+                                          "VALUES ($1::uuid, $2::uuid, $3::varchar, $4::varchar, CASE WHEN $4::varchar "
+                                          "= 'open' THEN now() END) RETURNING "} +
+                                  job_json_sql + ", j.id::text",
+                              job.company_id, job.owner_user_id, job.title, job.status);
+          auto json = r[0][0].as<std::string>();
+          auto id = r[0][1].as<std::string>();
+          nlohmann::json payload = {{"event_id", ids::random_uuid()}, {"job_id", id},
+                                    {"company_id", job.company_id},   {"title", job.title},
+                                    {"status", job.status},           {"request_id", request_id}};
+          txn.exec_params("INSERT INTO outbox (topic, key, payload) VALUES ('job.created', $1, $2::jsonb)", id,
+                          payload.dump());
+          if (auto relay = self->system().registry().get<caf::actor>(caf::atom("relay")))
+            self->send(relay, kick_atom::value);
+          return json;
+        });
+      },
+      [self](list_notif_atom, const std::string& user_id, int64_t after_seq,
+             int32_t limit) -> caf::result<std::vector<stored_notification>> {
+        return run(self, [&](pqxx::work& txn) {
+          auto r = txn.exec_params(std::string{"SELECT n.id::text, n.seq, n.user_id::text, "} + notification_json_sql +
+                                       " FROM notifications n WHERE n.user_id = $1::uuid AND n.seq > $2 "
+                                       "AND n.channel = 'in_app' ORDER BY n.seq LIMIT $3",
+                                   user_id, after_seq, limit);
+          std::vector<stored_notification> out;
+          for (auto row : r)
+            out.push_back(
+                {row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()});
           return out;
-        std::string rows;
-        for (auto& d : drafts) {
-          rows += (rows.empty() ? "(" : ",(") + txn.quote(d.event_id) + "::uuid," + txn.quote(d.event_type) + "," +
-                  txn.quote(d.user_id) + "::uuid," + txn.quote(d.channel) + "," +
-                  (d.template_id.empty() ? std::string{"NULL"} : txn.quote(d.template_id)) + "::uuid," +
-                  txn.quote(d.title) + "," + txn.quote(d.content) + "," + txn.quote(d.data) + "::jsonb)";
-        }
-        // Settings are read in the same statement: a disabled channel or event type
-        // stores nothing. The unique (event_id, user_id, channel) makes redelivery a no-op.
-        auto r = txn.exec(
-          "WITH input(event_id, event_type, user_id, channel, template_id, title, content, data) AS (VALUES " +
-          rows +
-          ") INSERT INTO notifications AS n (event_id, event_type, user_id, channel, template_id, title, "
-          "content, data, status, sent_at) "
-          "SELECT i.event_id, i.event_type, i.user_id, i.channel, i.template_id, i.title, i.content, i.data, "
-          "'delivered', now() FROM input i LEFT JOIN user_notification_settings s ON s.user_id = i.user_id "
-          "WHERE COALESCE(CASE i.channel WHEN 'in_app' THEN s.in_app_enabled WHEN 'email' THEN s.email_enabled "
-          "WHEN 'push' THEN s.push_enabled WHEN 'sms' THEN s.sms_enabled END, true) "
-          "AND NOT (i.event_type = ANY(COALESCE(s.disabled_event_types, '{}'::text[]))) "
-          "ON CONFLICT (event_id, user_id, channel) DO NOTHING RETURNING n.id::text, n.seq, n.user_id::text, " +
-          std::string{notification_json_sql});
-        for (auto row : r)
-          out.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(),
-                         row[3].as<std::string>()});
-        std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.seq < b.seq; });
-        return out;
-      });
-    },
-    [self](load_tmpl_atom) -> caf::result<std::vector<template_row>> {
-      return run(self, [&](pqxx::work& txn) {
-        auto r = txn.exec(
-          "SELECT id::text, name, event_type, channel, COALESCE(subject_template, ''), COALESCE(body_template, '') "
-          "FROM notification_templates WHERE is_active");
-        std::vector<template_row> out;
-        for (auto row : r)
-          out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                         row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>()});
-        return out;
-      });
-    },
-    [self](health_atom) -> caf::result<bool> {
-      return run(self, [&](pqxx::work& txn) {
-        auto r = txn.exec("SELECT count(*) FROM schema_migrations");
-        return r[0][0].as<int64_t>() > 0;
-      });
-    },
+        });
+      },
+      [self](read_notif_atom, const std::string& user_id, const std::string& id) -> caf::result<stored_notification> {
+        auto res = run(self, [&](pqxx::work& txn) {
+          auto r = txn.exec_params(std::string{"UPDATE notifications n SET status = 'read', read_at = "
+                                               "COALESCE(n.read_at, now()) WHERE n.id = $1::uuid AND n.user_id = "
+                                               "$2::uuid AND n.channel = 'in_app' RETURNING n.id::text, n.seq, "
+                                               "n.user_id::text, "} +
+                                       notification_json_sql,
+                                   id, user_id);
+          std::vector<stored_notification> out;
+          for (auto row : r)
+            out.push_back(
+                {row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()});
+          return out;
+        });
+        if (!res)
+          return res.error();
+        if (res->empty())
+          return make_error(errc::not_found, "no such notification");
+        return res->front();
+      },
+      [self](store_notif_atom,
+             const std::vector<notification_draft>& drafts) -> caf::result<std::vector<stored_notification>> {
+        return run(self, [&](pqxx::work& txn) {
+          std::vector<stored_notification> out;
+          if (drafts.empty())
+            return out;
+          std::string rows;
+          for (auto& d : drafts) {
+            rows += (rows.empty() ? "(" : ",(") + txn.quote(d.event_id) + "::uuid," + txn.quote(d.event_type) + "," +
+                    txn.quote(d.user_id) + "::uuid," + txn.quote(d.channel) + "," +
+                    (d.template_id.empty() ? std::string{"NULL"} : txn.quote(d.template_id)) + "::uuid," +
+                    txn.quote(d.title) + "," + txn.quote(d.content) + "," + txn.quote(d.data) + "::jsonb)";
+          }
+          // Settings are read in the same statement: a disabled channel or event type
+          // stores nothing. The unique (event_id, user_id, channel) makes redelivery a no-op.
+          auto r = txn.exec(
+              "WITH input(event_id, event_type, user_id, channel, template_id, title, content, data) AS (VALUES " +
+              rows +
+              ") INSERT INTO notifications AS n (event_id, event_type, user_id, channel, template_id, title, "
+              "content, data, status, sent_at) "
+              "SELECT i.event_id, i.event_type, i.user_id, i.channel, i.template_id, i.title, i.content, i.data, "
+              "'delivered', now() FROM input i LEFT JOIN user_notification_settings s ON s.user_id = i.user_id "
+              "WHERE COALESCE(CASE i.channel WHEN 'in_app' THEN s.in_app_enabled WHEN 'email' THEN s.email_enabled "
+              "WHEN 'push' THEN s.push_enabled WHEN 'sms' THEN s.sms_enabled END, true) "
+              "AND NOT (i.event_type = ANY(COALESCE(s.disabled_event_types, '{}'::text[]))) "
+              "ON CONFLICT (event_id, user_id, channel) DO NOTHING RETURNING n.id::text, n.seq, n.user_id::text, " +
+              std::string{notification_json_sql});
+          for (auto row : r)
+            out.push_back(
+                {row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()});
+          std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.seq < b.seq; });
+          return out;
+        });
+      },
+      [self](load_tmpl_atom) -> caf::result<std::vector<template_row>> {
+        return run(self, [&](pqxx::work& txn) {
+          auto r = txn.exec(
+              "SELECT id::text, name, event_type, channel, COALESCE(subject_template, ''), COALESCE(body_template, '') "
+              "FROM notification_templates WHERE is_active");
+          std::vector<template_row> out;
+          for (auto row : r)
+            out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                           row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>()});
+          return out;
+        });
+      },
+      [self](health_atom) -> caf::result<bool> {
+        return run(self, [&](pqxx::work& txn) {
+          auto r = txn.exec("SELECT count(*) FROM schema_migrations");
+          return r[0][0].as<int64_t>() > 0;
+        });
+      },
   };
 }
 
@@ -286,8 +286,7 @@ caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
 
 caf::actor spawn_db_pool(caf::actor_system& sys, db_worker_options opts) {
   auto factory = [&sys, opts] { return sys.spawn<caf::detached>(worker_impl, opts); };
-  return caf::actor_pool::make(sys.dummy_execution_unit(), opts.connections, factory,
-                               caf::actor_pool::round_robin());
+  return caf::actor_pool::make(sys.dummy_execution_unit(), opts.connections, factory, caf::actor_pool::round_robin());
 }
 
 }  // namespace hirehub::persistence

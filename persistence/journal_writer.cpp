@@ -63,13 +63,13 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
   for (auto* p : group)
     if (p->req.create) {
       auto& r = p->req.row;
-      rows.push_back("(" + uuid(r.id) + "," + uuid(r.job_id) + "," + uuid(r.user_id) + "," + uuid(r.company_id) +
-                     "," + uuid(r.resume_id) + "," + nullable(r.cover_letter) + "," + q(r.status) + ")");
+      rows.push_back("(" + uuid(r.id) + "," + uuid(r.job_id) + "," + uuid(r.user_id) + "," + uuid(r.company_id) + "," +
+                     uuid(r.resume_id) + "," + nullable(r.cover_letter) + "," + q(r.status) + ")");
     }
   if (!rows.empty()) {
-    auto res = txn.exec(
-      "INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) VALUES " +
-      join(rows) + " ON CONFLICT DO NOTHING RETURNING id::text");
+    auto res =
+        txn.exec("INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) VALUES " +
+                 join(rows) + " ON CONFLICT DO NOTHING RETURNING id::text");
     std::unordered_set<std::string> inserted;
     for (auto row : res)
       inserted.insert(row[0].as<std::string>());
@@ -104,9 +104,9 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
   }
   if (!rows.empty()) {
     auto res = txn.exec(
-      "INSERT INTO application_events (id, application_id, seq, event_type, from_status, to_status, actor_id, "
-      "actor_type, reason, payload, created_at) VALUES " +
-      join(rows) + " ON CONFLICT (application_id, seq) DO NOTHING RETURNING id::text");
+        "INSERT INTO application_events (id, application_id, seq, event_type, from_status, to_status, actor_id, "
+        "actor_type, reason, payload, created_at) VALUES " +
+        join(rows) + " ON CONFLICT (application_id, seq) DO NOTHING RETURNING id::text");
     std::unordered_set<std::string> inserted;
     for (auto row : res)
       inserted.insert(row[0].as<std::string>());
@@ -160,9 +160,7 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
 
 void deliver(pending_append& p, outcome o, int64_t batch_id, int32_t size) {
   switch (o) {
-    case outcome::ok:
-      p.rp.deliver(append_result{batch_id, size});
-      break;
+    case outcome::ok: p.rp.deliver(append_result{batch_id, size}); break;
     case outcome::duplicate:
       p.rp.deliver(make_error(errc::duplicate_application, "you have already applied to this job", "job_id"));
       break;
@@ -264,25 +262,25 @@ caf::behavior journal_impl(journal_actor* self, journal_options opts) {
                                           "Commands waiting in a persistence actor (mailbox + batch queue)",
                                           {{"actor", "journal_writer"}});
   return {
-    [self](append_request& req) -> caf::result<append_result> {
-      auto& st = self->state;
-      depth.set(static_cast<int64_t>(st.pending.size() + self->mailbox().size()));
-      if (st.pending.size() >= st.opts.queue_max)
-        return make_error(errc::overloaded, "the journal is overloaded; retry later");
-      auto rp = self->make_response_promise();
-      st.pending.push_back(pending_append{std::move(req), rp});
-      // Group commit: the flush message queues behind every append already in
-      // the mailbox, so one transaction carries all of them.
-      if (!st.flush_scheduled) {
-        st.flush_scheduled = true;
-        self->send(self, flush_atom::value);
-      }
-      return rp;
-    },
-    [self](flush_atom) {
-      flush(self);
-      depth.set(static_cast<int64_t>(self->state.pending.size() + self->mailbox().size()));
-    },
+      [self](append_request& req) -> caf::result<append_result> {
+        auto& st = self->state;
+        depth.set(static_cast<int64_t>(st.pending.size() + self->mailbox().size()));
+        if (st.pending.size() >= st.opts.queue_max)
+          return make_error(errc::overloaded, "the journal is overloaded; retry later");
+        auto rp = self->make_response_promise();
+        st.pending.push_back(pending_append{std::move(req), rp});
+        // Group commit: the flush message queues behind every append already in
+        // the mailbox, so one transaction carries all of them.
+        if (!st.flush_scheduled) {
+          st.flush_scheduled = true;
+          self->send(self, flush_atom::value);
+        }
+        return rp;
+      },
+      [self](flush_atom) {
+        flush(self);
+        depth.set(static_cast<int64_t>(self->state.pending.size() + self->mailbox().size()));
+      },
   };
 }
 

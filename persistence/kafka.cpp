@@ -26,8 +26,8 @@ namespace hirehub::persistence {
 
 const std::vector<std::string>& kafka_topics() {
   static const std::vector<std::string> topics = {
-    "application.submitted", "application.status_changed", "interview.scheduled", "job.created", "job.updated",
-    "resume.uploaded",       "resume.processed",           "match.calculated",    "match.recommended",
+      "application.submitted", "application.status_changed", "interview.scheduled", "job.created",       "job.updated",
+      "resume.uploaded",       "resume.processed",           "match.calculated",    "match.recommended",
   };
   return topics;
 }
@@ -44,9 +44,10 @@ std::string resolve_bootstrap(const config& cfg) {
   while (!addr.empty() && std::isspace(static_cast<unsigned char>(addr.back())))
     addr.pop_back();
   if (addr.empty())
-    throw config_error("no Kafka address: set kafka.bootstrap_servers (HIREHUB_KAFKA_BOOTSTRAP_SERVERS) or start "
-                       "`hirehub broker` so that it writes kafka.bootstrap_file (" +
-                       file + ")");
+    throw config_error(
+        "no Kafka address: set kafka.bootstrap_servers (HIREHUB_KAFKA_BOOTSTRAP_SERVERS) or start "
+        "`hirehub broker` so that it writes kafka.bootstrap_file (" +
+        file + ")");
   return addr;
 }
 
@@ -128,9 +129,9 @@ round_result relay_round(relay_actor* self) {
     make_producer(st);
   pqxx::work txn{*st.conn};
   auto rows = txn.exec_params(
-    "SELECT id, topic, key, payload::text FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 "
-    "FOR UPDATE SKIP LOCKED",
-    static_cast<int64_t>(st.opts.batch));
+      "SELECT id, topic, key, payload::text FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 "
+      "FOR UPDATE SKIP LOCKED",
+      static_cast<int64_t>(st.opts.batch));
   out.selected = rows.size();
   if (rows.empty()) {
     txn.commit();
@@ -238,21 +239,21 @@ caf::behavior relay_impl(relay_actor* self, relay_options opts) {
   self->send(self, tick_atom::value);
   self->state.timer_pending = true;
   return {
-    [self](kick_atom) {
-      auto& st = self->state;
-      if (!st.run_queued && !st.backing_off) {
-        st.run_queued = true;
-        self->send(self, flush_atom::value);
-      }
-    },
-    [self](flush_atom) { relay_run(self); },
-    [self](tick_atom) {
-      auto& st = self->state;
-      st.timer_pending = false;
-      st.backing_off = false;
-      update_backlog(self);
-      relay_run(self);
-    },
+      [self](kick_atom) {
+        auto& st = self->state;
+        if (!st.run_queued && !st.backing_off) {
+          st.run_queued = true;
+          self->send(self, flush_atom::value);
+        }
+      },
+      [self](flush_atom) { relay_run(self); },
+      [self](tick_atom) {
+        auto& st = self->state;
+        st.timer_pending = false;
+        st.backing_off = false;
+        update_backlog(self);
+        relay_run(self);
+      },
   };
 }
 
@@ -331,17 +332,17 @@ void deliver_batch(consumer_actor* self) {
     return;
   }
   self->request(handler, st.opts.handler_timeout, batch_atom::value, st.batch)
-    .then(
-      [self]() {
-        consumed.inc(self->state.batch.size());
-        commit_batch(self);
-        self->send(self, poll_atom::value);
-      },
-      [self](caf::error& err) {
-        log::warn("consumer: handler failed, retrying the batch",
-                  {{"group", self->state.opts.group_id}, {"error", self->system().render(err)}});
-        self->delayed_send(self, self->state.opts.retry, retry_atom::value);
-      });
+      .then(
+          [self]() {
+            consumed.inc(self->state.batch.size());
+            commit_batch(self);
+            self->send(self, poll_atom::value);
+          },
+          [self](caf::error& err) {
+            log::warn("consumer: handler failed, retrying the batch",
+                      {{"group", self->state.opts.group_id}, {"error", self->system().render(err)}});
+            self->delayed_send(self, self->state.opts.retry, retry_atom::value);
+          });
 }
 
 caf::behavior consumer_impl(consumer_actor* self, consumer_options opts, std::string handler) {
@@ -364,8 +365,8 @@ caf::behavior consumer_impl(consumer_actor* self, consumer_options opts, std::st
     throw std::runtime_error("cannot subscribe: " + RdKafka::err2str(rc));
   self->send(self, poll_atom::value);
   return {
-    [self](poll_atom) { poll_batch(self); },
-    [self](retry_atom) { deliver_batch(self); },
+      [self](poll_atom) { poll_batch(self); },
+      [self](retry_atom) { deliver_batch(self); },
   };
 }
 
@@ -446,8 +447,7 @@ int run_mock_broker(const std::string& bootstrap_file, int partitions) {
       return 1;
     }
   }
-  log::info("embedded Kafka broker ready",
-            {{"bootstrap", addr}, {"partitions", partitions}, {"file", bootstrap_file}});
+  log::info("embedded Kafka broker ready", {{"bootstrap", addr}, {"partitions", partitions}, {"file", bootstrap_file}});
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGUSR1, on_signal);

@@ -165,7 +165,7 @@ INSERT INTO notification_templates (name, event_type, channel, subject_template,
 
 const std::vector<migration>& migrations() {
   static const std::vector<migration> all = {
-    {1, "apply slice: jobs, applications, journal, notifications, outbox", v1_sql},
+      {1, "apply slice: jobs, applications, journal, notifications, outbox", v1_sql},
   };
   return all;
 }
@@ -181,8 +181,8 @@ int migrate(const std::string& db_url) {
   int applied = 0;
   try {
     exec_now(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, name TEXT NOT NULL, "
-      "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
     for (auto& m : migrations()) {
       pqxx::work txn{conn};
       auto r = txn.exec_params("SELECT 1 FROM schema_migrations WHERE version = $1", m.version);

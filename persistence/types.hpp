@@ -117,8 +117,8 @@ struct notification_draft {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, notification_draft& x) {
-  return f(caf::meta::type_name("notification_draft"), x.event_id, x.event_type, x.user_id, x.channel,
-           x.template_id, x.title, x.content, x.data);
+  return f(caf::meta::type_name("notification_draft"), x.event_id, x.event_type, x.user_id, x.channel, x.template_id,
+           x.title, x.content, x.data);
 }
 
 /// A notification as stored: `seq` orders a user's notifications for WebSocket resume.

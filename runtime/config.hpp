@@ -23,11 +23,11 @@ class config_error : public std::runtime_error {
 enum class option_type { string, integer, boolean };
 
 struct option_spec {
-  std::string name;         ///< dotted key, e.g. "http.port"
+  std::string name;  ///< dotted key, e.g. "http.port"
   option_type type;
   std::string default_value;  ///< textual default, as written in the TOML file
   std::string description;
-  int64_t min = 0;          ///< integer bounds (inclusive)
+  int64_t min = 0;  ///< integer bounds (inclusive)
   int64_t max = 0;
   std::vector<std::string> choices;  ///< allowed values for strings (empty: any)
 };
@@ -46,9 +46,7 @@ class config {
   std::string get_string(const std::string& key) const;
   int64_t get_int(const std::string& key) const;
   bool get_bool(const std::string& key) const;
-  std::chrono::milliseconds get_ms(const std::string& key) const {
-    return std::chrono::milliseconds{get_int(key)};
-  }
+  std::chrono::milliseconds get_ms(const std::string& key) const { return std::chrono::milliseconds{get_int(key)}; }
 
   /// Sets a value from text after validating it against the registry.
   void set(const std::string& key, const std::string& text, const std::string& origin);

@@ -24,8 +24,7 @@ struct registry_state {
 using registry_actor = caf::stateful_actor<registry_state>;
 
 metrics::gauge& active_gauge(const std::string& kind) {
-  return metrics::get_gauge("hirehub_active_entities", "Entity actors currently active on this node",
-                            {{"kind", kind}});
+  return metrics::get_gauge("hirehub_active_entities", "Entity actors currently active on this node", {{"kind", kind}});
 }
 
 void forget(registry_actor* self, const caf::actor_addr& addr) {
@@ -39,8 +38,7 @@ void forget(registry_actor* self, const caf::actor_addr& addr) {
   active_gauge(kind).add(-1);
 }
 
-caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_factory> kinds,
-                            registry_options opts) {
+caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_factory> kinds, registry_options opts) {
   self->state.kinds = std::move(kinds);
   self->state.opts = opts;
   for (auto& [kind, f] : self->state.kinds)
@@ -55,39 +53,39 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
     forget(self, dm.source);
   });
   return {
-    [self](route_atom, const std::string& kind, const std::string& id, bool fresh,
-           caf::message& cmd) -> caf::result<caf::message> {
-      auto& st = self->state;
-      auto key = kind + '/' + id;
-      auto it = st.active.find(key);
-      if (it == st.active.end()) {
-        auto f = st.kinds.find(kind);
-        if (f == st.kinds.end())
-          return make_error(errc::internal, "unknown entity kind " + kind);
-        if (st.active.size() >= st.opts.max_active)
-          return make_error(errc::overloaded, "too many active entities on this node; retry later");
-        auto handle = f->second(self->system(), entity_context{kind, id, fresh}, caf::actor_cast<caf::actor>(self));
-        self->monitor(handle);
-        it = st.active.emplace(key, handle).first;
-        st.keys.emplace(handle.address(), key);
-        active_gauge(kind).add(1);
-        metrics::get_counter("hirehub_entity_activations_total", "Entity activations", {{"kind", kind}}).inc();
-      }
-      self->delegate(it->second, std::move(cmd));
-      return caf::delegated<caf::message>{};
-    },
-    [self](passivate_atom, const std::string& kind, const std::string& id) {
-      auto& st = self->state;
-      auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
-      auto it = st.active.find(kind + '/' + id);
-      // Only the current incarnation is forgotten; a late request from an older one is simply acknowledged.
-      if (it != st.active.end() && it->second.address() == sender) {
-        self->demonitor(it->second);
-        forget(self, sender);
-      }
-      return caf::unit;
-    },
-    [self](stats_atom) -> size_t { return self->state.active.size(); },
+      [self](route_atom, const std::string& kind, const std::string& id, bool fresh,
+             caf::message& cmd) -> caf::result<caf::message> {
+        auto& st = self->state;
+        auto key = kind + '/' + id;
+        auto it = st.active.find(key);
+        if (it == st.active.end()) {
+          auto f = st.kinds.find(kind);
+          if (f == st.kinds.end())
+            return make_error(errc::internal, "unknown entity kind " + kind);
+          if (st.active.size() >= st.opts.max_active)
+            return make_error(errc::overloaded, "too many active entities on this node; retry later");
+          auto handle = f->second(self->system(), entity_context{kind, id, fresh}, caf::actor_cast<caf::actor>(self));
+          self->monitor(handle);
+          it = st.active.emplace(key, handle).first;
+          st.keys.emplace(handle.address(), key);
+          active_gauge(kind).add(1);
+          metrics::get_counter("hirehub_entity_activations_total", "Entity activations", {{"kind", kind}}).inc();
+        }
+        self->delegate(it->second, std::move(cmd));
+        return caf::delegated<caf::message>{};
+      },
+      [self](passivate_atom, const std::string& kind, const std::string& id) {
+        auto& st = self->state;
+        auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
+        auto it = st.active.find(kind + '/' + id);
+        // Only the current incarnation is forgotten; a late request from an older one is simply acknowledged.
+        if (it != st.active.end() && it->second.address() == sender) {
+          self->demonitor(it->second);
+          forget(self, sender);
+        }
+        return caf::unit;
+      },
+      [self](stats_atom) -> size_t { return self->state.active.size(); },
   };
 }
 

@@ -58,8 +58,7 @@ error_view view(const caf::error& err) {
         out.code = errc::unavailable;
         out.message = "the actor serving this request stopped; retry";
         return out;
-      default:
-        break;
+      default: break;
     }
   }
   out.code = errc::internal;
@@ -72,10 +71,8 @@ bool is_retryable(errc code) {
     case errc::conflict:
     case errc::overloaded:
     case errc::unavailable:
-    case errc::timeout:
-      return true;
-    default:
-      return false;
+    case errc::timeout: return true;
+    default: return false;
   }
 }
 

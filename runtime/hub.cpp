@@ -44,36 +44,36 @@ void drop(hub_actor* self, const caf::actor_addr& session) {
 caf::behavior hub_impl(hub_actor* self) {
   self->set_down_handler([self](caf::down_msg& dm) { drop(self, dm.source); });
   return {
-    [self](subscribe_atom, const std::string& topic, const caf::actor& session) {
-      auto& st = self->state;
-      auto [it, added] = st.by_session.try_emplace(session.address());
-      if (added)
-        self->monitor(session);
-      it->second.insert(topic);
-      st.topics[topic].insert(session);
-    },
-    [self](unsubscribe_atom, const std::string& topic, const caf::actor& session) {
-      auto& st = self->state;
-      auto t = st.topics.find(topic);
-      if (t != st.topics.end()) {
-        t->second.erase(session);
-        if (t->second.empty())
-          st.topics.erase(t);
-      }
-      auto s = st.by_session.find(session.address());
-      if (s != st.by_session.end())
-        s->second.erase(topic);
-    },
-    [self](publish_atom, const std::string& topic, int64_t seq, const std::string& frame) {
-      static auto& published = metrics::get_counter("hirehub_hub_frames_total", "Frames fanned out to sessions");
-      auto t = self->state.topics.find(topic);
-      if (t == self->state.topics.end())
-        return;
-      for (auto& s : t->second) {
-        self->send(s, frame_atom::value, topic, seq, frame);
-        published.inc();
-      }
-    },
+      [self](subscribe_atom, const std::string& topic, const caf::actor& session) {
+        auto& st = self->state;
+        auto [it, added] = st.by_session.try_emplace(session.address());
+        if (added)
+          self->monitor(session);
+        it->second.insert(topic);
+        st.topics[topic].insert(session);
+      },
+      [self](unsubscribe_atom, const std::string& topic, const caf::actor& session) {
+        auto& st = self->state;
+        auto t = st.topics.find(topic);
+        if (t != st.topics.end()) {
+          t->second.erase(session);
+          if (t->second.empty())
+            st.topics.erase(t);
+        }
+        auto s = st.by_session.find(session.address());
+        if (s != st.by_session.end())
+          s->second.erase(topic);
+      },
+      [self](publish_atom, const std::string& topic, int64_t seq, const std::string& frame) {
+        static auto& published = metrics::get_counter("hirehub_hub_frames_total", "Frames fanned out to sessions");
+        auto t = self->state.topics.find(topic);
+        if (t == self->state.topics.end())
+          return;
+        for (auto& s : t->second) {
+          self->send(s, frame_atom::value, topic, seq, frame);
+          published.inc();
+        }
+      },
   };
 }
 

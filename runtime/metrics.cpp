@@ -6,7 +6,7 @@
 namespace hirehub::metrics {
 
 histogram::histogram(std::vector<double> bounds)
-  : bounds_(std::move(bounds)), buckets_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
+    : bounds_(std::move(bounds)), buckets_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
   for (size_t i = 0; i <= bounds_.size(); ++i)
     buckets_[i].store(0);
 }

@@ -82,8 +82,8 @@ void stop_children(sup_actor* self) {
   }
 }
 
-caf::behavior supervisor_impl(sup_actor* self, std::string name, restart_strategy strategy,
-                              restart_policy policy, std::vector<child_spec> specs) {
+caf::behavior supervisor_impl(sup_actor* self, std::string name, restart_strategy strategy, restart_policy policy,
+                              std::vector<child_spec> specs) {
   auto& st = self->state;
   st.name = std::move(name);
   st.strategy = strategy;
@@ -115,22 +115,25 @@ caf::behavior supervisor_impl(sup_actor* self, std::string name, restart_strateg
       st.recent.pop_front();
     metrics::get_counter("hirehub_actor_restarts_total", "Restarts decided by supervisors",
                          {{"supervisor", st.name}, {"child", spec.name}})
-      .inc();
+        .inc();
     if (static_cast<int>(st.recent.size()) >= st.policy.max_restarts) {
-      log::error("restart limit reached, escalating",
-                 {{"supervisor", st.name}, {"child", spec.name}, {"reason", self->system().render(dm.reason)},
-                  {"max_restarts", st.policy.max_restarts}, {"window_ms", st.policy.window.count()}});
+      log::error("restart limit reached, escalating", {{"supervisor", st.name},
+                                                       {"child", spec.name},
+                                                       {"reason", self->system().render(dm.reason)},
+                                                       {"max_restarts", st.policy.max_restarts},
+                                                       {"window_ms", st.policy.window.count()}});
       st.escalated = true;
       stop_children(self);
       self->quit(make_error(errc::internal, "supervisor " + st.name + ": child " + spec.name + " exceeded " +
-                                              std::to_string(st.policy.max_restarts) + " restarts"));
+                                                std::to_string(st.policy.max_restarts) + " restarts"));
       return;
     }
     st.recent.push_back(now);
     auto delay = restart_delay(st.policy, static_cast<int>(st.recent.size()));
-    log::warn("child failed, restarting",
-              {{"supervisor", st.name}, {"child", spec.name}, {"reason", self->system().render(dm.reason)},
-               {"delay_ms", delay.count()}});
+    log::warn("child failed, restarting", {{"supervisor", st.name},
+                                           {"child", spec.name},
+                                           {"reason", self->system().render(dm.reason)},
+                                           {"delay_ms", delay.count()}});
     if (st.strategy == restart_strategy::all_for_one) {
       stop_children(self);
       self->delayed_send(self, delay, restart_atom::value, static_cast<int32_t>(-1));
@@ -139,36 +142,36 @@ caf::behavior supervisor_impl(sup_actor* self, std::string name, restart_strateg
     }
   });
   return {
-    [self](restart_atom, int32_t which) {
-      auto& st = self->state;
-      if (st.escalated)
-        return;
-      if (which < 0) {
-        for (size_t i = 0; i < st.specs.size(); ++i) {
-          ++st.total_restarts[i];
-          start_child(self, i);
+      [self](restart_atom, int32_t which) {
+        auto& st = self->state;
+        if (st.escalated)
+          return;
+        if (which < 0) {
+          for (size_t i = 0; i < st.specs.size(); ++i) {
+            ++st.total_restarts[i];
+            start_child(self, i);
+          }
+        } else if (static_cast<size_t>(which) < st.specs.size() && !st.children[which]) {
+          ++st.total_restarts[which];
+          start_child(self, static_cast<size_t>(which));
         }
-      } else if (static_cast<size_t>(which) < st.specs.size() && !st.children[which]) {
-        ++st.total_restarts[which];
-        start_child(self, static_cast<size_t>(which));
-      }
-    },
-    [self](stats_atom) -> std::string {
-      auto& st = self->state;
-      nlohmann::json out = nlohmann::json::array();
-      for (size_t i = 0; i < st.specs.size(); ++i)
-        out.push_back({{"name", st.specs[i].name},
-                       {"running", static_cast<bool>(st.children[i])},
-                       {"restarts", st.total_restarts[i]}});
-      return out.dump();
-    },
+      },
+      [self](stats_atom) -> std::string {
+        auto& st = self->state;
+        nlohmann::json out = nlohmann::json::array();
+        for (size_t i = 0; i < st.specs.size(); ++i)
+          out.push_back({{"name", st.specs[i].name},
+                         {"running", static_cast<bool>(st.children[i])},
+                         {"restarts", st.total_restarts[i]}});
+        return out.dump();
+      },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_supervisor(caf::actor_system& sys, std::string name, restart_strategy strategy,
-                            restart_policy policy, std::vector<child_spec> children) {
+caf::actor spawn_supervisor(caf::actor_system& sys, std::string name, restart_strategy strategy, restart_policy policy,
+                            std::vector<child_spec> children) {
   return sys.spawn(supervisor_impl, std::move(name), strategy, policy, std::move(children));
 }
 

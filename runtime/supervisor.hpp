@@ -52,8 +52,8 @@ struct child_status {
 
 /// Spawns a supervisor. Its handle answers `stats_atom` with a vector of
 /// child_status (as a JSON string, to keep this header free of message types).
-caf::actor spawn_supervisor(caf::actor_system& sys, std::string name, restart_strategy strategy,
-                            restart_policy policy, std::vector<child_spec> children);
+caf::actor spawn_supervisor(caf::actor_system& sys, std::string name, restart_strategy strategy, restart_policy policy,
+                            std::vector<child_spec> children);
 
 /// Backoff before the n-th restart (n >= 1) in the current window.
 std::chrono::milliseconds restart_delay(const restart_policy& p, int n);

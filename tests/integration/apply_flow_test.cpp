@@ -109,7 +109,8 @@ TEST_F(apply_flow, status_changes_go_live_to_the_applicant_with_sequence_numbers
   ASSERT_TRUE(ws.open());
   ws.send(json({{"op", "subscribe"}, {"topic", "application:" + app_id}}).dump());
   ws.send(R"({"op":"subscribe","topic":"notifications"})");
-  auto ack = ws.read_until([&](const json& f) { return f["type"] == "subscribed" && f["topic"] == "application:" + app_id; });
+  auto ack =
+      ws.read_until([&](const json& f) { return f["type"] == "subscribed" && f["topic"] == "application:" + app_id; });
   ASSERT_TRUE(ack);
   EXPECT_EQ((*ack)["seq"], 1);
 
@@ -122,7 +123,8 @@ TEST_F(apply_flow, status_changes_go_live_to_the_applicant_with_sequence_numbers
   EXPECT_EQ((*live)["seq"], 2);
   EXPECT_EQ((*live)["data"]["application"]["status"], "reviewing");
   EXPECT_EQ((*live)["data"]["event"]["from_status"], "submitted");
-  auto note = ws.read_until([](const json& f) { return f.value("type", "") == "notification"; }, std::chrono::seconds(30));
+  auto note =
+      ws.read_until([](const json& f) { return f.value("type", "") == "notification"; }, std::chrono::seconds(30));
   ASSERT_TRUE(note) << "the applicant got no notification for the status change";
   EXPECT_EQ((*note)["data"]["event_type"], "application.status_changed");
 
@@ -188,8 +190,8 @@ TEST_F(apply_flow, idempotency_key_returns_the_first_answer) {
   auto id = first.json_body["id"].get<std::string>();
   EXPECT_EQ(e_->db.count("SELECT count(*) FROM application_events WHERE application_id = '" + id + "'"), 1);
   // The same key with another body is refused and changes nothing.
-  auto other = http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", uuid()}}, s.tok,
-                           {{"Idempotency-Key", key}});
+  auto other =
+      http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", uuid()}}, s.tok, {{"Idempotency-Key", key}});
   EXPECT_EQ(other.status, 422) << other.body;
   EXPECT_EQ(other.json_body["error"]["code"], "idempotency_key_reused");
   EXPECT_EQ(apply(s, job, {{"Idempotency-Key", std::string(201, 'k')}}).status, 400);
@@ -285,9 +287,10 @@ TEST_F(apply_flow, bad_input_gets_a_clear_error_and_changes_nothing) {
   EXPECT_EQ(post_raw(valid, "application/json", tampered).status, 401);
   auto r = post_raw(valid, "application/json", c.tok);
   EXPECT_EQ(r.status, 403) << "a company cannot apply";
-  EXPECT_EQ(http_->request("POST", "/api/v1/applications", valid,
-                           {{"Content-Type", "application/json"}, {"Authorization", "Basic abc"}})
-              .status,
+  EXPECT_EQ(http_
+                ->request("POST", "/api/v1/applications", valid,
+                          {{"Content-Type", "application/json"}, {"Authorization", "Basic abc"}})
+                .status,
             401);
   // Shape of the body.
   EXPECT_EQ(post_raw(valid, "text/plain", s.tok).status, 415);

@@ -37,8 +37,8 @@ struct journal_fixture : ::testing::Test {
     r.application_id = app_id;
     r.create = seq == 1;
     r.row = {app_id, job_id, user, company, uuid(), "", "submitted"};
-    journal_event ev{uuid(), app_id, seq, seq == 1 ? "submitted" : "status_changed", "", "submitted", user,
-                     "jobseeker", "", "{}", 1000};
+    journal_event ev{uuid(), app_id, seq, seq == 1 ? "submitted" : "status_changed", "", "submitted", user, "jobseeker",
+                     "",     "{}",   1000};
     r.events.push_back(ev);
     r.new_status = seq == 1 ? "" : "submitted";
     r.outbox.push_back({"application.submitted", app_id, R"({"event_id":")" + ev.event_id + R"("})"});
@@ -54,7 +54,7 @@ TEST_F(journal_fixture, a_group_commit_keeps_a_failing_neighbour_from_failing_th
   // Seed: user A already applied.
   auto user_a = uuid();
   self->request(journal, std::chrono::seconds(10), submit(uuid(), user_a))
-    .receive([](append_result&) {}, [&](caf::error& e) { FAIL() << sys->render(e); });
+      .receive([](append_result&) {}, [&](caf::error& e) { FAIL() << sys->render(e); });
   // A burst: 40 new applications and, in the middle, a duplicate of A's.
   std::vector<caf::response_handle<caf::blocking_actor, caf::message, true>> pending;
   std::vector<std::string> users;
@@ -70,15 +70,15 @@ TEST_F(journal_fixture, a_group_commit_keeps_a_failing_neighbour_from_failing_th
   std::map<int64_t, int> batches;
   for (int i = 0; i < n; ++i)
     pending[i].receive(
-      [&](append_result& r) {
-        ++ok;
-        ++batches[r.batch_id];
-      },
-      [&](caf::error& e) {
-        EXPECT_EQ(i, dup_index);
-        EXPECT_EQ(view(e).code, errc::duplicate_application) << sys->render(e);
-        ++dup;
-      });
+        [&](append_result& r) {
+          ++ok;
+          ++batches[r.batch_id];
+        },
+        [&](caf::error& e) {
+          EXPECT_EQ(i, dup_index);
+          EXPECT_EQ(view(e).code, errc::duplicate_application) << sys->render(e);
+          ++dup;
+        });
   EXPECT_EQ(ok, n - 1);
   EXPECT_EQ(dup, 1);
   // The duplicate shared a commit with neighbours that succeeded.
@@ -99,7 +99,7 @@ TEST_F(journal_fixture, the_sequence_fence_refuses_a_second_writer) {
   auto app = uuid();
   auto user = uuid();
   self->request(journal, std::chrono::seconds(10), submit(app, user))
-    .receive([](append_result&) {}, [&](caf::error& e) { FAIL() << sys->render(e); });
+      .receive([](append_result&) {}, [&](caf::error& e) { FAIL() << sys->render(e); });
   // Two incarnations both believe they append seq 2: one wins, one is fenced off.
   auto a = self->request(journal, std::chrono::seconds(10), submit(app, user, 2));
   auto b = self->request(journal, std::chrono::seconds(10), submit(app, user, 2));
@@ -117,27 +117,26 @@ TEST_F(journal_fixture, the_sequence_fence_refuses_a_second_writer) {
   EXPECT_EQ(db.count("SELECT count(*) FROM outbox WHERE key = '" + app + "'"), 2) << "the loser wrote to the outbox";
   // A second first event for an existing id is a conflict too, not a duplicate.
   self->request(journal, std::chrono::seconds(10), submit(app, uuid()))
-    .receive([](append_result&) { FAIL() << "accepted"; },
-             [&](caf::error& e) { EXPECT_EQ(view(e).code, errc::conflict) << sys->render(e); });
+      .receive([](append_result&) { FAIL() << "accepted"; },
+               [&](caf::error& e) { EXPECT_EQ(view(e).code, errc::conflict) << sys->render(e); });
   self->send_exit(journal, caf::exit_reason::user_shutdown);
 }
 
 TEST_F(journal_fixture, an_unreachable_database_is_a_retryable_error) {
   auto journal = persistence::spawn_journal_writer(
-    *sys, {"postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", 512, 20000, std::chrono::milliseconds(100)});
+      *sys, {"postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", 512, 20000, std::chrono::milliseconds(100)});
   caf::scoped_actor self{*sys};
   self->request(journal, std::chrono::seconds(20), submit(uuid(), uuid()))
-    .receive([](append_result&) { FAIL() << "accepted without a database"; },
-             [&](caf::error& e) {
-               EXPECT_EQ(view(e).code, errc::unavailable) << sys->render(e);
-               EXPECT_TRUE(is_retryable(view(e).code));
-             });
+      .receive([](append_result&) { FAIL() << "accepted without a database"; },
+               [&](caf::error& e) {
+                 EXPECT_EQ(view(e).code, errc::unavailable) << sys->render(e);
+                 EXPECT_TRUE(is_retryable(view(e).code));
+               });
   self->send_exit(journal, caf::exit_reason::user_shutdown);
 }
 
 TEST_F(journal_fixture, migrations_are_idempotent) {
   EXPECT_EQ(persistence::migrate(db.url), 0);
-  EXPECT_EQ(db.count("SELECT count(*) FROM schema_migrations"),
-            static_cast<int64_t>(persistence::migrations().size()));
+  EXPECT_EQ(db.count("SELECT count(*) FROM schema_migrations"), static_cast<int64_t>(persistence::migrations().size()));
   EXPECT_GE(db.count("SELECT count(*) FROM notification_templates"), 5);
 }

@@ -43,7 +43,7 @@ TEST(lifecycle, idle_entities_passivate_and_rebuild_from_the_journal) {
   auto id = app.json_body["id"].get<std::string>();
   ASSERT_EQ(http.patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, ctok).status, 200);
   ASSERT_TRUE(eventually(std::chrono::seconds(10), [&] { return active_entities(http) == 0; }))
-    << "the idle application actor did not passivate";
+      << "the idle application actor did not passivate";
   // A new incarnation rebuilds the same state from the journal ...
   auto got = http.get("/api/v1/applications/" + id, utok);
   ASSERT_EQ(got.status, 200);
@@ -78,26 +78,28 @@ TEST(lifecycle, redelivered_events_notify_nobody_twice) {
   auto app = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", user}}, utok);
   ASSERT_EQ(app.status, 201);
   auto id = app.json_body["id"].get<std::string>();
-  auto first = ws.read_until([](const json& f) { return f.value("type", "") == "notification"; },
-                             std::chrono::seconds(30));
+  auto first =
+      ws.read_until([](const json& f) { return f.value("type", "") == "notification"; }, std::chrono::seconds(30));
   ASSERT_TRUE(first);
   // Kafka delivers the same event again (a consumer restart, a rebalance): the
   // same event id must not make a second notification or a second frame.
-  auto payload = db.scalar("SELECT payload::text FROM outbox WHERE key = '" + id + "' AND topic = 'application.submitted'");
+  auto payload =
+      db.scalar("SELECT payload::text FROM outbox WHERE key = '" + id + "' AND topic = 'application.submitted'");
   ASSERT_FALSE(payload.empty());
   produce(kafka.bootstrap, "application.submitted", id, payload);
   produce(kafka.bootstrap, "application.submitted", id, payload);
   // A later, distinct event proves the consumer processed past the duplicates.
-  ASSERT_EQ(http.patch("/api/v1/applications/" + id + "/status", {{"status", "withdrawn"}, {"reason", "personal"}}, utok)
-              .status,
-            200);
+  ASSERT_EQ(
+      http.patch("/api/v1/applications/" + id + "/status", {{"status", "withdrawn"}, {"reason", "personal"}}, utok)
+          .status,
+      200);
   ws_client uws{n.port, utok};
   uws.send(R"({"op":"subscribe","topic":"notifications","after_seq":0})");
-  ASSERT_TRUE(uws.read_until([](const json& f) { return f.value("type", "") == "notification"; },
-                             std::chrono::seconds(30)));
+  ASSERT_TRUE(
+      uws.read_until([](const json& f) { return f.value("type", "") == "notification"; }, std::chrono::seconds(30)));
   EXPECT_EQ(db.count("SELECT count(*) FROM notifications WHERE user_id = '" + company + "'"), 1);
-  auto extra = ws.read_until([](const json& f) { return f.value("type", "") == "notification"; },
-                             std::chrono::seconds(2));
+  auto extra =
+      ws.read_until([](const json& f) { return f.value("type", "") == "notification"; }, std::chrono::seconds(2));
   EXPECT_FALSE(extra) << "a duplicate notification frame was pushed";
   // A malformed event on the topic is skipped, not retried forever.
   produce(kafka.bootstrap, "application.submitted", "x", "this is not json");
@@ -131,12 +133,12 @@ TEST(lifecycle, the_relay_survives_a_broker_outage_without_loss_or_reordering) {
   }
   std::this_thread::sleep_for(std::chrono::seconds(3));
   EXPECT_EQ(db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL"), 20)
-    << "rows were marked published while the broker was down";
+      << "rows were marked published while the broker was down";
   EXPECT_EQ(http.get("/ready").status, 503) << "/ready must report the broker outage";
   kafka.up();
-  ASSERT_TRUE(eventually(std::chrono::seconds(60),
-                         [&] { return db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0; }))
-    << "the relay did not catch up after the broker came back";
+  ASSERT_TRUE(eventually(std::chrono::seconds(60), [&] {
+    return db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0;
+  })) << "the relay did not catch up after the broker came back";
   auto submitted = consume_topic(kafka.bootstrap, "application.submitted", 10, std::chrono::seconds(30));
   auto changed = consume_topic(kafka.bootstrap, "application.status_changed", 10, std::chrono::seconds(30));
   std::set<std::string> sub_keys;
@@ -152,9 +154,10 @@ TEST(lifecycle, the_relay_survives_a_broker_outage_without_loss_or_reordering) {
   // Per key, the journal order is the publish order (the relay never sends a
   // key's next row before the previous one was acknowledged).
   for (auto& id : ids) {
-    auto first_pub = db.scalar("SELECT published_at FROM outbox WHERE key = '" + id + "' AND topic = 'application.submitted'");
+    auto first_pub =
+        db.scalar("SELECT published_at FROM outbox WHERE key = '" + id + "' AND topic = 'application.submitted'");
     auto second_pub =
-      db.scalar("SELECT published_at FROM outbox WHERE key = '" + id + "' AND topic = 'application.status_changed'");
+        db.scalar("SELECT published_at FROM outbox WHERE key = '" + id + "' AND topic = 'application.status_changed'");
     EXPECT_LT(first_pub, second_pub) << id;
   }
 }

@@ -79,7 +79,7 @@ bool eventually(std::chrono::milliseconds timeout, const std::function<bool()>& 
 // ---- processes ----------------------------------------------------------------
 
 process::process(std::vector<std::string> argv, std::map<std::string, std::string> env, std::string log_path)
-  : log_(std::move(log_path)) {
+    : log_(std::move(log_path)) {
   pid_ = fork();
   if (pid_ < 0)
     throw std::runtime_error("fork failed");
@@ -146,8 +146,8 @@ int process::stop(std::chrono::milliseconds grace) {
 broker::broker() : dir_(temp_dir()) {
   auto addr_file = dir_ + "/broker.addr";
   proc_ = std::make_unique<process>(
-    std::vector<std::string>{hirehub_bin(), "broker", "--bootstrap-file", addr_file, "--partitions", "4"},
-    std::map<std::string, std::string>{}, dir_ + "/broker.log");
+      std::vector<std::string>{hirehub_bin(), "broker", "--bootstrap-file", addr_file, "--partitions", "4"},
+      std::map<std::string, std::string>{}, dir_ + "/broker.log");
   if (!eventually(std::chrono::seconds(10), [&] {
         std::ifstream in{addr_file};
         std::getline(in, bootstrap);
@@ -209,12 +209,12 @@ node::node(database& db, broker& kafka, std::map<std::string, std::string> extra
   port = free_port();
   auto dir = temp_dir();
   std::map<std::string, std::string> env = {
-    {"HIREHUB_DB_URL", db.url},
-    {"HIREHUB_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap},
-    {"HIREHUB_HTTP_PORT", std::to_string(port)},
-    {"HIREHUB_AUTH_JWT_SECRET", jwt_secret},
-    {"HIREHUB_KAFKA_GROUP_PREFIX", "test-" + uuid().substr(0, 8)},
-    {"HIREHUB_LOG_LEVEL", "info"},
+      {"HIREHUB_DB_URL", db.url},
+      {"HIREHUB_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap},
+      {"HIREHUB_HTTP_PORT", std::to_string(port)},
+      {"HIREHUB_AUTH_JWT_SECRET", jwt_secret},
+      {"HIREHUB_KAFKA_GROUP_PREFIX", "test-" + uuid().substr(0, 8)},
+      {"HIREHUB_LOG_LEVEL", "info"},
   };
   for (auto& [k, v] : extra_env)
     env[k] = v;

@@ -93,9 +93,14 @@ TEST(application_core, repeated_submit_replays_or_detects_a_different_body) {
 }
 
 TEST(application_core, every_pair_of_states_follows_the_transition_table) {
-  const std::vector<status> all = {status::submitted, status::reviewing, status::interview_scheduled,
-                                   status::interview_completed, status::offered, status::accepted,
-                                   status::rejected, status::withdrawn};
+  const std::vector<status> all = {status::submitted,
+                                   status::reviewing,
+                                   status::interview_scheduled,
+                                   status::interview_completed,
+                                   status::offered,
+                                   status::accepted,
+                                   status::rejected,
+                                   status::withdrawn};
   // The table of the seed plus a further interview round.
   auto expected = [](status from, status to) {
     if (from == status::accepted || from == status::rejected || from == status::withdrawn)
@@ -119,12 +124,17 @@ TEST(application_core, every_pair_of_states_follows_the_transition_table) {
 }
 
 TEST(application_core, decisions_follow_the_table_for_the_right_party) {
-  const std::vector<status> reachable = {status::submitted, status::reviewing, status::interview_scheduled,
-                                         status::interview_completed, status::offered, status::accepted,
-                                         status::rejected};
-  const std::vector<status> targets = {status::submitted, status::reviewing, status::interview_scheduled,
-                                       status::interview_completed, status::offered, status::accepted,
-                                       status::rejected, status::withdrawn};
+  const std::vector<status> reachable = {
+      status::submitted, status::reviewing, status::interview_scheduled, status::interview_completed, status::offered,
+      status::accepted,  status::rejected};
+  const std::vector<status> targets = {status::submitted,
+                                       status::reviewing,
+                                       status::interview_scheduled,
+                                       status::interview_completed,
+                                       status::offered,
+                                       status::accepted,
+                                       status::rejected,
+                                       status::withdrawn};
   for (auto from : reachable) {
     auto st = state_in(from);
     ASSERT_EQ(st.current, from);

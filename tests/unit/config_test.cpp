@@ -71,11 +71,12 @@ TEST(config, env_names) {
 
 TEST(config, example_file_in_deploy_matches_the_registry) {
   std::ifstream in{std::string{HIREHUB_SOURCE_DIR} + "/deploy/hirehub.example.toml"};
-  ASSERT_TRUE(in) << "deploy/hirehub.example.toml is missing: run `hirehub config example > deploy/hirehub.example.toml`";
+  ASSERT_TRUE(in)
+      << "deploy/hirehub.example.toml is missing: run `hirehub config example > deploy/hirehub.example.toml`";
   std::stringstream ss;
   ss << in.rdbuf();
   EXPECT_EQ(ss.str(), render_example_config())
-    << "deploy/hirehub.example.toml is stale: run `hirehub config example > deploy/hirehub.example.toml`";
+      << "deploy/hirehub.example.toml is stale: run `hirehub config example > deploy/hirehub.example.toml`";
   // And the example parses back to the defaults.
   std::map<std::string, std::string> env;
   auto cfg = load_config(std::string{HIREHUB_SOURCE_DIR} + "/deploy/hirehub.example.toml", &env);

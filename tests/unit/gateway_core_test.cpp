@@ -39,14 +39,16 @@ TEST(jwt, refuses_wrong_secret_expired_issuer_and_garbage) {
   EXPECT_FALSE(jwt::verify("!!!.???.***", "secret", "hirehub", 1000).ok);
   // A tampered payload keeps the old signature.
   auto dot = t.find('.');
-  auto forged_body = jwt::base64url_encode(R"({"sub":"22222222-2222-4222-8222-222222222222","role":"admin","iss":"hirehub","exp":9999})");
+  auto forged_body = jwt::base64url_encode(
+      R"({"sub":"22222222-2222-4222-8222-222222222222","role":"admin","iss":"hirehub","exp":9999})");
   auto forged = t.substr(0, dot + 1) + forged_body + t.substr(t.rfind('.'));
   EXPECT_EQ(jwt::verify(forged, "secret", "hirehub", 1000).error, "bad token signature");
 }
 
 TEST(jwt, alg_none_is_refused) {
   auto header = jwt::base64url_encode(R"({"alg":"none","typ":"JWT"})");
-  auto body = jwt::base64url_encode(R"({"sub":"22222222-2222-4222-8222-222222222222","role":"admin","iss":"hirehub","exp":9999})");
+  auto body = jwt::base64url_encode(
+      R"({"sub":"22222222-2222-4222-8222-222222222222","role":"admin","iss":"hirehub","exp":9999})");
   EXPECT_FALSE(jwt::verify(header + "." + body + ".", "secret", "hirehub", 1000).ok);
 }
 

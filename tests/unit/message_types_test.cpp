@@ -48,16 +48,22 @@ TEST_F(serialization, persistence_types_round_trip) {
   EXPECT_EQ(ev.seq, 3);
   EXPECT_EQ(ev.payload, R"({"k":1})");
   EXPECT_EQ(round_trip(std::vector<journal_event>{sample_event(), sample_event()}).size(), 2u);
-  append_request req{"r1", "a1", true, {"a1", "j1", "u1", "c1", "r1", "hi", "submitted"}, {sample_event()},
-                     "", {{"application.submitted", "a1", "{}"}}};
+  append_request req{"r1",
+                     "a1",
+                     true,
+                     {"a1", "j1", "u1", "c1", "r1", "hi", "submitted"},
+                     {sample_event()},
+                     "",
+                     {{"application.submitted", "a1", "{}"}}};
   auto back = round_trip(req);
   EXPECT_TRUE(back.create);
   EXPECT_EQ(back.row.company_id, "c1");
   EXPECT_EQ(back.outbox.at(0).topic, "application.submitted");
   EXPECT_EQ(round_trip(append_result{7, 9}).batch_size, 9);
   EXPECT_EQ(round_trip(job_info{"j", "c", "o", "t", "open"}).status, "open");
-  EXPECT_EQ(round_trip(std::vector<notification_draft>{{"e", "t", "u", "in_app", "tp", "ti", "co", "{}"}}).at(0).channel,
-            "in_app");
+  EXPECT_EQ(
+      round_trip(std::vector<notification_draft>{{"e", "t", "u", "in_app", "tp", "ti", "co", "{}"}}).at(0).channel,
+      "in_app");
   EXPECT_EQ(round_trip(std::vector<stored_notification>{{"i", 5, "u", "{}"}}).at(0).seq, 5);
   EXPECT_EQ(round_trip(std::vector<template_row>{{"i", "n", "e", "c", "s", "b"}}).at(0).body, "b");
   EXPECT_EQ(round_trip(std::vector<kafka_record>{{"t", 1, 99, "k", "p"}}).at(0).offset, 99);

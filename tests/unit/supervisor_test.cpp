@@ -22,8 +22,8 @@ struct counters {
 
 caf::behavior crashy(caf::event_based_actor* self) {
   return {
-    [self](crash_atom) { throw std::runtime_error("boom"); },
-    [](ping_atom) { return caf::make_message(ping_atom::value); },
+      [self](crash_atom) { throw std::runtime_error("boom"); },
+      [](ping_atom) { return caf::make_message(ping_atom::value); },
   };
 }
 
@@ -46,8 +46,18 @@ struct supervision : ::testing::Test {
   }
   std::vector<child_spec> children() {
     return {
-      {"sup_a", [this](caf::actor_system& s) { ++c.a_starts; return s.spawn(crashy); }, restart_mode::permanent, true},
-      {"sup_b", [this](caf::actor_system& s) { ++c.b_starts; return s.spawn(crashy); }, restart_mode::permanent, true},
+        {"sup_a",
+         [this](caf::actor_system& s) {
+           ++c.a_starts;
+           return s.spawn(crashy);
+         },
+         restart_mode::permanent, true},
+        {"sup_b",
+         [this](caf::actor_system& s) {
+           ++c.b_starts;
+           return s.spawn(crashy);
+         },
+         restart_mode::permanent, true},
     };
   }
   caf::actor wait_for(const char* name, const caf::actor& not_this, int min_starts, std::atomic<int>& starts) {
@@ -74,17 +84,16 @@ TEST_F(supervision, one_for_one_restarts_only_the_crashed_child) {
   EXPECT_EQ(c.b_starts.load(), 1);
   EXPECT_EQ(sys->registry().get<caf::actor>(caf::atom("sup_b")), b);
   caf::scoped_actor self{*sys};
-  self->request(a2, std::chrono::seconds(5), ping_atom::value).receive([](ping_atom) {}, [](caf::error& e) {
-    FAIL() << "restarted child does not answer";
-  });
+  self->request(a2, std::chrono::seconds(5), ping_atom::value)
+      .receive([](ping_atom) {}, [](caf::error& e) { FAIL() << "restarted child does not answer"; });
   self->request(sup, std::chrono::seconds(5), stats_atom::value)
-    .receive(
-      [](const std::string& json) {
-        auto j = nlohmann::json::parse(json);
-        EXPECT_EQ(j[0]["restarts"], 1);
-        EXPECT_EQ(j[1]["restarts"], 0);
-      },
-      [](caf::error&) { FAIL(); });
+      .receive(
+          [](const std::string& json) {
+            auto j = nlohmann::json::parse(json);
+            EXPECT_EQ(j[0]["restarts"], 1);
+            EXPECT_EQ(j[1]["restarts"], 0);
+          },
+          [](caf::error&) { FAIL(); });
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
 }
 
@@ -111,11 +120,8 @@ TEST_F(supervision, too_many_restarts_escalate_to_the_parent_and_stop_the_childr
     caf::anon_send(a, crash_atom::value);
   }
   bool escalated = false;
-  self->receive(
-    [&](caf::down_msg& dm) {
-      escalated = dm.source == sup.address() && static_cast<bool>(dm.reason);
-    },
-    caf::after(std::chrono::seconds(10)) >> [] {});
+  self->receive([&](caf::down_msg& dm) { escalated = dm.source == sup.address() && static_cast<bool>(dm.reason); },
+                caf::after(std::chrono::seconds(10)) >> [] {});
   EXPECT_TRUE(escalated) << "the supervisor did not escalate after exceeding its restart limit";
   EXPECT_EQ(c.a_starts.load(), 3);
   auto b = sys->registry().get<caf::actor>(caf::atom("sup_b"));

@@ -44,11 +44,11 @@ namespace {
 
 std::vector<template_row> sample_templates() {
   return {
-    {"t1", "application_submitted_in_app", "application.submitted", "in_app", "New: {{job_title}}",
-     "{{job_title}} got an application"},
-    {"t2", "status_changed_in_app", "application.status_changed", "in_app", "Status",
-     "{{job_title}} is now {{new_status}}"},
-    {"t3", "application_submitted_email", "application.submitted", "email", "x", "{{applicant_name}}"},
+      {"t1", "application_submitted_in_app", "application.submitted", "in_app", "New: {{job_title}}",
+       "{{job_title}} got an application"},
+      {"t2", "status_changed_in_app", "application.status_changed", "in_app", "Status",
+       "{{job_title}} is now {{new_status}}"},
+      {"t3", "application_submitted_email", "application.submitted", "email", "x", "{{applicant_name}}"},
   };
 }
 
@@ -83,9 +83,10 @@ TEST(notification_drafts, status_change_goes_to_the_applicant) {
 }
 
 TEST(notification_drafts, malformed_events_are_reported_not_thrown) {
-  EXPECT_FALSE(notification::drafts_for("application.submitted", "not json", sample_templates(), {"in_app"}).error.empty());
+  EXPECT_FALSE(
+      notification::drafts_for("application.submitted", "not json", sample_templates(), {"in_app"}).error.empty());
   EXPECT_FALSE(notification::drafts_for("application.submitted", R"({"event_id":"x"})", sample_templates(), {"in_app"})
-                 .error.empty());
+                   .error.empty());
   auto none = notification::drafts_for("job.created", R"({"event_id":"11111111-1111-4111-8111-111111111111"})",
                                        sample_templates(), {"in_app"});
   EXPECT_TRUE(none.error.empty());
