@@ -19,10 +19,6 @@ option_spec str(std::string name, std::string def, std::string desc, std::vector
 option_spec num(std::string name, int64_t def, int64_t min, int64_t max, std::string desc) {
   return {std::move(name), option_type::integer, std::to_string(def), std::move(desc), min, max, {}};
 }
-option_spec flag(std::string name, bool def, std::string desc) {
-  return {std::move(name), option_type::boolean, def ? "true" : "false", std::move(desc), 0, 0, {}};
-}
-
 }  // namespace
 
 const std::vector<option_spec>& option_registry() {
