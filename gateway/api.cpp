@@ -198,6 +198,10 @@ struct responder {
     if (done || !job)
       return;
     done = true;
+    if (r.status >= 500)
+      log::warn(
+          "request failed",
+          {{"request_id", job->req.request_id}, {"method", job->req.method}, {"route", route}, {"status", r.status}});
     auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - job->started).count();
     metrics::get_counter("hirehub_http_requests_total", "HTTP requests by route and status",
                          {{"route", route}, {"status", std::to_string(r.status)}})
@@ -681,7 +685,9 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
   }
   // Subscribe first, then read what was missed: frames arriving meanwhile are
   // buffered and deduplicated by seq, so nothing falls between the two.
-  st.subs[topic] = topic_sub{hub_topic};
+  topic_sub sub;
+  sub.hub_topic = hub_topic;
+  st.subs[topic] = std::move(sub);
   st.by_hub_topic[hub_topic] = topic;
   self->send(hub, subscribe_atom::value, hub_topic, caf::actor_cast<caf::actor>(self));
   if (topic == "notifications") {
@@ -757,14 +763,17 @@ caf::behavior session_impl(session_actor* self, std::shared_ptr<ws_connection> c
 
 struct gateway_sup_state {
   std::set<caf::actor> children;
-  const char* name = "gateway_supervisor";
+  std::string name;
   ~gateway_sup_state() {
     for (auto& c : children)
       caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
   }
 };
 
-caf::behavior gateway_supervisor(caf::stateful_actor<gateway_sup_state>* self) {
+// Takes its name as an argument: CAF 0.17 binds a reference to a null
+// shared_ptr<std::tuple<>> for argument-less actor functions (UBSan reports it).
+caf::behavior gateway_supervisor(caf::stateful_actor<gateway_sup_state>* self, std::string name) {
+  self->state.name = std::move(name);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& children = self->state.children;
     for (auto it = children.begin(); it != children.end(); ++it)
@@ -794,7 +803,7 @@ api::api(caf::actor_system& sys, api_options opts, std::shared_ptr<readiness> re
   impl_->sys = &sys;
   impl_->opts = std::move(opts);
   impl_->ready = std::move(ready);
-  impl_->gw_sup = sys.spawn(gateway_supervisor);
+  impl_->gw_sup = sys.spawn(gateway_supervisor, std::string{"gateway_supervisor"});
 }
 
 api::~api() {

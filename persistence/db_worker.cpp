@@ -172,7 +172,14 @@ caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
         schedule_flush(self);
         return rp;
       },
-      [self](flush_atom) { flush_loads(self); },
+      [self](flush_atom) {
+        static auto& depth = metrics::get_gauge("hirehub_persistence_queue_depth",
+                                                "Commands waiting in a persistence actor (mailbox + batch queue)",
+                                                {{"actor", "db_worker"}});
+        depth.set(static_cast<int64_t>(self->state.event_loads.size() + self->state.job_loads.size() +
+                                       self->mailbox().size()));
+        flush_loads(self);
+      },
       [self](create_job_atom, const job_info& job, const std::string& request_id) -> caf::result<std::string> {
         return run(self, [&](pqxx::work& txn) {
           auto r =

@@ -246,7 +246,13 @@ caf::behavior relay_impl(relay_actor* self, relay_options opts) {
           self->send(self, flush_atom::value);
         }
       },
-      [self](flush_atom) { relay_run(self); },
+      [self](flush_atom) {
+        static auto& depth = metrics::get_gauge("hirehub_persistence_queue_depth",
+                                                "Commands waiting in a persistence actor (mailbox + batch queue)",
+                                                {{"actor", "outbox_relay"}});
+        depth.set(static_cast<int64_t>(self->mailbox().size()));
+        relay_run(self);
+      },
       [self](tick_atom) {
         auto& st = self->state;
         st.timer_pending = false;
@@ -284,7 +290,9 @@ void commit_batch(consumer_actor* self) {
   std::vector<RdKafka::TopicPartition*> parts;
   for (auto& [tp, off] : st.next_offsets)
     parts.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, off));
-  auto rc = st.consumer->commitSync(parts);
+  // Asynchronous: the handler already succeeded, so a lost commit only means a
+  // redelivery, which handlers deduplicate by event id.
+  auto rc = st.consumer->commitAsync(parts);
   for (auto* p : parts)
     delete p;
   if (rc != RdKafka::ERR_NO_ERROR)
@@ -354,7 +362,7 @@ caf::behavior consumer_impl(consumer_actor* self, consumer_options opts, std::st
                          {"group.id", st.opts.group_id},
                          {"enable.auto.commit", "false"},
                          {"auto.offset.reset", "earliest"},
-                         {"fetch.wait.max.ms", "10"},
+                         {"fetch.wait.max.ms", "5"},
                          {"enable.partition.eof", "false"}});
   std::string err;
   st.consumer.reset(RdKafka::KafkaConsumer::create(conf.get(), err));

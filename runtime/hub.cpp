@@ -15,7 +15,7 @@ namespace {
 struct hub_state {
   std::unordered_map<std::string, std::set<caf::actor>> topics;
   std::unordered_map<caf::actor_addr, std::set<std::string>> by_session;
-  const char* name = "hub";
+  std::string name;
 };
 
 using hub_actor = caf::stateful_actor<hub_state>;
@@ -41,7 +41,10 @@ void drop(hub_actor* self, const caf::actor_addr& session) {
   st.by_session.erase(it);
 }
 
-caf::behavior hub_impl(hub_actor* self) {
+// Actor functions here always take an argument: CAF 0.17 binds a reference to a
+// null shared_ptr<std::tuple<>> for argument-less ones, which UBSan reports.
+caf::behavior hub_impl(hub_actor* self, std::string name) {
+  self->state.name = std::move(name);
   self->set_down_handler([self](caf::down_msg& dm) { drop(self, dm.source); });
   return {
       [self](subscribe_atom, const std::string& topic, const caf::actor& session) {
@@ -80,7 +83,7 @@ caf::behavior hub_impl(hub_actor* self) {
 }  // namespace
 
 caf::actor spawn_hub(caf::actor_system& sys) {
-  return sys.spawn(hub_impl);
+  return sys.spawn(hub_impl, std::string{"hub"});
 }
 
 }  // namespace hirehub

@@ -161,3 +161,30 @@ TEST(lifecycle, the_relay_survives_a_broker_outage_without_loss_or_reordering) {
     EXPECT_LT(first_pub, second_pub) << id;
   }
 }
+
+TEST(lifecycle, connections_beyond_the_limit_are_refused_and_the_node_recovers) {
+  database db;
+  broker kafka;
+  node n{db, kafka, {{"HIREHUB_HTTP_MAX_CONNECTIONS", "2"}}};
+  auto tok = token(uuid(), "jobseeker");
+  auto a = std::make_unique<ws_client>(n.port, tok);
+  auto b = std::make_unique<ws_client>(n.port, tok);
+  ASSERT_TRUE(a->open());
+  ASSERT_TRUE(b->open());
+  // Both sockets are counted before a third connection is tried.
+  a->send(R"({"op":"ping"})");
+  ASSERT_TRUE(a->read());
+  b->send(R"({"op":"ping"})");
+  ASSERT_TRUE(b->read());
+  ws_client third{n.port, tok};
+  EXPECT_FALSE(third.open()) << "a third connection was served with http.max_connections = 2";
+  a.reset();
+  http_client http{n.port};
+  EXPECT_TRUE(eventually(std::chrono::seconds(10), [&] {
+    try {
+      return http.get("/health").status == 200;
+    } catch (const std::exception&) {
+      return false;
+    }
+  })) << "the node did not serve again after a connection closed";
+}

@@ -20,7 +20,7 @@ struct counters {
   std::atomic<int> b_starts{0};
 };
 
-caf::behavior crashy(caf::event_based_actor* self) {
+caf::behavior crashy(caf::event_based_actor* self, int) {
   return {
       [self](crash_atom) { throw std::runtime_error("boom"); },
       [](ping_atom) { return caf::make_message(ping_atom::value); },
@@ -49,13 +49,13 @@ struct supervision : ::testing::Test {
         {"sup_a",
          [this](caf::actor_system& s) {
            ++c.a_starts;
-           return s.spawn(crashy);
+           return s.spawn(crashy, 0);
          },
          restart_mode::permanent, true},
         {"sup_b",
          [this](caf::actor_system& s) {
            ++c.b_starts;
-           return s.spawn(crashy);
+           return s.spawn(crashy, 0);
          },
          restart_mode::permanent, true},
     };
