@@ -274,17 +274,17 @@ http_response json_response(int status, std::string body) {
   return r;
 }
 
-/// Sends `msg` to the entity registry for application `id` and answers with `on_ok`'s result.
-template <class T, class F>
-void ask_application(request_actor* self, api_shared& sh, const std::string& id, bool fresh, caf::message msg,
-                     F on_ok) {
-  auto registry = service(*sh.sys, "registry");
-  if (!registry) {
-    self->state.out.error(errc::unavailable, "the node is starting or stopping; retry");
+/// Asks the service registered as `name` and answers the request with `on_ok`'s
+/// response, or with the error mapped to HTTP. The request actor then ends.
+template <class T, class F, class... Ts>
+void ask(request_actor* self, api_shared& sh, const char* name, F on_ok, Ts&&... xs) {
+  auto dest = service(*sh.sys, name);
+  if (!dest) {
+    self->state.out.error(errc::unavailable, "the node is starting, restarting a service or stopping; retry");
     self->quit();
     return;
   }
-  self->request(registry, sh.opts.request_timeout, route_message("application", id, fresh, std::move(msg)))
+  self->request(dest, sh.opts.request_timeout, std::forward<Ts>(xs)...)
       .then(
           [self, on_ok](T& value) {
             self->state.out.reply(on_ok(value));
@@ -297,25 +297,16 @@ void ask_application(request_actor* self, api_shared& sh, const std::string& id,
           });
 }
 
+/// Sends `msg` to application `id` through the entity registry.
+template <class T, class F>
+void ask_application(request_actor* self, api_shared& sh, const std::string& id, bool fresh, caf::message msg,
+                     F on_ok) {
+  ask<T>(self, sh, "registry", std::move(on_ok), route_message("application", id, fresh, std::move(msg)));
+}
+
 template <class T, class F, class... Ts>
 void ask_db(request_actor* self, api_shared& sh, F on_ok, Ts&&... xs) {
-  auto db = service(*sh.sys, "db");
-  if (!db) {
-    self->state.out.error(errc::unavailable, "the database pool is restarting; retry");
-    self->quit();
-    return;
-  }
-  self->request(db, sh.opts.request_timeout, std::forward<Ts>(xs)...)
-      .then(
-          [self, on_ok](T& value) {
-            self->state.out.reply(on_ok(value));
-            self->quit();
-          },
-          [self](caf::error& err) {
-            auto v = view(err);
-            self->state.out.error(v.code, v.message.empty() ? "internal error" : v.message, v.field);
-            self->quit();
-          });
+  ask<T>(self, sh, "db", std::move(on_ok), std::forward<Ts>(xs)...);
 }
 
 void handle_ready(request_actor* self, api_shared& sh) {
