@@ -32,7 +32,9 @@ caf::behavior in_app_impl(caf::event_based_actor* self, options opts) {
       [self, opts](store_notif_atom, std::vector<notification_draft>& drafts) -> caf::result<void> {
         static auto& sent = metrics::get_counter("hirehub_notifications_total", "Notifications stored and pushed",
                                                  {{"channel", "in_app"}});
-        auto db = service(self, "db");
+        // Notifications have their own connection ("notifdb"), so a burst of API
+        // reads never delays them (and the reverse).
+        auto db = service(self, "notifdb");
         if (!db)
           return make_error(errc::unavailable, "the database pool is restarting");
         auto rp = self->make_response_promise();

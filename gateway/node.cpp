@@ -106,6 +106,8 @@ int run_node(const config& cfg) {
   auto policy = restart_policy::from(cfg);
   persistence::db_worker_options db_opts{db_url, static_cast<size_t>(cfg.get_int("db.reader_connections")),
                                          static_cast<size_t>(cfg.get_int("db.batch_max"))};
+  auto notif_db_opts = db_opts;
+  notif_db_opts.connections = 1;
   persistence::journal_options journal_opts{db_url, static_cast<size_t>(cfg.get_int("db.batch_max")),
                                             static_cast<size_t>(cfg.get_int("db.queue_max")),
                                             cfg.get_ms("db.retry_ms")};
@@ -129,13 +131,15 @@ int run_node(const config& cfg) {
 
   // The supervision tree:
   //   node (one_for_one)
-  //   ├── persistence (one_for_one): db, journal, relay
+  //   ├── persistence (one_for_one): db (API reads), notifdb (notification store), journal, relay
   //   ├── hub
   //   ├── notifications (all_for_one): in_app, notify, consumer — the consumer
   //   │   hands batches to the dispatcher, which hands drafts to the channel
   //   └── registry: the entity registry (application entities under it)
   std::vector<child_spec> persistence_children = {
       {"db", [db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, db_opts); },
+       restart_mode::permanent, true},
+      {"notifdb", [notif_db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, notif_db_opts); },
        restart_mode::permanent, true},
       {"journal", [journal_opts](caf::actor_system& s) { return persistence::spawn_journal_writer(s, journal_opts); },
        restart_mode::permanent, true},

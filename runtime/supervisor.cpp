@@ -44,10 +44,18 @@ struct supervisor_state {
   bool escalated = false;
   // Runs when the supervisor terminates, whatever the reason: it never leaves
   // orphans behind. (State is gone before attach_functor callbacks run.)
+  // Registered names are dropped too: a registry entry is a strong reference,
+  // and a detached actor whose object is never released keeps the actor
+  // system's destructor waiting for its thread.
+  caf::actor_system* sys = nullptr;
   ~supervisor_state() {
-    for (auto& c : children)
-      if (c)
-        caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+    for (size_t i = 0; i < children.size(); ++i) {
+      if (!children[i])
+        continue;
+      if (sys && specs[i].registered)
+        sys->registry().erase(caf::atom_from_string(specs[i].name));
+      caf::anon_send_exit(children[i], caf::exit_reason::user_shutdown);
+    }
   }
 };
 
@@ -85,6 +93,7 @@ void stop_children(sup_actor* self) {
 caf::behavior supervisor_impl(sup_actor* self, std::string name, restart_strategy strategy, restart_policy policy,
                               std::vector<child_spec> specs) {
   auto& st = self->state;
+  st.sys = &self->system();
   st.name = std::move(name);
   st.strategy = strategy;
   st.policy = policy;

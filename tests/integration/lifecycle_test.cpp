@@ -60,6 +60,8 @@ TEST(lifecycle, idle_entities_passivate_and_rebuild_from_the_journal) {
   // Looking up a missing application does not leave an actor behind.
   EXPECT_EQ(http.get("/api/v1/applications/" + uuid(), utok).status, 404);
   EXPECT_TRUE(eventually(std::chrono::seconds(10), [&] { return active_entities(http) == 0; }));
+  // SIGTERM stops the node cleanly (exit code 0, not the SIGKILL that follows a hang).
+  EXPECT_EQ(n.stop(), 0);
 }
 
 TEST(lifecycle, redelivered_events_notify_nobody_twice) {
