@@ -16,8 +16,8 @@ pg_port=$(hh_free_port)
 http_port=$(hh_free_port)
 node_pid=""
 cleanup() {
-  [[ -n $node_pid ]] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
-  [[ -n ${HH_BROKER_PID:-} ]] && kill "$HH_BROKER_PID" 2>/dev/null && wait "$HH_BROKER_PID" 2>/dev/null || true
+  hh_stop_pid "$node_pid"
+  hh_stop_pid "${HH_BROKER_PID:-}"
   hh_pg_stop "$work/pg"
   rm -rf "$work"
 }

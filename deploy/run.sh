@@ -20,8 +20,8 @@ node_pid=""
 cleanup() {
   trap - INT TERM EXIT
   echo "stopping..."
-  [[ -n $node_pid ]] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
-  [[ -n ${HH_BROKER_PID:-} ]] && kill "$HH_BROKER_PID" 2>/dev/null && wait "$HH_BROKER_PID" 2>/dev/null || true
+  hh_stop_pid "$node_pid"
+  hh_stop_pid "${HH_BROKER_PID:-}"
   hh_pg_stop "$root/var/pg"
   rm -f var/run/endpoints.env
 }

@@ -85,3 +85,17 @@ hh_wait_ready() {
   done
   return 1
 }
+
+# hh_stop_pid PID [SECONDS]: SIGTERM, then SIGKILL if it has not exited in time.
+hh_stop_pid() {
+  local pid=$1 secs=${2:-20}
+  [[ -n $pid ]] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 $((secs * 10))); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  echo "process $pid did not stop in ${secs}s; killing it" >&2
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}

@@ -19,6 +19,12 @@ struct registry_state {
   std::unordered_map<std::string, caf::actor> active;  // key: kind + '/' + id
   std::unordered_map<caf::actor_addr, std::string> keys;
   const char* name = "entity_registry";
+  // Entities are the registry's children: they stop with it (their state is in
+  // the journal, so nothing is lost).
+  ~registry_state() {
+    for (auto& [key, handle] : active)
+      caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
+  }
 };
 
 using registry_actor = caf::stateful_actor<registry_state>;

@@ -111,6 +111,8 @@ TEST(lifecycle, redelivered_events_notify_nobody_twice) {
   EXPECT_TRUE(eventually(std::chrono::seconds(30), [&] {
     return db.count("SELECT count(*) FROM notifications WHERE user_id = '" + company2 + "'") == 1;
   }));
+  // SIGTERM with active entities and open WebSockets still stops the node cleanly.
+  EXPECT_EQ(n.stop(), 0);
 }
 
 TEST(lifecycle, the_relay_survives_a_broker_outage_without_loss_or_reordering) {
