@@ -14,11 +14,8 @@
 namespace hirehub::notification {
 
 std::string notification_frame(int64_t seq, const std::string& json) {
-  nlohmann::json f = {{"type", "notification"},
-                      {"topic", "notifications"},
-                      {"seq", seq},
-                      {"data", nlohmann::json::parse(json, nullptr, false)}};
-  return f.dump();
+  // `json` is already the notification's JSON object (built by PostgreSQL).
+  return R"({"type":"notification","topic":"notifications","seq":)" + std::to_string(seq) + R"(,"data":)" + json + "}";
 }
 
 namespace {

@@ -107,6 +107,16 @@ void make_producer(relay_state& st) {
     throw std::runtime_error("cannot create Kafka producer: " + err);
 }
 
+void ensure_connection(relay_state& st) {
+  if (st.conn)
+    return;
+  st.conn = connect(st.opts.db_url);
+  // Marking rows published need not wait for an fsync: if that mark is lost in a
+  // crash the rows are published again, and consumers deduplicate by event id.
+  pqxx::nontransaction setup{*st.conn};
+  setup.exec("SET synchronous_commit = off");
+}
+
 struct round_result {
   size_t selected = 0;
   size_t published = 0;
@@ -123,8 +133,7 @@ round_result relay_round(relay_actor* self) {
   static auto& errors = metrics::get_counter("hirehub_kafka_produce_errors_total", "Kafka produce failures");
   auto& st = self->state;
   round_result out;
-  if (!st.conn)
-    st.conn = connect(st.opts.db_url);
+  ensure_connection(st);
   if (!st.producer)
     make_producer(st);
   pqxx::work txn{*st.conn};
@@ -189,8 +198,7 @@ void update_backlog(relay_actor* self) {
   static auto& backlog = metrics::get_gauge("hirehub_outbox_backlog", "Outbox rows not yet published");
   try {
     auto& st = self->state;
-    if (!st.conn)
-      st.conn = connect(st.opts.db_url);
+    ensure_connection(st);
     pqxx::nontransaction txn{*st.conn};
     backlog.set(txn.exec("SELECT count(*) FROM outbox WHERE published_at IS NULL")[0][0].as<int64_t>());
   } catch (const std::exception&) {
