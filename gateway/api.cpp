@@ -584,14 +584,22 @@ void finish_subscribe(session_actor* self, const std::string& topic, int64_t las
   sub.buffered.clear();
 }
 
-void fail_subscribe(session_actor* self, const std::string& topic, const caf::error& err) {
-  auto it = self->state.subs.find(topic);
-  if (it == self->state.subs.end())
-    return;
+/// Forgets a subscription here and at the hub; false when there was none.
+bool drop_subscription(session_actor* self, const std::string& topic) {
+  auto& st = self->state;
+  auto it = st.subs.find(topic);
+  if (it == st.subs.end())
+    return false;
   if (auto hub = service(self->system(), "hub"))
     self->send(hub, unsubscribe_atom::value, it->second.hub_topic, caf::actor_cast<caf::actor>(self));
-  self->state.by_hub_topic.erase(it->second.hub_topic);
-  self->state.subs.erase(it);
+  st.by_hub_topic.erase(it->second.hub_topic);
+  st.subs.erase(it);
+  return true;
+}
+
+void fail_subscribe(session_actor* self, const std::string& topic, const caf::error& err) {
+  if (!drop_subscription(self, topic))
+    return;
   auto v = view(err);
   send_error(self, v.code, v.message.empty() ? "subscription failed" : v.message, topic);
 }
@@ -620,15 +628,10 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
   }
   auto topic = topic_it->get<std::string>();
   if (op == "unsubscribe") {
-    auto it = st.subs.find(topic);
-    if (it == st.subs.end()) {
+    if (!drop_subscription(self, topic)) {
       send_error(self, errc::not_found, "not subscribed to " + topic, topic);
       return;
     }
-    if (auto hub = service(self->system(), "hub"))
-      self->send(hub, unsubscribe_atom::value, it->second.hub_topic, caf::actor_cast<caf::actor>(self));
-    st.by_hub_topic.erase(it->second.hub_topic);
-    st.subs.erase(it);
     st.conn->send(nlohmann::json({{"type", "unsubscribed"}, {"topic", topic}}).dump());
     return;
   }

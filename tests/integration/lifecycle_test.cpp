@@ -26,6 +26,16 @@ std::string create_job(http_client& http, const std::string& company_tok) {
   return r.json_body.value("id", "");
 }
 
+/// A company with a job and a jobseeker, on one node.
+struct parties {
+  std::string company = uuid();
+  std::string ctok = token(company, "company");
+  std::string user = uuid();
+  std::string utok = token(user, "jobseeker");
+  std::string job;
+  parties(http_client& http) : job(create_job(http, ctok)) {}
+};
+
 }  // namespace
 
 TEST(lifecycle, idle_entities_passivate_and_rebuild_from_the_journal) {
@@ -33,11 +43,8 @@ TEST(lifecycle, idle_entities_passivate_and_rebuild_from_the_journal) {
   broker kafka;
   node n{db, kafka, {{"HIREHUB_ENTITY_IDLE_TIMEOUT_MS", "300"}}};
   http_client http{n.port};
-  auto company = uuid();
-  auto ctok = token(company, "company");
-  auto user = uuid();
-  auto utok = token(user, "jobseeker");
-  auto job = create_job(http, ctok);
+  parties p{http};
+  auto& [company, ctok, user, utok, job] = p;
   auto app = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", user}}, utok);
   ASSERT_EQ(app.status, 201);
   auto id = app.json_body["id"].get<std::string>();
@@ -69,11 +76,8 @@ TEST(lifecycle, redelivered_events_notify_nobody_twice) {
   broker kafka;
   node n{db, kafka};
   http_client http{n.port};
-  auto company = uuid();
-  auto ctok = token(company, "company");
-  auto user = uuid();
-  auto utok = token(user, "jobseeker");
-  auto job = create_job(http, ctok);
+  parties p{http};
+  auto& [company, ctok, user, utok, job] = p;
   ws_client ws{n.port, ctok};
   ws.send(R"({"op":"subscribe","topic":"notifications"})");
   ASSERT_TRUE(ws.read());
