@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libcaf-dev libboost-dev libpqxx-dev librdkafka-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libssl-dev libgtest-dev libgmock-dev
+  libssl-dev libsodium-dev libgtest-dev libgmock-dev
   postgresql postgresql-contrib
   curl procps clang-format python3
 )

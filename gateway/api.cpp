@@ -1,166 +1,35 @@
 #include "gateway/api.hpp"
 
-#include <charconv>
 #include <set>
 #include <unordered_map>
 
-#include <caf/all.hpp>
-#include <nlohmann/json.hpp>
-#include <openssl/sha.h>
-
-#include "actors/messages.hpp"
 #include "actors/notification_actor.hpp"
-#include "gateway/http_errors.hpp"
-#include "gateway/jwt.hpp"
-#include "gateway/openapi.hpp"
+#include "gateway/request_context.hpp"
 #include "persistence/messages.hpp"
 #include "persistence/types.hpp"
 #include "runtime/atoms.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/config.hpp"
-#include "runtime/entity_registry.hpp"
-#include "runtime/errors.hpp"
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
 
 namespace hirehub::gateway {
 
-struct request_job {
-  http_request req;
-  http_reply reply;
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-};
-
-}  // namespace hirehub::gateway
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<hirehub::gateway::request_job>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<hirehub::gateway::ws_connection>)
-
-namespace hirehub::gateway {
-
-using application::principal;
 using adopt_atom = caf::atom_constant<caf::atom("adopt")>;
-
-api_options api_options_from(const config& cfg) {
-  api_options o;
-  o.jwt_secret = cfg.get_string("auth.jwt_secret");
-  o.issuer = cfg.get_string("auth.issuer");
-  o.request_timeout = cfg.get_ms("http.request_timeout_ms");
-  o.max_inflight = static_cast<size_t>(cfg.get_int("http.max_inflight_requests"));
-  o.ws_max_subscriptions = static_cast<size_t>(cfg.get_int("ws.max_subscriptions"));
-  o.max_body_bytes = static_cast<size_t>(cfg.get_int("http.max_body_bytes"));
-  return o;
-}
 
 namespace {
 
-/// Input errors raised while reading a request; caught by the request actor.
-struct bad_input {
-  errc code;
-  std::string message;
-  std::string field;
-};
-
-caf::actor service(caf::actor_system& sys, const char* name) {
-  return sys.registry().get<caf::actor>(caf::atom_from_string(name));
+const std::vector<route_def>& route_table() {
+  static const std::vector<route_def> table = [] {
+    std::vector<route_def> t;
+    add_core_routes(t);
+    add_account_routes(t);
+    return t;
+  }();
+  return table;
 }
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : md) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out;
-}
-
-std::string query_param(const std::string& query, const std::string& name) {
-  size_t pos = 0;
-  while (pos <= query.size()) {
-    auto amp = query.find('&', pos);
-    auto part = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-    auto eq = part.find('=');
-    if (part.substr(0, eq) == name)
-      return eq == std::string::npos ? "" : part.substr(eq + 1);
-    if (amp == std::string::npos)
-      break;
-    pos = amp + 1;
-  }
-  return {};
-}
-
-int64_t parse_int(const std::string& text, const char* field, int64_t min, int64_t max) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size() || v < min || v > max)
-    throw bad_input{
-        errc::bad_request,
-        std::string{field} + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]",
-        field};
-  return v;
-}
-
-/// A JSON object body with a closed set of fields.
-class body_reader {
- public:
-  body_reader(const http_request& req, std::initializer_list<const char*> allowed) {
-    auto ct = req.content_type.substr(0, req.content_type.find(';'));
-    if (ct != "application/json")
-      throw bad_input{errc::unsupported_media_type, "the body must be application/json", "Content-Type"};
-    obj_ = nlohmann::json::parse(req.body, nullptr, false);
-    if (obj_.is_discarded())
-      throw bad_input{errc::bad_request, "the body is not valid JSON", ""};
-    if (!obj_.is_object())
-      throw bad_input{errc::bad_request, "the body must be a JSON object", ""};
-    for (auto& [k, v] : obj_.items()) {
-      bool known = false;
-      for (auto* a : allowed)
-        known = known || k == a;
-      if (!known)
-        throw bad_input{errc::bad_request, "unknown field '" + k + "'", k};
-    }
-  }
-
-  std::string text(const char* name, bool required, size_t max_len) {
-    auto it = obj_.find(name);
-    if (it == obj_.end() || it->is_null()) {
-      if (required)
-        throw bad_input{errc::bad_request, std::string{name} + " is required", name};
-      return {};
-    }
-    if (!it->is_string())
-      throw bad_input{errc::bad_request, std::string{name} + " must be a string", name};
-    auto s = it->get<std::string>();
-    if (required && s.empty())
-      throw bad_input{errc::bad_request, std::string{name} + " must not be empty", name};
-    if (s.size() > max_len)
-      throw bad_input{errc::payload_too_large,
-                      std::string{name} + " is longer than " + std::to_string(max_len) + " bytes", name};
-    return s;
-  }
-
-  std::string uuid(const char* name, bool required) {
-    auto s = text(name, required, 36);
-    if (!s.empty() && !ids::is_uuid(s))
-      throw bad_input{errc::bad_request, std::string{name} + " must be a UUID", name};
-    return s;
-  }
-
- private:
-  nlohmann::json obj_;
-};
-
-struct route_info {
-  std::string label;  ///< route template for metrics
-  std::vector<std::string> params;
-};
 
 /// Matches "/api/v1/applications/{id}/status" style templates.
-bool match(const std::string& path, const std::string& tmpl, std::vector<std::string>& params) {
+bool match(const std::string& path, const std::string& tmpl, route_params& params) {
   params.clear();
   size_t p = 0;
   size_t t = 0;
@@ -187,313 +56,30 @@ bool match(const std::string& path, const std::string& tmpl, std::vector<std::st
 
 // ---- request actors ----------------------------------------------------------
 
-/// Answers the request exactly once; if the actor dies first, answers 500.
-struct responder {
-  std::shared_ptr<request_job> job;
-  std::string route = "unmatched";
-  std::atomic<size_t>* inflight = nullptr;
-  bool done = false;
-
-  void reply(http_response r) {
-    if (done || !job)
-      return;
-    done = true;
-    if (r.status >= 500)
-      log::warn(
-          "request failed",
-          {{"request_id", job->req.request_id}, {"method", job->req.method}, {"route", route}, {"status", r.status}});
-    auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - job->started).count();
-    metrics::get_counter("hirehub_http_requests_total", "HTTP requests by route and status",
-                         {{"route", route}, {"status", std::to_string(r.status)}})
-        .inc();
-    metrics::get_histogram("hirehub_http_request_seconds", "HTTP request latency by route", {{"route", route}})
-        .observe(secs);
-    if (inflight)
-      --*inflight;
-    job->reply(std::move(r));
-  }
-
-  void error(errc code, const std::string& message, const std::string& field = {}) {
-    http_response r;
-    r.status = http_status_of(code);
-    r.body = error_body(code, message, field);
-    if (code == errc::unauthorized)
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
-    if (code == errc::overloaded || code == errc::unavailable || code == errc::timeout)
-      r.headers.emplace_back("Retry-After", "1");
-    reply(std::move(r));
-  }
-
-  ~responder() {
-    if (!done && job) {
-      log::error("request actor ended without answering", {{"request_id", job->req.request_id}, {"route", route}});
-      error(errc::internal, "internal error");
-    }
-  }
-};
-
-struct request_state {
-  responder out;
-  const char* name = "http_request";
-};
-
-using request_actor = caf::stateful_actor<request_state>;
-
-struct api_shared {
-  caf::actor_system* sys = nullptr;
-  api_options opts;
-  std::shared_ptr<readiness> ready;
-  std::atomic<size_t> inflight{0};
-  caf::actor gw_sup;
-};
-
-principal authenticate(const api_shared& sh, const std::string& header_or_token, bool raw_token = false) {
-  std::string token = header_or_token;
-  if (!raw_token) {
-    if (header_or_token.empty())
-      throw bad_input{errc::unauthorized, "missing Authorization: Bearer <token>", ""};
-    if (header_or_token.rfind("Bearer ", 0) != 0)
-      throw bad_input{errc::unauthorized, "the Authorization header must be 'Bearer <token>'", ""};
-    token = header_or_token.substr(7);
-  }
-  auto v = jwt::verify(token, sh.opts.jwt_secret, sh.opts.issuer, now_ms() / 1000);
-  if (!v.ok)
-    throw bad_input{errc::unauthorized, v.error, ""};
-  return principal{v.ok->sub, v.ok->role, v.ok->company_id};
-}
-
-void require_role(const principal& p, const char* role) {
-  if (p.role != role)
-    throw bad_input{errc::forbidden, std::string{"this endpoint is for the "} + role + " role", ""};
-}
-
-http_response json_response(int status, std::string body) {
-  http_response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-/// Asks the service registered as `name` and answers the request with `on_ok`'s
-/// response, or with the error mapped to HTTP. The request actor then ends.
-template <class T, class F, class... Ts>
-void ask(request_actor* self, api_shared& sh, const char* name, F on_ok, Ts&&... xs) {
-  auto dest = service(*sh.sys, name);
-  if (!dest) {
-    self->state.out.error(errc::unavailable, "the node is starting, restarting a service or stopping; retry");
-    self->quit();
-    return;
-  }
-  self->request(dest, sh.opts.request_timeout, std::forward<Ts>(xs)...)
-      .then(
-          [self, on_ok](T& value) {
-            self->state.out.reply(on_ok(value));
-            self->quit();
-          },
-          [self](caf::error& err) {
-            auto v = view(err);
-            self->state.out.error(v.code, v.message.empty() ? "internal error" : v.message, v.field);
-            self->quit();
-          });
-}
-
-/// Sends `msg` to application `id` through the entity registry.
-template <class T, class F>
-void ask_application(request_actor* self, api_shared& sh, const std::string& id, bool fresh, caf::message msg,
-                     F on_ok) {
-  ask<T>(self, sh, "registry", std::move(on_ok), route_message("application", id, fresh, std::move(msg)));
-}
-
-template <class T, class F, class... Ts>
-void ask_db(request_actor* self, api_shared& sh, F on_ok, Ts&&... xs) {
-  ask<T>(self, sh, "db", std::move(on_ok), std::forward<Ts>(xs)...);
-}
-
-void handle_ready(request_actor* self, api_shared& sh) {
-  auto& r = *sh.ready;
-  bool ok = r.postgres && r.kafka && r.migrations && r.started;
-  nlohmann::json body = {{"status", ok ? "ready" : "not_ready"},
-                         {"checks",
-                          {{"postgres", r.postgres.load()},
-                           {"kafka", r.kafka.load()},
-                           {"migrations", r.migrations.load()},
-                           {"actors", r.started.load()}}}};
-  self->state.out.reply(json_response(ok ? 200 : 503, body.dump()));
-  self->quit();
-}
-
 void serve(request_actor* self, api_shared& sh) {
   auto& out = self->state.out;
   auto& req = out.job->req;
-  auto& m = req.method;
-  auto& path = req.path;
-  std::vector<std::string> p;
-  auto route = [&](const char* method, const char* tmpl) {
-    if (!match(path, tmpl, p))
-      return false;
-    out.route = tmpl;
-    if (m != method)
-      return false;
-    return true;
-  };
-  auto method_not_allowed = [&] {
-    throw bad_input{errc::bad_request, "method " + m + " is not allowed on " + out.route, ""};
-  };
-  if (route("GET", "/health")) {
-    out.reply(json_response(200, R"({"status":"ok"})"));
-    self->quit();
-    return;
-  }
-  if (route("GET", "/ready")) {
-    handle_ready(self, sh);
-    return;
-  }
-  if (route("GET", "/metrics")) {
-    http_response r;
-    r.content_type = "text/plain; version=0.0.4";
-    r.body = metrics::render();
-    out.reply(std::move(r));
-    self->quit();
-    return;
-  }
-  if (route("GET", "/api/v1/openapi.json")) {
-    out.reply(json_response(200, openapi_document()));
-    self->quit();
-    return;
-  }
-  if (route("POST", "/api/v1/jobs")) {
-    auto by = authenticate(sh, req.authorization);
-    require_role(by, "company");
-    body_reader body{req, {"title", "status"}};
-    job_info job;
-    job.title = body.text("title", true, 200);
-    job.status = body.text("status", false, 10);
-    if (job.status.empty())
-      job.status = "open";
-    if (job.status != "open" && job.status != "draft")
-      throw bad_input{errc::bad_request, "status must be draft or open", "status"};
-    job.company_id = by.company_id;
-    job.owner_user_id = by.user_id;
-    ask_db<std::string>(
-        self, sh, [](std::string& json) { return json_response(201, json); }, create_job_atom::value, job,
-        req.request_id);
-    return;
-  }
-  if (route("GET", "/api/v1/jobs/{id}")) {
-    authenticate(sh, req.authorization);
-    if (!ids::is_uuid(p[0]))
-      throw bad_input{errc::not_found, "no job with this id", ""};
-    ask_db<job_info>(
-        self, sh,
-        [](job_info& j) {
-          nlohmann::json body = {{"id", j.id}, {"company_id", j.company_id}, {"title", j.title}, {"status", j.status}};
-          return json_response(200, body.dump());
-        },
-        load_job_atom::value, p[0]);
-    return;
-  }
-  if (route("POST", "/api/v1/applications")) {
-    auto by = authenticate(sh, req.authorization);
-    require_role(by, "jobseeker");
-    body_reader body{req, {"job_id", "resume_id", "cover_letter"}};
-    application::submit_application cmd;
-    cmd.request_id = req.request_id;
-    cmd.by = by;
-    cmd.job_id = body.uuid("job_id", true);
-    cmd.resume_id = body.uuid("resume_id", true);
-    cmd.cover_letter = body.text("cover_letter", false, 10000);
-    cmd.fingerprint = sha256_hex(cmd.job_id + '\n' + cmd.resume_id + '\n' + cmd.cover_letter);
-    std::string id;
-    bool fresh = true;
-    if (!req.idempotency_key.empty()) {
-      auto& k = req.idempotency_key;
-      if (k.size() > 200 || std::any_of(k.begin(), k.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
-        throw bad_input{errc::bad_request, "Idempotency-Key must be 1-200 visible ASCII characters", "Idempotency-Key"};
-      // The same user and key always name the same application: a retried POST
-      // reaches the entity that answered the first one.
-      id = ids::name_uuid("application:" + by.user_id + ":" + k);
-      fresh = false;
-    } else {
-      id = ids::random_uuid();
+  route_params params;
+  const route_def* path_match = nullptr;
+  for (auto& r : route_table()) {
+    if (!match(req.path, r.path, params))
+      continue;
+    path_match = &r;
+    if (req.method == r.method) {
+      out.route = r.path;
+      r.handler(self, sh, params);
+      return;
     }
-    ask_application<application::application_view>(self, sh, id, fresh, caf::make_message(std::move(cmd)),
-                                                   [id](application::application_view& v) {
-                                                     auto r = json_response(201, v.json);
-                                                     r.headers.emplace_back("Location", "/api/v1/applications/" + id);
-                                                     if (v.replayed)
-                                                       r.headers.emplace_back("Idempotent-Replayed", "true");
-                                                     return r;
-                                                   });
+  }
+  if (path_match != nullptr) {
+    out.route = path_match->path;
+    http_response r;
+    r.status = 405;
+    r.body = error_body(errc::bad_request, "method " + req.method + " is not allowed on " + out.route);
+    finish(self, std::move(r));
     return;
   }
-  if (route("GET", "/api/v1/applications/{id}")) {
-    auto by = authenticate(sh, req.authorization);
-    if (!ids::is_uuid(p[0]))
-      throw bad_input{errc::not_found, "no application with this id", ""};
-    ask_application<application::application_view>(
-        self, sh, p[0], false, caf::make_message(application::get_application{req.request_id, by}),
-        [](application::application_view& v) { return json_response(200, v.json); });
-    return;
-  }
-  if (route("PATCH", "/api/v1/applications/{id}/status")) {
-    auto by = authenticate(sh, req.authorization);
-    body_reader body{req, {"status", "reason"}};
-    application::change_status cmd;
-    cmd.request_id = req.request_id;
-    cmd.by = by;
-    cmd.to_status = body.text("status", true, 40);
-    cmd.reason = body.text("reason", false, 64);
-    if (!ids::is_uuid(p[0]))
-      throw bad_input{errc::not_found, "no application with this id", ""};
-    ask_application<application::application_view>(
-        self, sh, p[0], false, caf::make_message(std::move(cmd)),
-        [](application::application_view& v) { return json_response(200, v.json); });
-    return;
-  }
-  if (route("GET", "/api/v1/applications/{id}/events")) {
-    auto by = authenticate(sh, req.authorization);
-    if (!ids::is_uuid(p[0]))
-      throw bad_input{errc::not_found, "no application with this id", ""};
-    ask_application<application::history_view>(
-        self, sh, p[0], false, caf::make_message(application::get_history{req.request_id, by, 0}),
-        [](application::history_view& h) {
-          return json_response(200, R"({"events":)" + h.events + R"(,"last_seq":)" + std::to_string(h.last_seq) + "}");
-        });
-    return;
-  }
-  if (route("GET", "/api/v1/notifications")) {
-    auto by = authenticate(sh, req.authorization);
-    auto after = query_param(req.query, "after_seq");
-    auto limit = query_param(req.query, "limit");
-    int64_t after_seq = after.empty() ? 0 : parse_int(after, "after_seq", 0, INT64_MAX);
-    int32_t lim = limit.empty() ? 50 : static_cast<int32_t>(parse_int(limit, "limit", 1, 500));
-    ask_db<std::vector<stored_notification>>(
-        self, sh,
-        [](std::vector<stored_notification>& ns) {
-          std::string items = "[";
-          int64_t last = 0;
-          for (auto& n : ns) {
-            items += (items.size() > 1 ? "," : "") + n.json;
-            last = n.seq;
-          }
-          items += "]";
-          return json_response(200, R"({"notifications":)" + items + R"(,"last_seq":)" + std::to_string(last) + "}");
-        },
-        list_notif_atom::value, by.user_id, after_seq, lim);
-    return;
-  }
-  if (route("POST", "/api/v1/notifications/{id}/read")) {
-    auto by = authenticate(sh, req.authorization);
-    if (!ids::is_uuid(p[0]))
-      throw bad_input{errc::not_found, "no such notification", ""};
-    ask_db<stored_notification>(
-        self, sh, [](stored_notification& n) { return json_response(200, n.json); }, read_notif_atom::value, by.user_id,
-        p[0]);
-    return;
-  }
-  if (out.route != "unmatched")
-    method_not_allowed();
-  throw bad_input{errc::not_found, "no route for " + m + " " + path, ""};
+  throw bad_input{errc::not_found, "no route for " + req.method + " " + req.path, ""};
 }
 
 caf::behavior request_impl(request_actor* self, std::shared_ptr<request_job> job, api_shared* sh) {
@@ -512,15 +98,7 @@ caf::behavior request_impl(request_actor* self, std::shared_ptr<request_job> job
   try {
     serve(self, *sh);
   } catch (const bad_input& e) {
-    auto code = e.code;
-    http_response r;
-    if (e.message.rfind("method ", 0) == 0) {
-      r.status = 405;
-      r.body = error_body(errc::bad_request, e.message);
-      self->state.out.reply(std::move(r));
-    } else {
-      self->state.out.error(code, e.message, e.field);
-    }
+    self->state.out.error(e.code, e.message, e.field, e.retry_after_s);
     self->quit();
   }
   return {
@@ -797,7 +375,18 @@ api::api(caf::actor_system& sys, api_options opts, std::shared_ptr<readiness> re
   impl_->sys = &sys;
   impl_->opts = std::move(opts);
   impl_->ready = std::move(ready);
+  auto& o = impl_->opts;
+  impl_->login_by_account = std::make_unique<rate_limiter>(o.login_attempts_per_account, o.login_window);
+  impl_->login_by_address = std::make_unique<rate_limiter>(o.login_attempts_per_address, o.login_window);
+  impl_->signup_by_address = std::make_unique<rate_limiter>(o.signups_per_address, o.login_window);
   impl_->gw_sup = sys.spawn(gateway_supervisor, std::string{"gateway_supervisor"});
+}
+
+std::vector<std::pair<std::string, std::string>> api_routes() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& r : route_table())
+    out.emplace_back(r.method, r.path);
+  return out;
 }
 
 api::~api() {

@@ -11,10 +11,14 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <caf/fwd.hpp>
 
+#include "gateway/jwt.hpp"
 #include "gateway/server.hpp"
+#include "runtime/crypto.hpp"
 
 namespace hirehub {
 class config;
@@ -31,15 +35,31 @@ struct readiness {
 };
 
 struct api_options {
-  std::string jwt_secret;
+  jwt::keys keys = jwt::keys::hs256("");
   std::string issuer;
+  int64_t access_ttl_s = 900;
+  int64_t refresh_ttl_s = 2592000;
+  crypto::hash_cost password_cost;
+  std::chrono::milliseconds login_window{300000};
+  int64_t login_attempts_per_account = 10;
+  int64_t login_attempts_per_address = 50;
+  int64_t signups_per_address = 20;
+  int64_t invitation_ttl_s = 604800;
   std::chrono::milliseconds request_timeout{5000};
   size_t max_inflight = 4096;
   size_t ws_max_subscriptions = 256;
   size_t max_body_bytes = 65536;
 };
 
+/// Reads the API options; loads the signing keys (throws std::runtime_error
+/// naming the key file when it cannot be used).
 api_options api_options_from(const config& cfg);
+
+/// The signing keys of auth.jwt_alg (HS256 secret or RS256 key file).
+jwt::keys load_keys(const config& cfg);
+
+/// Every (method, path template) the API serves, for the OpenAPI coverage test.
+std::vector<std::pair<std::string, std::string>> api_routes();
 
 class api {
  public:

@@ -22,6 +22,8 @@ int http_status_of(errc code) {
     case errc::unavailable: return 503;
     case errc::timeout: return 503;
     case errc::internal: return 500;
+    case errc::rate_limited: return 429;
+    case errc::already_exists: return 409;
   }
   return 500;
 }

@@ -4,12 +4,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "gateway/api.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/node.hpp"
+#include "persistence/accounts.hpp"
 #include "persistence/kafka.hpp"
 #include "persistence/migrations.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/config.hpp"
+#include "runtime/crypto.hpp"
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
 
@@ -29,7 +32,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
 
-  auto* token = app.add_subcommand("token", "Print an access token signed with auth.jwt_secret (local use, tests)");
+  auto* token = app.add_subcommand("token", "Print an access token signed with the node's key (local use, tests)");
   std::string sub;
   std::string role;
   std::string company;
@@ -41,6 +44,13 @@ int main(int argc, char** argv) {
   token->add_option("--company", company, "Company id for the company role (default: --sub)");
   token->add_option("--ttl", ttl, "Lifetime in seconds (default: auth.token_ttl_s)")
       ->check(CLI::Range(int64_t{1}, int64_t{31536000}));
+
+  auto* admin = app.add_subcommand("admin", "Administrator accounts (server only)");
+  auto* admin_create = admin->add_subcommand(
+      "create", "Create an admin: reads the password from stdin, prints the TOTP key to add to an authenticator app");
+  std::string admin_email;
+  admin_create->add_option("--email", admin_email, "E-mail address to log in with")->required();
+  admin->require_subcommand(1);
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
 
@@ -82,8 +92,40 @@ int main(int argc, char** argv) {
     c.issuer = cfg.get_string("auth.issuer");
     c.issued_at = hirehub::now_ms() / 1000;
     c.expires_at = c.issued_at + (ttl > 0 ? ttl : cfg.get_int("auth.token_ttl_s"));
-    std::cout << hirehub::jwt::sign(c, cfg.get_string("auth.jwt_secret")) << '\n';
+    try {
+      std::cout << hirehub::gateway::load_keys(cfg).sign(c) << '\n';
+    } catch (const std::exception& e) {
+      std::cerr << "hirehub token: " << e.what() << '\n';
+      return 2;
+    }
     return 0;
+  }
+  if (*admin_create) {
+    hirehub::log::init(cfg.get_string("log.level"), cfg.get_string("log.file"), "admin");
+    std::string password;
+    std::getline(std::cin, password);
+    if (password.size() < 12 || password.size() > 256) {
+      std::cerr << "hirehub admin create: give a password of 12-256 bytes on stdin\n";
+      return 2;
+    }
+    auto at = admin_email.find('@');
+    if (at == std::string::npos || at == 0 || admin_email.find('.', at) == std::string::npos) {
+      std::cerr << "hirehub admin create: --email must be an e-mail address\n";
+      return 2;
+    }
+    try {
+      auto a = hirehub::persistence::accounts::create_admin_account(
+          cfg.get_string("db.url"), admin_email, password, static_cast<uint64_t>(cfg.get_int("auth.password_opslimit")),
+          static_cast<size_t>(cfg.get_int("auth.password_memlimit_kib")) * 1024);
+      std::cout << "admin_id=" << a.user_id << '\n'
+                << "totp_secret=" << hirehub::crypto::base32_encode(a.totp_key) << '\n'
+                << "totp_uri=" << hirehub::crypto::totp_uri(cfg.get_string("auth.issuer"), admin_email, a.totp_key)
+                << '\n';
+      return 0;
+    } catch (const std::exception& e) {
+      std::cerr << "hirehub admin create: " << e.what() << '\n';
+      return 1;
+    }
   }
   if (*migrate) {
     hirehub::log::init(cfg.get_string("log.level"), cfg.get_string("log.file"), "migrate");

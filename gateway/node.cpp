@@ -76,6 +76,14 @@ int run_node(const config& cfg) {
     std::cerr << "hirehub: " << e.what() << '\n';
     return 2;
   }
+  gateway::api_options api_opts;
+  try {
+    api_opts = api_options_from(cfg);
+  } catch (const std::exception& e) {
+    log::error("cannot start", {{"error", e.what()}});
+    std::cerr << "hirehub: " << e.what() << '\n';
+    return 2;
+  }
   // Migrations run before anything serves traffic; wait briefly for a database
   // that is still starting.
   for (int attempt = 1;; ++attempt) {
@@ -108,6 +116,8 @@ int run_node(const config& cfg) {
                                          static_cast<size_t>(cfg.get_int("db.batch_max"))};
   auto notif_db_opts = db_opts;
   notif_db_opts.connections = 1;
+  auto accounts_db_opts = db_opts;
+  accounts_db_opts.connections = static_cast<size_t>(cfg.get_int("db.account_connections"));
   persistence::journal_options journal_opts{db_url, static_cast<size_t>(cfg.get_int("db.batch_max")),
                                             static_cast<size_t>(cfg.get_int("db.queue_max")),
                                             cfg.get_ms("db.retry_ms")};
@@ -131,7 +141,8 @@ int run_node(const config& cfg) {
 
   // The supervision tree:
   //   node (one_for_one)
-  //   ├── persistence (one_for_one): db (API reads), notifdb (notification store), journal, relay
+  //   ├── persistence (one_for_one): db (API reads), notifdb (notification store),
+  //   │   accounts (accounts and auth; password hashing), journal, relay
   //   ├── hub
   //   ├── notifications (all_for_one): in_app, notify, consumer — the consumer
   //   │   hands batches to the dispatcher, which hands drafts to the channel
@@ -140,6 +151,8 @@ int run_node(const config& cfg) {
       {"db", [db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, db_opts); },
        restart_mode::permanent, true},
       {"notifdb", [notif_db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, notif_db_opts); },
+       restart_mode::permanent, true},
+      {"accounts", [accounts_db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, accounts_db_opts); },
        restart_mode::permanent, true},
       {"journal", [journal_opts](caf::actor_system& s) { return persistence::spawn_journal_writer(s, journal_opts); },
        restart_mode::permanent, true},
@@ -176,7 +189,7 @@ int run_node(const config& cfg) {
   auto root = spawn_supervisor(sys, "node", restart_strategy::one_for_one, policy, root_children);
   auto health = sys.spawn<caf::detached>(health_checker, ready, bootstrap);
 
-  gateway::api api{sys, api_options_from(cfg), ready};
+  gateway::api api{sys, std::move(api_opts), ready};
   server_options so;
   so.address = cfg.get_string("http.address");
   so.port = static_cast<uint16_t>(cfg.get_int("http.port"));

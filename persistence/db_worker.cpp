@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "persistence/db.hpp"
+#include "persistence/db_task.hpp"
 #include "persistence/messages.hpp"
 #include "persistence/types.hpp"
 #include "runtime/atoms.hpp"
@@ -279,6 +280,15 @@ caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
                            row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>()});
           return out;
         });
+      },
+      [self](const db_task& task) -> caf::result<db_reply> {
+        auto r = run(self, [&](pqxx::work& txn) { return task.fn(txn); });
+        if (!r)
+          return r.error();
+        if (r->outbox)
+          if (auto relay = self->system().registry().get<caf::actor>(caf::atom("relay")))
+            self->send(relay, kick_atom::value);
+        return std::move(*r);
       },
       [self](health_atom) -> caf::result<bool> {
         return run(self, [&](pqxx::work& txn) {

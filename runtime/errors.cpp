@@ -24,6 +24,8 @@ const char* to_string(errc x) {
     case errc::unavailable: return "unavailable";
     case errc::timeout: return "timeout";
     case errc::internal: return "internal";
+    case errc::rate_limited: return "rate_limited";
+    case errc::already_exists: return "already_exists";
   }
   return "internal";
 }

@@ -31,6 +31,8 @@ enum class errc : uint8_t {
   unavailable,             ///< a dependency (PostgreSQL, Kafka) is unreachable; retryable
   timeout,                 ///< an actor did not answer within the request timeout
   internal,                ///< a bug; details only in the log
+  rate_limited,            ///< too many attempts from this client or for this account; retry later
+  already_exists,          ///< a unique name (e-mail, business number) is taken
 };
 
 /// The CAF error category atom for errc.

@@ -1,0 +1,326 @@
+#include "gateway/request_context.hpp"
+
+#include <charconv>
+
+#include "gateway/jwt.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/config.hpp"
+#include "runtime/ids.hpp"
+#include "runtime/log.hpp"
+#include "runtime/metrics.hpp"
+
+namespace hirehub::gateway {
+
+jwt::keys load_keys(const config& cfg) {
+  if (cfg.get_string("auth.jwt_alg") == "RS256") {
+    auto path = cfg.get_string("auth.jwt_private_key_file");
+    if (path.empty())
+      throw std::runtime_error("auth.jwt_alg = RS256 needs auth.jwt_private_key_file (a PEM RSA private key)");
+    return jwt::keys::rs256_from_file(path);
+  }
+  return jwt::keys::hs256(cfg.get_string("auth.jwt_secret"));
+}
+
+api_options api_options_from(const config& cfg) {
+  api_options o;
+  o.keys = load_keys(cfg);
+  o.issuer = cfg.get_string("auth.issuer");
+  o.access_ttl_s = cfg.get_int("auth.access_ttl_s");
+  o.refresh_ttl_s = cfg.get_int("auth.refresh_ttl_s");
+  o.password_cost.opslimit = static_cast<uint64_t>(cfg.get_int("auth.password_opslimit"));
+  o.password_cost.memlimit_bytes = static_cast<size_t>(cfg.get_int("auth.password_memlimit_kib")) * 1024;
+  o.login_window = std::chrono::milliseconds{cfg.get_int("auth.login_window_s") * 1000};
+  o.login_attempts_per_account = cfg.get_int("auth.login_attempts_per_account");
+  o.login_attempts_per_address = cfg.get_int("auth.login_attempts_per_address");
+  o.signups_per_address = cfg.get_int("auth.signups_per_address");
+  o.invitation_ttl_s = cfg.get_int("auth.invitation_ttl_s");
+  o.request_timeout = cfg.get_ms("http.request_timeout_ms");
+  o.max_inflight = static_cast<size_t>(cfg.get_int("http.max_inflight_requests"));
+  o.ws_max_subscriptions = static_cast<size_t>(cfg.get_int("ws.max_subscriptions"));
+  o.max_body_bytes = static_cast<size_t>(cfg.get_int("http.max_body_bytes"));
+  return o;
+}
+
+caf::actor service(caf::actor_system& sys, const char* name) {
+  return sys.registry().get<caf::actor>(caf::atom_from_string(name));
+}
+
+std::string query_param(const std::string& query, const std::string& name) {
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    auto amp = query.find('&', pos);
+    auto part = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    auto eq = part.find('=');
+    if (part.substr(0, eq) == name)
+      return eq == std::string::npos ? "" : part.substr(eq + 1);
+    if (amp == std::string::npos)
+      break;
+    pos = amp + 1;
+  }
+  return {};
+}
+
+int64_t parse_int(const std::string& text, const char* field, int64_t min, int64_t max) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || p != text.data() + text.size() || v < min || v > max)
+    throw bad_input{
+        errc::bad_request,
+        std::string{field} + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]",
+        field};
+  return v;
+}
+
+std::string client_address(const http_request& req) {
+  auto colon = req.remote.rfind(':');
+  return colon == std::string::npos ? req.remote : req.remote.substr(0, colon);
+}
+
+// ---- body_reader ------------------------------------------------------------------
+
+body_reader::body_reader(const http_request& req, std::initializer_list<const char*> allowed) {
+  auto ct = req.content_type.substr(0, req.content_type.find(';'));
+  if (ct != "application/json")
+    throw bad_input{errc::unsupported_media_type, "the body must be application/json", "Content-Type"};
+  obj_ = nlohmann::json::parse(req.body, nullptr, false);
+  if (obj_.is_discarded())
+    throw bad_input{errc::bad_request, "the body is not valid JSON", ""};
+  if (!obj_.is_object())
+    throw bad_input{errc::bad_request, "the body must be a JSON object", ""};
+  check_fields(allowed);
+}
+
+body_reader::body_reader(const nlohmann::json& obj, std::string prefix, std::initializer_list<const char*> allowed)
+    : obj_(obj), prefix_(std::move(prefix)) {
+  if (!obj_.is_object())
+    throw bad_input{errc::bad_request, prefix_ + " must be a JSON object", prefix_};
+  check_fields(allowed);
+}
+
+void body_reader::check_fields(std::initializer_list<const char*> allowed) {
+  for (auto& [k, v] : obj_.items()) {
+    bool known = false;
+    for (auto* a : allowed)
+      known = known || k == a;
+    if (!known) {
+      auto f = prefix_.empty() ? k : prefix_ + "." + k;
+      throw bad_input{errc::bad_request, "unknown field '" + f + "'", f};
+    }
+  }
+}
+
+const nlohmann::json* body_reader::find(const char* name) const {
+  auto it = obj_.find(name);
+  if (it == obj_.end() || it->is_null())
+    return nullptr;
+  return &*it;
+}
+
+bool body_reader::has(const char* name) const {
+  return obj_.contains(name);
+}
+
+bool body_reader::is_null(const char* name) const {
+  auto it = obj_.find(name);
+  return it != obj_.end() && it->is_null();
+}
+
+std::string body_reader::text(const char* name, bool required, size_t max_len) {
+  auto* v = find(name);
+  if (v == nullptr) {
+    if (required)
+      throw bad_input{errc::bad_request, field(name) + " is required", field(name)};
+    if (is_null(name))
+      collected_[name] = nullptr;
+    return {};
+  }
+  if (!v->is_string())
+    throw bad_input{errc::bad_request, field(name) + " must be a string", field(name)};
+  auto s = v->get<std::string>();
+  if (required && s.empty())
+    throw bad_input{errc::bad_request, field(name) + " must not be empty", field(name)};
+  if (s.size() > max_len)
+    throw bad_input{errc::payload_too_large, field(name) + " is longer than " + std::to_string(max_len) + " bytes",
+                    field(name)};
+  collected_[name] = s;
+  return s;
+}
+
+std::string body_reader::uuid(const char* name, bool required) {
+  auto s = text(name, required, 36);
+  if (!s.empty() && !ids::is_uuid(s))
+    throw bad_input{errc::bad_request, field(name) + " must be a UUID", field(name)};
+  return s;
+}
+
+std::string body_reader::email(const char* name) {
+  auto s = text(name, true, 254);
+  auto b = s.find_first_not_of(" \t");
+  auto e = s.find_last_not_of(" \t");
+  s = b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  auto at = s.find('@');
+  bool ok = at != std::string::npos && at > 0 && s.find('@', at + 1) == std::string::npos &&
+            s.find('.', at + 2) != std::string::npos && s.back() != '.' &&
+            std::none_of(s.begin(), s.end(), [](char c) { return c <= ' ' || c == 0x7f; });
+  if (!ok)
+    throw bad_input{errc::bad_request, field(name) + " must be an e-mail address", field(name)};
+  collected_[name] = s;
+  return s;
+}
+
+std::optional<int64_t> body_reader::integer(const char* name, bool required, int64_t min, int64_t max) {
+  auto* v = find(name);
+  if (v == nullptr) {
+    if (required)
+      throw bad_input{errc::bad_request, field(name) + " is required", field(name)};
+    if (is_null(name))
+      collected_[name] = nullptr;
+    return std::nullopt;
+  }
+  if (!v->is_number_integer() || v->get<int64_t>() < min || v->get<int64_t>() > max)
+    throw bad_input{errc::bad_request,
+                    field(name) + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]",
+                    field(name)};
+  collected_[name] = v->get<int64_t>();
+  return v->get<int64_t>();
+}
+
+std::optional<bool> body_reader::boolean(const char* name) {
+  auto* v = find(name);
+  if (v == nullptr)
+    return std::nullopt;
+  if (!v->is_boolean())
+    throw bad_input{errc::bad_request, field(name) + " must be true or false", field(name)};
+  collected_[name] = v->get<bool>();
+  return v->get<bool>();
+}
+
+std::vector<std::string> body_reader::text_list(const char* name, size_t max_items, size_t max_len) {
+  auto* v = find(name);
+  if (v == nullptr) {
+    if (is_null(name))
+      collected_[name] = nlohmann::json::array();
+    return {};
+  }
+  if (!v->is_array())
+    throw bad_input{errc::bad_request, field(name) + " must be an array of strings", field(name)};
+  if (v->size() > max_items)
+    throw bad_input{errc::payload_too_large, field(name) + " has more than " + std::to_string(max_items) + " items",
+                    field(name)};
+  std::vector<std::string> out;
+  for (auto& x : *v) {
+    if (!x.is_string() || x.get<std::string>().empty())
+      throw bad_input{errc::bad_request, field(name) + " must be an array of non-empty strings", field(name)};
+    if (x.get<std::string>().size() > max_len)
+      throw bad_input{errc::payload_too_large,
+                      field(name) + " items must be at most " + std::to_string(max_len) + " bytes", field(name)};
+    out.push_back(x.get<std::string>());
+  }
+  collected_[name] = out;
+  return out;
+}
+
+std::optional<body_reader> body_reader::object(const char* name, std::initializer_list<const char*> allowed) {
+  auto* v = find(name);
+  if (v == nullptr)
+    return std::nullopt;
+  return body_reader{*v, field(name), allowed};
+}
+
+std::string body_reader::choice(const char* name, bool required, std::initializer_list<const char*> choices) {
+  auto s = text(name, required, 64);
+  if (s.empty())
+    return s;
+  std::string list;
+  for (auto* c : choices) {
+    if (s == c)
+      return s;
+    list += (list.empty() ? "" : ", ") + std::string{c};
+  }
+  collected_.erase(name);
+  throw bad_input{errc::bad_request, field(name) + " must be one of: " + list, field(name)};
+}
+
+// ---- responder ---------------------------------------------------------------------
+
+void responder::reply(http_response r) {
+  if (done || !job)
+    return;
+  done = true;
+  if (r.status >= 500)
+    log::warn(
+        "request failed",
+        {{"request_id", job->req.request_id}, {"method", job->req.method}, {"route", route}, {"status", r.status}});
+  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - job->started).count();
+  metrics::get_counter("hirehub_http_requests_total", "HTTP requests by route and status",
+                       {{"route", route}, {"status", std::to_string(r.status)}})
+      .inc();
+  metrics::get_histogram("hirehub_http_request_seconds", "HTTP request latency by route", {{"route", route}})
+      .observe(secs);
+  if (inflight)
+    --*inflight;
+  job->reply(std::move(r));
+}
+
+void responder::error(errc code, const std::string& message, const std::string& field, int64_t retry_after_s) {
+  http_response r;
+  r.status = http_status_of(code);
+  r.body = error_body(code, message, field);
+  if (code == errc::unauthorized)
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (code == errc::overloaded || code == errc::unavailable || code == errc::timeout)
+    r.headers.emplace_back("Retry-After", "1");
+  if (code == errc::rate_limited)
+    r.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, retry_after_s)));
+  reply(std::move(r));
+}
+
+responder::~responder() {
+  if (!done && job) {
+    log::error("request actor ended without answering", {{"request_id", job->req.request_id}, {"route", route}});
+    error(errc::internal, "internal error");
+  }
+}
+
+// ---- auth and answers ------------------------------------------------------------------
+
+principal authenticate(const api_shared& sh, const std::string& header_or_token, bool raw_token) {
+  std::string token = header_or_token;
+  if (!raw_token) {
+    if (header_or_token.empty())
+      throw bad_input{errc::unauthorized, "missing Authorization: Bearer <token>", ""};
+    if (header_or_token.rfind("Bearer ", 0) != 0)
+      throw bad_input{errc::unauthorized, "the Authorization header must be 'Bearer <token>'", ""};
+    token = header_or_token.substr(7);
+  }
+  auto v = sh.opts.keys.verify(token, sh.opts.issuer, now_ms() / 1000);
+  if (!v.ok)
+    throw bad_input{errc::unauthorized, v.error, ""};
+  return principal{v.ok->sub, v.ok->role, v.ok->company_id};
+}
+
+void require_role(const principal& p, const char* role) {
+  if (p.role != role)
+    throw bad_input{errc::forbidden, std::string{"this endpoint is for the "} + role + " role", ""};
+}
+
+void take_token(rate_limiter& limiter, const std::string& key, const char* what) {
+  if (auto wait = limiter.take(key); wait > 0)
+    throw bad_input{errc::rate_limited, std::string{"too many "} + what + "; retry in " + std::to_string(wait) + " s",
+                    "", wait};
+}
+
+http_response json_response(int status, std::string body) {
+  http_response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+void fail(request_actor* self, const caf::error& err) {
+  auto v = view(err);
+  self->state.out.error(v.code, v.message.empty() ? "internal error" : v.message, v.field);
+  self->quit();
+}
+
+}  // namespace hirehub::gateway

@@ -1,0 +1,206 @@
+#pragma once
+/// What the route handlers of the HTTP API share (internal to gateway/): the
+/// request actor and its responder, input readers that name the bad field,
+/// authentication, and helpers that ask a service actor and answer the request.
+///
+/// Route handlers live in routes_*.cpp; each registers its routes in a table
+/// (method, path template, handler). A handler either answers and quits the
+/// request actor, or starts one asynchronous ask that does so. Bad input is
+/// thrown as `bad_input` and answered by the request actor.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/messages.hpp"
+#include "gateway/api.hpp"
+#include "gateway/http_errors.hpp"
+#include "gateway/server.hpp"
+#include "persistence/db_task.hpp"
+#include "runtime/entity_registry.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/rate_limiter.hpp"
+
+namespace hirehub::gateway {
+
+struct request_job {
+  http_request req;
+  http_reply reply;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+}  // namespace hirehub::gateway
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<hirehub::gateway::request_job>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<hirehub::gateway::ws_connection>)
+
+namespace hirehub::gateway {
+
+using application::principal;
+
+/// Input errors raised while reading a request; caught by the request actor.
+struct bad_input {
+  errc code;
+  std::string message;
+  std::string field;
+  int64_t retry_after_s = 0;  ///< rate_limited: seconds until a retry may succeed
+};
+
+caf::actor service(caf::actor_system& sys, const char* name);
+
+std::string query_param(const std::string& query, const std::string& name);
+int64_t parse_int(const std::string& text, const char* field, int64_t min, int64_t max);
+
+/// The client's IP address (without the port).
+std::string client_address(const http_request& req);
+
+/// A JSON object with a closed set of fields; every accessor names the field
+/// it refuses. `prefix` names nested objects in messages ("company.name").
+class body_reader {
+ public:
+  /// Reads the request body (must be application/json).
+  body_reader(const http_request& req, std::initializer_list<const char*> allowed);
+  /// Reads a nested object.
+  body_reader(const nlohmann::json& obj, std::string prefix, std::initializer_list<const char*> allowed);
+
+  bool has(const char* name) const;
+  /// Present and explicitly null (PATCH: clear the field).
+  bool is_null(const char* name) const;
+
+  std::string text(const char* name, bool required, size_t max_len);
+  std::string uuid(const char* name, bool required);
+  /// An e-mail address (trimmed; at most 254 bytes; one '@', a dot in the domain).
+  std::string email(const char* name);
+  std::optional<int64_t> integer(const char* name, bool required, int64_t min, int64_t max);
+  std::optional<bool> boolean(const char* name);
+  std::vector<std::string> text_list(const char* name, size_t max_items, size_t max_len);
+  /// A nested object with its own closed set of fields; nullopt when absent.
+  std::optional<body_reader> object(const char* name, std::initializer_list<const char*> allowed);
+  /// One of `choices`; empty when absent and not required.
+  std::string choice(const char* name, bool required, std::initializer_list<const char*> choices);
+
+  /// The fields given, for PATCH-style updates: each read value, or null when cleared.
+  nlohmann::json& collected() { return collected_; }
+
+ private:
+  std::string field(const char* name) const { return prefix_.empty() ? name : prefix_ + "." + name; }
+  const nlohmann::json* find(const char* name) const;
+  void check_fields(std::initializer_list<const char*> allowed);
+
+  nlohmann::json obj_;
+  std::string prefix_;
+  nlohmann::json collected_ = nlohmann::json::object();
+};
+
+/// Answers the request exactly once; if the actor dies first, answers 500.
+struct responder {
+  std::shared_ptr<request_job> job;
+  std::string route = "unmatched";
+  std::atomic<size_t>* inflight = nullptr;
+  bool done = false;
+
+  void reply(http_response r);
+  void error(errc code, const std::string& message, const std::string& field = {}, int64_t retry_after_s = 0);
+  ~responder();
+};
+
+struct request_state {
+  responder out;
+  const char* name = "http_request";
+};
+
+using request_actor = caf::stateful_actor<request_state>;
+
+struct api_shared {
+  caf::actor_system* sys = nullptr;
+  api_options opts;
+  std::shared_ptr<readiness> ready;
+  std::atomic<size_t> inflight{0};
+  caf::actor gw_sup;
+  std::unique_ptr<rate_limiter> login_by_account;
+  std::unique_ptr<rate_limiter> login_by_address;
+  std::unique_ptr<rate_limiter> signup_by_address;
+};
+
+principal authenticate(const api_shared& sh, const std::string& header_or_token, bool raw_token = false);
+void require_role(const principal& p, const char* role);
+/// Throws rate_limited when `limiter` has no token left for `key`.
+void take_token(rate_limiter& limiter, const std::string& key, const char* what);
+
+http_response json_response(int status, std::string body);
+
+/// Ends the request with `r`.
+inline void finish(request_actor* self, http_response r) {
+  self->state.out.reply(std::move(r));
+  self->quit();
+}
+
+/// Ends the request with an error.
+void fail(request_actor* self, const caf::error& err);
+
+/// Asks the service registered as `name` and answers the request with `on_ok`'s
+/// response, or with the error mapped to HTTP. The request actor then ends.
+template <class T, class F, class... Ts>
+void ask(request_actor* self, api_shared& sh, const char* name, F on_ok, Ts&&... xs) {
+  auto dest = service(*sh.sys, name);
+  if (!dest) {
+    fail(self, make_error(errc::unavailable, "the node is starting, restarting a service or stopping; retry"));
+    return;
+  }
+  self->request(dest, sh.opts.request_timeout, std::forward<Ts>(xs)...)
+      .then([self, on_ok](T& value) { finish(self, on_ok(value)); }, [self](caf::error& err) { fail(self, err); });
+}
+
+/// Sends `msg` to application `id` through the entity registry.
+template <class T, class F>
+void ask_application(request_actor* self, api_shared& sh, const std::string& id, bool fresh, caf::message msg,
+                     F on_ok) {
+  ask<T>(self, sh, "registry", std::move(on_ok), route_message("application", id, fresh, std::move(msg)));
+}
+
+template <class T, class F, class... Ts>
+void ask_db(request_actor* self, api_shared& sh, F on_ok, Ts&&... xs) {
+  ask<T>(self, sh, "db", std::move(on_ok), std::forward<Ts>(xs)...);
+}
+
+/// Runs `fn` in one transaction on the pool registered as `pool`, then answers
+/// with `on_ok(value)` (or the error the task reported, after its commit).
+template <class F>
+void ask_task(request_actor* self, api_shared& sh, const char* pool,
+              std::function<persistence::db_reply(pqxx::transaction_base&)> fn, F on_ok) {
+  auto dest = service(*sh.sys, pool);
+  if (!dest) {
+    fail(self, make_error(errc::unavailable, "the node is starting, restarting a service or stopping; retry"));
+    return;
+  }
+  self->request(dest, sh.opts.request_timeout, persistence::db_task{std::move(fn)})
+      .then(
+          [self, on_ok](persistence::db_reply& r) {
+            if (r.error)
+              fail(self, r.error);
+            else
+              finish(self, on_ok(r.value));
+          },
+          [self](caf::error& err) { fail(self, err); });
+}
+
+// ---- routes -------------------------------------------------------------------
+
+using route_params = std::vector<std::string>;
+using route_handler = void (*)(request_actor* self, api_shared& sh, const route_params& p);
+
+struct route_def {
+  const char* method;
+  const char* path;  ///< template: "/api/v1/applications/{id}/status"
+  route_handler handler;
+};
+
+void add_core_routes(std::vector<route_def>& out);
+void add_account_routes(std::vector<route_def>& out);
+
+}  // namespace hirehub::gateway

@@ -1,0 +1,352 @@
+/// Accounts and auth: sign-up, login (TOTP for admins), refresh-token rotation,
+/// logout, the JWK set, the caller's account and profile, companies, members
+/// and invitations. Every use case runs as one db_task on the "accounts" pool,
+/// whose detached workers also do the argon2id hashing.
+
+#include "gateway/request_context.hpp"
+#include "persistence/accounts.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/crypto.hpp"
+#include "runtime/ids.hpp"
+
+namespace hirehub::gateway {
+
+namespace {
+
+namespace acc = persistence::accounts;
+using nlohmann::json;
+using persistence::db_reply;
+
+constexpr size_t min_password = 8;
+constexpr size_t max_password = 256;
+
+http_request& req_of(request_actor* self) {
+  return self->state.out.job->req;
+}
+
+/// What a successful login, sign-up or refresh answers.
+json token_body(const api_options& o, const acc::subject& who, const std::string& refresh) {
+  jwt::claims c;
+  c.sub = who.user_id;
+  c.role = who.role;
+  c.company_id = who.company_id;
+  c.issuer = o.issuer;
+  c.issued_at = now_ms() / 1000;
+  c.expires_at = c.issued_at + o.access_ttl_s;
+  json user = {{"id", who.user_id}, {"email", who.email}, {"role", who.role}};
+  if (!who.company_id.empty())
+    user["company_id"] = who.company_id;
+  return {{"access_token", o.keys.sign(c)},        {"token_type", "Bearer"},
+          {"expires_in", o.access_ttl_s},          {"refresh_token", refresh},
+          {"refresh_expires_in", o.refresh_ttl_s}, {"user", user}};
+}
+
+/// A hash to verify against when the account does not exist, so that a wrong
+/// address costs as much time as a wrong password.
+const std::string& dummy_hash(const crypto::hash_cost& cost) {
+  static const std::string h = crypto::password_hash(crypto::random_token(16), cost);
+  return h;
+}
+
+std::string password(body_reader& body) {
+  auto pw = body.text("password", true, max_password);
+  if (pw.size() < min_password)
+    throw bad_input{errc::bad_request, "password must be at least " + std::to_string(min_password) + " bytes",
+                    "password"};
+  return pw;
+}
+
+void read_profile_fields(body_reader& b) {
+  b.text("phone", false, 20);
+  b.integer("experience_years", false, 0, 70);
+  b.text("desired_position", false, 100);
+  auto lo = b.integer("desired_salary_min", false, 0, 2000000000);
+  auto hi = b.integer("desired_salary_max", false, 0, 2000000000);
+  if (lo && hi && *lo > *hi)
+    throw bad_input{errc::bad_request, "desired_salary_min must not exceed desired_salary_max", "desired_salary_min"};
+  b.text_list("skills", 100, 100);
+  auto& c = b.collected();
+  if (c.contains("phone") && c["phone"].is_string()) {
+    auto& ph = c["phone"].get_ref<const std::string&>();
+    if (ph.find_first_not_of("0123456789+-. ()") != std::string::npos)
+      throw bad_input{errc::bad_request, "phone may contain digits, spaces and + - . ( ) only", "phone"};
+  }
+}
+
+void read_company_fields(body_reader& b, bool create) {
+  b.text("name", create, 200);
+  b.text("business_number", false, 20);
+  b.text("industry", false, 100);
+  b.choice("company_size", false, {"1-10", "11-50", "51-200", "201-500", "500+"});
+  b.text("location", false, 200);
+  auto logo = b.text("logo_url", false, 500);
+  if (!logo.empty() && logo.rfind("https://", 0) != 0 && logo.rfind("http://", 0) != 0)
+    throw bad_input{errc::bad_request, "logo_url must be an http(s) URL", "logo_url"};
+  b.text("description", false, 20000);
+}
+
+// ---- auth ------------------------------------------------------------------------
+
+void signup(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  take_token(*sh.signup_by_address, client_address(req), "sign-ups from this address");
+  body_reader body{
+      req, {"email", "password", "role", "name", "time_zone", "profile", "company", "invitation_token", "position"}};
+  acc::signup_input in;
+  in.email = body.email("email");
+  auto pw = password(body);
+  in.role = body.choice("role", true, {"jobseeker", "company"});
+  in.name = body.text("name", true, 100);
+  in.time_zone = body.text("time_zone", false, 64);
+  if (in.role == "jobseeker") {
+    for (auto* f : {"company", "invitation_token", "position"})
+      if (body.has(f))
+        throw bad_input{errc::bad_request, std::string{f} + " is for company sign-ups", f};
+    if (auto p = body.object("profile", {"phone", "experience_years", "desired_position", "desired_salary_min",
+                                         "desired_salary_max", "skills"})) {
+      read_profile_fields(*p);
+      in.profile = p->collected();
+    }
+  } else {
+    if (body.has("profile"))
+      throw bad_input{errc::bad_request, "profile is for jobseeker sign-ups", "profile"};
+    in.position = body.text("position", false, 100);
+    in.invitation_token = body.text("invitation_token", false, 100);
+    auto company = body.object(
+        "company", {"name", "business_number", "industry", "company_size", "location", "logo_url", "description"});
+    if (company.has_value() == !in.invitation_token.empty())
+      throw bad_input{errc::bad_request, "a company sign-up needs either company (a new company) or invitation_token",
+                      "company"};
+    if (company) {
+      read_company_fields(*company, true);
+      in.company = company->collected();
+    }
+  }
+  auto opts = sh.opts;
+  ask_task(
+      self, sh, "accounts",
+      [in = std::move(in), pw = std::move(pw), opts](pqxx::transaction_base& txn) mutable {
+        in.password_hash = crypto::password_hash(pw, opts.password_cost);
+        auto who = acc::signup(txn, in);
+        auto refresh = acc::issue_refresh(txn, who.user_id, "", opts.refresh_ttl_s);
+        return persistence::reply(token_body(opts, who, refresh), true);
+      },
+      [](json& v) {
+        auto r = json_response(201, v.dump());
+        r.headers.emplace_back("Location", "/api/v1/me");
+        return r;
+      });
+}
+
+void login(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  body_reader body{req, {"email", "password", "totp"}};
+  auto email = body.email("email");
+  auto pw = body.text("password", true, max_password);
+  auto totp = body.text("totp", false, 6);
+  // Both limits apply whether or not the address has an account.
+  take_token(*sh.login_by_address, client_address(req), "login attempts from this address");
+  std::string key = email;
+  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+  take_token(*sh.login_by_account, key, "login attempts for this account");
+  auto opts = sh.opts;
+  ask_task(
+      self, sh, "accounts",
+      [email, pw, totp, opts](pqxx::transaction_base& txn) {
+        auto row = acc::find_login(txn, email);
+        bool good = row ? crypto::password_verify(row->password_hash, pw)
+                        : (crypto::password_verify(dummy_hash(opts.password_cost), pw), false);
+        if (!good)
+          throw make_error(errc::unauthorized, "invalid e-mail address or password");
+        if (row->status != "active")
+          throw make_error(errc::forbidden, "this account is disabled");
+        int64_t step = 0;
+        if (row->who.role == "admin") {
+          if (totp.empty())
+            throw make_error(errc::unauthorized, "admin accounts need a TOTP code (totp)", "totp");
+          auto m = crypto::totp_match(row->totp_secret, totp, now_ms() / 1000);
+          if (!m || *m <= row->totp_last_step)
+            throw make_error(errc::unauthorized, "invalid or already used TOTP code", "totp");
+          step = *m;
+        }
+        acc::record_login(txn, row->who.user_id, step);
+        auto refresh = acc::issue_refresh(txn, row->who.user_id, "", opts.refresh_ttl_s);
+        return persistence::reply(token_body(opts, row->who, refresh));
+      },
+      [](json& v) { return json_response(200, v.dump()); });
+}
+
+void refresh(request_actor* self, api_shared& sh, const route_params&) {
+  body_reader body{req_of(self), {"refresh_token"}};
+  auto token = body.text("refresh_token", true, 100);
+  auto opts = sh.opts;
+  ask_task(
+      self, sh, "accounts",
+      [token, opts](pqxx::transaction_base& txn) {
+        auto rot = acc::rotate_refresh(txn, token, opts.refresh_ttl_s);
+        if (rot.reused)
+          return db_reply{{},
+                          make_error(errc::unauthorized,
+                                     "this refresh token was already used; every session of this login is revoked",
+                                     "refresh_token"),
+                          false};
+        if (!rot.who)
+          throw make_error(errc::unauthorized, "invalid, expired or revoked refresh token", "refresh_token");
+        return persistence::reply(token_body(opts, *rot.who, rot.token));
+      },
+      [](json& v) { return json_response(200, v.dump()); });
+}
+
+void logout(request_actor* self, api_shared& sh, const route_params&) {
+  body_reader body{req_of(self), {"refresh_token"}};
+  auto token = body.text("refresh_token", true, 100);
+  // Like RFC 7009: an unknown token is not an error (the answer reveals nothing).
+  ask_task(
+      self, sh, "accounts",
+      [token](pqxx::transaction_base& txn) {
+        acc::revoke_family(txn, token);
+        return persistence::reply(nullptr);
+      },
+      [](json&) {
+        http_response r;
+        r.status = 204;
+        r.content_type.clear();
+        return r;
+      });
+}
+
+void jwks(request_actor* self, api_shared& sh, const route_params&) {
+  auto r = json_response(200, sh.opts.keys.jwks());
+  r.headers.emplace_back("Cache-Control", "public, max-age=300");
+  finish(self, std::move(r));
+}
+
+// ---- the caller's account ----------------------------------------------------------
+
+void get_me(request_actor* self, api_shared& sh, const route_params&) {
+  auto by = authenticate(sh, req_of(self).authorization);
+  ask_task(
+      self, sh, "accounts",
+      [id = by.user_id](pqxx::transaction_base& txn) { return persistence::reply(acc::me(txn, id)); },
+      [](json& v) { return json_response(200, v.dump()); });
+}
+
+void patch_me(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  body_reader body{req, {"time_zone"}};
+  auto tz = body.text("time_zone", true, 64);
+  ask_task(
+      self, sh, "accounts",
+      [id = by.user_id, tz](pqxx::transaction_base& txn) {
+        return persistence::reply(acc::update_profile(txn, id, {{"time_zone", tz}}));
+      },
+      [](json& v) { return json_response(200, v.dump()); });
+}
+
+void patch_profile(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  require_role(by, "jobseeker");
+  body_reader body{
+      req,
+      {"name", "phone", "experience_years", "desired_position", "desired_salary_min", "desired_salary_max", "skills"}};
+  body.text("name", false, 100);
+  if (body.is_null("name"))
+    throw bad_input{errc::bad_request, "name cannot be cleared", "name"};
+  read_profile_fields(body);
+  auto fields = body.collected();
+  if (fields.empty())
+    throw bad_input{errc::bad_request, "nothing to update: give at least one profile field", ""};
+  ask_task(
+      self, sh, "accounts",
+      [id = by.user_id, fields](pqxx::transaction_base& txn) {
+        return persistence::reply(acc::update_profile(txn, id, fields));
+      },
+      [](json& v) { return json_response(200, v.dump()); });
+}
+
+// ---- companies ------------------------------------------------------------------------
+
+/// Members act for their own company only; admins may read any.
+void require_member(const principal& by, const std::string& company_id, bool admin_may) {
+  if (!ids::is_uuid(company_id))
+    throw bad_input{errc::not_found, "no company with this id", ""};
+  if (admin_may && by.role == "admin")
+    return;
+  if (by.role != "company" || by.company_id != company_id)
+    throw bad_input{errc::forbidden, "only members of this company may do this", ""};
+}
+
+void get_company(request_actor* self, api_shared& sh, const route_params& p) {
+  authenticate(sh, req_of(self).authorization);
+  if (!ids::is_uuid(p[0]))
+    throw bad_input{errc::not_found, "no company with this id", ""};
+  ask_task(
+      self, sh, "accounts",
+      [id = p[0]](pqxx::transaction_base& txn) { return persistence::reply(acc::company(txn, id)); },
+      [](json& v) { return json_response(200, v.dump()); });
+}
+
+void patch_company(request_actor* self, api_shared& sh, const route_params& p) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  require_member(by, p[0], false);
+  body_reader body{req, {"name", "business_number", "industry", "company_size", "location", "logo_url", "description"}};
+  read_company_fields(body, false);
+  if (body.is_null("name"))
+    throw bad_input{errc::bad_request, "name cannot be cleared", "name"};
+  auto fields = body.collected();
+  if (fields.empty())
+    throw bad_input{errc::bad_request, "nothing to update: give at least one company field", ""};
+  ask_task(
+      self, sh, "accounts",
+      [id = p[0], fields](pqxx::transaction_base& txn) {
+        return persistence::reply(acc::update_company(txn, id, fields), true);
+      },
+      [](json& v) { return json_response(200, v.dump()); });
+}
+
+void list_members(request_actor* self, api_shared& sh, const route_params& p) {
+  auto by = authenticate(sh, req_of(self).authorization);
+  require_member(by, p[0], true);
+  ask_task(
+      self, sh, "accounts",
+      [id = p[0]](pqxx::transaction_base& txn) { return persistence::reply(acc::members(txn, id)); },
+      [](json& v) { return json_response(200, v.dump()); });
+}
+
+void invite(request_actor* self, api_shared& sh, const route_params& p) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  require_member(by, p[0], false);
+  body_reader body{req, {"email"}};
+  auto email = body.email("email");
+  ask_task(
+      self, sh, "accounts",
+      [id = p[0], user = by.user_id, email, ttl = sh.opts.invitation_ttl_s](pqxx::transaction_base& txn) {
+        return persistence::reply(acc::invite(txn, id, user, email, ttl), true);
+      },
+      [](json& v) { return json_response(201, v.dump()); });
+}
+
+}  // namespace
+
+void add_account_routes(std::vector<route_def>& out) {
+  out.insert(out.end(), {
+                            {"POST", "/api/v1/auth/signup", signup},
+                            {"POST", "/api/v1/auth/login", login},
+                            {"POST", "/api/v1/auth/refresh", refresh},
+                            {"POST", "/api/v1/auth/logout", logout},
+                            {"GET", "/.well-known/jwks.json", jwks},
+                            {"GET", "/api/v1/me", get_me},
+                            {"PATCH", "/api/v1/me", patch_me},
+                            {"PATCH", "/api/v1/me/profile", patch_profile},
+                            {"GET", "/api/v1/companies/{id}", get_company},
+                            {"PATCH", "/api/v1/companies/{id}", patch_company},
+                            {"GET", "/api/v1/companies/{id}/members", list_members},
+                            {"POST", "/api/v1/companies/{id}/invitations", invite},
+                        });
+}
+
+}  // namespace hirehub::gateway

@@ -1,0 +1,200 @@
+/// Service endpoints, jobs (minimal), applications and notifications.
+#include "gateway/openapi.hpp"
+#include "gateway/request_context.hpp"
+#include "persistence/messages.hpp"
+#include "persistence/types.hpp"
+#include "runtime/crypto.hpp"
+#include "runtime/ids.hpp"
+#include "runtime/metrics.hpp"
+
+namespace hirehub::gateway {
+
+namespace {
+
+http_request& req_of(request_actor* self) {
+  return self->state.out.job->req;
+}
+
+void health(request_actor* self, api_shared&, const route_params&) {
+  finish(self, json_response(200, R"({"status":"ok"})"));
+}
+
+void ready(request_actor* self, api_shared& sh, const route_params&) {
+  auto& r = *sh.ready;
+  bool ok = r.postgres && r.kafka && r.migrations && r.started;
+  nlohmann::json body = {{"status", ok ? "ready" : "not_ready"},
+                         {"checks",
+                          {{"postgres", r.postgres.load()},
+                           {"kafka", r.kafka.load()},
+                           {"migrations", r.migrations.load()},
+                           {"actors", r.started.load()}}}};
+  finish(self, json_response(ok ? 200 : 503, body.dump()));
+}
+
+void metrics_text(request_actor* self, api_shared&, const route_params&) {
+  http_response r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = metrics::render();
+  finish(self, std::move(r));
+}
+
+void openapi(request_actor* self, api_shared&, const route_params&) {
+  finish(self, json_response(200, openapi_document()));
+}
+
+void create_job(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  require_role(by, "company");
+  body_reader body{req, {"title", "status"}};
+  job_info job;
+  job.title = body.text("title", true, 200);
+  job.status = body.text("status", false, 10);
+  if (job.status.empty())
+    job.status = "open";
+  if (job.status != "open" && job.status != "draft")
+    throw bad_input{errc::bad_request, "status must be draft or open", "status"};
+  job.company_id = by.company_id;
+  job.owner_user_id = by.user_id;
+  ask_db<std::string>(
+      self, sh, [](std::string& json) { return json_response(201, json); }, create_job_atom::value, job,
+      req.request_id);
+}
+
+void get_job(request_actor* self, api_shared& sh, const route_params& p) {
+  authenticate(sh, req_of(self).authorization);
+  if (!ids::is_uuid(p[0]))
+    throw bad_input{errc::not_found, "no job with this id", ""};
+  ask_db<job_info>(
+      self, sh,
+      [](job_info& j) {
+        nlohmann::json body = {{"id", j.id}, {"company_id", j.company_id}, {"title", j.title}, {"status", j.status}};
+        return json_response(200, body.dump());
+      },
+      load_job_atom::value, p[0]);
+}
+
+void submit(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  require_role(by, "jobseeker");
+  body_reader body{req, {"job_id", "resume_id", "cover_letter"}};
+  application::submit_application cmd;
+  cmd.request_id = req.request_id;
+  cmd.by = by;
+  cmd.job_id = body.uuid("job_id", true);
+  cmd.resume_id = body.uuid("resume_id", true);
+  cmd.cover_letter = body.text("cover_letter", false, 10000);
+  cmd.fingerprint = crypto::sha256_hex(cmd.job_id + '\n' + cmd.resume_id + '\n' + cmd.cover_letter);
+  std::string id;
+  bool fresh = true;
+  if (!req.idempotency_key.empty()) {
+    auto& k = req.idempotency_key;
+    if (k.size() > 200 || std::any_of(k.begin(), k.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
+      throw bad_input{errc::bad_request, "Idempotency-Key must be 1-200 visible ASCII characters", "Idempotency-Key"};
+    // The same user and key always name the same application: a retried POST
+    // reaches the entity that answered the first one.
+    id = ids::name_uuid("application:" + by.user_id + ":" + k);
+    fresh = false;
+  } else {
+    id = ids::random_uuid();
+  }
+  ask_application<application::application_view>(self, sh, id, fresh, caf::make_message(std::move(cmd)),
+                                                 [id](application::application_view& v) {
+                                                   auto r = json_response(201, v.json);
+                                                   r.headers.emplace_back("Location", "/api/v1/applications/" + id);
+                                                   if (v.replayed)
+                                                     r.headers.emplace_back("Idempotent-Replayed", "true");
+                                                   return r;
+                                                 });
+}
+
+void get_application(request_actor* self, api_shared& sh, const route_params& p) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  if (!ids::is_uuid(p[0]))
+    throw bad_input{errc::not_found, "no application with this id", ""};
+  ask_application<application::application_view>(
+      self, sh, p[0], false, caf::make_message(application::get_application{req.request_id, by}),
+      [](application::application_view& v) { return json_response(200, v.json); });
+}
+
+void change_status(request_actor* self, api_shared& sh, const route_params& p) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  body_reader body{req, {"status", "reason"}};
+  application::change_status cmd;
+  cmd.request_id = req.request_id;
+  cmd.by = by;
+  cmd.to_status = body.text("status", true, 40);
+  cmd.reason = body.text("reason", false, 64);
+  if (!ids::is_uuid(p[0]))
+    throw bad_input{errc::not_found, "no application with this id", ""};
+  ask_application<application::application_view>(
+      self, sh, p[0], false, caf::make_message(std::move(cmd)),
+      [](application::application_view& v) { return json_response(200, v.json); });
+}
+
+void application_events(request_actor* self, api_shared& sh, const route_params& p) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  if (!ids::is_uuid(p[0]))
+    throw bad_input{errc::not_found, "no application with this id", ""};
+  ask_application<application::history_view>(
+      self, sh, p[0], false, caf::make_message(application::get_history{req.request_id, by, 0}),
+      [](application::history_view& h) {
+        return json_response(200, R"({"events":)" + h.events + R"(,"last_seq":)" + std::to_string(h.last_seq) + "}");
+      });
+}
+
+void list_notifications(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  auto after = query_param(req.query, "after_seq");
+  auto limit = query_param(req.query, "limit");
+  int64_t after_seq = after.empty() ? 0 : parse_int(after, "after_seq", 0, INT64_MAX);
+  int32_t lim = limit.empty() ? 50 : static_cast<int32_t>(parse_int(limit, "limit", 1, 500));
+  ask_db<std::vector<stored_notification>>(
+      self, sh,
+      [](std::vector<stored_notification>& ns) {
+        std::string items = "[";
+        int64_t last = 0;
+        for (auto& n : ns) {
+          items += (items.size() > 1 ? "," : "") + n.json;
+          last = n.seq;
+        }
+        items += "]";
+        return json_response(200, R"({"notifications":)" + items + R"(,"last_seq":)" + std::to_string(last) + "}");
+      },
+      list_notif_atom::value, by.user_id, after_seq, lim);
+}
+
+void read_notification(request_actor* self, api_shared& sh, const route_params& p) {
+  auto by = authenticate(sh, req_of(self).authorization);
+  if (!ids::is_uuid(p[0]))
+    throw bad_input{errc::not_found, "no such notification", ""};
+  ask_db<stored_notification>(
+      self, sh, [](stored_notification& n) { return json_response(200, n.json); }, read_notif_atom::value, by.user_id,
+      p[0]);
+}
+
+}  // namespace
+
+void add_core_routes(std::vector<route_def>& out) {
+  out.insert(out.end(), {
+                            {"GET", "/health", health},
+                            {"GET", "/ready", ready},
+                            {"GET", "/metrics", metrics_text},
+                            {"GET", "/api/v1/openapi.json", openapi},
+                            {"POST", "/api/v1/jobs", create_job},
+                            {"GET", "/api/v1/jobs/{id}", get_job},
+                            {"POST", "/api/v1/applications", submit},
+                            {"GET", "/api/v1/applications/{id}", get_application},
+                            {"PATCH", "/api/v1/applications/{id}/status", change_status},
+                            {"GET", "/api/v1/applications/{id}/events", application_events},
+                            {"GET", "/api/v1/notifications", list_notifications},
+                            {"POST", "/api/v1/notifications/{id}/read", read_notification},
+                        });
+}
+
+}  // namespace hirehub::gateway

@@ -1,0 +1,380 @@
+#include "persistence/accounts.hpp"
+
+#include <pqxx/pqxx>
+
+#include "persistence/db.hpp"
+#include "persistence/migrations.hpp"
+#include "runtime/crypto.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/ids.hpp"
+
+namespace hirehub::persistence::accounts {
+
+namespace {
+
+using nlohmann::json;
+
+#define HH_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+const char* company_json_sql =
+    "json_build_object('id', c.id, 'name', c.name, 'business_number', c.business_number, 'industry', c.industry, "
+    "'company_size', c.company_size, 'location', c.location, 'logo_url', c.logo_url, 'description', c.description, "
+    "'status', c.status, 'created_at', " HH_ISO("c.created_at") ", 'updated_at', " HH_ISO("c.updated_at") ")::text";
+
+const char* profile_json_sql =
+    "json_build_object('name', p.name, 'phone', p.phone, 'experience_years', p.experience_years, "
+    "'desired_position', p.desired_position, 'desired_salary_min', p.desired_salary_min, "
+    "'desired_salary_max', p.desired_salary_max, 'skills', p.skills, 'updated_at', " HH_ISO("p.updated_at") ")::text";
+
+/// A validated JSON value as a SQL literal for `column`'s type.
+std::string literal(pqxx::transaction_base& txn, const json& v) {
+  if (v.is_null())
+    return "NULL";
+  if (v.is_boolean())
+    return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer())
+    return std::to_string(v.get<int64_t>());
+  if (v.is_array()) {
+    std::string out = "ARRAY[";
+    for (size_t i = 0; i < v.size(); ++i)
+      out += (i ? "," : "") + txn.quote(v[i].get<std::string>());
+    return out + "]::text[]";
+  }
+  return txn.quote(v.get<std::string>());
+}
+
+/// "col = literal, ..." for the fields of `fields` (already restricted to known columns).
+std::string assignments(pqxx::transaction_base& txn, const json& fields) {
+  std::string out;
+  for (auto& [k, v] : fields.items())
+    out += (out.empty() ? "" : ", ") + txn.quote_name(k) + " = " + literal(txn, v);
+  return out;
+}
+
+void check_time_zone(pqxx::transaction_base& txn, const std::string& tz) {
+  if (tz.empty())
+    return;
+  auto r = txn.exec_params("SELECT 1 FROM pg_timezone_names WHERE name = $1", tz);
+  if (r.empty())
+    throw make_error(errc::bad_request, "time_zone must be an IANA time zone name such as Asia/Seoul", "time_zone");
+}
+
+bool unique_violation(const pqxx::sql_error& e, const char* constraint_part) {
+  return e.sqlstate() == "23505" && std::string{e.what()}.find(constraint_part) != std::string::npos;
+}
+
+void outbox(pqxx::transaction_base& txn, const char* topic, const std::string& key, const json& payload) {
+  txn.exec_params("INSERT INTO outbox (topic, key, payload) VALUES ($1, $2, $3::jsonb)", std::string{topic}, key,
+                  payload.dump());
+}
+
+std::string now_iso(pqxx::transaction_base& txn) {
+  return txn.exec("SELECT " HH_ISO("now()"))[0][0].as<std::string>();
+}
+
+}  // namespace
+
+subject signup(pqxx::transaction_base& txn, const signup_input& in) {
+  check_time_zone(txn, in.time_zone);
+  subject who{ids::random_uuid(), in.email, in.role, {}};
+  try {
+    txn.exec_params(
+        "INSERT INTO users (id, email, password_hash, user_type, time_zone) "
+        "VALUES ($1::uuid, $2, $3, $4, COALESCE(NULLIF($5, ''), 'Asia/Seoul'))",
+        who.user_id, in.email, in.password_hash, in.role, in.time_zone);
+  } catch (const pqxx::sql_error& e) {
+    if (unique_violation(e, "idx_users_email_lower"))
+      throw make_error(errc::already_exists, "an account with this e-mail address already exists", "email");
+    throw;
+  }
+  auto occurred = now_iso(txn);
+  if (in.role == "jobseeker") {
+    json fields = in.profile.is_object() ? in.profile : json::object();
+    fields["name"] = in.name;
+    std::string cols = "user_id";
+    std::string vals = txn.quote(who.user_id) + "::uuid";
+    for (auto& [k, v] : fields.items()) {
+      cols += ", " + txn.quote_name(k);
+      vals += ", " + literal(txn, v);
+    }
+    txn.exec("INSERT INTO jobseeker_profiles (" + cols + ") VALUES (" + vals + ")");
+  } else {
+    bool primary = false;
+    if (!in.invitation_token.empty()) {
+      auto r = txn.exec_params(
+          "UPDATE company_invitations SET accepted_at = now() WHERE token_hash = $1 AND accepted_at IS NULL "
+          "AND expires_at > now() AND lower(email) = lower($2) RETURNING company_id::text",
+          crypto::sha256_hex(in.invitation_token), in.email);
+      if (r.empty())
+        throw make_error(errc::not_found, "the invitation is unknown, used, expired or for another e-mail address",
+                         "invitation_token");
+      who.company_id = r[0][0].as<std::string>();
+    } else {
+      who.company_id = ids::random_uuid();
+      primary = true;
+      json fields = in.company;
+      std::string cols = "id";
+      std::string vals = txn.quote(who.company_id) + "::uuid";
+      for (auto& [k, v] : fields.items()) {
+        cols += ", " + txn.quote_name(k);
+        vals += ", " + literal(txn, v);
+      }
+      try {
+        txn.exec("INSERT INTO companies (" + cols + ") VALUES (" + vals + ")");
+      } catch (const pqxx::sql_error& e) {
+        if (unique_violation(e, "business_number"))
+          throw make_error(errc::already_exists, "a company with this business number is already registered",
+                           "company.business_number");
+        throw;
+      }
+      outbox(txn, "company.created", who.company_id,
+             {{"event_id", ids::random_uuid()},
+              {"company_id", who.company_id},
+              {"name", fields.value("name", "")},
+              {"created_by", who.user_id},
+              {"occurred_at", occurred}});
+    }
+    txn.exec_params(
+        "INSERT INTO company_members (user_id, company_id, name, position, is_primary) "
+        "VALUES ($1::uuid, $2::uuid, $3, NULLIF($4, ''), $5)",
+        who.user_id, who.company_id, in.name, in.position, primary);
+  }
+  json ev = {
+      {"event_id", ids::random_uuid()}, {"user_id", who.user_id}, {"user_type", in.role}, {"occurred_at", occurred}};
+  if (!who.company_id.empty())
+    ev["company_id"] = who.company_id;
+  outbox(txn, "user.registered", who.user_id, ev);
+  return who;
+}
+
+std::optional<login_row> find_login(pqxx::transaction_base& txn, const std::string& email) {
+  auto r = txn.exec_params(
+      "SELECT u.id::text, u.email, u.user_type, COALESCE(m.company_id::text, ''), u.password_hash, u.status, "
+      "COALESCE(u.totp_secret, ''), u.totp_last_step FROM users u "
+      "LEFT JOIN company_members m ON m.user_id = u.id WHERE lower(u.email) = lower($1)",
+      email);
+  if (r.empty())
+    return std::nullopt;
+  login_row out;
+  out.who = {r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>(),
+             r[0][3].as<std::string>()};
+  out.password_hash = r[0][4].as<std::string>();
+  out.status = r[0][5].as<std::string>();
+  auto secret = r[0][6].as<std::string>();
+  if (!secret.empty())
+    out.totp_secret = crypto::base32_decode(secret).value_or("");
+  out.totp_last_step = r[0][7].as<int64_t>();
+  return out;
+}
+
+void record_login(pqxx::transaction_base& txn, const std::string& user_id, int64_t totp_step) {
+  txn.exec_params(
+      "UPDATE users SET last_login_at = now(), totp_last_step = GREATEST(totp_last_step, $2) WHERE id = $1::uuid",
+      user_id, totp_step);
+}
+
+std::string issue_refresh(pqxx::transaction_base& txn, const std::string& user_id, const std::string& family_id,
+                          int64_t ttl_s) {
+  auto token = crypto::random_token(32);
+  txn.exec_params(
+      "INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) "
+      "VALUES ($1::uuid, $2::uuid, $3, now() + make_interval(secs => $4))",
+      user_id, family_id.empty() ? ids::random_uuid() : family_id, crypto::sha256_hex(token), ttl_s);
+  return token;
+}
+
+rotation rotate_refresh(pqxx::transaction_base& txn, const std::string& token, int64_t ttl_s) {
+  rotation out;
+  auto r = txn.exec_params(
+      "SELECT t.id::text, t.user_id::text, t.family_id::text, t.used_at IS NOT NULL, t.revoked_at IS NOT NULL, "
+      "t.expires_at <= now(), u.email, u.user_type, COALESCE(m.company_id::text, ''), u.status "
+      "FROM refresh_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN company_members m ON m.user_id = u.id "
+      "WHERE t.token_hash = $1 FOR UPDATE OF t",
+      crypto::sha256_hex(token));
+  if (r.empty())
+    return out;
+  auto id = r[0][0].as<std::string>();
+  auto user_id = r[0][1].as<std::string>();
+  auto family = r[0][2].as<std::string>();
+  bool used = r[0][3].as<bool>();
+  bool revoked = r[0][4].as<bool>();
+  bool expired = r[0][5].as<bool>();
+  if (used && !revoked) {
+    // A rotated token came back: whoever holds the family now may be a thief.
+    txn.exec_params("UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1::uuid AND revoked_at IS NULL",
+                    family);
+    out.reused = true;
+    return out;
+  }
+  if (used || revoked || expired || r[0][9].as<std::string>() != "active")
+    return out;
+  txn.exec_params("UPDATE refresh_tokens SET used_at = now() WHERE id = $1::uuid", id);
+  out.who = subject{user_id, r[0][6].as<std::string>(), r[0][7].as<std::string>(), r[0][8].as<std::string>()};
+  out.token = issue_refresh(txn, user_id, family, ttl_s);
+  return out;
+}
+
+bool revoke_family(pqxx::transaction_base& txn, const std::string& token) {
+  auto r = txn.exec_params(
+      "UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE family_id = "
+      "(SELECT family_id FROM refresh_tokens WHERE token_hash = $1) RETURNING id",
+      crypto::sha256_hex(token));
+  return !r.empty();
+}
+
+std::string create_admin(pqxx::transaction_base& txn, const std::string& email, const std::string& password_hash,
+                         const std::string& totp_key) {
+  auto id = ids::random_uuid();
+  try {
+    txn.exec_params(
+        "INSERT INTO users (id, email, password_hash, user_type, totp_secret) VALUES ($1::uuid, $2, $3, 'admin', $4)",
+        id, email, password_hash, crypto::base32_encode(totp_key));
+  } catch (const pqxx::sql_error& e) {
+    if (unique_violation(e, "idx_users_email_lower"))
+      throw make_error(errc::already_exists, "an account with this e-mail address already exists", "email");
+    throw;
+  }
+  return id;
+}
+
+json me(pqxx::transaction_base& txn, const std::string& user_id) {
+  auto r = txn.exec_params(
+      std::string{"SELECT u.id::text, u.email, u.user_type, u.time_zone, " HH_ISO("u.created_at") ", "} +
+          profile_json_sql + ", m.company_id::text, m.name, m.position, m.is_primary, " + company_json_sql +
+          " FROM users u LEFT JOIN jobseeker_profiles p ON p.user_id = u.id "
+          "LEFT JOIN company_members m ON m.user_id = u.id LEFT JOIN companies c ON c.id = m.company_id "
+          "WHERE u.id = $1::uuid",
+      user_id);
+  if (r.empty())
+    throw make_error(errc::not_found, "no account for this token (signed by `hirehub token`?)");
+  auto row = r[0];
+  json out = {{"id", row[0].as<std::string>()},
+              {"email", row[1].as<std::string>()},
+              {"role", row[2].as<std::string>()},
+              {"time_zone", row[3].as<std::string>()},
+              {"created_at", row[4].as<std::string>()}};
+  if (out["role"] == "jobseeker" && !row[5].is_null())
+    out["profile"] = json::parse(row[5].as<std::string>());
+  if (!row[6].is_null()) {
+    out["membership"] = {{"company_id", row[6].as<std::string>()},
+                         {"name", row[7].is_null() ? json(nullptr) : json(row[7].as<std::string>())},
+                         {"position", row[8].is_null() ? json(nullptr) : json(row[8].as<std::string>())},
+                         {"is_primary", row[9].as<bool>()}};
+    out["company"] = json::parse(row[10].as<std::string>());
+  }
+  return out;
+}
+
+json update_profile(pqxx::transaction_base& txn, const std::string& user_id, const json& fields) {
+  json profile = fields;
+  if (auto tz = profile.find("time_zone"); tz != profile.end()) {
+    check_time_zone(txn, tz->get<std::string>());
+    txn.exec_params("UPDATE users SET time_zone = $2, updated_at = now() WHERE id = $1::uuid", user_id,
+                    tz->get<std::string>());
+    profile.erase("time_zone");
+  }
+  if (!profile.empty()) {
+    try {
+      auto r = txn.exec("UPDATE jobseeker_profiles SET " + assignments(txn, profile) +
+                        ", updated_at = now() WHERE user_id = " + txn.quote(user_id) + "::uuid RETURNING id");
+      if (r.empty())
+        throw make_error(errc::not_found, "no jobseeker profile for this account");
+    } catch (const pqxx::check_violation&) {
+      throw make_error(errc::bad_request, "desired_salary_min must not exceed desired_salary_max",
+                       "desired_salary_min");
+    }
+  }
+  return me(txn, user_id);
+}
+
+json company(pqxx::transaction_base& txn, const std::string& company_id) {
+  auto r = txn.exec_params(std::string{"SELECT "} + company_json_sql + " FROM companies c WHERE c.id = $1::uuid",
+                           company_id);
+  if (r.empty())
+    throw make_error(errc::not_found, "no company with this id");
+  return json::parse(r[0][0].as<std::string>());
+}
+
+json update_company(pqxx::transaction_base& txn, const std::string& company_id, const json& fields) {
+  if (!fields.empty()) {
+    try {
+      auto r = txn.exec("UPDATE companies SET " + assignments(txn, fields) +
+                        ", updated_at = now() WHERE id = " + txn.quote(company_id) + "::uuid RETURNING id");
+      if (r.empty())
+        throw make_error(errc::not_found, "no company with this id");
+    } catch (const pqxx::sql_error& e) {
+      if (unique_violation(e, "business_number"))
+        throw make_error(errc::already_exists, "a company with this business number is already registered",
+                         "business_number");
+      throw;
+    }
+    json ev = {{"event_id", ids::random_uuid()},
+               {"company_id", company_id},
+               {"updated_fields", json::array()},
+               {"occurred_at", now_iso(txn)}};
+    for (auto& [k, v] : fields.items())
+      ev["updated_fields"].push_back(k);
+    outbox(txn, "company.updated", company_id, ev);
+  }
+  return company(txn, company_id);
+}
+
+json members(pqxx::transaction_base& txn, const std::string& company_id) {
+  auto r = txn.exec_params(
+      "SELECT json_build_object('user_id', m.user_id, 'email', u.email, 'name', m.name, 'position', m.position, "
+      "'is_primary', m.is_primary, 'joined_at', " HH_ISO("m.created_at") ")::text FROM company_members m "
+      "JOIN users u ON u.id = m.user_id WHERE m.company_id = $1::uuid ORDER BY m.created_at, m.user_id",
+      company_id);
+  json items = json::array();
+  for (auto row : r)
+    items.push_back(json::parse(row[0].as<std::string>()));
+  return {{"members", items}};
+}
+
+json invite(pqxx::transaction_base& txn, const std::string& company_id, const std::string& by_user,
+            const std::string& email, int64_t ttl_s) {
+  auto taken = txn.exec_params(
+      "SELECT 1 FROM users u JOIN company_members m ON m.user_id = u.id "
+      "WHERE lower(u.email) = lower($1) AND m.company_id = $2::uuid",
+      email, company_id);
+  if (!taken.empty())
+    throw make_error(errc::already_exists, "this address is already a member of the company", "email");
+  auto token = crypto::random_token(32);
+  auto r = txn.exec_params(
+      "INSERT INTO company_invitations (company_id, email, token_hash, invited_by, expires_at) "
+      "VALUES ($1::uuid, $2, $3, $4::uuid, now() + make_interval(secs => $5)) RETURNING id::text, " HH_ISO(
+          "expires_at"),
+      company_id, email, crypto::sha256_hex(token), by_user, ttl_s);
+  json out = {{"id", r[0][0].as<std::string>()},
+              {"company_id", company_id},
+              {"email", email},
+              {"token", token},
+              {"expires_at", r[0][1].as<std::string>()}};
+  outbox(txn, "company.member_invited", company_id,
+         {{"event_id", ids::random_uuid()},
+          {"company_id", company_id},
+          {"invitation_id", out["id"]},
+          {"email", email},
+          {"invited_by", by_user},
+          {"occurred_at", now_iso(txn)}});
+  return out;
+}
+
+admin_account create_admin_account(const std::string& db_url, const std::string& email, const std::string& password,
+                                   uint64_t opslimit, size_t memlimit_bytes) {
+  migrate(db_url);
+  admin_account out;
+  out.totp_key = crypto::random_bytes(20);
+  auto hash = crypto::password_hash(password, {opslimit, memlimit_bytes});
+  auto conn = connect(db_url);
+  pqxx::work txn{*conn};
+  try {
+    out.user_id = create_admin(txn, email, hash, out.totp_key);
+  } catch (const caf::error& e) {
+    throw std::runtime_error(view(e).message);
+  }
+  txn.commit();
+  return out;
+}
+
+}  // namespace hirehub::persistence::accounts

@@ -1,0 +1,108 @@
+#pragma once
+/// Accounts (the seed's user-service): users, jobseeker profiles, companies,
+/// company members and invitations, refresh-token families. Plain functions
+/// over one transaction, run inside db_task closures on the "accounts" pool.
+/// Business failures throw caf::error (make_error) so the transaction rolls
+/// back and nothing changes; functions that must commit a failure (refresh
+/// token reuse) say so in their result instead.
+///
+/// JSON in and out: inputs were validated by the API layer (types, lengths,
+/// closed field sets); these functions enforce what needs the database
+/// (uniqueness, membership, invitation validity, time zone names).
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace hirehub::persistence::accounts {
+
+/// Who a token is issued for.
+struct subject {
+  std::string user_id;
+  std::string email;
+  std::string role;  ///< jobseeker | company | admin
+  std::string company_id;
+};
+
+struct signup_input {
+  std::string email;
+  std::string password_hash;  ///< argon2id PHC string
+  std::string role;           ///< jobseeker | company
+  std::string name;
+  std::string time_zone;         ///< IANA name; empty: the default
+  nlohmann::json profile;        ///< jobseeker_profiles fields (jobseeker)
+  nlohmann::json company;        ///< companies fields of a new company (company, no invitation)
+  std::string invitation_token;  ///< joins the inviting company (company)
+  std::string position;          ///< company_members.position
+};
+
+/// Creates the user and its profile or membership; `user.registered` (and
+/// `company.created`) go to the outbox. Throws already_exists (email, business
+/// number), not_found (invitation unknown, used or expired, or for another
+/// address), bad_request (time zone).
+subject signup(pqxx::transaction_base& txn, const signup_input& in);
+
+struct login_row {
+  subject who;
+  std::string password_hash;
+  std::string status;
+  std::string totp_secret;  ///< raw key; admins only
+  int64_t totp_last_step = 0;
+};
+
+std::optional<login_row> find_login(pqxx::transaction_base& txn, const std::string& email);
+
+/// Records a successful login (and the TOTP step it used, so it cannot be replayed).
+void record_login(pqxx::transaction_base& txn, const std::string& user_id, int64_t totp_step);
+
+/// Starts a refresh-token family (empty `family_id`) or continues one; returns the opaque token.
+std::string issue_refresh(pqxx::transaction_base& txn, const std::string& user_id, const std::string& family_id,
+                          int64_t ttl_s);
+
+struct rotation {
+  std::optional<subject> who;  ///< set: valid; `token` is its successor
+  std::string token;
+  bool reused = false;  ///< an already used token came back: its family is now revoked
+};
+
+/// Uses a refresh token once. A used token coming back revokes the whole family
+/// (the caller commits that and answers 401).
+rotation rotate_refresh(pqxx::transaction_base& txn, const std::string& token, int64_t ttl_s);
+
+/// Revokes the family of `token`; false when the token is unknown.
+bool revoke_family(pqxx::transaction_base& txn, const std::string& token);
+
+/// Creates an admin account with a TOTP key; throws already_exists.
+std::string create_admin(pqxx::transaction_base& txn, const std::string& email, const std::string& password_hash,
+                         const std::string& totp_key);
+
+/// The caller's account: user, and profile (jobseeker) or company membership.
+nlohmann::json me(pqxx::transaction_base& txn, const std::string& user_id);
+
+/// Updates the given jobseeker_profiles fields (and users.time_zone); returns me().
+nlohmann::json update_profile(pqxx::transaction_base& txn, const std::string& user_id, const nlohmann::json& fields);
+
+nlohmann::json company(pqxx::transaction_base& txn, const std::string& company_id);
+nlohmann::json update_company(pqxx::transaction_base& txn, const std::string& company_id, const nlohmann::json& fields);
+nlohmann::json members(pqxx::transaction_base& txn, const std::string& company_id);
+
+/// Invites `email` into the company; the token is returned once (only its hash is stored).
+nlohmann::json invite(pqxx::transaction_base& txn, const std::string& company_id, const std::string& by_user,
+                      const std::string& email, int64_t ttl_s);
+
+/// `hirehub admin create`: migrates the database at `db_url` if needed, creates
+/// the admin and returns its id and TOTP key (raw bytes). Throws
+/// std::runtime_error with a message for the operator.
+struct admin_account {
+  std::string user_id;
+  std::string totp_key;
+};
+admin_account create_admin_account(const std::string& db_url, const std::string& email, const std::string& password,
+                                   uint64_t opslimit, size_t memlimit_bytes);
+
+}  // namespace hirehub::persistence::accounts

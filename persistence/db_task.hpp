@@ -1,0 +1,43 @@
+#pragma once
+/// A unit of work for a db pool worker: `fn` runs inside one transaction on the
+/// worker's connection (a detached actor, so blocking work such as password
+/// hashing stays off the scheduler threads). The transaction commits when `fn`
+/// returns, also when it reports a business error through `db_reply::error`
+/// (e.g. a reused refresh token revokes its family *and* answers 401); it rolls
+/// back when `fn` throws (a caf::error from make_error keeps its code, anything
+/// else is classified as unavailable or internal).
+///
+/// Tasks are node-local: the closure never crosses nodes, so the API layer of
+/// every node talks to its own pools.
+
+#include <functional>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/error.hpp>
+#include <nlohmann/json.hpp>
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace hirehub::persistence {
+
+struct db_reply {
+  nlohmann::json value;
+  caf::error error;     ///< set: answer this error, after the commit
+  bool outbox = false;  ///< rows went to the outbox: the worker wakes the relay after the commit
+};
+
+/// A committed result.
+inline db_reply reply(nlohmann::json value, bool wrote_outbox = false) {
+  return db_reply{std::move(value), caf::error{}, wrote_outbox};
+}
+
+struct db_task {
+  std::function<db_reply(pqxx::transaction_base&)> fn;
+};
+
+}  // namespace hirehub::persistence
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hirehub::persistence::db_task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hirehub::persistence::db_reply)
