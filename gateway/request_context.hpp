@@ -87,8 +87,10 @@ class body_reader {
   /// The fields given, for PATCH-style updates: each read value, or null when cleared.
   nlohmann::json& collected() { return collected_; }
 
- private:
+  /// `name` as the client sees it ("company.name" inside "company").
   std::string field(const char* name) const { return prefix_.empty() ? name : prefix_ + "." + name; }
+
+ private:
   const nlohmann::json* find(const char* name) const;
   void check_fields(std::initializer_list<const char*> allowed);
 

@@ -63,13 +63,14 @@ void read_profile_fields(body_reader& b) {
   auto lo = b.integer("desired_salary_min", false, 0, 2000000000);
   auto hi = b.integer("desired_salary_max", false, 0, 2000000000);
   if (lo && hi && *lo > *hi)
-    throw bad_input{errc::bad_request, "desired_salary_min must not exceed desired_salary_max", "desired_salary_min"};
+    throw bad_input{errc::bad_request, "desired_salary_min must not exceed desired_salary_max",
+                    b.field("desired_salary_min")};
   b.text_list("skills", 100, 100);
   auto& c = b.collected();
   if (c.contains("phone") && c["phone"].is_string()) {
     auto& ph = c["phone"].get_ref<const std::string&>();
     if (ph.find_first_not_of("0123456789+-. ()") != std::string::npos)
-      throw bad_input{errc::bad_request, "phone may contain digits, spaces and + - . ( ) only", "phone"};
+      throw bad_input{errc::bad_request, "phone may contain digits, spaces and + - . ( ) only", b.field("phone")};
   }
 }
 
@@ -81,7 +82,7 @@ void read_company_fields(body_reader& b, bool create) {
   b.text("location", false, 200);
   auto logo = b.text("logo_url", false, 500);
   if (!logo.empty() && logo.rfind("https://", 0) != 0 && logo.rfind("http://", 0) != 0)
-    throw bad_input{errc::bad_request, "logo_url must be an http(s) URL", "logo_url"};
+    throw bad_input{errc::bad_request, "logo_url must be an http(s) URL", b.field("logo_url")};
   b.text("description", false, 20000);
 }
 

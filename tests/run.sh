@@ -52,6 +52,7 @@ run_suite() {
 }
 
 run_suite unit build/tests/hirehub_unit_tests
+run_suite api build/tests/hirehub_api_tests
 if [[ ${HIREHUB_SKIP_SANITIZERS:-0} != 1 ]]; then
   ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite unit-asan-ubsan build-asan/tests/hirehub_unit_tests

@@ -1,10 +1,14 @@
 #include "support/harness.hpp"
+#include "support/openapi_check.hpp"
 
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
 #include <functional>
+#include <mutex>
+
+#include <gtest/gtest.h>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -203,6 +207,64 @@ void database::exec(const std::string& sql) {
   t.exec(sql);
 }
 
+// ---- OpenAPI conformance of every response --------------------------------------------
+
+namespace {
+
+std::mutex specs_mtx;
+std::map<int, std::shared_ptr<openapi_spec>> specs;  // node port -> its document
+
+std::shared_ptr<openapi_spec> spec_for(int port) {
+  std::lock_guard<std::mutex> g{specs_mtx};
+  auto it = specs.find(port);
+  return it == specs.end() ? nullptr : it->second;
+}
+
+bool template_matches(const std::string& path, const std::string& tmpl) {
+  size_t p = 0;
+  size_t t = 0;
+  while (t < tmpl.size()) {
+    if (tmpl[t] == '{') {
+      auto close = tmpl.find('}', t);
+      auto end = path.find('/', p);
+      if (end == std::string::npos)
+        end = path.size();
+      if (end == p)
+        return false;
+      p = end;
+      t = close + 1;
+      continue;
+    }
+    if (p >= path.size() || path[p] != tmpl[t])
+      return false;
+    ++p;
+    ++t;
+  }
+  return p == path.size();
+}
+
+/// Every response a test receives from a node is checked against the node's
+/// OpenAPI document (operations it does not document, e.g. 405s, are skipped).
+void check_against_openapi(int port, const std::string& method, const std::string& target, const http_result& r) {
+  auto spec = spec_for(port);
+  if (!spec || r.status == 405)
+    return;
+  auto path = target.substr(0, target.find('?'));
+  std::string m = method;
+  std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (auto& [tmpl, ops] : spec->doc().at("paths").items()) {
+    if (!template_matches(path, tmpl) || !ops.contains(m))
+      continue;
+    // A literal path beats a template ("/api/v1/me" vs "/api/v1/{x}"): take the first match.
+    json body = r.json_body.is_discarded() ? json(r.body) : r.json_body;
+    for (auto& p : spec->check(method, tmpl, r.status, body))
+      ADD_FAILURE() << "OpenAPI: " << p << "\n  response: " << r.body.substr(0, 500);
+    return;
+  }
+}
+
+}  // namespace
+
 // ---- node -------------------------------------------------------------------------
 
 node::node(database& db, broker& kafka, std::map<std::string, std::string> extra_env) {
@@ -231,6 +293,9 @@ node::node(database& db, broker& kafka, std::map<std::string, std::string> extra
   });
   if (!ready)
     throw std::runtime_error("the node did not become ready; see " + proc_->log_path());
+  auto doc = c.get("/api/v1/openapi.json");
+  std::lock_guard<std::mutex> g{specs_mtx};
+  specs[port] = std::make_shared<openapi_spec>(doc.json_body);
 }
 
 node::~node() = default;
@@ -292,6 +357,7 @@ http_result http_client::request(const std::string& method, const std::string& t
       out.json_body = json::parse(out.body, nullptr, false);
       if (!res.keep_alive())
         impl_->sock.reset();
+      check_against_openapi(impl_->port, method, target, out);
       return out;
     } catch (const std::exception&) {
       impl_->sock.reset();

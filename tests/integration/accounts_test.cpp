@@ -1,0 +1,487 @@
+// Accounts and auth through a real node: sign-up (jobseeker, new company,
+// invitation), login, refresh-token rotation and reuse detection, logout, admin
+// TOTP, rate limits, profiles and company endpoints, RS256 + JWKS, bad input.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "gateway/jwt.hpp"
+#include "runtime/crypto.hpp"
+#include "support/harness.hpp"
+
+using namespace hh_test;
+
+namespace {
+
+const std::map<std::string, std::string> cheap_hashes = {
+    {"HIREHUB_AUTH_PASSWORD_OPSLIMIT", "1"},
+    {"HIREHUB_AUTH_PASSWORD_MEMLIMIT_KIB", "8192"},
+};
+
+std::map<std::string, std::string> with(std::map<std::string, std::string> a,
+                                        const std::map<std::string, std::string>& b) {
+  for (auto& [k, v] : b)
+    a[k] = v;
+  return a;
+}
+
+struct env {
+  database db;
+  broker kafka;
+  node n{db, kafka,
+         with(cheap_hashes, {{"HIREHUB_AUTH_LOGIN_ATTEMPTS_PER_ACCOUNT", "6"},
+                             {"HIREHUB_AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "100000"},
+                             {"HIREHUB_AUTH_SIGNUPS_PER_ADDRESS", "100000"}})};
+};
+
+std::string unique_email(const std::string& who) {
+  return who + "-" + uuid().substr(0, 8) + "@example.com";
+}
+
+json claims_of(const std::string& token) {
+  auto d1 = token.find('.');
+  auto d2 = token.find('.', d1 + 1);
+  return json::parse(*hirehub::jwt::base64url_decode(token.substr(d1 + 1, d2 - d1 - 1)));
+}
+
+class accounts : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { e_ = new env; }
+  static void TearDownTestSuite() {
+    delete e_;
+    e_ = nullptr;
+  }
+  void SetUp() override { http_ = std::make_unique<http_client>(e_->n.port); }
+
+  http_result signup(const json& body) { return http_->post("/api/v1/auth/signup", body, ""); }
+  http_result login(const std::string& email, const std::string& pw, const std::string& totp = {}) {
+    json b = {{"email", email}, {"password", pw}};
+    if (!totp.empty())
+      b["totp"] = totp;
+    return http_->post("/api/v1/auth/login", b, "");
+  }
+  http_result refresh(const std::string& tok) {
+    return http_->post("/api/v1/auth/refresh", {{"refresh_token", tok}}, "");
+  }
+
+  json new_seeker(const std::string& email, const std::string& pw = "s3cret-password") {
+    auto r = signup({{"email", email}, {"password", pw}, {"role", "jobseeker"}, {"name", "김민준"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json_body;
+  }
+
+  json new_company(const std::string& email, const std::string& name = "Acme Corp") {
+    auto r = signup({{"email", email},
+                     {"password", "company-password"},
+                     {"role", "company"},
+                     {"name", "Lee Hiring"},
+                     {"position", "Recruiter"},
+                     {"company", {{"name", name}, {"company_size", "51-200"}, {"location", "Seoul"}}}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json_body;
+  }
+
+  int64_t users() { return e_->db.count("SELECT count(*) FROM users"); }
+
+  static env* e_;
+  std::unique_ptr<http_client> http_;
+};
+
+env* accounts::e_ = nullptr;
+
+}  // namespace
+
+TEST_F(accounts, a_jobseeker_signs_up_logs_in_and_edits_the_profile) {
+  auto email = unique_email("Minjun.Kim");
+  auto s = new_seeker(email);
+  ASSERT_TRUE(s.contains("access_token"));
+  EXPECT_EQ(s["token_type"], "Bearer");
+  EXPECT_EQ(s["user"]["role"], "jobseeker");
+  auto id = s["user"]["id"].get<std::string>();
+  auto claims = claims_of(s["access_token"]);
+  EXPECT_EQ(claims["sub"], id);
+  EXPECT_EQ(claims["role"], "jobseeker");
+  EXPECT_LE(claims["exp"].get<int64_t>() - claims["iat"].get<int64_t>(), 900);
+  // Stored as argon2id, never in clear; user.registered is on its way to Kafka.
+  auto hash = e_->db.scalar("SELECT password_hash FROM users WHERE id = '" + id + "'");
+  EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM outbox WHERE topic = 'user.registered' AND key = '" + id + "'"), 1);
+  auto events = consume_topic(e_->kafka.bootstrap, "user.registered", 1, std::chrono::seconds(30));
+  bool seen = false;
+  for (auto& [k, v] : events)
+    seen = seen || k == id;
+  EXPECT_TRUE(seen) << "user.registered for the new user did not reach Kafka";
+
+  // The e-mail address is case-insensitive at login.
+  std::string upper = email;
+  for (auto& c : upper)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto l = login(upper, "s3cret-password");
+  ASSERT_EQ(l.status, 200) << l.body;
+  auto tok = l.json_body["access_token"].get<std::string>();
+  EXPECT_NE(l.json_body["refresh_token"], s["refresh_token"]);
+
+  auto me = http_->get("/api/v1/me", tok);
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json_body["email"], email);
+  EXPECT_EQ(me.json_body["profile"]["name"], "김민준");
+  EXPECT_EQ(me.json_body["time_zone"], "Asia/Seoul");
+
+  auto p = http_->patch("/api/v1/me/profile",
+                        {{"experience_years", 5},
+                         {"desired_position", "Backend Engineer"},
+                         {"desired_salary_min", 60000000},
+                         {"desired_salary_max", 80000000},
+                         {"skills", {"C++", "PostgreSQL", "Kafka"}},
+                         {"phone", "010-1234-5678"}},
+                        tok);
+  ASSERT_EQ(p.status, 200) << p.body;
+  EXPECT_EQ(p.json_body["profile"]["experience_years"], 5);
+  EXPECT_EQ(p.json_body["profile"]["skills"], json({"C++", "PostgreSQL", "Kafka"}));
+  // null clears a field.
+  p = http_->patch("/api/v1/me/profile", {{"phone", nullptr}}, tok);
+  ASSERT_EQ(p.status, 200) << p.body;
+  EXPECT_TRUE(p.json_body["profile"]["phone"].is_null());
+  EXPECT_EQ(p.json_body["profile"]["desired_position"], "Backend Engineer");
+
+  auto tz = http_->patch("/api/v1/me", {{"time_zone", "Europe/Berlin"}}, tok);
+  ASSERT_EQ(tz.status, 200) << tz.body;
+  EXPECT_EQ(tz.json_body["time_zone"], "Europe/Berlin");
+  tz = http_->patch("/api/v1/me", {{"time_zone", "Mars/Olympus_Mons"}}, tok);
+  EXPECT_EQ(tz.status, 400);
+  EXPECT_EQ(tz.json_body["error"]["details"]["field"], "time_zone");
+  EXPECT_EQ(e_->db.scalar("SELECT time_zone FROM users WHERE id = '" + id + "'"), "Europe/Berlin");
+}
+
+TEST_F(accounts, an_email_address_has_one_account_whatever_its_case) {
+  auto email = unique_email("dup");
+  new_seeker(email);
+  auto before = users();
+  std::string upper = email;
+  upper[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(upper[0])));
+  auto r = signup({{"email", upper}, {"password", "another-password"}, {"role", "jobseeker"}, {"name", "X"}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json_body["error"]["code"], "already_exists");
+  EXPECT_EQ(r.json_body["error"]["details"]["field"], "email");
+  EXPECT_EQ(users(), before);
+}
+
+TEST_F(accounts, login_errors_do_not_reveal_whether_an_address_has_an_account) {
+  auto email = unique_email("exists");
+  new_seeker(email);
+  auto wrong_pw = login(email, "not-the-password");
+  auto no_account = login(unique_email("nobody"), "not-the-password");
+  EXPECT_EQ(wrong_pw.status, 401);
+  EXPECT_EQ(no_account.status, 401);
+  EXPECT_EQ(wrong_pw.body, no_account.body);
+}
+
+TEST_F(accounts, refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_login) {
+  auto email = unique_email("rotate");
+  new_seeker(email);
+  auto l = login(email, "s3cret-password");
+  ASSERT_EQ(l.status, 200);
+  auto r1 = l.json_body["refresh_token"].get<std::string>();
+  auto a = refresh(r1);
+  ASSERT_EQ(a.status, 200) << a.body;
+  auto r2 = a.json_body["refresh_token"].get<std::string>();
+  EXPECT_NE(r2, r1);
+  EXPECT_EQ(http_->get("/api/v1/me", a.json_body["access_token"]).status, 200);
+  auto b = refresh(r2);
+  ASSERT_EQ(b.status, 200) << b.body;
+  auto r3 = b.json_body["refresh_token"].get<std::string>();
+  // r1 comes back (stolen?): refused, and the live r3 dies with it.
+  auto reuse = refresh(r1);
+  EXPECT_EQ(reuse.status, 401);
+  EXPECT_NE(reuse.body.find("already used"), std::string::npos) << reuse.body;
+  EXPECT_EQ(refresh(r3).status, 401);
+  // Other logins of the same account are not affected; logout ends one.
+  auto other = login(email, "s3cret-password");
+  ASSERT_EQ(other.status, 200);
+  auto o1 = other.json_body["refresh_token"].get<std::string>();
+  auto out = http_->post("/api/v1/auth/logout", {{"refresh_token", o1}}, "");
+  EXPECT_EQ(out.status, 204);
+  EXPECT_EQ(refresh(o1).status, 401);
+  // Unknown tokens: refresh refuses, logout answers the same as for a real one.
+  EXPECT_EQ(refresh("not-a-token").status, 401);
+  EXPECT_EQ(http_->post("/api/v1/auth/logout", {{"refresh_token", "not-a-token"}}, "").status, 204);
+}
+
+TEST_F(accounts, companies_sign_up_invite_members_and_act_only_for_themselves) {
+  auto owner = new_company(unique_email("owner"), "Acme Corp");
+  auto cid = owner["user"]["company_id"].get<std::string>();
+  auto tok = owner["access_token"].get<std::string>();
+  EXPECT_EQ(claims_of(tok)["company_id"], cid);
+  EXPECT_EQ(e_->db.scalar("SELECT is_primary FROM company_members WHERE company_id = '" + cid + "'"), "t");
+
+  auto c = http_->get("/api/v1/companies/" + cid, tok);
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(c.json_body["name"], "Acme Corp");
+  EXPECT_EQ(c.json_body["company_size"], "51-200");
+
+  auto upd = http_->patch("/api/v1/companies/" + cid, {{"industry", "Software"}, {"description", "We hire."}}, tok);
+  ASSERT_EQ(upd.status, 200) << upd.body;
+  EXPECT_EQ(upd.json_body["industry"], "Software");
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM outbox WHERE topic = 'company.updated' AND key = '" + cid + "'"), 1);
+
+  // Invite a colleague; the invitation works once, for that address only.
+  auto colleague = unique_email("colleague");
+  auto inv = http_->post("/api/v1/companies/" + cid + "/invitations", {{"email", colleague}}, tok);
+  ASSERT_EQ(inv.status, 201) << inv.body;
+  auto itok = inv.json_body["token"].get<std::string>();
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM company_invitations WHERE token_hash = '" +
+                         hirehub::crypto::sha256_hex(itok) + "'"),
+            1);
+  json join = {{"email", unique_email("intruder")},
+               {"password", "colleague-password"},
+               {"role", "company"},
+               {"name", "Park"},
+               {"invitation_token", itok}};
+  auto wrong = signup(join);
+  EXPECT_EQ(wrong.status, 404) << wrong.body;
+  EXPECT_EQ(wrong.json_body["error"]["details"]["field"], "invitation_token");
+  join["email"] = colleague;
+  auto joined = signup(join);
+  ASSERT_EQ(joined.status, 201) << joined.body;
+  EXPECT_EQ(joined.json_body["user"]["company_id"], cid);
+  join["email"] = unique_email("again");
+  EXPECT_EQ(signup(join).status, 404) << "an invitation is used once";
+  auto members = http_->get("/api/v1/companies/" + cid + "/members", joined.json_body["access_token"]);
+  ASSERT_EQ(members.status, 200) << members.body;
+  EXPECT_EQ(members.json_body["members"].size(), 2u);
+
+  // Another company and a jobseeker may read the public profile, nothing else.
+  auto rival = new_company(unique_email("rival"), "Rival Inc");
+  auto rtok = rival["access_token"].get<std::string>();
+  auto seeker = new_seeker(unique_email("curious"));
+  auto stok = seeker["access_token"].get<std::string>();
+  EXPECT_EQ(http_->get("/api/v1/companies/" + cid, stok).status, 200);
+  for (auto* t : {&rtok, &stok}) {
+    auto before = e_->db.scalar("SELECT updated_at FROM companies WHERE id = '" + cid + "'");
+    EXPECT_EQ(http_->patch("/api/v1/companies/" + cid, {{"name", "Hijacked"}}, *t).status, 403);
+    EXPECT_EQ(http_->get("/api/v1/companies/" + cid + "/members", *t).status, 403);
+    EXPECT_EQ(http_->post("/api/v1/companies/" + cid + "/invitations", {{"email", unique_email("x")}}, *t).status, 403);
+    EXPECT_EQ(e_->db.scalar("SELECT updated_at FROM companies WHERE id = '" + cid + "'"), before);
+  }
+  EXPECT_EQ(e_->db.scalar("SELECT name FROM companies WHERE id = '" + cid + "'"), "Acme Corp");
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM company_invitations WHERE company_id = '" + cid + "'"), 1);
+  // A company member has no jobseeker profile to edit.
+  EXPECT_EQ(http_->patch("/api/v1/me/profile", {{"experience_years", 3}}, tok).status, 403);
+  EXPECT_EQ(http_->get("/api/v1/companies/" + uuid(), tok).status, 404);
+}
+
+TEST_F(accounts, admins_need_a_fresh_totp_code) {
+  auto email = unique_email("ops");
+  auto out_path = temp_dir() + "/admin.out";
+  auto cmd = "printf '%s\\n' 'admin-password-123' | HIREHUB_DB_URL='" + e_->db.url +
+             "' HIREHUB_AUTH_PASSWORD_OPSLIMIT=1 HIREHUB_AUTH_PASSWORD_MEMLIMIT_KIB=8192 '" + hirehub_bin() +
+             "' admin create --email '" + email + "' > '" + out_path + "' 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::ifstream in{out_path};
+  std::string line, secret, admin_id;
+  while (std::getline(in, line)) {
+    if (line.rfind("totp_secret=", 0) == 0)
+      secret = line.substr(12);
+    if (line.rfind("admin_id=", 0) == 0)
+      admin_id = line.substr(9);
+  }
+  ASSERT_FALSE(secret.empty());
+  auto key = *hirehub::crypto::base32_decode(secret);
+  // The same address cannot be made an admin twice.
+  EXPECT_NE(std::system(cmd.c_str()), 0);
+
+  auto no_code = login(email, "admin-password-123");
+  EXPECT_EQ(no_code.status, 401);
+  EXPECT_EQ(no_code.json_body["error"]["details"]["field"], "totp");
+  auto step = std::time(nullptr) / 30;
+  auto code = [&](int64_t s) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%06u", hirehub::crypto::hotp(key, static_cast<uint64_t>(s)));
+    return std::string{buf};
+  };
+  auto bad = login(email, "admin-password-123", code(step + 5));
+  EXPECT_EQ(bad.status, 401);
+  auto ok = login(email, "admin-password-123", code(step));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json_body["user"]["role"], "admin");
+  EXPECT_EQ(claims_of(ok.json_body["access_token"])["role"], "admin");
+  // The same code cannot be replayed, nor an older one.
+  EXPECT_EQ(login(email, "admin-password-123", code(step)).status, 401);
+  EXPECT_EQ(login(email, "admin-password-123", code(step - 1)).status, 401);
+  // Admins cannot be made through the API.
+  auto r = signup({{"email", unique_email("wannabe")}, {"password", "whatever-123"}, {"role", "admin"}, {"name", "X"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json_body["error"]["details"]["field"], "role");
+}
+
+TEST_F(accounts, login_attempts_are_limited_per_account_the_same_way_for_unknown_addresses) {
+  auto email = unique_email("limited");
+  new_seeker(email);
+  auto ghost = unique_email("ghost");
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(login(email, "wrong-password").status, 401);
+    EXPECT_EQ(login(ghost, "wrong-password").status, 401);
+  }
+  auto limited = login(email, "s3cret-password");
+  EXPECT_EQ(limited.status, 429) << "even the right password waits: " << limited.body;
+  EXPECT_FALSE(limited.headers["Retry-After"].empty());
+  auto ghost_limited = login(ghost, "wrong-password");
+  EXPECT_EQ(ghost_limited.status, 429);
+  // Another account from the same address is not affected.
+  auto other = unique_email("unaffected");
+  new_seeker(other);
+  EXPECT_EQ(login(other, "s3cret-password").status, 200);
+}
+
+TEST_F(accounts, login_attempts_are_limited_per_client_address) {
+  node strict{e_->db, e_->kafka,
+              with(cheap_hashes,
+                   {{"HIREHUB_AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "3"}, {"HIREHUB_AUTH_SIGNUPS_PER_ADDRESS", "2"}})};
+  http_client c{strict.port};
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(c.post("/api/v1/auth/login", {{"email", unique_email("spray")}, {"password", "x-password"}}, "").status,
+              401);
+  auto r = c.post("/api/v1/auth/login", {{"email", unique_email("spray")}, {"password", "x-password"}}, "");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.json_body["error"]["code"], "rate_limited");
+  auto before = users();
+  for (int i = 0; i < 2; ++i)
+    EXPECT_EQ(
+        c.post("/api/v1/auth/signup",
+               {{"email", unique_email("bulk")}, {"password", "bulk-password"}, {"role", "jobseeker"}, {"name", "B"}},
+               "")
+            .status,
+        201);
+  EXPECT_EQ(
+      c.post("/api/v1/auth/signup",
+             {{"email", unique_email("bulk")}, {"password", "bulk-password"}, {"role", "jobseeker"}, {"name", "B"}}, "")
+          .status,
+      429);
+  EXPECT_EQ(users(), before + 2);
+  strict.stop();
+}
+
+TEST_F(accounts, bad_sign_up_and_login_input_is_refused_and_changes_nothing) {
+  auto before = users();
+  auto field_of = [](const http_result& r) { return r.json_body["error"]["details"].value("field", ""); };
+  struct bad_case {
+    json body;
+    int status;
+    std::string field;
+  };
+  std::vector<bad_case> cases = {
+      {{{"password", "long-enough"}, {"role", "jobseeker"}, {"name", "A"}}, 400, "email"},
+      {{{"email", "not-an-email"}, {"password", "long-enough"}, {"role", "jobseeker"}, {"name", "A"}}, 400, "email"},
+      {{{"email", "a@b.c"}, {"password", "short"}, {"role", "jobseeker"}, {"name", "A"}}, 400, "password"},
+      {{{"email", "a@b.c"}, {"password", 12345678}, {"role", "jobseeker"}, {"name", "A"}}, 400, "password"},
+      {{{"email", "a@b.c"}, {"password", "long-enough"}, {"role", "boss"}, {"name", "A"}}, 400, "role"},
+      {{{"email", "a@b.c"}, {"password", "long-enough"}, {"role", "jobseeker"}}, 400, "name"},
+      {{{"email", "a@b.c"}, {"password", "long-enough"}, {"role", "jobseeker"}, {"name", std::string(101, 'x')}},
+       413,
+       "name"},
+      {{{"email", "a@b.c"}, {"password", "long-enough"}, {"role", "jobseeker"}, {"name", "A"}, {"admin", true}},
+       400,
+       "admin"},
+      {{{"email", "a@b.c"},
+        {"password", "long-enough"},
+        {"role", "jobseeker"},
+        {"name", "A"},
+        {"company", {{"name", "C"}}}},
+       400,
+       "company"},
+      {{{"email", "a@b.c"},
+        {"password", "long-enough"},
+        {"role", "jobseeker"},
+        {"name", "A"},
+        {"profile", {{"desired_salary_min", 9}, {"desired_salary_max", 1}}}},
+       400,
+       "profile.desired_salary_min"},
+      {{{"email", "a@b.c"},
+        {"password", "long-enough"},
+        {"role", "jobseeker"},
+        {"name", "A"},
+        {"profile", {{"hobby", "x"}}}},
+       400,
+       "profile.hobby"},
+      {{{"email", "a@b.c"}, {"password", "long-enough"}, {"role", "company"}, {"name", "A"}}, 400, "company"},
+      {{{"email", "a@b.c"},
+        {"password", "long-enough"},
+        {"role", "company"},
+        {"name", "A"},
+        {"company", {{"name", "C"}, {"company_size", "huge"}}}},
+       400,
+       "company.company_size"},
+      {{{"email", "a@b.c"},
+        {"password", "long-enough"},
+        {"role", "company"},
+        {"name", "A"},
+        {"company", {{"industry", "x"}}}},
+       400,
+       "company.name"},
+      {{{"email", "a@b.c"},
+        {"password", "long-enough"},
+        {"role", "jobseeker"},
+        {"name", "A"},
+        {"time_zone", "Nowhere/City"}},
+       400,
+       "time_zone"},
+  };
+  for (auto& c : cases) {
+    auto r = signup(c.body);
+    EXPECT_EQ(r.status, c.status) << c.body.dump() << " -> " << r.body;
+    EXPECT_EQ(field_of(r), c.field) << c.body.dump() << " -> " << r.body;
+  }
+  EXPECT_EQ(http_->request("POST", "/api/v1/auth/signup", "{not json", {{"Content-Type", "application/json"}}).status,
+            400);
+  EXPECT_EQ(http_->request("POST", "/api/v1/auth/login", "email=a", {{"Content-Type", "text/plain"}}).status, 415);
+  EXPECT_EQ(http_->post("/api/v1/auth/login", {{"email", "a@b.c"}}, "").status, 400);
+  EXPECT_EQ(http_->post("/api/v1/auth/refresh", json::object(), "").status, 400);
+  EXPECT_EQ(http_->get("/api/v1/me").status, 401);
+  EXPECT_EQ(http_->request("DELETE", "/api/v1/me").status, 405);
+  EXPECT_EQ(users(), before);
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM companies WHERE name = 'C'"), 0);
+}
+
+TEST(accounts_rs256, tokens_are_rs256_and_the_public_key_is_published) {
+  // A key made with OpenSSL, as an operator would with `openssl genpkey`.
+  auto dir = temp_dir();
+  auto key_path = dir + "/jwt.pem";
+  EVP_PKEY* pkey = EVP_RSA_gen(2048);
+  FILE* f = std::fopen(key_path.c_str(), "w");
+  PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(f);
+  EVP_PKEY_free(pkey);
+  database db;
+  broker kafka;
+  node n{db, kafka,
+         with(cheap_hashes, {{"HIREHUB_AUTH_JWT_ALG", "RS256"}, {"HIREHUB_AUTH_JWT_PRIVATE_KEY_FILE", key_path}})};
+  http_client c{n.port};
+  auto jwks = c.get("/.well-known/jwks.json");
+  ASSERT_EQ(jwks.status, 200) << jwks.body;
+  ASSERT_EQ(jwks.json_body["keys"].size(), 1u);
+  auto s =
+      c.post("/api/v1/auth/signup",
+             {{"email", unique_email("rsa")}, {"password", "rsa-password"}, {"role", "jobseeker"}, {"name", "R"}}, "");
+  ASSERT_EQ(s.status, 201) << s.body;
+  auto tok = s.json_body["access_token"].get<std::string>();
+  auto header = json::parse(*hirehub::jwt::base64url_decode(tok.substr(0, tok.find('.'))));
+  EXPECT_EQ(header["alg"], "RS256");
+  EXPECT_EQ(header["kid"], jwks.json_body["keys"][0]["kid"]);
+  EXPECT_EQ(c.get("/api/v1/me", tok).status, 200);
+  // An HS256 token (even with the right secret) is refused by an RS256 node.
+  EXPECT_EQ(c.get("/api/v1/me", token(uuid(), "jobseeker")).status, 401);
+  // A node with an unusable key file does not start, and says why.
+  auto out = dir + "/bad.out";
+  auto cmd = "HIREHUB_AUTH_JWT_ALG=RS256 HIREHUB_AUTH_JWT_PRIVATE_KEY_FILE=/nonexistent.pem HIREHUB_DB_URL='" + db.url +
+             "' HIREHUB_KAFKA_BOOTSTRAP_SERVERS=" + kafka.bootstrap + " '" + hirehub_bin() + "' serve > '" + out +
+             "' 2>&1";
+  EXPECT_NE(std::system(cmd.c_str()), 0);
+  std::ifstream in{out};
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("auth.jwt_private_key_file"), std::string::npos) << text;
+  n.stop();
+}
