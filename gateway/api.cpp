@@ -23,6 +23,7 @@ const std::vector<route_def>& route_table() {
     std::vector<route_def> t;
     add_core_routes(t);
     add_account_routes(t);
+    add_job_routes(t);
     return t;
   }();
   return table;

@@ -12,13 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/crypto.hpp"
 #include "runtime/ids.hpp"
 
 namespace hirehub::jwt {
 
 namespace {
-
-const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string hmac_sha256(const std::string& key, const std::string& data) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -31,48 +30,11 @@ std::string hmac_sha256(const std::string& key, const std::string& data) {
 }  // namespace
 
 std::string base64url_encode(const std::string& in) {
-  std::string out;
-  size_t i = 0;
-  while (i + 2 < in.size()) {
-    uint32_t n =
-        (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) | static_cast<uint8_t>(in[i + 2]);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    out += alphabet[n & 63];
-    i += 3;
-  }
-  if (i + 1 == in.size()) {
-    uint32_t n = static_cast<uint8_t>(in[i]) << 16;
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-  } else if (i + 2 == in.size()) {
-    uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-  }
-  return out;
+  return crypto::base64url_encode(in);
 }
 
 std::optional<std::string> base64url_decode(const std::string& in) {
-  if (in.size() % 4 == 1)
-    return std::nullopt;
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    const char* p = std::strchr(alphabet, c);
-    if (c == '\0' || p == nullptr)
-      return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(p - alphabet);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return out;
+  return crypto::base64url_decode(in);
 }
 
 struct keys::impl {

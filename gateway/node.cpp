@@ -10,6 +10,7 @@
 
 #include "actors/application_actor.hpp"
 #include "actors/message_types.hpp"
+#include "actors/job_projector.hpp"
 #include "actors/notification_actor.hpp"
 #include "gateway/api.hpp"
 #include "gateway/server.hpp"
@@ -135,6 +136,9 @@ int run_node(const config& cfg) {
   consumer_opts.group_id = cfg.get_string("kafka.group_prefix") + "-notifications";
   consumer_opts.topics = {"application.submitted", "application.status_changed"};
   consumer_opts.poll = cfg.get_ms("kafka.poll_ms");
+  auto jobs_consumer_opts = consumer_opts;
+  jobs_consumer_opts.group_id = cfg.get_string("kafka.group_prefix") + "-job-search";
+  jobs_consumer_opts.topics = {"job.created", "job.updated", "application.submitted"};
   notification::options notify_opts;
   application::actor_options app_opts{cfg.get_ms("entity.idle_timeout_ms"), cfg.get_ms("http.request_timeout_ms")};
   registry_options reg_opts{static_cast<size_t>(cfg.get_int("entity.max_active"))};
@@ -146,6 +150,7 @@ int run_node(const config& cfg) {
   //   ├── hub
   //   ├── notifications (all_for_one): in_app, notify, consumer — the consumer
   //   │   hands batches to the dispatcher, which hands drafts to the channel
+  //   ├── jobs (all_for_one): jobproj (read-model projector), jobconsumer
   //   └── registry: the entity registry (application entities under it)
   std::vector<child_spec> persistence_children = {
       {"db", [db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, db_opts); },
@@ -168,6 +173,16 @@ int run_node(const config& cfg) {
        [consumer_opts](caf::actor_system& s) { return persistence::spawn_kafka_consumer(s, consumer_opts, "notify"); },
        restart_mode::permanent, true},
   };
+  auto call_timeout = cfg.get_ms("http.request_timeout_ms") * 4;
+  std::vector<child_spec> job_children = {
+      {"jobproj", [call_timeout](caf::actor_system& s) { return jobs::spawn_projector(s, call_timeout); },
+       restart_mode::permanent, true},
+      {"jobconsumer",
+       [jobs_consumer_opts](caf::actor_system& s) {
+         return persistence::spawn_kafka_consumer(s, jobs_consumer_opts, "jobproj");
+       },
+       restart_mode::permanent, true},
+  };
   std::vector<child_spec> root_children = {
       {"persistence",
        [policy, persistence_children](caf::actor_system& s) {
@@ -178,6 +193,11 @@ int run_node(const config& cfg) {
       {"notifs",
        [policy, notification_children](caf::actor_system& s) {
          return spawn_supervisor(s, "notifications", restart_strategy::all_for_one, policy, notification_children);
+       },
+       restart_mode::permanent, false},
+      {"jobs",
+       [policy, job_children](caf::actor_system& s) {
+         return spawn_supervisor(s, "jobs", restart_strategy::all_for_one, policy, job_children);
        },
        restart_mode::permanent, false},
       {"registry",

@@ -76,6 +76,124 @@ std::string client_address(const http_request& req) {
   return colon == std::string::npos ? req.remote : req.remote.substr(0, colon);
 }
 
+// ---- query_reader ------------------------------------------------------------------
+
+std::optional<std::string> url_decode(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+      return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%') {
+      int hi = i + 1 < s.size() ? hex(s[i + 1]) : -1;
+      int lo = i + 2 < s.size() ? hex(s[i + 2]) : -1;
+      if (hi < 0 || lo < 0)
+        return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  // Valid UTF-8 only (the database refuses anything else).
+  for (size_t i = 0; i < out.size();) {
+    auto b = static_cast<unsigned char>(out[i]);
+    size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > out.size())
+      return std::nullopt;
+    for (size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(out[i + k]) & 0xC0) != 0x80)
+        return std::nullopt;
+    if (len == 1 && b < 0x20)
+      return std::nullopt;
+    i += len;
+  }
+  return out;
+}
+
+query_reader::query_reader(const std::string& query, std::initializer_list<const char*> allowed) {
+  size_t pos = 0;
+  while (pos < query.size()) {
+    auto amp = query.find('&', pos);
+    auto part = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    pos = amp == std::string::npos ? query.size() : amp + 1;
+    if (part.empty())
+      continue;
+    auto eq = part.find('=');
+    auto name = url_decode(part.substr(0, eq)).value_or("?");
+    bool known = false;
+    for (auto* a : allowed)
+      known = known || name == a;
+    if (!known)
+      throw bad_input{errc::bad_request, "unknown query parameter '" + name + "'", name};
+    auto value = url_decode(eq == std::string::npos ? "" : part.substr(eq + 1));
+    if (!value)
+      throw bad_input{errc::bad_request, name + " is not valid percent-encoded UTF-8", name};
+    if (values_.count(name))
+      throw bad_input{errc::bad_request, name + " is given twice", name};
+    values_[name] = *value;
+  }
+}
+
+std::string query_reader::text(const char* name, size_t max_len) const {
+  auto it = values_.find(name);
+  if (it == values_.end())
+    return {};
+  if (it->second.size() > max_len)
+    throw bad_input{errc::bad_request, std::string{name} + " is longer than " + std::to_string(max_len) + " bytes",
+                    name};
+  return it->second;
+}
+
+std::vector<std::string> query_reader::list(const char* name, size_t max_items, size_t max_len) const {
+  auto all = text(name, max_items * (max_len + 1));
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (!all.empty() && pos <= all.size()) {
+    auto comma = all.find(',', pos);
+    auto item = all.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (item.empty() || item.size() > max_len)
+      throw bad_input{errc::bad_request, std::string{name} + " must be a comma-separated list of names", name};
+    out.push_back(item);
+    if (comma == std::string::npos)
+      break;
+    pos = comma + 1;
+  }
+  if (out.size() > max_items)
+    throw bad_input{errc::bad_request, std::string{name} + " has more than " + std::to_string(max_items) + " items",
+                    name};
+  return out;
+}
+
+std::string query_reader::choice(const char* name, std::initializer_list<const char*> choices) const {
+  auto v = text(name, 64);
+  if (v.empty())
+    return v;
+  std::string list;
+  for (auto* c : choices) {
+    if (v == c)
+      return v;
+    list += (list.empty() ? "" : ", ") + std::string{c};
+  }
+  throw bad_input{errc::bad_request, std::string{name} + " must be one of: " + list, name};
+}
+
+std::optional<int64_t> query_reader::integer(const char* name, int64_t min, int64_t max) const {
+  auto v = text(name, 20);
+  if (v.empty())
+    return std::nullopt;
+  return parse_int(v, name, min, max);
+}
+
 // ---- body_reader ------------------------------------------------------------------
 
 body_reader::body_reader(const http_request& req, std::initializer_list<const char*> allowed) {

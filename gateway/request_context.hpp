@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,6 +71,8 @@ class body_reader {
   body_reader(const nlohmann::json& obj, std::string prefix, std::initializer_list<const char*> allowed);
 
   bool has(const char* name) const;
+  /// The raw value of a field, or null when absent or null (for nested structures).
+  const nlohmann::json* raw(const char* name) const { return find(name); }
   /// Present and explicitly null (PATCH: clear the field).
   bool is_null(const char* name) const;
 
@@ -98,6 +102,23 @@ class body_reader {
   std::string prefix_;
   nlohmann::json collected_ = nlohmann::json::object();
 };
+
+/// Query parameters with a closed set of names, percent-decoded; every
+/// accessor names the parameter it refuses.
+class query_reader {
+ public:
+  query_reader(const std::string& query, std::initializer_list<const char*> allowed);
+  std::string text(const char* name, size_t max_len) const;
+  std::vector<std::string> list(const char* name, size_t max_items, size_t max_len) const;  ///< comma-separated
+  std::string choice(const char* name, std::initializer_list<const char*> choices) const;
+  std::optional<int64_t> integer(const char* name, int64_t min, int64_t max) const;
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+/// Decodes %XX and '+'; nullopt for malformed escapes or invalid UTF-8.
+std::optional<std::string> url_decode(const std::string& s);
 
 /// Answers the request exactly once; if the actor dies first, answers 500.
 struct responder {
@@ -204,5 +225,6 @@ struct route_def {
 
 void add_core_routes(std::vector<route_def>& out);
 void add_account_routes(std::vector<route_def>& out);
+void add_job_routes(std::vector<route_def>& out);
 
 }  // namespace hirehub::gateway

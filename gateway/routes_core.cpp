@@ -42,38 +42,6 @@ void openapi(request_actor* self, api_shared&, const route_params&) {
   finish(self, json_response(200, openapi_document()));
 }
 
-void create_job(request_actor* self, api_shared& sh, const route_params&) {
-  auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
-  require_role(by, "company");
-  body_reader body{req, {"title", "status"}};
-  job_info job;
-  job.title = body.text("title", true, 200);
-  job.status = body.text("status", false, 10);
-  if (job.status.empty())
-    job.status = "open";
-  if (job.status != "open" && job.status != "draft")
-    throw bad_input{errc::bad_request, "status must be draft or open", "status"};
-  job.company_id = by.company_id;
-  job.owner_user_id = by.user_id;
-  ask_db<std::string>(
-      self, sh, [](std::string& json) { return json_response(201, json); }, create_job_atom::value, job,
-      req.request_id);
-}
-
-void get_job(request_actor* self, api_shared& sh, const route_params& p) {
-  authenticate(sh, req_of(self).authorization);
-  if (!ids::is_uuid(p[0]))
-    throw bad_input{errc::not_found, "no job with this id", ""};
-  ask_db<job_info>(
-      self, sh,
-      [](job_info& j) {
-        nlohmann::json body = {{"id", j.id}, {"company_id", j.company_id}, {"title", j.title}, {"status", j.status}};
-        return json_response(200, body.dump());
-      },
-      load_job_atom::value, p[0]);
-}
-
 void submit(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
   auto by = authenticate(sh, req.authorization);
@@ -186,8 +154,6 @@ void add_core_routes(std::vector<route_def>& out) {
                             {"GET", "/ready", ready},
                             {"GET", "/metrics", metrics_text},
                             {"GET", "/api/v1/openapi.json", openapi},
-                            {"POST", "/api/v1/jobs", create_job},
-                            {"GET", "/api/v1/jobs/{id}", get_job},
                             {"POST", "/api/v1/applications", submit},
                             {"GET", "/api/v1/applications/{id}", get_application},
                             {"PATCH", "/api/v1/applications/{id}/status", change_status},

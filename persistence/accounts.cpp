@@ -14,42 +14,17 @@ namespace {
 
 using nlohmann::json;
 
-#define HH_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-
 const char* company_json_sql =
     "json_build_object('id', c.id, 'name', c.name, 'business_number', c.business_number, 'industry', c.industry, "
     "'company_size', c.company_size, 'location', c.location, 'logo_url', c.logo_url, 'description', c.description, "
-    "'status', c.status, 'created_at', " HH_ISO("c.created_at") ", 'updated_at', " HH_ISO("c.updated_at") ")::text";
+    "'status', c.status, 'created_at', " HH_SQL_ISO("c.created_at") ", 'updated_at', " HH_SQL_ISO(
+        "c.updated_at") ")::text";
 
 const char* profile_json_sql =
     "json_build_object('name', p.name, 'phone', p.phone, 'experience_years', p.experience_years, "
     "'desired_position', p.desired_position, 'desired_salary_min', p.desired_salary_min, "
-    "'desired_salary_max', p.desired_salary_max, 'skills', p.skills, 'updated_at', " HH_ISO("p.updated_at") ")::text";
-
-/// A validated JSON value as a SQL literal for `column`'s type.
-std::string literal(pqxx::transaction_base& txn, const json& v) {
-  if (v.is_null())
-    return "NULL";
-  if (v.is_boolean())
-    return v.get<bool>() ? "true" : "false";
-  if (v.is_number_integer())
-    return std::to_string(v.get<int64_t>());
-  if (v.is_array()) {
-    std::string out = "ARRAY[";
-    for (size_t i = 0; i < v.size(); ++i)
-      out += (i ? "," : "") + txn.quote(v[i].get<std::string>());
-    return out + "]::text[]";
-  }
-  return txn.quote(v.get<std::string>());
-}
-
-/// "col = literal, ..." for the fields of `fields` (already restricted to known columns).
-std::string assignments(pqxx::transaction_base& txn, const json& fields) {
-  std::string out;
-  for (auto& [k, v] : fields.items())
-    out += (out.empty() ? "" : ", ") + txn.quote_name(k) + " = " + literal(txn, v);
-  return out;
-}
+    "'desired_salary_max', p.desired_salary_max, 'skills', p.skills, 'updated_at', " HH_SQL_ISO(
+        "p.updated_at") ")::text";
 
 void check_time_zone(pqxx::transaction_base& txn, const std::string& tz) {
   if (tz.empty())
@@ -61,15 +36,6 @@ void check_time_zone(pqxx::transaction_base& txn, const std::string& tz) {
 
 bool unique_violation(const pqxx::sql_error& e, const char* constraint_part) {
   return e.sqlstate() == "23505" && std::string{e.what()}.find(constraint_part) != std::string::npos;
-}
-
-void outbox(pqxx::transaction_base& txn, const char* topic, const std::string& key, const json& payload) {
-  txn.exec_params("INSERT INTO outbox (topic, key, payload) VALUES ($1, $2, $3::jsonb)", std::string{topic}, key,
-                  payload.dump());
-}
-
-std::string now_iso(pqxx::transaction_base& txn) {
-  return txn.exec("SELECT " HH_ISO("now()"))[0][0].as<std::string>();
 }
 
 }  // namespace
@@ -87,7 +53,7 @@ subject signup(pqxx::transaction_base& txn, const signup_input& in) {
       throw make_error(errc::already_exists, "an account with this e-mail address already exists", "email");
     throw;
   }
-  auto occurred = now_iso(txn);
+  auto occurred = sql_now_iso(txn);
   if (in.role == "jobseeker") {
     json fields = in.profile.is_object() ? in.profile : json::object();
     fields["name"] = in.name;
@@ -95,7 +61,7 @@ subject signup(pqxx::transaction_base& txn, const signup_input& in) {
     std::string vals = txn.quote(who.user_id) + "::uuid";
     for (auto& [k, v] : fields.items()) {
       cols += ", " + txn.quote_name(k);
-      vals += ", " + literal(txn, v);
+      vals += ", " + sql_literal(txn, v);
     }
     txn.exec("INSERT INTO jobseeker_profiles (" + cols + ") VALUES (" + vals + ")");
   } else {
@@ -117,7 +83,7 @@ subject signup(pqxx::transaction_base& txn, const signup_input& in) {
       std::string vals = txn.quote(who.company_id) + "::uuid";
       for (auto& [k, v] : fields.items()) {
         cols += ", " + txn.quote_name(k);
-        vals += ", " + literal(txn, v);
+        vals += ", " + sql_literal(txn, v);
       }
       try {
         txn.exec("INSERT INTO companies (" + cols + ") VALUES (" + vals + ")");
@@ -127,12 +93,12 @@ subject signup(pqxx::transaction_base& txn, const signup_input& in) {
                            "company.business_number");
         throw;
       }
-      outbox(txn, "company.created", who.company_id,
-             {{"event_id", ids::random_uuid()},
-              {"company_id", who.company_id},
-              {"name", fields.value("name", "")},
-              {"created_by", who.user_id},
-              {"occurred_at", occurred}});
+      write_outbox(txn, "company.created", who.company_id,
+                   {{"event_id", ids::random_uuid()},
+                    {"company_id", who.company_id},
+                    {"name", fields.value("name", "")},
+                    {"created_by", who.user_id},
+                    {"occurred_at", occurred}});
     }
     txn.exec_params(
         "INSERT INTO company_members (user_id, company_id, name, position, is_primary) "
@@ -143,7 +109,7 @@ subject signup(pqxx::transaction_base& txn, const signup_input& in) {
       {"event_id", ids::random_uuid()}, {"user_id", who.user_id}, {"user_type", in.role}, {"occurred_at", occurred}};
   if (!who.company_id.empty())
     ev["company_id"] = who.company_id;
-  outbox(txn, "user.registered", who.user_id, ev);
+  write_outbox(txn, "user.registered", who.user_id, ev);
   return who;
 }
 
@@ -239,7 +205,7 @@ std::string create_admin(pqxx::transaction_base& txn, const std::string& email, 
 
 json me(pqxx::transaction_base& txn, const std::string& user_id) {
   auto r = txn.exec_params(
-      std::string{"SELECT u.id::text, u.email, u.user_type, u.time_zone, " HH_ISO("u.created_at") ", "} +
+      std::string{"SELECT u.id::text, u.email, u.user_type, u.time_zone, " HH_SQL_ISO("u.created_at") ", "} +
           profile_json_sql + ", m.company_id::text, m.name, m.position, m.is_primary, " + company_json_sql +
           " FROM users u LEFT JOIN jobseeker_profiles p ON p.user_id = u.id "
           "LEFT JOIN company_members m ON m.user_id = u.id LEFT JOIN companies c ON c.id = m.company_id "
@@ -275,7 +241,7 @@ json update_profile(pqxx::transaction_base& txn, const std::string& user_id, con
   }
   if (!profile.empty()) {
     try {
-      auto r = txn.exec("UPDATE jobseeker_profiles SET " + assignments(txn, profile) +
+      auto r = txn.exec("UPDATE jobseeker_profiles SET " + sql_assignments(txn, profile) +
                         ", updated_at = now() WHERE user_id = " + txn.quote(user_id) + "::uuid RETURNING id");
       if (r.empty())
         throw make_error(errc::not_found, "no jobseeker profile for this account");
@@ -298,7 +264,7 @@ json company(pqxx::transaction_base& txn, const std::string& company_id) {
 json update_company(pqxx::transaction_base& txn, const std::string& company_id, const json& fields) {
   if (!fields.empty()) {
     try {
-      auto r = txn.exec("UPDATE companies SET " + assignments(txn, fields) +
+      auto r = txn.exec("UPDATE companies SET " + sql_assignments(txn, fields) +
                         ", updated_at = now() WHERE id = " + txn.quote(company_id) + "::uuid RETURNING id");
       if (r.empty())
         throw make_error(errc::not_found, "no company with this id");
@@ -311,10 +277,10 @@ json update_company(pqxx::transaction_base& txn, const std::string& company_id, 
     json ev = {{"event_id", ids::random_uuid()},
                {"company_id", company_id},
                {"updated_fields", json::array()},
-               {"occurred_at", now_iso(txn)}};
+               {"occurred_at", sql_now_iso(txn)}};
     for (auto& [k, v] : fields.items())
       ev["updated_fields"].push_back(k);
-    outbox(txn, "company.updated", company_id, ev);
+    write_outbox(txn, "company.updated", company_id, ev);
   }
   return company(txn, company_id);
 }
@@ -322,7 +288,7 @@ json update_company(pqxx::transaction_base& txn, const std::string& company_id, 
 json members(pqxx::transaction_base& txn, const std::string& company_id) {
   auto r = txn.exec_params(
       "SELECT json_build_object('user_id', m.user_id, 'email', u.email, 'name', m.name, 'position', m.position, "
-      "'is_primary', m.is_primary, 'joined_at', " HH_ISO("m.created_at") ")::text FROM company_members m "
+      "'is_primary', m.is_primary, 'joined_at', " HH_SQL_ISO("m.created_at") ")::text FROM company_members m "
       "JOIN users u ON u.id = m.user_id WHERE m.company_id = $1::uuid ORDER BY m.created_at, m.user_id",
       company_id);
   json items = json::array();
@@ -342,7 +308,7 @@ json invite(pqxx::transaction_base& txn, const std::string& company_id, const st
   auto token = crypto::random_token(32);
   auto r = txn.exec_params(
       "INSERT INTO company_invitations (company_id, email, token_hash, invited_by, expires_at) "
-      "VALUES ($1::uuid, $2, $3, $4::uuid, now() + make_interval(secs => $5)) RETURNING id::text, " HH_ISO(
+      "VALUES ($1::uuid, $2, $3, $4::uuid, now() + make_interval(secs => $5)) RETURNING id::text, " HH_SQL_ISO(
           "expires_at"),
       company_id, email, crypto::sha256_hex(token), by_user, ttl_s);
   json out = {{"id", r[0][0].as<std::string>()},
@@ -350,13 +316,13 @@ json invite(pqxx::transaction_base& txn, const std::string& company_id, const st
               {"email", email},
               {"token", token},
               {"expires_at", r[0][1].as<std::string>()}};
-  outbox(txn, "company.member_invited", company_id,
-         {{"event_id", ids::random_uuid()},
-          {"company_id", company_id},
-          {"invitation_id", out["id"]},
-          {"email", email},
-          {"invited_by", by_user},
-          {"occurred_at", now_iso(txn)}});
+  write_outbox(txn, "company.member_invited", company_id,
+               {{"event_id", ids::random_uuid()},
+                {"company_id", company_id},
+                {"invitation_id", out["id"]},
+                {"email", email},
+                {"invited_by", by_user},
+                {"occurred_at", sql_now_iso(txn)}});
   return out;
 }
 

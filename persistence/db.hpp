@@ -8,7 +8,15 @@
 
 #include "runtime/errors.hpp"
 
+#include <nlohmann/json_fwd.hpp>
 #include <pqxx/connection>
+
+/// SQL for a timestamptz column as RFC 3339 UTC text with milliseconds.
+#define HH_SQL_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+namespace pqxx {
+class transaction_base;
+}
 
 namespace hirehub::persistence {
 
@@ -22,5 +30,18 @@ errc classify(const std::exception& e);
 
 /// Milliseconds since the epoch as a SQL timestamptz literal expression.
 std::string sql_time(int64_t ms);
+
+/// A validated JSON value (null, bool, integer, string, array of strings) as a SQL literal.
+std::string sql_literal(pqxx::transaction_base& txn, const nlohmann::json& v);
+
+/// "col = literal, ..." for every member of `fields` (names already restricted to known columns).
+std::string sql_assignments(pqxx::transaction_base& txn, const nlohmann::json& fields);
+
+/// Appends a row to the outbox (published by the relay after the commit).
+void write_outbox(pqxx::transaction_base& txn, const std::string& topic, const std::string& key,
+                  const nlohmann::json& payload);
+
+/// The transaction's now() as RFC 3339 UTC text.
+std::string sql_now_iso(pqxx::transaction_base& txn);
 
 }  // namespace hirehub::persistence

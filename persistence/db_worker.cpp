@@ -26,11 +26,6 @@ const char* notification_json_sql =
     "'created_at', to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
     "'read_at', to_char(n.read_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))::text";
 
-const char* job_json_sql =
-    "json_build_object('id', j.id, 'company_id', j.company_id, 'created_by', j.created_by, 'title', j.title, "
-    "'status', j.status, 'applies_count', j.applies_count, "
-    "'created_at', to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))::text";
-
 struct worker_state {
   db_worker_options opts;
   std::unique_ptr<pqxx::connection> conn;
@@ -126,8 +121,11 @@ void flush_loads(worker_actor* self) {
       std::string ids;
       for (auto& [id, rps] : jobs)
         ids += (ids.empty() ? "" : ",") + txn.quote(id) + "::uuid";
-      auto r = txn.exec("SELECT id::text, company_id::text, created_by::text, title, status FROM jobs WHERE id IN (" +
-                        ids + ")");
+      // An open job past its expires_at takes no more applications.
+      auto r = txn.exec(
+          "SELECT id::text, company_id::text, created_by::text, title, CASE WHEN status = 'open' AND "
+          "expires_at <= now() THEN 'closed' ELSE status END FROM jobs WHERE id IN (" +
+          ids + ")");
       std::map<std::string, job_info> out;
       for (auto row : r) {
         job_info j{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
@@ -180,26 +178,6 @@ caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
         depth.set(static_cast<int64_t>(self->state.event_loads.size() + self->state.job_loads.size() +
                                        self->mailbox().size()));
         flush_loads(self);
-      },
-      [self](create_job_atom, const job_info& job, const std::string& request_id) -> caf::result<std::string> {
-        return run(self, [&](pqxx::work& txn) {
-          auto r =
-              txn.exec_params(std::string{"INSERT INTO jobs AS j (company_id, created_by, title, status, posted_at) "
-                                          "VALUES ($1::uuid, $2::uuid, $3::varchar, $4::varchar, CASE WHEN $4::varchar "
-                                          "= 'open' THEN now() END) RETURNING "} +
-                                  job_json_sql + ", j.id::text",
-                              job.company_id, job.owner_user_id, job.title, job.status);
-          auto json = r[0][0].as<std::string>();
-          auto id = r[0][1].as<std::string>();
-          nlohmann::json payload = {{"event_id", ids::random_uuid()}, {"job_id", id},
-                                    {"company_id", job.company_id},   {"title", job.title},
-                                    {"status", job.status},           {"request_id", request_id}};
-          txn.exec_params("INSERT INTO outbox (topic, key, payload) VALUES ('job.created', $1, $2::jsonb)", id,
-                          payload.dump());
-          if (auto relay = self->system().registry().get<caf::actor>(caf::atom("relay")))
-            self->send(relay, kick_atom::value);
-          return json;
-        });
       },
       [self](list_notif_atom, const std::string& user_id, int64_t after_seq,
              int32_t limit) -> caf::result<std::vector<stored_notification>> {

@@ -26,8 +26,19 @@ namespace hirehub::persistence {
 
 const std::vector<std::string>& kafka_topics() {
   static const std::vector<std::string> topics = {
-      "application.submitted", "application.status_changed", "interview.scheduled", "job.created",       "job.updated",
-      "resume.uploaded",       "resume.processed",           "match.calculated",    "match.recommended",
+      "application.submitted",
+      "application.status_changed",
+      "interview.scheduled",
+      "job.created",
+      "job.updated",
+      "resume.uploaded",
+      "resume.processed",
+      "match.calculated",
+      "match.recommended",
+      "user.registered",
+      "company.created",
+      "company.updated",
+      "company.member_invited",
   };
   return topics;
 }

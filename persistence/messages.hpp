@@ -6,7 +6,6 @@
 /// db_worker pool:
 ///   (load_evts_atom, application_id)            -> std::vector<journal_event>
 ///   (load_job_atom, job_id)                     -> job_info | not_found
-///   (create_job_atom, job_info, request_id)     -> std::string (job JSON); job.created in the outbox
 ///   (list_notif_atom, user_id, after_seq, limit)-> std::vector<stored_notification>
 ///   (read_notif_atom, user_id, notification_id) -> stored_notification | not_found
 ///   (store_notif_atom, std::vector<notification_draft>) -> std::vector<stored_notification> (new ones only)
@@ -19,7 +18,6 @@ namespace hirehub {
 
 using load_evts_atom = caf::atom_constant<caf::atom("loadevts")>;
 using load_job_atom = caf::atom_constant<caf::atom("loadjob")>;
-using create_job_atom = caf::atom_constant<caf::atom("createjob")>;
 using list_notif_atom = caf::atom_constant<caf::atom("listnotif")>;
 using read_notif_atom = caf::atom_constant<caf::atom("readnotif")>;
 using store_notif_atom = caf::atom_constant<caf::atom("storenotif")>;

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include <cctype>
+#include <cstring>
 #include <stdexcept>
 
 namespace hirehub::crypto {
@@ -19,6 +20,7 @@ void ensure_sodium() {
 }
 
 const char* b32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const char* b64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string uri_escape(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
@@ -78,6 +80,51 @@ std::string sha256_hex(const std::string& data) {
   for (unsigned char c : md) {
     out += hex[c >> 4];
     out += hex[c & 15];
+  }
+  return out;
+}
+
+std::string base64url_encode(const std::string& in) {
+  std::string out;
+  size_t i = 0;
+  while (i + 2 < in.size()) {
+    uint32_t n =
+        (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) | static_cast<uint8_t>(in[i + 2]);
+    out += b64url[(n >> 18) & 63];
+    out += b64url[(n >> 12) & 63];
+    out += b64url[(n >> 6) & 63];
+    out += b64url[n & 63];
+    i += 3;
+  }
+  if (i + 1 == in.size()) {
+    uint32_t n = static_cast<uint8_t>(in[i]) << 16;
+    out += b64url[(n >> 18) & 63];
+    out += b64url[(n >> 12) & 63];
+  } else if (i + 2 == in.size()) {
+    uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8);
+    out += b64url[(n >> 18) & 63];
+    out += b64url[(n >> 12) & 63];
+    out += b64url[(n >> 6) & 63];
+  }
+  return out;
+}
+
+std::optional<std::string> base64url_decode(const std::string& in) {
+  if (in.size() % 4 == 1)
+    return std::nullopt;
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    const char* p = std::strchr(b64url, c);
+    if (c == '\0' || p == nullptr)
+      return std::nullopt;
+    acc = (acc << 6) | static_cast<uint32_t>(p - b64url);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
   }
   return out;
 }

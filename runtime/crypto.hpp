@@ -30,6 +30,10 @@ std::string random_token(size_t bytes = 32);
 
 std::string sha256_hex(const std::string& data);
 
+/// RFC 4648 base64url without padding.
+std::string base64url_encode(const std::string& bytes);
+std::optional<std::string> base64url_decode(const std::string& text);
+
 std::string base32_encode(const std::string& bytes);
 /// Accepts upper or lower case, ignores spaces and '=' padding.
 std::optional<std::string> base32_decode(const std::string& text);

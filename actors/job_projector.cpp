@@ -1,0 +1,84 @@
+#include "actors/job_projector.hpp"
+
+#include <set>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "persistence/db_task.hpp"
+#include "persistence/jobs.hpp"
+#include "persistence/types.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/ids.hpp"
+#include "runtime/log.hpp"
+#include "runtime/metrics.hpp"
+
+namespace hirehub::jobs {
+
+namespace {
+
+struct projector_state {
+  std::chrono::milliseconds timeout;
+  const char* name = "job_projector";
+};
+
+using projector_actor = caf::stateful_actor<projector_state>;
+
+caf::behavior projector_impl(projector_actor* self, std::chrono::milliseconds timeout) {
+  self->state.timeout = timeout;
+  return {
+      [self](batch_atom, const std::vector<kafka_record>& batch) -> caf::result<void> {
+        static auto& skipped = metrics::get_counter("hirehub_job_projector_events_skipped_total",
+                                                    "Job events that were malformed and skipped");
+        static auto& projected = metrics::get_counter("hirehub_job_projector_rows_total", "Read-model rows rebuilt");
+        std::set<std::string> touched;
+        std::set<std::string> applied;
+        for (auto& rec : batch) {
+          auto p = nlohmann::json::parse(rec.payload, nullptr, false);
+          auto id = p.is_object() ? p.value("job_id", "") : "";
+          if (!ids::is_uuid(id)) {
+            skipped.inc();
+            log::warn("job projector: event skipped",
+                      {{"topic", rec.topic}, {"partition", rec.partition}, {"offset", rec.offset}});
+            continue;
+          }
+          touched.insert(id);
+          if (rec.topic == "application.submitted")
+            applied.insert(id);
+        }
+        if (touched.empty())
+          return caf::unit;
+        auto db = self->system().registry().get<caf::actor>(caf::atom("db"));
+        if (!db)
+          return make_error(errc::unavailable, "the database pool is restarting");
+        std::vector<std::string> all(touched.begin(), touched.end());
+        std::vector<std::string> recount(applied.begin(), applied.end());
+        persistence::db_task task{[all, recount](pqxx::transaction_base& txn) {
+          persistence::jobs::recount_applies(txn, recount);
+          return persistence::reply(static_cast<int64_t>(persistence::jobs::project(txn, all)));
+        }};
+        auto rp = self->make_response_promise();
+        self->request(db, self->state.timeout, std::move(task))
+            .then(
+                [rp](persistence::db_reply& r) mutable {
+                  if (r.error) {
+                    rp.deliver(r.error);
+                    return;
+                  }
+                  projected.inc(r.value.get<int64_t>());
+                  rp.deliver(caf::unit);
+                },
+                [rp](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_projector(caf::actor_system& sys, std::chrono::milliseconds call_timeout) {
+  return sys.spawn(projector_impl, call_timeout);
+}
+
+}  // namespace hirehub::jobs

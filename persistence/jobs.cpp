@@ -1,0 +1,400 @@
+#include "persistence/jobs.hpp"
+
+#include <map>
+#include <set>
+
+#include <pqxx/pqxx>
+
+#include "persistence/db.hpp"
+#include "runtime/crypto.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/ids.hpp"
+#include "runtime/search_text.hpp"
+
+namespace hirehub::persistence::jobs {
+
+namespace {
+
+using nlohmann::json;
+
+const char* job_json_sql =
+    "json_build_object('id', j.id, 'company_id', j.company_id, 'company_name', c.name, 'created_by', j.created_by, "
+    "'title', j.title, 'description', j.description, 'requirements', j.requirements, 'job_type', j.job_type, "
+    "'experience_level', j.experience_level, 'experience_min', j.experience_min, 'experience_max', j.experience_max, "
+    "'salary_min', j.salary_min, 'salary_max', j.salary_max, 'location', j.location, 'remote_type', j.remote_type, "
+    "'status', CASE WHEN j.status = 'open' AND j.expires_at <= now() THEN 'closed' ELSE j.status END, "
+    "'views_count', j.views_count, 'applies_count', j.applies_count, "
+    "'posted_at', " HH_SQL_ISO("j.posted_at") ", 'expires_at', " HH_SQL_ISO("j.expires_at") ", "
+    "'created_at', " HH_SQL_ISO("j.created_at") ", 'updated_at', " HH_SQL_ISO("j.updated_at") ", "
+    "'version', j.version, 'skills', COALESCE((SELECT json_agg(json_build_object('name', t.name, 'required', "
+    "s.is_required) ORDER BY s.is_required DESC, t.name) FROM job_skills s JOIN skill_tags t ON t.id = s.skill_id "
+    "WHERE s.job_id = j.id), '[]'::json))";
+
+struct job_row {
+  std::string company_id;
+  std::string status;
+  int64_t version = 0;
+};
+
+/// Locks the job; 404 when it does not exist or is a draft of another company,
+/// 403 when `by` may see it but not change it.
+job_row lock_own(pqxx::transaction_base& txn, const std::string& job_id, const actor& by) {
+  auto r = txn.exec_params("SELECT company_id::text, status, version FROM jobs WHERE id = $1::uuid FOR UPDATE", job_id);
+  if (r.empty())
+    throw make_error(errc::not_found, "no job with this id");
+  job_row j{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<int64_t>()};
+  if (by.role != "company" || by.company_id != j.company_id) {
+    if (j.status == "draft")
+      throw make_error(errc::not_found, "no job with this id");
+    throw make_error(errc::forbidden, "only the job's company may change it");
+  }
+  return j;
+}
+
+json load(pqxx::transaction_base& txn, const std::string& job_id) {
+  auto r = txn.exec_params(std::string{"SELECT "} + job_json_sql +
+                               "::text FROM jobs j LEFT JOIN companies c ON c.id = j.company_id WHERE j.id = $1::uuid",
+                           job_id);
+  if (r.empty())
+    throw make_error(errc::not_found, "no job with this id");
+  return json::parse(r[0][0].as<std::string>());
+}
+
+/// Replaces the job's skills; unknown names are refused with the field named.
+void set_skills(pqxx::transaction_base& txn, const std::string& job_id, const json& skills) {
+  txn.exec_params("DELETE FROM job_skills WHERE job_id = $1::uuid", job_id);
+  std::set<std::string> seen;
+  for (size_t i = 0; i < skills.size(); ++i) {
+    auto name = skills[i]["name"].get<std::string>();
+    auto field = "skills[" + std::to_string(i) + "].name";
+    auto r = txn.exec_params("SELECT id::text FROM skill_tags WHERE lower(name) = lower($1)", name);
+    if (r.empty())
+      throw make_error(errc::bad_request, "unknown skill '" + name + "' (GET /api/v1/skills lists them)", field);
+    auto id = r[0][0].as<std::string>();
+    if (!seen.insert(id).second)
+      throw make_error(errc::bad_request, "skill '" + name + "' is listed twice", field);
+    txn.exec_params("INSERT INTO job_skills (job_id, skill_id, is_required) VALUES ($1::uuid, $2::uuid, $3)", job_id,
+                    id, skills[i].value("required", true));
+  }
+}
+
+/// Records a change: job_events row and the outbox event.
+void record(pqxx::transaction_base& txn, const std::string& job_id, const std::string& company_id, int64_t version,
+            const std::string& type, const actor& by, json payload) {
+  auto event_id = ids::random_uuid();
+  auto at = sql_now_iso(txn);
+  txn.exec_params(
+      "INSERT INTO job_events (job_id, version, event_type, actor_id, payload) "
+      "VALUES ($1::uuid, $2, $3, NULLIF($4, '')::uuid, $5::jsonb)",
+      job_id, version, type, by.user_id, payload.dump());
+  payload["event_id"] = event_id;
+  payload["job_id"] = job_id;
+  payload["company_id"] = company_id;
+  payload["version"] = version;
+  payload["change"] = type;
+  payload["occurred_at"] = at;
+  write_outbox(txn, type == "created" ? "job.created" : "job.updated", job_id, payload);
+}
+
+void check_ranges(const pqxx::sql_error& e) {
+  std::string what = e.what();
+  if (what.find("jobs_experience_range") != std::string::npos)
+    throw make_error(errc::bad_request, "experience_min must not exceed experience_max", "experience_min");
+  if (what.find("jobs_salary_range") != std::string::npos)
+    throw make_error(errc::bad_request, "salary_min must not exceed salary_max", "salary_min");
+  if (what.find("expires_at") != std::string::npos || e.sqlstate() == "22007" || e.sqlstate() == "22008")
+    throw make_error(errc::bad_request, "expires_at must be an RFC 3339 time", "expires_at");
+}
+
+json field_names(const json& fields) {
+  json names = json::array();
+  for (auto& [k, v] : fields.items())
+    names.push_back(k);
+  return names;
+}
+
+void check_future(pqxx::transaction_base& txn, const json& fields) {
+  auto it = fields.find("expires_at");
+  if (it == fields.end() || it->is_null())
+    return;
+  try {
+    auto r = txn.exec_params("SELECT $1::timestamptz > now()", it->get<std::string>());
+    if (!r[0][0].as<bool>())
+      throw make_error(errc::bad_request, "expires_at must be in the future", "expires_at");
+  } catch (const pqxx::data_exception&) {
+    throw make_error(errc::bad_request, "expires_at must be an RFC 3339 time", "expires_at");
+  }
+}
+
+}  // namespace
+
+json create(pqxx::transaction_base& txn, const json& fields, const json& skills, const std::string& status,
+            const actor& by) {
+  if (by.role != "company" || by.company_id.empty())
+    throw make_error(errc::forbidden, "only companies post jobs");
+  check_future(txn, fields);
+  auto id = ids::random_uuid();
+  std::string cols = "id, company_id, created_by, status, posted_at";
+  std::string vals = txn.quote(id) + "::uuid, " + txn.quote(by.company_id) + "::uuid, " + txn.quote(by.user_id) +
+                     "::uuid, " + txn.quote(status) + ", " + (status == "open" ? "now()" : "NULL");
+  for (auto& [k, v] : fields.items()) {
+    cols += ", " + txn.quote_name(k);
+    vals += ", " + sql_literal(txn, v);
+  }
+  try {
+    txn.exec("INSERT INTO jobs (" + cols + ") VALUES (" + vals + ")");
+  } catch (const pqxx::sql_error& e) {
+    check_ranges(e);
+    throw;
+  }
+  if (skills.is_array())
+    set_skills(txn, id, skills);
+  auto job = load(txn, id);
+  record(txn, id, by.company_id, 1, "created", by,
+         {{"title", job["title"]}, {"status", status}, {"created_by", by.user_id}});
+  return job;
+}
+
+json update(pqxx::transaction_base& txn, const std::string& job_id, const json& fields, const json& skills,
+            const actor& by) {
+  auto j = lock_own(txn, job_id, by);
+  check_future(txn, fields);
+  std::string set = sql_assignments(txn, fields);
+  try {
+    txn.exec("UPDATE jobs SET " + (set.empty() ? std::string{} : set + ", ") +
+             "version = version + 1, updated_at = now() WHERE id = " + txn.quote(job_id) + "::uuid");
+  } catch (const pqxx::sql_error& e) {
+    check_ranges(e);
+    throw;
+  }
+  auto names = field_names(fields);
+  if (skills.is_array()) {
+    set_skills(txn, job_id, skills);
+    names.push_back("skills");
+  }
+  record(txn, job_id, j.company_id, j.version + 1, "updated", by, {{"updated_fields", names}});
+  return load(txn, job_id);
+}
+
+json set_status(pqxx::transaction_base& txn, const std::string& job_id, const std::string& to, const actor& by) {
+  auto j = lock_own(txn, job_id, by);
+  bool legal =
+      (to == "open" && (j.status == "draft" || j.status == "closed")) || (to == "closed" && j.status == "open");
+  if (!legal)
+    throw make_error(errc::illegal_transition,
+                     "a " + j.status + " job cannot be " + (to == "open" ? "opened" : "closed"), "status");
+  txn.exec_params(
+      "UPDATE jobs SET status = $2::varchar, posted_at = CASE WHEN $2::varchar = 'open' THEN COALESCE(posted_at, "
+      "now()) ELSE posted_at END, expires_at = CASE WHEN $2::varchar = 'open' AND expires_at <= now() THEN NULL "
+      "ELSE expires_at END, "
+      "version = version + 1, updated_at = now() WHERE id = $1::uuid",
+      job_id, to);
+  record(txn, job_id, j.company_id, j.version + 1, to == "open" ? "opened" : "closed", by,
+         {{"updated_fields", {"status"}}, {"from_status", j.status}, {"status", to}});
+  return load(txn, job_id);
+}
+
+void remove_draft(pqxx::transaction_base& txn, const std::string& job_id, const actor& by) {
+  auto j = lock_own(txn, job_id, by);
+  if (j.status != "draft")
+    throw make_error(errc::illegal_transition, "only drafts are deleted; close an open job instead", "status");
+  txn.exec_params("DELETE FROM jobs WHERE id = $1::uuid", job_id);
+  record(txn, job_id, j.company_id, j.version + 1, "deleted", by, {{"deleted", true}, {"status", "deleted"}});
+}
+
+json get(pqxx::transaction_base& txn, const std::string& job_id, const actor& viewer) {
+  auto job = load(txn, job_id);
+  bool own = viewer.role == "company" && viewer.company_id == job["company_id"].get<std::string>();
+  if (job["status"] == "draft" && !own && viewer.role != "admin")
+    throw make_error(errc::not_found, "no job with this id");
+  if (!own) {
+    // Views are a counter, not a domain event: both models are bumped here.
+    txn.exec_params("UPDATE jobs SET views_count = views_count + 1 WHERE id = $1::uuid", job_id);
+    txn.exec_params(
+        "UPDATE job_search SET doc = jsonb_set(doc, '{views_count}', to_jsonb(COALESCE((doc->>'views_count')::int, 0) "
+        "+ 1)) WHERE job_id = $1::uuid",
+        job_id);
+    job["views_count"] = job["views_count"].get<int64_t>() + 1;
+  }
+  return job;
+}
+
+json skills(pqxx::transaction_base& txn) {
+  auto r = txn.exec(
+      "SELECT COALESCE(json_agg(json_build_object('name', name, 'category', category) ORDER BY category, name), "
+      "'[]'::json)::text FROM skill_tags");
+  return {{"skills", json::parse(r[0][0].as<std::string>())}};
+}
+
+// ---- the read model ----------------------------------------------------------------------
+
+size_t project(pqxx::transaction_base& txn, const std::vector<std::string>& job_ids) {
+  if (job_ids.empty())
+    return 0;
+  std::string ids;
+  for (auto& id : job_ids)
+    ids += (ids.empty() ? "" : ",") + txn.quote(id) + "::uuid";
+  auto r =
+      txn.exec(std::string{"SELECT j.id::text, "} + job_json_sql +
+               "::text, j.title, COALESCE(j.description, '') || ' ' || COALESCE(j.requirements, ''), "
+               "COALESCE(c.name, ''), COALESCE((SELECT string_agg(t.name, ' ') FROM job_skills s JOIN skill_tags t "
+               "ON t.id = s.skill_id WHERE s.job_id = j.id), ''), COALESCE((SELECT array_agg(lower(t.name)) FROM "
+               "job_skills s JOIN skill_tags t ON t.id = s.skill_id WHERE s.job_id = j.id), '{}')::text, "
+               "j.version FROM jobs j LEFT JOIN companies c ON c.id = j.company_id WHERE j.id IN (" +
+               ids + ")");
+  std::set<std::string> found;
+  std::string rows;
+  for (auto row : r) {
+    auto id = row[0].as<std::string>();
+    found.insert(id);
+    auto tsv = [&](int col, char weight) {
+      return "setweight(to_tsvector('english', " + txn.quote(search_text::index_terms(row[col].as<std::string>())) +
+             "), '" + weight + "')";
+    };
+    rows += (rows.empty() ? "(" : ",(") + txn.quote(id) + "::uuid, " + txn.quote(row[1].as<std::string>()) +
+            "::jsonb, " + txn.quote(row[6].as<std::string>()) + "::text[], " + row[7].as<std::string>() + ", " +
+            tsv(2, 'A') + " || " + tsv(5, 'B') + " || " + tsv(4, 'C') + " || " + tsv(3, 'D') + ")";
+  }
+  if (!rows.empty())
+    txn.exec(
+        "INSERT INTO job_search AS s (job_id, company_id, status, job_type, experience_level, experience_min, "
+        "experience_max, salary_min, salary_max, location, remote_type, skills, posted_at, expires_at, sort_at, "
+        "version, doc, search) SELECT v.id, (v.doc->>'company_id')::uuid, j.status, j.job_type, j.experience_level, "
+        "j.experience_min, j.experience_max, j.salary_min, j.salary_max, j.location, j.remote_type, v.skills, "
+        "j.posted_at, j.expires_at, COALESCE(j.posted_at, j.created_at), v.version, v.doc, v.search "
+        "FROM (VALUES " +
+        rows +
+        ") AS v(id, doc, skills, version, search) JOIN jobs j ON j.id = v.id "
+        "ON CONFLICT (job_id) DO UPDATE SET company_id = EXCLUDED.company_id, status = EXCLUDED.status, "
+        "job_type = EXCLUDED.job_type, experience_level = EXCLUDED.experience_level, "
+        "experience_min = EXCLUDED.experience_min, experience_max = EXCLUDED.experience_max, "
+        "salary_min = EXCLUDED.salary_min, salary_max = EXCLUDED.salary_max, location = EXCLUDED.location, "
+        "remote_type = EXCLUDED.remote_type, skills = EXCLUDED.skills, posted_at = EXCLUDED.posted_at, "
+        "expires_at = EXCLUDED.expires_at, sort_at = EXCLUDED.sort_at, version = EXCLUDED.version, "
+        "doc = EXCLUDED.doc, search = EXCLUDED.search WHERE s.version <= EXCLUDED.version");
+  std::string gone;
+  for (auto& id : job_ids)
+    if (!found.count(id))
+      gone += (gone.empty() ? "" : ",") + txn.quote(id) + "::uuid";
+  if (!gone.empty())
+    txn.exec("DELETE FROM job_search WHERE job_id IN (" + gone + ")");
+  return job_ids.size();
+}
+
+void recount_applies(pqxx::transaction_base& txn, const std::vector<std::string>& job_ids) {
+  if (job_ids.empty())
+    return;
+  std::string ids;
+  for (auto& id : job_ids)
+    ids += (ids.empty() ? "" : ",") + txn.quote(id) + "::uuid";
+  txn.exec(
+      "UPDATE jobs j SET applies_count = (SELECT count(*) FROM applications a WHERE a.job_id = j.id) WHERE j.id IN (" +
+      ids + ")");
+}
+
+json search(pqxx::transaction_base& txn, const search_query& q) {
+  std::vector<std::string> where;
+  auto terms = search_text::query_terms(q.text);
+  bool text = !q.text.empty();
+  std::string query = "plainto_tsquery('english', " + txn.quote(terms) + ")";
+  if (q.status == "open")
+    where.push_back("s.status = 'open' AND (s.expires_at IS NULL OR s.expires_at > now())");
+  else if (q.status == "closed")
+    where.push_back("(s.status = 'closed' OR (s.status = 'open' AND s.expires_at <= now()))");
+  else if (q.status == "draft")
+    where.push_back("s.status = 'draft'");
+  if (text)
+    where.push_back("s.search @@ " + query);
+  if (!q.skills.empty()) {
+    json lower = json::array();
+    for (auto& sk : q.skills) {
+      std::string l = sk;
+      std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+      lower.push_back(l);
+    }
+    where.push_back("s.skills @> " + sql_literal(txn, lower));
+  }
+  if (!q.location.empty()) {
+    std::string esc;
+    for (char c : q.location) {
+      if (c == '%' || c == '_' || c == '\\')
+        esc += '\\';
+      esc += c;
+    }
+    where.push_back("lower(s.location) LIKE lower(" + txn.quote(esc) + ") || '%'");
+  }
+  if (!q.remote_type.empty())
+    where.push_back("s.remote_type = " + txn.quote(q.remote_type));
+  if (!q.job_type.empty())
+    where.push_back("s.job_type = " + txn.quote(q.job_type));
+  if (!q.experience_level.empty())
+    where.push_back("s.experience_level = " + txn.quote(q.experience_level));
+  if (q.experience) {
+    auto n = std::to_string(*q.experience);
+    where.push_back("COALESCE(s.experience_min, 0) <= " + n +
+                    " AND (s.experience_max IS NULL OR s.experience_max >= " + n + ")");
+  }
+  if (q.salary_min)
+    where.push_back("(s.salary_max IS NULL OR s.salary_max >= " + std::to_string(*q.salary_min) + ")");
+  if (q.salary_max)
+    where.push_back("(s.salary_min IS NULL OR s.salary_min <= " + std::to_string(*q.salary_max) + ")");
+  if (!q.company_id.empty())
+    where.push_back("s.company_id = " + txn.quote(q.company_id) + "::uuid");
+
+  bool relevance = q.sort == "relevance";
+  std::string after;
+  if (!q.cursor.empty()) {
+    auto raw = crypto::base64url_decode(q.cursor);
+    auto c = raw ? json::parse(*raw, nullptr, false) : json{};
+    bool ok = c.is_object() && c.value("s", "") == q.sort && c.contains("t") && c["t"].is_string() && c.contains("i") &&
+              c["i"].is_string() && ids::is_uuid(c["i"].get<std::string>()) &&
+              (!relevance || (c.contains("r") && c["r"].is_number()));
+    if (!ok)
+      throw make_error(errc::bad_request, "cursor is not a cursor of this search (sort changed?)", "cursor");
+    try {
+      txn.exec_params("SELECT $1::timestamptz", c["t"].get<std::string>());
+    } catch (const pqxx::data_exception&) {
+      throw make_error(errc::bad_request, "cursor is not a cursor of this search", "cursor");
+    }
+    auto key =
+        txn.quote(c["t"].get<std::string>()) + "::timestamptz, " + txn.quote(c["i"].get<std::string>()) + "::uuid";
+    if (relevance) {
+      char rank_text[32];
+      std::snprintf(rank_text, sizeof rank_text, "%.9g", c["r"].get<double>());
+      after = "(x.rank, x.sort_at, x.job_id) < (" + std::string{rank_text} + "::real, " + key + ")";
+    } else {
+      after = "(x.sort_at, x.job_id) < (" + key + ")";
+    }
+  }
+  std::string filter = where.empty() ? "true" : "";
+  for (auto& w : where)
+    filter += (filter.empty() ? "" : " AND ") + w;
+  std::string rank = relevance ? "ts_rank_cd(s.search, " + query + ")" : "0::real";
+  std::string sql =
+      "SELECT x.doc::text, to_char(x.sort_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
+      "x.job_id::text, x.rank FROM (SELECT CASE WHEN s.status = 'open' AND s.expires_at <= now() THEN "
+      "jsonb_set(s.doc, '{status}', '\"closed\"') ELSE s.doc END AS doc, s.sort_at, s.job_id, " +
+      rank + " AS rank FROM job_search s WHERE " + filter + ") x" + (after.empty() ? "" : " WHERE " + after) +
+      " ORDER BY " + (relevance ? "x.rank DESC, " : "") + "x.sort_at DESC, x.job_id DESC LIMIT " +
+      std::to_string(q.limit + 1);
+  auto r = txn.exec(sql);
+  json items = json::array();
+  json next = nullptr;
+  for (size_t i = 0; i < r.size(); ++i) {
+    if (static_cast<int>(i) == q.limit) {
+      auto& last = r[i - 1];
+      json c = {{"s", q.sort}, {"t", last[1].as<std::string>()}, {"i", last[2].as<std::string>()}};
+      if (relevance)
+        c["r"] = last[3].as<double>();
+      next = crypto::base64url_encode(c.dump());
+      break;
+    }
+    auto doc = json::parse(r[i][0].as<std::string>());
+    if (relevance)
+      doc["score"] = r[i][3].as<double>();
+    items.push_back(std::move(doc));
+  }
+  return {{"jobs", items}, {"next_cursor", next}};
+}
+
+}  // namespace hirehub::persistence::jobs
