@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "bench/bench_support.hpp"
 #include "gateway/jwt.hpp"
 #include "runtime/ids.hpp"
 
@@ -37,6 +38,9 @@ using tcp = asio::ip::tcp;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
+
+using hh_bench::connection;
+using hh_bench::pct;
 
 struct options {
   int port = 8080;
@@ -53,40 +57,6 @@ std::string token(const std::string& sub, const std::string& role, const std::st
       sub, role, role == "company" ? sub : "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200};
   return hirehub::jwt::sign(c, secret);
 }
-
-double pct(std::vector<double> v, double p) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
-class connection {
- public:
-  explicit connection(int port) : sock_(ioc_) {
-    sock_.connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-    sock_.set_option(tcp::no_delay(true));
-  }
-  int post(const std::string& target, const std::string& body, const std::string& tok, std::string* out) {
-    bhttp::request<bhttp::string_body> req{bhttp::verb::post, target, 11};
-    req.set(bhttp::field::host, "127.0.0.1");
-    req.set(bhttp::field::content_type, "application/json");
-    req.set(bhttp::field::authorization, "Bearer " + tok);
-    req.body() = body;
-    req.prepare_payload();
-    bhttp::write(sock_, req);
-    bhttp::response<bhttp::string_body> res;
-    bhttp::read(sock_, buf_, res);
-    if (out)
-      *out = std::move(res.body());
-    return static_cast<int>(res.result_int());
-  }
-
- private:
-  asio::io_context ioc_;
-  tcp::socket sock_;
-  beast::flat_buffer buf_;
-};
 
 struct shared {
   options opt;

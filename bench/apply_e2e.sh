@@ -2,32 +2,5 @@
 # Runs the apply benchmark: starts a private PostgreSQL, the embedded broker and
 # one node, drives it with bench/apply_e2e.cpp, prints the numbers, stops all.
 #   bench/apply_e2e.sh [--seconds N] [--connections N] [--jobs N]
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$(pwd)
-./deploy/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j2 --target hirehub hirehub_bench_apply
-
-source deploy/services.sh
-work=$(mktemp -d /tmp/hirehub-bench-XXXXXX)
-chmod 755 "$work"
-pg_port=$(hh_free_port)
-http_port=$(hh_free_port)
-node_pid=""
-cleanup() {
-  hh_stop_pid "$node_pid"
-  hh_stop_pid "${HH_BROKER_PID:-}"
-  hh_pg_stop "$work/pg"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-hh_pg_start "$work/pg" "$pg_port" "$work/postgres.log"
-db_url="postgresql://hirehub@127.0.0.1:$pg_port/hirehub"
-HIREHUB_BROKER_PARTITIONS=16 hh_broker_start build/gateway/hirehub "$work/broker.addr" "$work/broker.log"
-HIREHUB_DB_URL=$db_url HIREHUB_KAFKA_BOOTSTRAP_SERVERS=$(cat "$work/broker.addr") HIREHUB_HTTP_PORT=$http_port \
-  HIREHUB_LOG_LEVEL=warn HIREHUB_LOG_FILE="$work/node.log" build/gateway/hirehub serve >"$work/node.out" 2>&1 &
-node_pid=$!
-hh_wait_ready "http://127.0.0.1:$http_port" 60 "$node_pid" || { cat "$work/node.out"; exit 1; }
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; everything on this box"
+source "$(dirname "$0")/stack.sh" hirehub_bench_apply
 build/bench/hirehub_bench_apply --port "$http_port" --db-url "$db_url" "$@"

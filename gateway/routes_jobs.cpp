@@ -196,6 +196,7 @@ void search_jobs(request_actor* self, api_shared& sh, const route_params&) {
     throw bad_input{errc::bad_request, "sort=relevance needs q", "sort"};
   q.limit = static_cast<int>(in.integer("limit", 1, 100).value_or(20));
   q.cursor = in.text("cursor", 1000);
+  q.relevance_window = sh.opts.relevance_window;
   ask_task(
       self, sh, "db", [q](pqxx::transaction_base& txn) { return persistence::reply(jobs::search(txn, q)); },
       [](json& v) { return json_response(200, v.dump()); });

@@ -211,8 +211,9 @@ json get(pqxx::transaction_base& txn, const std::string& job_id, const actor& vi
     // Views are a counter, not a domain event: both models are bumped here.
     txn.exec_params("UPDATE jobs SET views_count = views_count + 1 WHERE id = $1::uuid", job_id);
     txn.exec_params(
-        "UPDATE job_search SET doc = jsonb_set(doc, '{views_count}', to_jsonb(COALESCE((doc->>'views_count')::int, 0) "
-        "+ 1)) WHERE job_id = $1::uuid",
+        "UPDATE job_search_docs SET doc = jsonb_set(doc, '{views_count}', "
+        "to_jsonb(COALESCE((doc->>'views_count')::int, "
+        "0) + 1)) WHERE job_id = $1::uuid",
         job_id);
     job["views_count"] = job["views_count"].get<int64_t>() + 1;
   }
@@ -255,23 +256,30 @@ size_t project(pqxx::transaction_base& txn, const std::vector<std::string>& job_
             "::jsonb, " + txn.quote(row[6].as<std::string>()) + "::text[], " + row[7].as<std::string>() + ", " +
             tsv(2, 'A') + " || " + tsv(5, 'B') + " || " + tsv(4, 'C') + " || " + tsv(3, 'D') + ")";
   }
-  if (!rows.empty())
+  if (!rows.empty()) {
+    txn.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS projected (id uuid, doc jsonb, skills text[], version bigint, "
+        "search tsvector) ON COMMIT DELETE ROWS");
+    txn.exec("INSERT INTO projected VALUES " + rows);
     txn.exec(
         "INSERT INTO job_search AS s (job_id, company_id, status, job_type, experience_level, experience_min, "
         "experience_max, salary_min, salary_max, location, remote_type, skills, posted_at, expires_at, sort_at, "
-        "version, doc, search) SELECT v.id, (v.doc->>'company_id')::uuid, j.status, j.job_type, j.experience_level, "
+        "version, search) SELECT v.id, j.company_id, j.status, j.job_type, j.experience_level, "
         "j.experience_min, j.experience_max, j.salary_min, j.salary_max, j.location, j.remote_type, v.skills, "
-        "j.posted_at, j.expires_at, COALESCE(j.posted_at, j.created_at), v.version, v.doc, v.search "
-        "FROM (VALUES " +
-        rows +
-        ") AS v(id, doc, skills, version, search) JOIN jobs j ON j.id = v.id "
+        "j.posted_at, j.expires_at, COALESCE(j.posted_at, j.created_at), v.version, v.search "
+        "FROM projected v JOIN jobs j ON j.id = v.id "
         "ON CONFLICT (job_id) DO UPDATE SET company_id = EXCLUDED.company_id, status = EXCLUDED.status, "
         "job_type = EXCLUDED.job_type, experience_level = EXCLUDED.experience_level, "
         "experience_min = EXCLUDED.experience_min, experience_max = EXCLUDED.experience_max, "
         "salary_min = EXCLUDED.salary_min, salary_max = EXCLUDED.salary_max, location = EXCLUDED.location, "
         "remote_type = EXCLUDED.remote_type, skills = EXCLUDED.skills, posted_at = EXCLUDED.posted_at, "
         "expires_at = EXCLUDED.expires_at, sort_at = EXCLUDED.sort_at, version = EXCLUDED.version, "
-        "doc = EXCLUDED.doc, search = EXCLUDED.search WHERE s.version <= EXCLUDED.version");
+        "search = EXCLUDED.search WHERE s.version <= EXCLUDED.version");
+    txn.exec(
+        "INSERT INTO job_search_docs AS d (job_id, doc) SELECT v.id, v.doc FROM projected v "
+        "JOIN job_search s ON s.job_id = v.id AND s.version = v.version "
+        "ON CONFLICT (job_id) DO UPDATE SET doc = EXCLUDED.doc");
+  }
   std::string gone;
   for (auto& id : job_ids)
     if (!found.count(id))
@@ -369,15 +377,63 @@ json search(pqxx::transaction_base& txn, const search_query& q) {
   std::string filter = where.empty() ? "true" : "";
   for (auto& w : where)
     filter += (filter.empty() ? "" : " AND ") + w;
-  std::string rank = relevance ? "ts_rank_cd(s.search, " + query + ")" : "0::real";
-  std::string sql =
-      "SELECT x.doc::text, to_char(x.sort_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
-      "x.job_id::text, x.rank FROM (SELECT CASE WHEN s.status = 'open' AND s.expires_at <= now() THEN "
-      "jsonb_set(s.doc, '{status}', '\"closed\"') ELSE s.doc END AS doc, s.sort_at, s.job_id, " +
-      rank + " AS rank FROM job_search s WHERE " + filter + ") x" + (after.empty() ? "" : " WHERE " + after) +
-      " ORDER BY " + (relevance ? "x.rank DESC, " : "") + "x.sort_at DESC, x.job_id DESC LIMIT " +
-      std::to_string(q.limit + 1);
-  auto r = txn.exec(sql);
+  // Relevance ranks the newest `window` matches (ts_rank_cd: title > skills >
+  // company > description) found among the newest `probe_rows` rows; ranking
+  // every match of a common word would cost a heap visit per match. Rare words
+  // have fewer matches than the window: all of them are ranked.
+  //
+  // Both sorts first probe the newest rows (a lazy walk of the newest index,
+  // stopping when the page is full): common words fill a page within a few
+  // hundred rows. Only when the probe cannot answer exactly (fewer matches
+  // than needed among the newest `probe_rows`) does the query run over every
+  // row, which then has few matches (GIN bitmap). The planner alone cannot
+  // choose well: it misjudges ANDed Korean bigrams, which are correlated.
+  constexpr int probe_rows = 5000;
+  std::vector<std::string> window_where;
+  if (q.status == "open" || q.status == "draft")
+    window_where.push_back("s.status = " + txn.quote(q.status));
+  if (!q.company_id.empty())
+    window_where.push_back("s.company_id = " + txn.quote(q.company_id) + "::uuid");
+  if (!relevance && !after.empty()) {
+    // The keyset condition of "newest" also bounds the probe: it starts at the cursor.
+    auto bound = after;
+    for (auto pos = bound.find("x."); pos != std::string::npos; pos = bound.find("x.", pos))
+      bound.replace(pos, 2, "s.");
+    window_where.push_back(bound);
+  }
+  auto build = [&](bool windowed) {
+    std::string source = "job_search s";
+    if (windowed) {
+      std::string w;
+      for (auto& c : window_where)
+        w += (w.empty() ? " WHERE " : " AND ") + c;
+      source = "(SELECT * FROM job_search s" + w + " ORDER BY s.sort_at DESC, s.job_id DESC LIMIT " +
+               std::to_string(probe_rows) + ") s";
+    }
+    std::string candidates = "SELECT s.job_id, s.sort_at, s.status, s.expires_at" +
+                             std::string{relevance ? ", s.search" : ""} + " FROM " + source + " WHERE " + filter;
+    std::string ranked =
+        relevance ? "SELECT c.job_id, c.sort_at, c.status, c.expires_at, ts_rank_cd(c.search, " + query +
+                        ") AS rank, count(*) OVER () AS n FROM (" + candidates +
+                        " ORDER BY s.sort_at DESC, s.job_id DESC LIMIT " + std::to_string(q.relevance_window) + ") c"
+                  : "SELECT c.job_id, c.sort_at, c.status, c.expires_at, 0::real AS rank, 0::bigint AS n FROM (" +
+                        candidates + ") c";
+    std::string page = "SELECT x.* FROM (" + ranked + ") x" + (after.empty() ? "" : " WHERE " + after) + " ORDER BY " +
+                       (relevance ? "x.rank DESC, " : "") + "x.sort_at DESC, x.job_id DESC LIMIT " +
+                       std::to_string(q.limit + 1);
+    return "SELECT CASE WHEN p.status = 'open' AND p.expires_at <= now() THEN jsonb_set(d.doc, '{status}', "
+           "'\"closed\"') ELSE d.doc END::text, to_char(p.sort_at AT TIME ZONE 'UTC', "
+           "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), p.job_id::text, p.rank, p.n FROM (" +
+           page + ") p JOIN job_search_docs d ON d.job_id = p.job_id ORDER BY " + (relevance ? "p.rank DESC, " : "") +
+           "p.sort_at DESC, p.job_id DESC";
+  };
+  auto r = txn.exec(build(true));
+  // Newest: a full page from the probe is exactly the next page. Relevance: the
+  // probe's candidates are used when they fill at least a page (so every page
+  // of one search ranks the same set); otherwise every match is a candidate.
+  bool exact = relevance ? (!r.empty() && r[0][4].as<int64_t>() > q.limit) : static_cast<int>(r.size()) > q.limit;
+  if (!exact)
+    r = txn.exec(build(false));
   json items = json::array();
   json next = nullptr;
   for (size_t i = 0; i < r.size(); ++i) {

@@ -64,6 +64,7 @@ struct search_query {
   std::string sort = "newest";  ///< newest | relevance (needs text)
   int limit = 20;
   std::string cursor;  ///< from a previous page
+  int relevance_window = 200;  ///< relevance ranks this many newest matches
 };
 
 /// One page of results, `{"jobs": [...], "next_cursor": "..." | null}`. Throws

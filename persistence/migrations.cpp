@@ -265,7 +265,8 @@ CREATE INDEX idx_refresh_tokens_user ON refresh_tokens(user_id);
 //    application.submitted events by the projector: the public document, the
 //    filter columns, and a tsvector of title (A), skills (B), company (C),
 //    description and requirements (D) for English and Korean (see
-//    runtime/search_text.hpp); `sort_at` (posted or created) orders "newest".
+//    runtime/search_text.hpp); `sort_at` (posted or created) orders "newest";
+//    the served documents in `job_search_docs`, fetched for a page's rows only.
 const char* v3_sql = R"SQL(
 ALTER TABLE jobs ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE jobs ADD CONSTRAINT jobs_experience_range CHECK (experience_min IS NULL OR experience_max IS NULL OR experience_min <= experience_max);
@@ -333,13 +334,20 @@ CREATE TABLE job_search (
     expires_at TIMESTAMPTZ,
     sort_at TIMESTAMPTZ NOT NULL,
     version BIGINT NOT NULL,
-    doc JSONB NOT NULL,
     search TSVECTOR NOT NULL
+);
+-- Uncompressed: searches check and rank many vectors, and pglz would cost more than the bytes.
+ALTER TABLE job_search ALTER COLUMN search SET STORAGE EXTERNAL;
+-- The served documents live apart, so the rows scans walk stay narrow.
+CREATE TABLE job_search_docs (
+    job_id UUID PRIMARY KEY REFERENCES job_search(job_id) ON DELETE CASCADE,
+    doc JSONB NOT NULL
 );
 CREATE INDEX idx_job_search_fts ON job_search USING GIN (search);
 CREATE INDEX idx_job_search_skills ON job_search USING GIN (skills);
 CREATE INDEX idx_job_search_newest ON job_search (status, sort_at DESC, job_id DESC);
 CREATE INDEX idx_job_search_company ON job_search (company_id, sort_at DESC, job_id DESC);
+CREATE INDEX idx_job_search_sort ON job_search (sort_at DESC, job_id DESC);
 CREATE INDEX idx_job_search_location ON job_search (lower(location) text_pattern_ops);
 )SQL";
 

@@ -77,6 +77,8 @@ const std::vector<option_spec>& option_registry() {
       num("outbox.batch", 500, 1, 100000, "Rows the relay publishes per round."),
       num("outbox.idle_poll_ms", 200, 1, 60000, "Relay poll period when nothing wakes it."),
       num("outbox.retry_ms", 1000, 10, 600000, "Relay back-off after a broker or database failure."),
+      num("search.relevance_window", 200, 1, 100000,
+          "Job search by relevance ranks this many of the newest matches (all of them when fewer)."),
       num("entity.idle_timeout_ms", 120000, 10, 86400000, "An entity actor idle this long passivates."),
       num("entity.max_active", 1000000, 1, 100000000, "Most active entity actors per node; beyond: 503."),
       num("supervisor.max_restarts", 5, 0, 1000,
