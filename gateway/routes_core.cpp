@@ -1,6 +1,7 @@
 /// Service endpoints, jobs (minimal), applications and notifications.
 #include "gateway/openapi.hpp"
 #include "gateway/request_context.hpp"
+#include "persistence/application_queries.hpp"
 #include "persistence/messages.hpp"
 #include "persistence/types.hpp"
 #include "runtime/crypto.hpp"
@@ -75,6 +76,33 @@ void submit(request_actor* self, api_shared& sh, const route_params&) {
                                                      r.headers.emplace_back("Idempotent-Replayed", "true");
                                                    return r;
                                                  });
+}
+
+void list_applications(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  query_reader in{req.query, {"job_id", "status", "limit", "cursor"}};
+  persistence::applications::list_query q;
+  q.job_id = in.text("job_id", 36);
+  if (!q.job_id.empty() && !ids::is_uuid(q.job_id))
+    throw bad_input{errc::bad_request, "job_id must be a UUID", "job_id"};
+  q.status = in.choice("status", {"submitted", "reviewing", "interview_scheduled", "interview_completed", "offered",
+                                  "accepted", "rejected", "withdrawn"});
+  q.limit = static_cast<int>(in.integer("limit", 1, 100).value_or(20));
+  q.cursor = in.text("cursor", 500);
+  if (by.role == "jobseeker") {
+    if (!q.job_id.empty())
+      throw bad_input{errc::bad_request, "job_id filters a company's lists", "job_id"};
+    q.user_id = by.user_id;
+  } else if (by.role == "company") {
+    q.company_id = by.company_id;
+  } else {
+    throw bad_input{errc::forbidden, "lists are for jobseekers (own) and companies (theirs)", ""};
+  }
+  ask_task(
+      self, sh, "db",
+      [q](pqxx::transaction_base& txn) { return persistence::reply(persistence::applications::list(txn, q)); },
+      [](nlohmann::json& v) { return json_response(200, v.dump()); });
 }
 
 void get_application(request_actor* self, api_shared& sh, const route_params& p) {
@@ -155,6 +183,7 @@ void add_core_routes(std::vector<route_def>& out) {
                             {"GET", "/metrics", metrics_text},
                             {"GET", "/api/v1/openapi.json", openapi},
                             {"POST", "/api/v1/applications", submit},
+                            {"GET", "/api/v1/applications", list_applications},
                             {"GET", "/api/v1/applications/{id}", get_application},
                             {"PATCH", "/api/v1/applications/{id}/status", change_status},
                             {"GET", "/api/v1/applications/{id}/events", application_events},

@@ -351,6 +351,15 @@ CREATE INDEX idx_job_search_sort ON job_search (sort_at DESC, job_id DESC);
 CREATE INDEX idx_job_search_location ON job_search (lower(location) text_pattern_ops);
 )SQL";
 
+
+// Version 4: keyset lists of applications (a jobseeker's own; a company's, per job
+// and status), newest first.
+const char* v4_sql = R"SQL(
+CREATE INDEX idx_applications_user_applied ON applications (user_id, applied_at DESC, id DESC);
+CREATE INDEX idx_applications_company_applied ON applications (company_id, applied_at DESC, id DESC);
+CREATE INDEX idx_applications_job_applied ON applications (job_id, status, applied_at DESC, id DESC);
+)SQL";
+
 }  // namespace
 
 const std::vector<migration>& migrations() {
@@ -358,6 +367,7 @@ const std::vector<migration>& migrations() {
       {1, "apply slice: jobs, applications, journal, notifications, outbox", v1_sql},
       {2, "accounts: users, profiles, companies, members, invitations, refresh tokens", v2_sql},
       {3, "jobs: versions, job_events, skill_tags, job_skills, the job_search read model", v3_sql},
+      {4, "application lists: keyset indexes", v4_sql},
   };
   return all;
 }

@@ -356,3 +356,47 @@ TEST_F(jobs, bad_job_input_and_search_parameters_are_refused) {
   ASSERT_EQ(sk.status, 200);
   EXPECT_GT(sk.json_body["skills"].size(), 50u);
 }
+
+TEST_F(jobs, applications_are_listed_to_their_applicant_and_their_company_only) {
+  auto c = company("Lister");
+  auto j1 = post_job(c, {{"title", "Role one"}})["id"].get<std::string>();
+  auto j2 = post_job(c, {{"title", "Role two"}})["id"].get<std::string>();
+  auto s1 = seeker();
+  auto s2 = seeker();
+  std::vector<std::string> apps;
+  for (auto& [s, job] : std::vector<std::pair<account*, std::string>>{{&s1, j1}, {&s2, j1}, {&s1, j2}, {&s2, j2}}) {
+    auto r = http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", uuid()}}, s->tok);
+    ASSERT_EQ(r.status, 201) << r.body;
+    apps.push_back(r.json_body["id"]);
+  }
+  ASSERT_EQ(http_->patch("/api/v1/applications/" + apps[1] + "/status", {{"status", "reviewing"}}, c.tok).status, 200);
+
+  auto own = http_->get("/api/v1/applications", s1.tok);
+  ASSERT_EQ(own.status, 200) << own.body;
+  ASSERT_EQ(own.json_body["applications"].size(), 2u);
+  EXPECT_EQ(own.json_body["applications"][0]["id"], apps[2]) << "newest first";
+  EXPECT_EQ(own.json_body["applications"][1]["id"], apps[0]);
+  EXPECT_EQ(own.json_body["applications"][0]["job_title"], "Role two");
+
+  auto all = http_->get("/api/v1/applications", c.tok);
+  EXPECT_EQ(all.json_body["applications"].size(), 4u);
+  EXPECT_EQ(http_->get("/api/v1/applications?job_id=" + j1, c.tok).json_body["applications"].size(), 2u);
+  auto reviewing = http_->get("/api/v1/applications?status=reviewing", c.tok);
+  ASSERT_EQ(reviewing.json_body["applications"].size(), 1u);
+  EXPECT_EQ(reviewing.json_body["applications"][0]["id"], apps[1]);
+
+  auto p1 = http_->get("/api/v1/applications?limit=3", c.tok);
+  ASSERT_EQ(p1.json_body["applications"].size(), 3u);
+  auto p2 = http_->get("/api/v1/applications?limit=3&cursor=" + p1.json_body["next_cursor"].get<std::string>(), c.tok);
+  ASSERT_EQ(p2.json_body["applications"].size(), 1u);
+  EXPECT_TRUE(p2.json_body["next_cursor"].is_null());
+  EXPECT_EQ(p2.json_body["applications"][0]["id"], apps[0]);
+
+  auto other = company("Other");
+  EXPECT_EQ(http_->get("/api/v1/applications", other.tok).json_body["applications"].size(), 0u);
+  EXPECT_EQ(http_->get("/api/v1/applications?job_id=" + j1, other.tok).json_body["applications"].size(), 0u);
+  EXPECT_EQ(http_->get("/api/v1/applications", token(uuid(), "admin")).status, 403);
+  for (auto* q : {"status=hired", "limit=0", "cursor=xyz", "job_id=nope", "sort=old"})
+    EXPECT_EQ(http_->get(std::string{"/api/v1/applications?"} + q, c.tok).status, 400) << q;
+  EXPECT_EQ(http_->get("/api/v1/applications?job_id=" + j1, s1.tok).status, 400);
+}

@@ -1,0 +1,30 @@
+#pragma once
+/// Read-side lists of applications from the `applications` read model (kept by
+/// the journal writer in the same transaction as each event): a jobseeker's
+/// own, and a company's, optionally for one job and one status. Newest first,
+/// keyset pages.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace hirehub::persistence::applications {
+
+struct list_query {
+  std::string user_id;     ///< set: this jobseeker's applications
+  std::string company_id;  ///< set: this company's applications
+  std::string job_id;      ///< optional (company lists)
+  std::string status;      ///< optional
+  int limit = 20;
+  std::string cursor;
+};
+
+/// `{"applications": [...], "next_cursor": "..." | null}`; throws bad_request
+/// (field "cursor") for a cursor that is not ours.
+nlohmann::json list(pqxx::transaction_base& txn, const list_query& q);
+
+}  // namespace hirehub::persistence::applications
