@@ -157,6 +157,19 @@ void take_token(rate_limiter& limiter, const std::string& key, const char* what)
 
 http_response json_response(int status, std::string body);
 
+/// An `on_ok` for ask_task: the task's JSON with `status`.
+inline auto json_reply(int status = 200) {
+  return [status](nlohmann::json& v) { return json_response(status, v.dump()); };
+}
+
+/// An `on_ok` for ask_task: 204 without a body.
+inline http_response no_content(nlohmann::json&) {
+  http_response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
 /// Ends the request with `r`.
 inline void finish(request_actor* self, http_response r) {
   self->state.out.reply(std::move(r));

@@ -174,7 +174,7 @@ void login(request_actor* self, api_shared& sh, const route_params&) {
         auto refresh = acc::issue_refresh(txn, row->who.user_id, "", opts.refresh_ttl_s);
         return persistence::reply(token_body(opts, row->who, refresh));
       },
-      [](json& v) { return json_response(200, v.dump()); });
+      json_reply());
 }
 
 void refresh(request_actor* self, api_shared& sh, const route_params&) {
@@ -195,7 +195,7 @@ void refresh(request_actor* self, api_shared& sh, const route_params&) {
           throw make_error(errc::unauthorized, "invalid, expired or revoked refresh token", "refresh_token");
         return persistence::reply(token_body(opts, *rot.who, rot.token));
       },
-      [](json& v) { return json_response(200, v.dump()); });
+      json_reply());
 }
 
 void logout(request_actor* self, api_shared& sh, const route_params&) {
@@ -208,12 +208,7 @@ void logout(request_actor* self, api_shared& sh, const route_params&) {
         acc::revoke_family(txn, token);
         return persistence::reply(nullptr);
       },
-      [](json&) {
-        http_response r;
-        r.status = 204;
-        r.content_type.clear();
-        return r;
-      });
+      no_content);
 }
 
 void jwks(request_actor* self, api_shared& sh, const route_params&) {
@@ -224,12 +219,13 @@ void jwks(request_actor* self, api_shared& sh, const route_params&) {
 
 // ---- the caller's account ----------------------------------------------------------
 
-void get_me(request_actor* self, api_shared& sh, const route_params&) {
+/// Reads something of the caller's own account with `Fn(txn, user_id)`.
+template <json (*Fn)(pqxx::transaction_base&, const std::string&)>
+void own(request_actor* self, api_shared& sh, const route_params&) {
   auto by = authenticate(sh, req_of(self).authorization);
   ask_task(
-      self, sh, "accounts",
-      [id = by.user_id](pqxx::transaction_base& txn) { return persistence::reply(acc::me(txn, id)); },
-      [](json& v) { return json_response(200, v.dump()); });
+      self, sh, "accounts", [id = by.user_id](pqxx::transaction_base& txn) { return persistence::reply(Fn(txn, id)); },
+      json_reply());
 }
 
 void patch_me(request_actor* self, api_shared& sh, const route_params&) {
@@ -242,7 +238,7 @@ void patch_me(request_actor* self, api_shared& sh, const route_params&) {
       [id = by.user_id, tz](pqxx::transaction_base& txn) {
         return persistence::reply(acc::update_profile(txn, id, {{"time_zone", tz}}));
       },
-      [](json& v) { return json_response(200, v.dump()); });
+      json_reply());
 }
 
 void patch_profile(request_actor* self, api_shared& sh, const route_params&) {
@@ -264,7 +260,68 @@ void patch_profile(request_actor* self, api_shared& sh, const route_params&) {
       [id = by.user_id, fields](pqxx::transaction_base& txn) {
         return persistence::reply(acc::update_profile(txn, id, fields));
       },
-      [](json& v) { return json_response(200, v.dump()); });
+      json_reply());
+}
+
+// ---- notification settings and device tokens ------------------------------------------
+
+/// Event types a user can switch off (every event that notifies someone).
+const std::initializer_list<const char*> event_types = {"application.submitted", "application.status_changed",
+                                                        "interview.scheduled", "resume.processed", "match.recommended"};
+
+void patch_settings(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  body_reader body{req, {"email_enabled", "push_enabled", "sms_enabled", "in_app_enabled", "disabled_event_types"}};
+  for (auto* f : {"email_enabled", "push_enabled", "sms_enabled", "in_app_enabled"})
+    if (body.is_null(f))
+      throw bad_input{errc::bad_request, std::string{f} + " must be true or false", f};
+    else
+      body.boolean(f);
+  auto types = body.text_list("disabled_event_types", 20, 50);
+  for (auto& t : types) {
+    bool known = false;
+    for (auto* e : event_types)
+      known = known || t == e;
+    if (!known)
+      throw bad_input{errc::bad_request, "unknown event type '" + t + "'", "disabled_event_types"};
+  }
+  auto fields = body.collected();
+  if (fields.empty())
+    throw bad_input{errc::bad_request, "nothing to update: give at least one setting", ""};
+  ask_task(
+      self, sh, "accounts",
+      [id = by.user_id, fields](pqxx::transaction_base& txn) {
+        return persistence::reply(acc::update_notification_settings(txn, id, fields));
+      },
+      json_reply());
+}
+
+void add_device(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  body_reader body{req, {"device_type", "token"}};
+  auto type = body.choice("device_type", true, {"ios", "android", "web"});
+  auto token = body.text("token", true, 500);
+  ask_task(
+      self, sh, "accounts",
+      [id = by.user_id, type, token](pqxx::transaction_base& txn) {
+        return persistence::reply(acc::add_device_token(txn, id, type, token));
+      },
+      json_reply(201));
+}
+
+void remove_device(request_actor* self, api_shared& sh, const route_params& p) {
+  auto by = authenticate(sh, req_of(self).authorization);
+  if (!ids::is_uuid(p[0]))
+    throw bad_input{errc::not_found, "no such device token", ""};
+  ask_task(
+      self, sh, "accounts",
+      [id = by.user_id, dev = p[0]](pqxx::transaction_base& txn) {
+        acc::remove_device_token(txn, id, dev);
+        return persistence::reply(nullptr);
+      },
+      no_content);
 }
 
 // ---- companies ------------------------------------------------------------------------
@@ -285,8 +342,7 @@ void get_company(request_actor* self, api_shared& sh, const route_params& p) {
     throw bad_input{errc::not_found, "no company with this id", ""};
   ask_task(
       self, sh, "accounts",
-      [id = p[0]](pqxx::transaction_base& txn) { return persistence::reply(acc::company(txn, id)); },
-      [](json& v) { return json_response(200, v.dump()); });
+      [id = p[0]](pqxx::transaction_base& txn) { return persistence::reply(acc::company(txn, id)); }, json_reply());
 }
 
 void patch_company(request_actor* self, api_shared& sh, const route_params& p) {
@@ -305,7 +361,7 @@ void patch_company(request_actor* self, api_shared& sh, const route_params& p) {
       [id = p[0], fields](pqxx::transaction_base& txn) {
         return persistence::reply(acc::update_company(txn, id, fields), true);
       },
-      [](json& v) { return json_response(200, v.dump()); });
+      json_reply());
 }
 
 void list_members(request_actor* self, api_shared& sh, const route_params& p) {
@@ -313,8 +369,7 @@ void list_members(request_actor* self, api_shared& sh, const route_params& p) {
   require_member(by, p[0], true);
   ask_task(
       self, sh, "accounts",
-      [id = p[0]](pqxx::transaction_base& txn) { return persistence::reply(acc::members(txn, id)); },
-      [](json& v) { return json_response(200, v.dump()); });
+      [id = p[0]](pqxx::transaction_base& txn) { return persistence::reply(acc::members(txn, id)); }, json_reply());
 }
 
 void invite(request_actor* self, api_shared& sh, const route_params& p) {
@@ -328,7 +383,7 @@ void invite(request_actor* self, api_shared& sh, const route_params& p) {
       [id = p[0], user = by.user_id, email, ttl = sh.opts.invitation_ttl_s](pqxx::transaction_base& txn) {
         return persistence::reply(acc::invite(txn, id, user, email, ttl), true);
       },
-      [](json& v) { return json_response(201, v.dump()); });
+      json_reply(201));
 }
 
 }  // namespace
@@ -340,9 +395,14 @@ void add_account_routes(std::vector<route_def>& out) {
                             {"POST", "/api/v1/auth/refresh", refresh},
                             {"POST", "/api/v1/auth/logout", logout},
                             {"GET", "/.well-known/jwks.json", jwks},
-                            {"GET", "/api/v1/me", get_me},
+                            {"GET", "/api/v1/me", own<acc::me>},
                             {"PATCH", "/api/v1/me", patch_me},
                             {"PATCH", "/api/v1/me/profile", patch_profile},
+                            {"GET", "/api/v1/me/notification-settings", own<acc::notification_settings>},
+                            {"PATCH", "/api/v1/me/notification-settings", patch_settings},
+                            {"GET", "/api/v1/me/device-tokens", own<acc::device_tokens>},
+                            {"POST", "/api/v1/me/device-tokens", add_device},
+                            {"DELETE", "/api/v1/me/device-tokens/{id}", remove_device},
                             {"GET", "/api/v1/companies/{id}", get_company},
                             {"PATCH", "/api/v1/companies/{id}", patch_company},
                             {"GET", "/api/v1/companies/{id}/members", list_members},

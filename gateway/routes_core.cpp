@@ -102,7 +102,7 @@ void list_applications(request_actor* self, api_shared& sh, const route_params&)
   ask_task(
       self, sh, "db",
       [q](pqxx::transaction_base& txn) { return persistence::reply(persistence::applications::list(txn, q)); },
-      [](nlohmann::json& v) { return json_response(200, v.dump()); });
+      json_reply());
 }
 
 void get_application(request_actor* self, api_shared& sh, const route_params& p) {

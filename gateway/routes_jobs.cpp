@@ -108,7 +108,7 @@ void patch_job(request_actor* self, api_shared& sh, const route_params& p) {
       [id = p[0], fields, skills, a = actor_of(by)](pqxx::transaction_base& txn) {
         return persistence::reply(jobs::update(txn, id, fields, skills, a), true);
       },
-      [](json& job) { return json_response(200, job.dump()); });
+      json_reply());
 }
 
 template <const char* To>
@@ -121,7 +121,7 @@ void move_job(request_actor* self, api_shared& sh, const route_params& p) {
       [id = p[0], a = actor_of(by)](pqxx::transaction_base& txn) {
         return persistence::reply(jobs::set_status(txn, id, To, a), true);
       },
-      [](json& job) { return json_response(200, job.dump()); });
+      json_reply());
 }
 
 constexpr char open_status[] = "open";
@@ -137,12 +137,7 @@ void delete_job(request_actor* self, api_shared& sh, const route_params& p) {
         jobs::remove_draft(txn, id, a);
         return persistence::reply(nullptr, true);
       },
-      [](json&) {
-        http_response r;
-        r.status = 204;
-        r.content_type.clear();
-        return r;
-      });
+      no_content);
 }
 
 void get_job(request_actor* self, api_shared& sh, const route_params& p) {
@@ -152,14 +147,13 @@ void get_job(request_actor* self, api_shared& sh, const route_params& p) {
   ask_task(
       self, sh, "db",
       [id = p[0], a = actor_of(by)](pqxx::transaction_base& txn) { return persistence::reply(jobs::get(txn, id, a)); },
-      [](json& job) { return json_response(200, job.dump()); });
+      json_reply());
 }
 
 void list_skills(request_actor* self, api_shared& sh, const route_params&) {
   authenticate(sh, req_of(self).authorization);
   ask_task(
-      self, sh, "db", [](pqxx::transaction_base& txn) { return persistence::reply(jobs::skills(txn)); },
-      [](json& v) { return json_response(200, v.dump()); });
+      self, sh, "db", [](pqxx::transaction_base& txn) { return persistence::reply(jobs::skills(txn)); }, json_reply());
 }
 
 void search_jobs(request_actor* self, api_shared& sh, const route_params&) {
@@ -199,7 +193,7 @@ void search_jobs(request_actor* self, api_shared& sh, const route_params&) {
   q.relevance_window = sh.opts.relevance_window;
   ask_task(
       self, sh, "db", [q](pqxx::transaction_base& txn) { return persistence::reply(jobs::search(txn, q)); },
-      [](json& v) { return json_response(200, v.dump()); });
+      json_reply());
 }
 
 }  // namespace

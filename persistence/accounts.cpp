@@ -326,6 +326,62 @@ json invite(pqxx::transaction_base& txn, const std::string& company_id, const st
   return out;
 }
 
+json notification_settings(pqxx::transaction_base& txn, const std::string& user_id) {
+  auto r = txn.exec_params(
+      "SELECT json_build_object('email_enabled', COALESCE(s.email_enabled, true), 'push_enabled', "
+      "COALESCE(s.push_enabled, true), 'sms_enabled', COALESCE(s.sms_enabled, false), 'in_app_enabled', "
+      "COALESCE(s.in_app_enabled, true), 'disabled_event_types', COALESCE(s.disabled_event_types, '{}'))::text "
+      "FROM (SELECT 1) one LEFT JOIN user_notification_settings s ON s.user_id = $1::uuid",
+      user_id);
+  return json::parse(r[0][0].as<std::string>());
+}
+
+json update_notification_settings(pqxx::transaction_base& txn, const std::string& user_id, const json& fields) {
+  txn.exec_params("INSERT INTO user_notification_settings (user_id) VALUES ($1::uuid) ON CONFLICT (user_id) DO NOTHING",
+                  user_id);
+  if (!fields.empty())
+    txn.exec("UPDATE user_notification_settings SET " + sql_assignments(txn, fields) +
+             ", updated_at = now() WHERE user_id = " + txn.quote(user_id) + "::uuid");
+  return notification_settings(txn, user_id);
+}
+
+namespace {
+const char* device_json_sql =
+    "json_build_object('id', d.id, 'device_type', d.device_type, 'token', d.token, 'created_at', " HH_SQL_ISO(
+        "d.created_at") ", 'updated_at', " HH_SQL_ISO("d.updated_at") ")::text";
+}
+
+json device_tokens(pqxx::transaction_base& txn, const std::string& user_id) {
+  auto r = txn.exec_params(std::string{"SELECT "} + device_json_sql +
+                               " FROM device_tokens d WHERE d.user_id = $1::uuid AND d.is_active "
+                               "ORDER BY d.created_at, d.id",
+                           user_id);
+  json items = json::array();
+  for (auto row : r)
+    items.push_back(json::parse(row[0].as<std::string>()));
+  return {{"device_tokens", items}};
+}
+
+json add_device_token(pqxx::transaction_base& txn, const std::string& user_id, const std::string& device_type,
+                      const std::string& token) {
+  auto r = txn.exec_params(
+      std::string{"INSERT INTO device_tokens AS d (user_id, device_type, token) VALUES ($1::uuid, $2, $3) "
+                  "ON CONFLICT (user_id, token) DO UPDATE SET is_active = true, device_type = EXCLUDED.device_type, "
+                  "updated_at = now() RETURNING "} +
+          device_json_sql,
+      user_id, device_type, token);
+  return json::parse(r[0][0].as<std::string>());
+}
+
+void remove_device_token(pqxx::transaction_base& txn, const std::string& user_id, const std::string& id) {
+  auto r = txn.exec_params(
+      "UPDATE device_tokens SET is_active = false, updated_at = now() WHERE id = $1::uuid AND user_id = $2::uuid "
+      "AND is_active RETURNING id",
+      id, user_id);
+  if (r.empty())
+    throw make_error(errc::not_found, "no such device token");
+}
+
 admin_account create_admin_account(const std::string& db_url, const std::string& email, const std::string& password,
                                    uint64_t opslimit, size_t memlimit_bytes) {
   migrate(db_url);

@@ -95,6 +95,20 @@ nlohmann::json members(pqxx::transaction_base& txn, const std::string& company_i
 nlohmann::json invite(pqxx::transaction_base& txn, const std::string& company_id, const std::string& by_user,
                       const std::string& email, int64_t ttl_s);
 
+/// Notification settings (defaults when never set): channel switches and disabled event types.
+nlohmann::json notification_settings(pqxx::transaction_base& txn, const std::string& user_id);
+/// Updates the given settings fields; returns them all.
+nlohmann::json update_notification_settings(pqxx::transaction_base& txn, const std::string& user_id,
+                                            const nlohmann::json& fields);
+
+/// The user's active device tokens.
+nlohmann::json device_tokens(pqxx::transaction_base& txn, const std::string& user_id);
+/// Registers (or reactivates) a device token; returns it.
+nlohmann::json add_device_token(pqxx::transaction_base& txn, const std::string& user_id, const std::string& device_type,
+                                const std::string& token);
+/// Deactivates one of the user's tokens; throws not_found for anyone else's.
+void remove_device_token(pqxx::transaction_base& txn, const std::string& user_id, const std::string& id);
+
 /// `hirehub admin create`: migrates the database at `db_url` if needed, creates
 /// the admin and returns its id and TOTP key (raw bytes). Throws
 /// std::runtime_error with a message for the operator.

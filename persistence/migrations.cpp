@@ -360,6 +360,12 @@ CREATE INDEX idx_applications_company_applied ON applications (company_id, appli
 CREATE INDEX idx_applications_job_applied ON applications (job_id, status, applied_at DESC, id DESC);
 )SQL";
 
+
+// Version 5: one row per device token and user (registering again reactivates it).
+const char* v5_sql = R"SQL(
+CREATE UNIQUE INDEX idx_device_tokens_user_token ON device_tokens (user_id, token);
+)SQL";
+
 }  // namespace
 
 const std::vector<migration>& migrations() {
@@ -368,6 +374,7 @@ const std::vector<migration>& migrations() {
       {2, "accounts: users, profiles, companies, members, invitations, refresh tokens", v2_sql},
       {3, "jobs: versions, job_events, skill_tags, job_skills, the job_search read model", v3_sql},
       {4, "application lists: keyset indexes", v4_sql},
+      {5, "device tokens: unique per user", v5_sql},
   };
   return all;
 }

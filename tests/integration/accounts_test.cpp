@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -484,4 +485,85 @@ TEST(accounts_rs256, tokens_are_rs256_and_the_public_key_is_published) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("auth.jwt_private_key_file"), std::string::npos) << text;
   n.stop();
+}
+
+TEST_F(accounts, notification_settings_and_device_tokens_belong_to_their_user) {
+  auto a = new_seeker(unique_email("settings"));
+  auto tok = a["access_token"].get<std::string>();
+  auto s = http_->get("/api/v1/me/notification-settings", tok);
+  ASSERT_EQ(s.status, 200) << s.body;
+  EXPECT_EQ(s.json_body["in_app_enabled"], true);
+  EXPECT_EQ(s.json_body["sms_enabled"], false);
+  auto u = http_->patch("/api/v1/me/notification-settings",
+                        {{"sms_enabled", true}, {"disabled_event_types", {"application.status_changed"}}}, tok);
+  ASSERT_EQ(u.status, 200) << u.body;
+  EXPECT_EQ(u.json_body["sms_enabled"], true);
+  EXPECT_EQ(u.json_body["disabled_event_types"], json({"application.status_changed"}));
+  for (auto& bad : std::vector<json>{{{"sms_enabled", "yes"}},
+                                     {{"disabled_event_types", {"party.started"}}},
+                                     {{"in_app_enabled", nullptr}},
+                                     {{"volume", 11}},
+                                     json::object()})
+    EXPECT_EQ(http_->patch("/api/v1/me/notification-settings", bad, tok).status, 400) << bad.dump();
+  EXPECT_EQ(http_->get("/api/v1/me/notification-settings", tok).json_body["sms_enabled"], true);
+
+  auto d = http_->post("/api/v1/me/device-tokens", {{"device_type", "ios"}, {"token", "apns-token-1"}}, tok);
+  ASSERT_EQ(d.status, 201) << d.body;
+  auto again = http_->post("/api/v1/me/device-tokens", {{"device_type", "ios"}, {"token", "apns-token-1"}}, tok);
+  EXPECT_EQ(again.json_body["id"], d.json_body["id"]) << "registering again is idempotent";
+  EXPECT_EQ(http_->post("/api/v1/me/device-tokens", {{"device_type", "fax"}, {"token", "x"}}, tok).status, 400);
+  EXPECT_EQ(
+      http_->post("/api/v1/me/device-tokens", {{"device_type", "web"}, {"token", std::string(501, 't')}}, tok).status,
+      413);
+  auto list = http_->get("/api/v1/me/device-tokens", tok);
+  ASSERT_EQ(list.json_body["device_tokens"].size(), 1u);
+  // Someone else cannot see or remove it.
+  auto b = new_seeker(unique_email("other"));
+  auto btok = b["access_token"].get<std::string>();
+  EXPECT_EQ(http_->get("/api/v1/me/device-tokens", btok).json_body["device_tokens"].size(), 0u);
+  auto id = d.json_body["id"].get<std::string>();
+  EXPECT_EQ(
+      http_->request("DELETE", "/api/v1/me/device-tokens/" + id, "", {{"Authorization", "Bearer " + btok}}).status,
+      404);
+  EXPECT_EQ(http_->request("DELETE", "/api/v1/me/device-tokens/" + id, "", {{"Authorization", "Bearer " + tok}}).status,
+            204);
+  EXPECT_EQ(http_->get("/api/v1/me/device-tokens", tok).json_body["device_tokens"].size(), 0u);
+}
+
+TEST_F(accounts, a_disabled_event_type_notifies_nobody_who_switched_it_off) {
+  auto company = uuid();
+  auto ctok = token(company, "company");
+  auto job = http_->post("/api/v1/jobs", {{"title", "Quiet role"}}, ctok).json_body["id"].get<std::string>();
+  auto quiet = new_seeker(unique_email("quiet"));
+  auto loud = new_seeker(unique_email("loud"));
+  auto qtok = quiet["access_token"].get<std::string>();
+  auto ltok = loud["access_token"].get<std::string>();
+  ASSERT_EQ(
+      http_->patch("/api/v1/me/notification-settings", {{"disabled_event_types", {"application.status_changed"}}}, qtok)
+          .status,
+      200);
+  std::vector<std::string> apps;
+  for (auto* t : {&qtok, &ltok}) {
+    auto r = http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", uuid()}}, *t);
+    ASSERT_EQ(r.status, 201) << r.body;
+    apps.push_back(r.json_body["id"]);
+  }
+  for (auto& app : apps)
+    ASSERT_EQ(http_->patch("/api/v1/applications/" + app + "/status", {{"status", "reviewing"}}, ctok).status, 200);
+  auto changed = [&](const std::string& t) {
+    auto page = http_->get("/api/v1/notifications", t);
+    size_t n = 0;
+    for (auto& item : page.json_body["notifications"])
+      n += item["event_type"] == "application.status_changed" ? 1 : 0;
+    return n;
+  };
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] { return changed(ltok) == 1; }));
+  // The quiet one's event was committed before the loud one's; give the consumer
+  // a moment more (they may sit on different partitions), then it must have nothing.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(changed(qtok), 0u);
+  auto quiet_id = quiet["user"]["id"].get<std::string>();
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM notifications WHERE user_id = '" + quiet_id +
+                         "' AND event_type = 'application.status_changed'"),
+            0);
 }
