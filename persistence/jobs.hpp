@@ -63,7 +63,7 @@ struct search_query {
   std::string company_id;
   std::string sort = "newest";  ///< newest | relevance (needs text)
   int limit = 20;
-  std::string cursor;  ///< from a previous page
+  std::string cursor;          ///< from a previous page
   int relevance_window = 200;  ///< relevance ranks this many newest matches
 };
 

@@ -351,7 +351,6 @@ CREATE INDEX idx_job_search_sort ON job_search (sort_at DESC, job_id DESC);
 CREATE INDEX idx_job_search_location ON job_search (lower(location) text_pattern_ops);
 )SQL";
 
-
 // Version 4: keyset lists of applications (a jobseeker's own; a company's, per job
 // and status), newest first.
 const char* v4_sql = R"SQL(
@@ -359,7 +358,6 @@ CREATE INDEX idx_applications_user_applied ON applications (user_id, applied_at 
 CREATE INDEX idx_applications_company_applied ON applications (company_id, applied_at DESC, id DESC);
 CREATE INDEX idx_applications_job_applied ON applications (job_id, status, applied_at DESC, id DESC);
 )SQL";
-
 
 // Version 5: one row per device token and user (registering again reactivates it).
 const char* v5_sql = R"SQL(
