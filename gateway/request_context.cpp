@@ -77,6 +77,16 @@ std::string client_address(const http_request& req) {
   return colon == std::string::npos ? req.remote : req.remote.substr(0, colon);
 }
 
+void check_choice(const std::string& value, const std::string& field, std::initializer_list<const char*> choices) {
+  std::string list;
+  for (auto* c : choices) {
+    if (value == c)
+      return;
+    list += (list.empty() ? "" : ", ") + std::string{c};
+  }
+  throw bad_input{errc::bad_request, field + " must be one of: " + list, field};
+}
+
 // ---- query_reader ------------------------------------------------------------------
 
 std::optional<std::string> url_decode(const std::string& s) {
@@ -177,15 +187,9 @@ std::vector<std::string> query_reader::list(const char* name, size_t max_items, 
 
 std::string query_reader::choice(const char* name, std::initializer_list<const char*> choices) const {
   auto v = text(name, 64);
-  if (v.empty())
-    return v;
-  std::string list;
-  for (auto* c : choices) {
-    if (v == c)
-      return v;
-    list += (list.empty() ? "" : ", ") + std::string{c};
-  }
-  throw bad_input{errc::bad_request, std::string{name} + " must be one of: " + list, name};
+  if (!v.empty())
+    check_choice(v, name, choices);
+  return v;
 }
 
 std::optional<int64_t> query_reader::integer(const char* name, int64_t min, int64_t max) const {
@@ -348,16 +352,15 @@ std::optional<body_reader> body_reader::object(const char* name, std::initialize
 
 std::string body_reader::choice(const char* name, bool required, std::initializer_list<const char*> choices) {
   auto s = text(name, required, 64);
-  if (s.empty())
-    return s;
-  std::string list;
-  for (auto* c : choices) {
-    if (s == c)
-      return s;
-    list += (list.empty() ? "" : ", ") + std::string{c};
+  if (!s.empty()) {
+    try {
+      check_choice(s, field(name), choices);
+    } catch (const bad_input&) {
+      collected_.erase(name);
+      throw;
+    }
   }
-  collected_.erase(name);
-  throw bad_input{errc::bad_request, field(name) + " must be one of: " + list, field(name)};
+  return s;
 }
 
 // ---- responder ---------------------------------------------------------------------

@@ -117,6 +117,9 @@ class query_reader {
   std::map<std::string, std::string> values_;
 };
 
+/// Throws bad_request naming `field` unless `value` is one of `choices`.
+void check_choice(const std::string& value, const std::string& field, std::initializer_list<const char*> choices);
+
 /// Decodes %XX and '+'; nullopt for malformed escapes or invalid UTF-8.
 std::optional<std::string> url_decode(const std::string& s);
 

@@ -15,6 +15,13 @@ http_request& req_of(request_actor* self) {
   return self->state.out.job->req;
 }
 
+/// The job id of a /api/v1/jobs/{id} route (anything else is an unknown job).
+const std::string& job_id_of(const route_params& p) {
+  if (!ids::is_uuid(p[0]))
+    throw bad_input{errc::not_found, "no job with this id", ""};
+  return p[0];
+}
+
 jobs::actor actor_of(const principal& p) {
   return {p.user_id, p.role, p.company_id};
 }
@@ -94,8 +101,7 @@ void create_job(request_actor* self, api_shared& sh, const route_params&) {
 void patch_job(request_actor* self, api_shared& sh, const route_params& p) {
   auto& req = req_of(self);
   auto by = authenticate(sh, req.authorization);
-  if (!ids::is_uuid(p[0]))
-    throw bad_input{errc::not_found, "no job with this id", ""};
+  job_id_of(p);
   body_reader body{req, job_fields};
   if (body.has("status"))
     throw bad_input{errc::bad_request, "status changes through POST /api/v1/jobs/{id}/open or /close", "status"};
@@ -114,8 +120,7 @@ void patch_job(request_actor* self, api_shared& sh, const route_params& p) {
 template <const char* To>
 void move_job(request_actor* self, api_shared& sh, const route_params& p) {
   auto by = authenticate(sh, req_of(self).authorization);
-  if (!ids::is_uuid(p[0]))
-    throw bad_input{errc::not_found, "no job with this id", ""};
+  job_id_of(p);
   ask_task(
       self, sh, "db",
       [id = p[0], a = actor_of(by)](pqxx::transaction_base& txn) {
@@ -129,8 +134,7 @@ constexpr char closed_status[] = "closed";
 
 void delete_job(request_actor* self, api_shared& sh, const route_params& p) {
   auto by = authenticate(sh, req_of(self).authorization);
-  if (!ids::is_uuid(p[0]))
-    throw bad_input{errc::not_found, "no job with this id", ""};
+  job_id_of(p);
   ask_task(
       self, sh, "db",
       [id = p[0], a = actor_of(by)](pqxx::transaction_base& txn) {
@@ -142,8 +146,7 @@ void delete_job(request_actor* self, api_shared& sh, const route_params& p) {
 
 void get_job(request_actor* self, api_shared& sh, const route_params& p) {
   auto by = authenticate(sh, req_of(self).authorization);
-  if (!ids::is_uuid(p[0]))
-    throw bad_input{errc::not_found, "no job with this id", ""};
+  job_id_of(p);
   ask_task(
       self, sh, "db",
       [id = p[0], a = actor_of(by)](pqxx::transaction_base& txn) { return persistence::reply(jobs::get(txn, id, a)); },
