@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/interview_ics.hpp"
 #include "actors/messages.hpp"
 #include "persistence/messages.hpp"
 #include "runtime/atoms.hpp"
@@ -31,8 +32,14 @@ caf::actor service(app_actor* self, const char* name) {
   return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
 }
 
-application_view view_of(const state& st, bool replayed = false) {
-  return {to_json(st).dump(), st.seq, replayed};
+application_view view_of(const state& st, const principal& by, bool replayed = false) {
+  return {to_json(st, audience_of(st, by)).dump(), st.seq, replayed};
+}
+
+interview_row row_of(const state& st, const interview& iv) {
+  return {iv.id,           st.id,     iv.type,     iv.starts_at_ms, iv.duration_minutes, iv.time_zone, iv.location,
+          iv.notes,        iv.status, iv.feedback, iv.rating,       iv.cancel_reason,    iv.version,   iv.created_at_ms,
+          iv.updated_at_ms};
 }
 
 /// Asks the registry to forget this incarnation, then stops. Messages the
@@ -53,9 +60,12 @@ void passivate_if_empty(app_actor* self) {
     passivate(self);
 }
 
-/// Appends one event; on commit applies it, publishes it and answers `rp`.
+/// Appends one event; on commit applies it, publishes it (the full frame to the
+/// company's topic, the applicant's view to theirs) and answers `rp` with
+/// `make(state after)`.
+template <class View, class Make>
 void append(app_actor* self, journal_event ev, bool create, const std::string& request_id,
-            caf::typed_response_promise<application_view> rp) {
+            caf::typed_response_promise<View> rp, Make make) {
   auto& s = self->state;
   auto journal = service(self, "journal");
   if (!journal) {
@@ -74,17 +84,25 @@ void append(app_actor* self, journal_event ev, bool create, const std::string& r
                next.resume_id, next.cover_letter, to_string(next.current)};
   else
     req.new_status = ev.to_status;
-  req.outbox.push_back(to_outbox(next, ev));
+  req.outbox.push_back(to_outbox(s.st, next, ev));
+  for (auto& iv : changed_interviews(s.st, next))
+    req.interviews.push_back(row_of(next, iv));
   req.events.push_back(ev);
   self->request(journal, s.opts.call_timeout, std::move(req))
       .await(
-          [self, next, ev, rp](append_result&) mutable {
+          [self, next, ev, rp, make](append_result&) mutable {
             auto& s = self->state;
+            auto before = std::move(s.st);
             s.st = next;
             s.journal.push_back(ev);
-            if (auto hub = service(self, "hub"))
-              self->send(hub, publish_atom::value, "application:" + s.st.id, s.st.seq, frame_for(s.st, ev));
-            rp.deliver(view_of(s.st));
+            if (auto hub = service(self, "hub")) {
+              auto topic = "application:" + s.st.id;
+              self->send(hub, publish_atom::value, topic, s.st.seq, frame_for(s.st, ev));
+              auto mine = applicant_frame_for(before, s.st, ev);
+              if (!mine.empty())
+                self->send(hub, publish_atom::value, topic + ":applicant", s.st.seq, std::move(mine));
+            }
+            rp.deliver(make(s.st));
           },
           [self, rp, request_id](caf::error& err) mutable {
             auto v = view(err);
@@ -99,6 +117,29 @@ void append(app_actor* self, journal_event ev, bool create, const std::string& r
             rp.deliver(err);
             passivate_if_empty(self);
           });
+}
+
+interview_view interview_of(const state& st, const std::string& interview_id, const principal& by) {
+  interview_view v;
+  v.seq = st.seq;
+  if (auto* iv = find_interview(st, interview_id))
+    v.json = interview_to_json(*iv, audience_of(st, by)).dump();
+  return v;
+}
+
+decision decide_interview(const state& st, const interview_action& a, const std::string& event_id, int64_t now) {
+  if (a.action == "schedule")
+    return decide_schedule(st, a.by, a.cmd, event_id, now);
+  if (a.action == "reschedule")
+    return decide_reschedule(st, a.by, a.cmd, event_id, now);
+  if (a.action == "complete")
+    return decide_complete(st, a.by, a.cmd, event_id, now);
+  if (a.action == "cancel")
+    return decide_cancel(st, a.by, a.cmd, event_id, now);
+  decision d;
+  d.code = errc::bad_request;
+  d.message = "unknown interview action " + a.action;
+  return d;
 }
 
 caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry, actor_options opts) {
@@ -130,7 +171,7 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
           auto d = decide_submit(s.st, cmd.by, sc, job_facts{}, {}, 0);
           if (d.code != errc::ok)
             return make_error(d.code, d.message, d.field);
-          return view_of(s.st, true);
+          return view_of(s.st, cmd.by, true);
         }
         auto db = service(self, "db");
         if (!db) {
@@ -149,7 +190,8 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
                     passivate_if_empty(self);
                     return;
                   }
-                  append(self, std::move(d.event), true, cmd.request_id, rp);
+                  append(self, std::move(d.event), true, cmd.request_id, rp,
+                         [by = cmd.by](const state& st) { return view_of(st, by); });
                 },
                 [self, rp](caf::error& err) mutable {
                   rp.deliver(err);
@@ -165,8 +207,37 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
           return make_error(d.code, d.message, d.field);
         }
         auto rp = self->make_response_promise<application_view>();
-        append(self, std::move(d.event), false, cmd.request_id, rp);
+        append(self, std::move(d.event), false, cmd.request_id, rp,
+               [by = cmd.by](const state& st) { return view_of(st, by); });
         return rp;
+      },
+      [self](interview_action& a) -> caf::result<interview_view> {
+        auto& s = self->state;
+        if (a.action == "schedule")
+          a.cmd.interview_id = ids::random_uuid();
+        auto d = decide_interview(s.st, a, ids::random_uuid(), now_ms());
+        if (d.code != errc::ok) {
+          passivate_if_empty(self);
+          return make_error(d.code, d.message, d.field);
+        }
+        auto rp = self->make_response_promise<interview_view>();
+        append(self, std::move(d.event), false, a.request_id, rp,
+               [id = a.cmd.interview_id, by = a.by](const state& st) { return interview_of(st, id, by); });
+        return rp;
+      },
+      [self](get_interview& q) -> caf::result<interview_view> {
+        auto& s = self->state;
+        if (s.st.current == status::none || !can_view(s.st, q.by)) {
+          passivate_if_empty(self);
+          return make_error(errc::not_found, "no application with this id");
+        }
+        auto* iv = find_interview(s.st, q.interview_id);
+        if (!iv)
+          return make_error(errc::not_found, "no interview with this id on this application");
+        auto v = interview_of(s.st, q.interview_id, q.by);
+        if (q.calendar)
+          v.ics = interview_ics(s.st, *iv, now_ms());
+        return v;
       },
       [self](get_application& q) -> caf::result<application_view> {
         auto& s = self->state;
@@ -174,7 +245,7 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
           passivate_if_empty(self);
           return make_error(errc::not_found, "no application with this id");
         }
-        return view_of(s.st);
+        return view_of(s.st, q.by);
       },
       [self](get_history& q) -> caf::result<history_view> {
         auto& s = self->state;
@@ -184,14 +255,25 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
         }
         history_view h;
         auto events = nlohmann::json::array();
+        bool applicant = audience_of(s.st, q.by) == audience::applicant;
         state replay;
         replay.id = s.st.id;
         for (auto& ev : s.journal) {
+          auto before = replay;
           apply(replay, ev);
           if (ev.seq <= q.after_seq)
             continue;
-          events.push_back(event_to_json(ev));
-          h.frames.push_back(frame_for(replay, ev));
+          if (!applicant) {
+            events.push_back(event_to_json(ev));
+            h.frames.push_back(frame_for(replay, ev));
+            h.seqs.push_back(ev.seq);
+            continue;
+          }
+          auto e = applicant_event(before, replay, ev);
+          if (e.is_null())
+            continue;
+          events.push_back(std::move(e));
+          h.frames.push_back(applicant_frame_for(before, replay, ev));
           h.seqs.push_back(ev.seq);
         }
         h.events = events.dump();

@@ -32,6 +32,12 @@ void announce_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<get_history>("hirehub.get_history");
   cfg.add_message_type<application_view>("hirehub.application_view");
   cfg.add_message_type<history_view>("hirehub.history_view");
+  cfg.add_message_type<interview_row>("hirehub.interview_row");
+  cfg.add_message_type<std::vector<interview_row>>("hirehub.interview_rows");
+  cfg.add_message_type<interview_command>("hirehub.interview_command");
+  cfg.add_message_type<interview_action>("hirehub.interview_action");
+  cfg.add_message_type<get_interview>("hirehub.get_interview");
+  cfg.add_message_type<interview_view>("hirehub.interview_view");
   cfg.add_error_category(hirehub_category::value, [](uint8_t code, caf::atom_value, const caf::message& ctx) {
     std::string out = "hirehub:";
     out += to_string(static_cast<errc>(code));

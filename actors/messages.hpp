@@ -8,6 +8,9 @@
 ///   change_status      -> application_view  (errors: bad_request, forbidden, not_found, illegal_transition)
 ///   get_application    -> application_view  (errors: not_found: missing or not visible to the caller)
 ///   get_history        -> history_view      (live-update frames after a sequence number)
+///   interview_action   -> interview_view    (schedule, reschedule, complete, cancel; errors: bad_request,
+///                                            forbidden, not_found, illegal_transition)
+///   get_interview      -> interview_view    (the JSON, and the calendar file when asked)
 
 #include <cstdint>
 #include <string>
@@ -70,6 +73,48 @@ struct get_history {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, get_history& x) {
   return f(caf::meta::type_name("get_history"), x.request_id, x.by, x.after_seq);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, interview_command& x) {
+  return f(caf::meta::type_name("interview_command"), x.interview_id, x.type, x.starts_at, x.time_zone,
+           x.duration_minutes, x.location, x.notes, x.has_location, x.has_notes, x.feedback, x.rating, x.reason);
+}
+
+struct interview_action {
+  std::string request_id;
+  principal by;
+  std::string action;  ///< schedule, reschedule, complete, cancel
+  interview_command cmd;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, interview_action& x) {
+  return f(caf::meta::type_name("interview_action"), x.request_id, x.by, x.action, x.cmd);
+}
+
+struct get_interview {
+  std::string request_id;
+  principal by;
+  std::string interview_id;
+  bool calendar = false;  ///< also render the .ics file
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_interview& x) {
+  return f(caf::meta::type_name("get_interview"), x.request_id, x.by, x.interview_id, x.calendar);
+}
+
+/// One interview as the caller may see it; `ics` filled when asked for.
+struct interview_view {
+  std::string json;
+  std::string ics;
+  int64_t seq = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, interview_view& x) {
+  return f(caf::meta::type_name("interview_view"), x.json, x.ics, x.seq);
 }
 
 /// The application as the API shows it.

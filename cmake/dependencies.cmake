@@ -7,6 +7,7 @@ find_package(spdlog REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(Boost 1.74 REQUIRED)
+find_package(date REQUIRED)  # libhowardhinnant-date-dev: date::date-tz reads the system tz database
 
 # CAF 0.17.6 ships no CMake config. Find exactly caf_core and caf_io: the same
 # directory holds libcaf_openmpi.so (Coarray Fortran), so never glob libcaf*.

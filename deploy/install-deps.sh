@@ -7,9 +7,9 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libcaf-dev libboost-dev libpqxx-dev librdkafka-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libssl-dev libsodium-dev libgtest-dev libgmock-dev
+  libssl-dev libsodium-dev libgtest-dev libgmock-dev libhowardhinnant-date-dev tzdata
   postgresql postgresql-contrib
-  curl procps clang-format python3
+  curl procps clang-format python3 python3-icalendar python3-aiosmtpd
 )
 
 missing=()

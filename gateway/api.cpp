@@ -1,4 +1,5 @@
 #include "gateway/api.hpp"
+#include "gateway/route_match.hpp"
 
 #include <set>
 #include <unordered_map>
@@ -24,35 +25,10 @@ const std::vector<route_def>& route_table() {
     add_core_routes(t);
     add_account_routes(t);
     add_job_routes(t);
+    add_interview_routes(t);
     return t;
   }();
   return table;
-}
-
-/// Matches "/api/v1/applications/{id}/status" style templates.
-bool match(const std::string& path, const std::string& tmpl, route_params& params) {
-  params.clear();
-  size_t p = 0;
-  size_t t = 0;
-  while (t < tmpl.size()) {
-    if (tmpl[t] == '{') {
-      auto close = tmpl.find('}', t);
-      auto end = path.find('/', p);
-      if (end == std::string::npos)
-        end = path.size();
-      if (end == p)
-        return false;
-      params.push_back(path.substr(p, end - p));
-      p = end;
-      t = close + 1;
-      continue;
-    }
-    if (p >= path.size() || path[p] != tmpl[t])
-      return false;
-    ++p;
-    ++t;
-  }
-  return p == path.size();
 }
 
 // ---- request actors ----------------------------------------------------------
@@ -63,7 +39,7 @@ void serve(request_actor* self, api_shared& sh) {
   route_params params;
   const route_def* path_match = nullptr;
   for (auto& r : route_table()) {
-    if (!match(req.path, r.path, params))
+    if (!match_path(req.path, r.path, &params))
       continue;
     path_match = &r;
     if (req.method == r.method) {
@@ -251,7 +227,8 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
   if (topic == "notifications") {
     hub_topic = "notifications:" + st.by.user_id;
   } else if (topic.rfind("application:", 0) == 0 && ids::is_uuid(topic.substr(12))) {
-    hub_topic = topic;
+    // The applicant follows their coarse view; the company and admins the full one.
+    hub_topic = st.by.role == "jobseeker" ? topic + ":applicant" : topic;
   } else {
     send_error(self, errc::bad_request, "unknown topic '" + topic + "': application:<id> or notifications", topic);
     return;

@@ -242,5 +242,6 @@ struct route_def {
 void add_core_routes(std::vector<route_def>& out);
 void add_account_routes(std::vector<route_def>& out);
 void add_job_routes(std::vector<route_def>& out);
+void add_interview_routes(std::vector<route_def>& out);
 
 }  // namespace hirehub::gateway

@@ -93,7 +93,10 @@ void list_applications(request_actor* self, api_shared& sh, const route_params&)
   if (by.role == "jobseeker") {
     if (!q.job_id.empty())
       throw bad_input{errc::bad_request, "job_id filters a company's lists", "job_id"};
+    if (!q.status.empty())
+      throw bad_input{errc::bad_request, "status filters a company's lists", "status"};
     q.user_id = by.user_id;
+    q.applicant_view = true;
   } else if (by.role == "company") {
     q.company_id = by.company_id;
   } else {

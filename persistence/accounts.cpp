@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "persistence/db.hpp"
+#include "runtime/tz.hpp"
 #include "persistence/migrations.hpp"
 #include "runtime/crypto.hpp"
 #include "runtime/errors.hpp"
@@ -26,11 +27,11 @@ const char* profile_json_sql =
     "'desired_salary_max', p.desired_salary_max, 'skills', p.skills, 'updated_at', " HH_SQL_ISO(
         "p.updated_at") ")::text";
 
-void check_time_zone(pqxx::transaction_base& txn, const std::string& tz) {
-  if (tz.empty())
+/// The same tz database the interviews and calendar files use.
+void check_time_zone(pqxx::transaction_base&, const std::string& zone) {
+  if (zone.empty())
     return;
-  auto r = txn.exec_params("SELECT 1 FROM pg_timezone_names WHERE name = $1", tz);
-  if (r.empty())
+  if (!tz::valid_zone(zone))
     throw make_error(errc::bad_request, "time_zone must be an IANA time zone name such as Asia/Seoul", "time_zone");
 }
 

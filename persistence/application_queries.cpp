@@ -36,10 +36,17 @@ json list(pqxx::transaction_base& txn, const list_query& q) {
     add("(a.applied_at, a.id) < (" + txn.quote(c["t"].get<std::string>()) + "::timestamptz, " +
         txn.quote(c["i"].get<std::string>()) + "::uuid)");
   }
+  // The applicant's coarse stage (application_core's stage_of).
+  const char* stage =
+      "CASE a.status WHEN 'submitted' THEN 'applied' WHEN 'reviewing' THEN 'in_review' WHEN 'interview_scheduled' "
+      "THEN 'interview' WHEN 'interview_completed' THEN 'in_review' WHEN 'offered' THEN 'offer' WHEN 'accepted' THEN "
+      "'hired' WHEN 'rejected' THEN 'not_selected' ELSE a.status END";
   auto r = txn.exec(
-      "SELECT json_build_object('id', a.id, 'job_id', a.job_id, 'job_title', j.title, 'user_id', a.user_id, "
-      "'company_id', a.company_id, 'resume_id', a.resume_id, 'status', a.status, 'applied_at', " HH_SQL_ISO(
-          "a.applied_at") ", 'updated_at', " HH_SQL_ISO("a.updated_at") ")::text, "
+      std::string{"SELECT (json_build_object('id', a.id, 'job_id', a.job_id, 'job_title', j.title, 'user_id', "
+                  "a.user_id, 'company_id', a.company_id, 'resume_id', a.resume_id, 'stage', "} +
+      stage + ", 'applied_at', " HH_SQL_ISO("a.applied_at") ", 'updated_at', " HH_SQL_ISO("a.updated_at") ")::jsonb" +
+      (q.applicant_view ? "" : " || jsonb_build_object('status', a.status)") +
+      ")::text, "
       "to_char(a.applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), a.id::text "
       "FROM applications a JOIN jobs j ON j.id = a.job_id" +
       where + " ORDER BY a.applied_at DESC, a.id DESC LIMIT " + std::to_string(q.limit + 1));

@@ -15,10 +15,11 @@ class transaction_base;
 namespace hirehub::persistence::applications {
 
 struct list_query {
-  std::string user_id;     ///< set: this jobseeker's applications
-  std::string company_id;  ///< set: this company's applications
-  std::string job_id;      ///< optional (company lists)
-  std::string status;      ///< optional
+  std::string user_id;          ///< set: this jobseeker's applications
+  std::string company_id;       ///< set: this company's applications
+  std::string job_id;           ///< optional (company lists)
+  std::string status;           ///< optional
+  bool applicant_view = false;  ///< the jobseeker's lists: the coarse stage, no status
   int limit = 20;
   std::string cursor;
 };

@@ -145,6 +145,30 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
     txn.exec("UPDATE applications AS a SET status = v.s, updated_at = now() FROM (VALUES " + join(rows) +
              ") AS v(id, s) WHERE a.id = v.id");
 
+  // 3b. Interviews the events created or changed; a row's version only grows.
+  rows.clear();
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (results[i] != outcome::ok)
+      continue;
+    for (auto& iv : group[i]->req.interviews)
+      rows.push_back("(" + uuid(iv.id) + "," + uuid(iv.application_id) + "," + q(iv.interview_type) + "," +
+                     sql_time(iv.scheduled_at_ms) + "," + std::to_string(iv.duration_minutes) + "," + q(iv.time_zone) +
+                     "," + nullable(iv.location) + "," + nullable(iv.notes) + "," + q(iv.status) + "," +
+                     nullable(iv.feedback) + "," + (iv.rating > 0 ? std::to_string(iv.rating) : "NULL") + "::int," +
+                     nullable(iv.cancel_reason) + "," + std::to_string(iv.version) + "," + sql_time(iv.created_at_ms) +
+                     "," + sql_time(iv.updated_at_ms) + ")");
+  }
+  if (!rows.empty())
+    txn.exec(
+        "INSERT INTO interviews (id, application_id, interview_type, scheduled_at, duration_minutes, time_zone, "
+        "location, notes, status, feedback, rating, cancel_reason, version, created_at, updated_at) VALUES " +
+        join(rows) +
+        " ON CONFLICT (id) DO UPDATE SET interview_type = EXCLUDED.interview_type, scheduled_at = "
+        "EXCLUDED.scheduled_at, duration_minutes = EXCLUDED.duration_minutes, time_zone = EXCLUDED.time_zone, "
+        "location = EXCLUDED.location, notes = EXCLUDED.notes, status = EXCLUDED.status, feedback = "
+        "EXCLUDED.feedback, rating = EXCLUDED.rating, cancel_reason = EXCLUDED.cancel_reason, version = "
+        "EXCLUDED.version, updated_at = EXCLUDED.updated_at WHERE interviews.version < EXCLUDED.version");
+
   // 4. The outbox: what must reach Kafka commits with the state change.
   rows.clear();
   for (size_t i = 0; i < group.size(); ++i) {

@@ -61,6 +61,32 @@ typename Inspector::result_type inspect(Inspector& f, application_row& x) {
            x.cover_letter, x.status);
 }
 
+/// An interview as the read model stores it (table interviews).
+struct interview_row {
+  std::string id;
+  std::string application_id;
+  std::string interview_type;
+  int64_t scheduled_at_ms = 0;
+  int32_t duration_minutes = 0;
+  std::string time_zone;
+  std::string location;
+  std::string notes;
+  std::string status;
+  std::string feedback;
+  int32_t rating = 0;
+  std::string cancel_reason;
+  int32_t version = 1;
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, interview_row& x) {
+  return f(caf::meta::type_name("interview_row"), x.id, x.application_id, x.interview_type, x.scheduled_at_ms,
+           x.duration_minutes, x.time_zone, x.location, x.notes, x.status, x.feedback, x.rating, x.cancel_reason,
+           x.version, x.created_at_ms, x.updated_at_ms);
+}
+
 /// One entity's command for the journal writer: all of it commits or none of it.
 struct append_request {
   std::string request_id;
@@ -70,12 +96,13 @@ struct append_request {
   std::vector<journal_event> events;
   std::string new_status;  ///< update applications.status ("" = unchanged)
   std::vector<outbox_row> outbox;
+  std::vector<interview_row> interviews;  ///< created or changed by the events (upserted)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, append_request& x) {
   return f(caf::meta::type_name("append_request"), x.request_id, x.application_id, x.create, x.row, x.events,
-           x.new_status, x.outbox);
+           x.new_status, x.outbox, x.interviews);
 }
 
 /// Answer to a successful append: which group commit carried it.

@@ -67,7 +67,9 @@ TEST_F(apply_flow, submit_reaches_the_companys_websocket_and_kafka) {
   auto r = apply(s, job);
   ASSERT_EQ(r.status, 201) << r.body;
   auto app_id = r.json_body["id"].get<std::string>();
-  EXPECT_EQ(r.json_body["status"], "submitted");
+  // The applicant sees the coarse stage, not the company's pipeline status.
+  EXPECT_EQ(r.json_body["stage"], "applied");
+  EXPECT_FALSE(r.json_body.contains("status"));
   EXPECT_EQ(r.json_body["seq"], 1);
   EXPECT_EQ(r.headers["Location"], "/api/v1/applications/" + app_id);
   // 201 means committed: the journal, the read model and the outbox hold it now.
@@ -118,11 +120,14 @@ TEST_F(apply_flow, status_changes_go_live_to_the_applicant_with_sequence_numbers
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json_body["status"], "reviewing");
   EXPECT_EQ(r.json_body["seq"], 2);
-  auto live = ws.read_until([](const json& f) { return f.value("type", "") == "application.status_changed"; });
+  // The applicant's frame: the stage moved from applied to in_review; no pipeline internals.
+  auto live = ws.read_until([](const json& f) { return f.value("type", "") == "application.stage_changed"; });
   ASSERT_TRUE(live);
   EXPECT_EQ((*live)["seq"], 2);
-  EXPECT_EQ((*live)["data"]["application"]["status"], "reviewing");
-  EXPECT_EQ((*live)["data"]["event"]["from_status"], "submitted");
+  EXPECT_EQ((*live)["data"]["application"]["stage"], "in_review");
+  EXPECT_FALSE((*live)["data"]["application"].contains("status"));
+  EXPECT_EQ((*live)["data"]["event"]["stage"], "in_review");
+  EXPECT_FALSE((*live)["data"]["event"].contains("from_status"));
   auto note =
       ws.read_until([](const json& f) { return f.value("type", "") == "notification"; }, std::chrono::seconds(30));
   ASSERT_TRUE(note) << "the applicant got no notification for the status change";
@@ -149,8 +154,17 @@ TEST_F(apply_flow, resume_after_a_drop_replays_missed_frames_in_order) {
   seeker s;
   auto job = create_job(c);
   auto app_id = apply(s, job).json_body["id"].get<std::string>();
-  for (auto st : {"reviewing", "interview_scheduled", "interview_completed"})
-    ASSERT_EQ(http_->patch("/api/v1/applications/" + app_id + "/status", {{"status", st}}, c.tok).status, 200);
+  ASSERT_EQ(http_->patch("/api/v1/applications/" + app_id + "/status", {{"status", "reviewing"}}, c.tok).status, 200);
+  auto iv = http_->post(
+      "/api/v1/applications/" + app_id + "/interviews",
+      {{"interview_type", "video"}, {"scheduled_at", "2030-05-02T10:00"}, {"time_zone", "Asia/Seoul"}}, c.tok);
+  ASSERT_EQ(iv.status, 201) << iv.body;
+  auto iv_id = iv.json_body["id"].get<std::string>();
+  ASSERT_EQ(
+      http_
+          ->post("/api/v1/applications/" + app_id + "/interviews/" + iv_id + "/complete", {{"feedback", "good"}}, c.tok)
+          .status,
+      200);
   ws_client ws{e_->n.port, s.tok};
   ws.send(json({{"op", "subscribe"}, {"topic", "application:" + app_id}, {"after_seq", 1}}).dump());
   auto ack = ws.read();
@@ -164,7 +178,7 @@ TEST_F(apply_flow, resume_after_a_drop_replays_missed_frames_in_order) {
   }
   // Live frames continue after the replay without gaps or repeats.
   ASSERT_EQ(http_->patch("/api/v1/applications/" + app_id + "/status", {{"status", "offered"}}, c.tok).status, 200);
-  auto f = ws.read_until([](const json& x) { return x.value("type", "") == "application.status_changed"; });
+  auto f = ws.read_until([](const json& x) { return x.value("type", "") == "application.stage_changed"; });
   ASSERT_TRUE(f);
   EXPECT_EQ((*f)["seq"], 5);
 

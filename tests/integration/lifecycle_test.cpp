@@ -54,12 +54,15 @@ TEST(lifecycle, idle_entities_passivate_and_rebuild_from_the_journal) {
   // A new incarnation rebuilds the same state from the journal ...
   auto got = http.get("/api/v1/applications/" + id, utok);
   ASSERT_EQ(got.status, 200);
-  EXPECT_EQ(got.json_body["status"], "reviewing");
+  EXPECT_EQ(got.json_body["stage"], "in_review");
+  EXPECT_EQ(http.get("/api/v1/applications/" + id, ctok).json_body["status"], "reviewing");
   EXPECT_EQ(got.json_body["seq"], 2);
   EXPECT_EQ(got.json_body["job_title"], "Data Engineer");
   EXPECT_EQ(active_entities(http), 1);
   // ... and goes on from it: the next event gets seq 3, illegal moves are still refused.
-  auto moved = http.patch("/api/v1/applications/" + id + "/status", {{"status", "interview_scheduled"}}, ctok);
+  auto moved = http.patch("/api/v1/applications/" + id + "/status", {{"status", "offered"}}, ctok);
+  EXPECT_EQ(moved.status, 409) << moved.body;
+  moved = http.patch("/api/v1/applications/" + id + "/status", {{"status", "rejected"}, {"reason", "other"}}, ctok);
   ASSERT_EQ(moved.status, 200) << moved.body;
   EXPECT_EQ(moved.json_body["seq"], 3);
   EXPECT_EQ(http.patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, ctok).status, 409);

@@ -1,4 +1,6 @@
 #include "support/harness.hpp"
+
+#include "gateway/route_match.hpp"
 #include "support/openapi_check.hpp"
 
 #include <csignal>
@@ -220,29 +222,6 @@ std::shared_ptr<openapi_spec> spec_for(int port) {
   return it == specs.end() ? nullptr : it->second;
 }
 
-bool template_matches(const std::string& path, const std::string& tmpl) {
-  size_t p = 0;
-  size_t t = 0;
-  while (t < tmpl.size()) {
-    if (tmpl[t] == '{') {
-      auto close = tmpl.find('}', t);
-      auto end = path.find('/', p);
-      if (end == std::string::npos)
-        end = path.size();
-      if (end == p)
-        return false;
-      p = end;
-      t = close + 1;
-      continue;
-    }
-    if (p >= path.size() || path[p] != tmpl[t])
-      return false;
-    ++p;
-    ++t;
-  }
-  return p == path.size();
-}
-
 /// Every response a test receives from a node is checked against the node's
 /// OpenAPI document (operations it does not document, e.g. 405s, are skipped).
 void check_against_openapi(int port, const std::string& method, const std::string& target, const http_result& r) {
@@ -252,15 +231,17 @@ void check_against_openapi(int port, const std::string& method, const std::strin
   auto path = target.substr(0, target.find('?'));
   std::string m = method;
   std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (auto& [tmpl, ops] : spec->doc().at("paths").items()) {
-    if (!template_matches(path, tmpl) || !ops.contains(m))
-      continue;
-    // A literal path beats a template ("/api/v1/me" vs "/api/v1/{x}"): take the first match.
-    json body = r.json_body.is_discarded() ? json(r.body) : r.json_body;
-    for (auto& p : spec->check(method, tmpl, r.status, body))
-      ADD_FAILURE() << "OpenAPI: " << p << "\n  response: " << r.body.substr(0, 500);
+  // Of the templates that fit, the most specific ("{id}.ics" over "{id}").
+  std::string best;
+  for (auto& [tmpl, ops] : spec->doc().at("paths").items())
+    if (ops.contains(m) && hirehub::gateway::match_path(path, tmpl, nullptr) &&
+        (best.empty() || hirehub::gateway::literal_length(tmpl) > hirehub::gateway::literal_length(best)))
+      best = tmpl;
+  if (best.empty())
     return;
-  }
+  json body = r.json_body.is_discarded() ? json(r.body) : r.json_body;
+  for (auto& p : spec->check(method, best, r.status, body))
+    ADD_FAILURE() << "OpenAPI: " << p << "\n  response: " << r.body.substr(0, 500);
 }
 
 }  // namespace

@@ -31,6 +31,32 @@ state submitted_state() {
   return st;
 }
 
+const int64_t now = 1'700'000'000'000;  // 2023-11-14
+
+/// One step along the pipeline (interview states go through interviews); returns its event.
+journal_event step(state& st, status s) {
+  decision d;
+  if (s == status::interview_scheduled) {
+    interview_command c;
+    c.interview_id = "66666666-6666-4666-8666-66666666666" + std::to_string(st.interviews.size());
+    c.type = "video";
+    c.starts_at = "2030-01-07T10:00";
+    c.time_zone = "Asia/Seoul";
+    d = decide_schedule(st, company_member, c, "e", now);
+  } else if (s == status::interview_completed) {
+    interview_command c;
+    c.interview_id = st.interviews.back().id;
+    c.feedback = "strong";
+    c.rating = 4;
+    d = decide_complete(st, company_member, c, "e", now);
+  } else {
+    d = decide_status_change(st, company_member, to_string(s), "", "e", now);
+  }
+  EXPECT_EQ(d.code, errc::ok) << to_string(s) << ": " << d.message;
+  apply(st, d.event);
+  return d.event;
+}
+
 /// Drives an application to `target` along the legal path.
 state state_in(status target) {
   auto st = submitted_state();
@@ -45,9 +71,7 @@ state state_in(status target) {
   if (target == status::submitted)
     return st;
   for (auto s : path) {
-    auto d = decide_status_change(st, company_member, to_string(s), "", "e", 2000);
-    EXPECT_EQ(d.code, errc::ok) << to_string(s);
-    apply(st, d.event);
+    step(st, s);
     if (s == target)
       return st;
   }
@@ -143,7 +167,9 @@ TEST(application_core, decisions_follow_the_table_for_the_right_party) {
       auto& by = withdraw ? jobseeker : company_member;
       std::string reason = to == status::rejected ? "not_qualified" : withdraw ? "not_interested" : "";
       auto d = decide_status_change(st, by, to_string(to), reason, "e", 5000);
-      if (is_legal_move(from, to)) {
+      // The interview states are reached through interviews only.
+      bool by_interview = to == status::interview_scheduled || to == status::interview_completed;
+      if (is_legal_move(from, to) && !by_interview) {
         ASSERT_EQ(d.code, errc::ok) << to_string(from) << " -> " << to_string(to) << ": " << d.message;
         EXPECT_EQ(d.event.seq, st.seq + 1);
         EXPECT_EQ(d.event.from_status, to_string(from));
@@ -192,11 +218,8 @@ TEST(application_core, fold_rebuilds_the_same_state) {
   auto d0 = decide_submit(replay, jobseeker, {job_id, other, "hello", "fp"}, open_job, "e1", 1000);
   journal.push_back(d0.event);
   apply(replay, d0.event);
-  for (auto s : {"reviewing", "interview_scheduled", "interview_completed", "offered"}) {
-    auto d = decide_status_change(replay, company_member, s, "", "e", 2000);
-    journal.push_back(d.event);
-    apply(replay, d.event);
-  }
+  for (auto s : {status::reviewing, status::interview_scheduled, status::interview_completed, status::offered})
+    journal.push_back(step(replay, s));
   auto folded = fold(app_id, journal);
   EXPECT_EQ(folded.current, status::offered);
   EXPECT_EQ(folded.seq, 5);
@@ -217,7 +240,7 @@ TEST(application_core, outbox_payloads_carry_event_id_and_topic) {
   auto d = decide_status_change(st, company_member, "reviewing", "", "ev-2", 3000);
   auto next = st;
   apply(next, d.event);
-  auto row = to_outbox(next, d.event);
+  auto row = to_outbox(st, next, d.event);
   EXPECT_EQ(row.topic, "application.status_changed");
   EXPECT_EQ(row.key, app_id);
   auto p = nlohmann::json::parse(row.payload);
@@ -229,4 +252,212 @@ TEST(application_core, outbox_payloads_carry_event_id_and_topic) {
   EXPECT_EQ(frame["topic"], "application:" + app_id);
   EXPECT_EQ(frame["seq"], 2);
   EXPECT_EQ(frame["data"]["application"]["status"], "reviewing");
+}
+
+// ---- interviews ----------------------------------------------------------------
+
+namespace {
+
+interview_command at(const std::string& when, const std::string& zone = "America/New_York") {
+  interview_command c;
+  c.interview_id = "77777777-7777-4777-8777-777777777777";
+  c.type = "onsite";
+  c.starts_at = when;
+  c.time_zone = zone;
+  c.location = "Seoul, Gangnam-daero 1";
+  return c;
+}
+
+state scheduled(const std::string& when = "2027-03-12T10:00") {
+  auto st = state_in(status::reviewing);
+  auto d = decide_schedule(st, company_member, at(when), "ev-s", now);
+  EXPECT_EQ(d.code, errc::ok) << d.message;
+  apply(st, d.event);
+  return st;
+}
+
+}  // namespace
+
+TEST(application_interviews, scheduling_stores_utc_from_a_local_time_in_the_zone) {
+  auto st = scheduled("2027-03-12T10:00");  // New York, before the DST change of 2027-03-14: EST, UTC-5
+  EXPECT_EQ(st.current, status::interview_scheduled);
+  ASSERT_EQ(st.interviews.size(), 1u);
+  auto& iv = st.interviews[0];
+  EXPECT_EQ(iso_time(iv.starts_at_ms), "2027-03-12T15:00:00.000Z");
+  EXPECT_EQ(iv.return_status, "reviewing");
+  EXPECT_EQ(iv.status, "scheduled");
+  auto j = interview_to_json(iv);
+  EXPECT_EQ(j["local_start"], "2027-03-12T10:00:00-05:00");
+  // After the change the same wall-clock time is an hour earlier in UTC (EDT, UTC-4).
+  auto later = state_in(status::reviewing);
+  auto d = decide_schedule(later, company_member, at("2027-03-15T10:00"), "e", now);
+  ASSERT_EQ(d.code, errc::ok);
+  apply(later, d.event);
+  EXPECT_EQ(iso_time(later.interviews[0].starts_at_ms), "2027-03-15T14:00:00.000Z");
+  // An instant with an offset is taken as it is.
+  auto inst = state_in(status::reviewing);
+  d = decide_schedule(inst, company_member, at("2027-03-15T23:00:00+09:00", "Asia/Seoul"), "e", now);
+  ASSERT_EQ(d.code, errc::ok);
+  apply(inst, d.event);
+  EXPECT_EQ(iso_time(inst.interviews[0].starts_at_ms), "2027-03-15T14:00:00.000Z");
+}
+
+TEST(application_interviews, schedule_refuses_bad_times_parties_and_states) {
+  auto st = state_in(status::reviewing);
+  auto d = decide_schedule(st, company_member, at("2027-03-14T02:30"), "e", now);  // skipped by DST
+  EXPECT_EQ(d.code, errc::bad_request);
+  EXPECT_EQ(d.field, "scheduled_at");
+  d = decide_schedule(st, company_member, at("2027-03-15T10:00", "Mars/Olympus"), "e", now);
+  EXPECT_EQ(d.code, errc::bad_request);
+  EXPECT_EQ(d.field, "time_zone");
+  d = decide_schedule(st, company_member, at("2020-01-01T10:00"), "e", now);  // the past
+  EXPECT_EQ(d.field, "scheduled_at");
+  EXPECT_EQ(decide_schedule(st, company_member, at("2027-02-30T10:00"), "e", now).code, errc::bad_request);
+  EXPECT_EQ(decide_schedule(st, company_member, at("tomorrow"), "e", now).code, errc::bad_request);
+  EXPECT_EQ(decide_schedule(st, jobseeker, at("2027-03-15T10:00"), "e", now).code, errc::forbidden);
+  EXPECT_EQ(decide_schedule(st, other_company, at("2027-03-15T10:00"), "e", now).code, errc::not_found);
+  auto sub = submitted_state();
+  EXPECT_EQ(decide_schedule(sub, company_member, at("2027-03-15T10:00"), "e", now).code, errc::illegal_transition);
+  auto twice = scheduled();
+  EXPECT_EQ(decide_schedule(twice, company_member, at("2027-03-20T10:00"), "e", now).code, errc::illegal_transition);
+  // The status route does not reach the interview states.
+  EXPECT_EQ(decide_status_change(st, company_member, "interview_scheduled", "", "e", now).code,
+            errc::illegal_transition);
+}
+
+TEST(application_interviews, an_ambiguous_local_time_is_the_earlier_instant) {
+  auto st = state_in(status::reviewing);
+  // 2027-11-07 01:30 happens twice in New York: first in EDT (05:30Z), then in EST (06:30Z).
+  auto d = decide_schedule(st, company_member, at("2027-11-07T01:30"), "e", now);
+  ASSERT_EQ(d.code, errc::ok);
+  apply(st, d.event);
+  EXPECT_EQ(iso_time(st.interviews[0].starts_at_ms), "2027-11-07T05:30:00.000Z");
+}
+
+TEST(application_interviews, reschedule_keeps_the_wall_clock_across_dst_and_refuses_a_no_op) {
+  auto st = scheduled("2027-03-12T10:00");
+  interview_command c;
+  c.interview_id = st.interviews[0].id;
+  c.starts_at = "2027-03-16T10:00";
+  auto d = decide_reschedule(st, company_member, c, "e2", now);
+  ASSERT_EQ(d.code, errc::ok) << d.message;
+  EXPECT_EQ(d.event.to_status, "interview_scheduled");
+  auto before = st;
+  apply(st, d.event);
+  EXPECT_EQ(iso_time(st.interviews[0].starts_at_ms), "2027-03-16T14:00:00.000Z");
+  EXPECT_EQ(st.interviews[0].version, 2);
+  EXPECT_EQ(st.interviews[0].time_zone, "America/New_York");
+  auto row = to_outbox(before, st, d.event);
+  EXPECT_EQ(row.topic, "interview.rescheduled");
+  EXPECT_EQ(nlohmann::json::parse(row.payload)["scheduled_at"], "2027-03-16T14:00:00.000Z");
+  // The same time again changes nothing, so it is refused (and notifies no one).
+  EXPECT_EQ(decide_reschedule(st, company_member, c, "e3", now).code, errc::illegal_transition);
+  c.interview_id = "88888888-8888-4888-8888-888888888888";
+  EXPECT_EQ(decide_reschedule(st, company_member, c, "e3", now).code, errc::not_found);
+}
+
+TEST(application_interviews, complete_needs_feedback_and_happens_once) {
+  auto st = scheduled();
+  interview_command c;
+  c.interview_id = st.interviews[0].id;
+  EXPECT_EQ(decide_complete(st, company_member, c, "e", now).field, "feedback");
+  c.feedback = "Clear thinker; strong SQL.";
+  c.rating = 5;
+  EXPECT_EQ(decide_complete(st, jobseeker, c, "e", now).code, errc::forbidden);
+  auto d = decide_complete(st, company_member, c, "e", now);
+  ASSERT_EQ(d.code, errc::ok);
+  apply(st, d.event);
+  EXPECT_EQ(st.current, status::interview_completed);
+  EXPECT_EQ(st.interviews[0].status, "completed");
+  EXPECT_EQ(st.interviews[0].feedback, "Clear thinker; strong SQL.");
+  EXPECT_EQ(decide_complete(st, company_member, c, "e", now).code, errc::illegal_transition);
+  // A further round from interview_completed.
+  auto again = at("2027-04-01T10:00");
+  again.interview_id = "99999999-9999-4999-8999-999999999999";
+  EXPECT_EQ(decide_schedule(st, company_member, again, "e", now).code, errc::ok);
+}
+
+TEST(application_interviews, cancel_returns_to_the_status_before_and_needs_a_known_reason) {
+  auto st = scheduled();
+  interview_command c;
+  c.interview_id = st.interviews[0].id;
+  c.reason = "because";
+  EXPECT_EQ(decide_cancel(st, company_member, c, "e", now).field, "reason");
+  c.reason = "interviewer_unavailable";
+  auto d = decide_cancel(st, company_member, c, "e", now);
+  ASSERT_EQ(d.code, errc::ok);
+  auto before = st;
+  apply(st, d.event);
+  EXPECT_EQ(st.current, status::reviewing);
+  EXPECT_EQ(st.interviews[0].status, "cancelled");
+  EXPECT_EQ(st.interviews[0].cancel_reason, "interviewer_unavailable");
+  EXPECT_EQ(to_outbox(before, st, d.event).topic, "interview.cancelled");
+  EXPECT_EQ(decide_cancel(st, company_member, c, "e", now).code, errc::illegal_transition);
+}
+
+TEST(application_interviews, rejecting_cancels_the_scheduled_interview) {
+  auto st = scheduled();
+  auto d = decide_status_change(st, company_member, "rejected", "culture_fit", "e", now);
+  ASSERT_EQ(d.code, errc::ok);
+  auto before = st;
+  apply(st, d.event);
+  EXPECT_EQ(st.interviews[0].status, "cancelled");
+  EXPECT_EQ(st.interviews[0].cancel_reason, "application_rejected");
+  EXPECT_EQ(changed_interviews(before, st).size(), 1u);
+}
+
+TEST(application_interviews, the_applicant_sees_a_coarse_stage_and_no_company_notes) {
+  auto st = scheduled();
+  interview_command c;
+  c.interview_id = st.interviews[0].id;
+  c.feedback = "not a fit";
+  c.rating = 2;
+  auto d = decide_complete(st, company_member, c, "e", now);
+  apply(st, d.event);
+  auto mine = to_json(st, audience::applicant);
+  EXPECT_EQ(mine["stage"], "in_review");
+  EXPECT_FALSE(mine.contains("status"));
+  EXPECT_FALSE(mine.contains("reason"));
+  EXPECT_FALSE(mine["interviews"][0].contains("feedback"));
+  EXPECT_FALSE(mine["interviews"][0].contains("rating"));
+  auto full = to_json(st, audience::full);
+  EXPECT_EQ(full["status"], "interview_completed");
+  EXPECT_EQ(full["interviews"][0]["feedback"], "not a fit");
+  EXPECT_EQ(audience_of(st, jobseeker), audience::applicant);
+  EXPECT_EQ(audience_of(st, company_member), audience::full);
+
+  auto before = st;
+  auto rej = decide_status_change(st, company_member, "rejected", "culture_fit", "e9", now);
+  apply(st, rej.event);
+  auto ev = applicant_event(before, st, rej.event);
+  EXPECT_EQ(ev["type"], "stage_changed");
+  EXPECT_EQ(ev["stage"], "not_selected");
+  EXPECT_FALSE(ev.contains("reason"));
+  EXPECT_EQ(applicant_frame_for(before, st, rej.event).find("culture_fit"), std::string::npos);
+  EXPECT_NE(frame_for(st, rej.event).find("culture_fit"), std::string::npos);
+}
+
+TEST(application_interviews, moves_inside_one_stage_are_not_shown_to_the_applicant) {
+  auto st = state_in(status::reviewing);
+  auto before = st;
+  step(st, status::interview_scheduled);
+  step(st, status::interview_completed);  // interview -> in_review: a stage change
+  auto mid = st;
+  interview_command c = at("2027-05-01T10:00");
+  c.interview_id = "abababab-abab-4bab-8bab-abababababab";
+  auto d = decide_schedule(st, company_member, c, "e", now);
+  apply(st, d.event);
+  auto ev = applicant_event(mid, st, d.event);
+  ASSERT_FALSE(ev.is_null());
+  EXPECT_EQ(ev["type"], "interview_scheduled");
+  EXPECT_EQ(ev["interview"]["location"], "Seoul, Gangnam-daero 1");
+  // reviewing and interview_completed are both "in_review": a move between them is invisible.
+  state a = before;
+  a.current = status::interview_completed;
+  journal_event fake;
+  fake.type = "status_changed";
+  fake.to_status = "reviewing";
+  state b = a;
+  b.current = status::reviewing;
+  EXPECT_TRUE(applicant_event(a, b, fake).is_null());
 }
