@@ -2,8 +2,12 @@
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
+#include <pqxx/transaction_base>
 
 #include "actors/notification_core.hpp"
+#include "persistence/db_task.hpp"
+#include "persistence/notifications.hpp"
+#include "runtime/ids.hpp"
 #include "persistence/messages.hpp"
 #include "persistence/types.hpp"
 #include "runtime/atoms.hpp"
@@ -24,38 +28,63 @@ caf::actor service(caf::local_actor* self, const char* name) {
   return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
 }
 
-caf::behavior in_app_impl(caf::event_based_actor* self, options opts) {
+/// The in_app channel: its notifications are stored by the dispatcher's
+/// transaction (stored = delivered to the inbox); this actor pushes each new one
+/// to the user's live sessions.
+caf::behavior in_app_impl(caf::event_based_actor* self, options) {
   return {
-      [self, opts](store_notif_atom, std::vector<notification_draft>& drafts) -> caf::result<void> {
+      [self](publish_atom, const std::vector<stored_notification>& stored) {
         static auto& sent = metrics::get_counter("hirehub_notifications_total", "Notifications stored and pushed",
                                                  {{"channel", "in_app"}});
-        // Notifications have their own connection ("notifdb"), so a burst of API
-        // reads never delays them (and the reverse).
-        auto db = service(self, "notifdb");
-        if (!db)
-          return make_error(errc::unavailable, "the database pool is restarting");
-        auto rp = self->make_response_promise();
-        self->request(db, opts.call_timeout, store_notif_atom::value, std::move(drafts))
-            .then(
-                [self, rp](std::vector<stored_notification>& stored) mutable {
-                  // Only notifications stored just now are pushed: a redelivered event
-                  // stored nothing, so it pushes nothing.
-                  auto hub = service(self, "hub");
-                  for (auto& n : stored) {
-                    sent.inc();
-                    if (hub)
-                      self->send(hub, publish_atom::value, "notifications:" + n.user_id, n.seq,
-                                 notification_frame(n.seq, n.json));
-                  }
-                  rp.deliver(caf::unit);
-                },
-                [self, rp](caf::error& err) mutable {
-                  log::warn("in_app: storing notifications failed", {{"error", self->system().render(err)}});
-                  rp.deliver(err);
-                });
-        return rp;
+        auto hub = service(self, "hub");
+        for (auto& n : stored) {
+          sent.inc();
+          if (hub)
+            self->send(hub, publish_atom::value, "notifications:" + n.user_id, n.seq,
+                       notification_frame(n.seq, n.json));
+        }
       },
   };
+}
+
+/// Looks the people of the events up, renders every enabled channel and stores
+/// the notifications, all in one transaction on the notification pool.
+persistence::db_reply store_events(pqxx::transaction_base& txn, const std::vector<event_facts>& events,
+                                   const std::vector<template_row>& templates,
+                                   const std::vector<std::string>& channels) {
+  namespace store = persistence::notifications;
+  std::vector<std::string> users;
+  std::vector<std::string> companies;
+  for (auto& f : events) {
+    users.push_back(f.recipient_id);
+    if (ids::is_uuid(f.applicant_id))
+      users.push_back(f.applicant_id);
+    if (ids::is_uuid(f.company_id))
+      companies.push_back(f.company_id);
+  }
+  std::map<std::string, store::person> people;
+  std::map<std::string, std::string> company_names;
+  store::lookup(txn, users, companies, people, company_names);
+  std::vector<notification_draft> drafts;
+  for (auto& f : events) {
+    directory_entry who;
+    if (auto a = people.find(f.applicant_id); a != people.end())
+      who.applicant_name = a->second.name;
+    if (auto c = company_names.find(f.company_id); c != company_names.end())
+      who.company_name = c->second;
+    if (auto r = people.find(f.recipient_id); r != people.end())
+      who.recipient_time_zone = r->second.time_zone;
+    std::string error;
+    for (auto& d : render_drafts(f, who, templates, channels, &error))
+      drafts.push_back(std::move(d));
+    if (!error.empty())
+      log::error("notification template failed to render", {{"event_id", f.event_id}, {"error", error}});
+  }
+  auto stored = store::store(txn, drafts);
+  auto out = nlohmann::json::array();
+  for (auto& n : stored)
+    out.push_back({{"id", n.id}, {"seq", n.seq}, {"user_id", n.user_id}, {"json", n.json}});
+  return persistence::reply(std::move(out));
 }
 
 struct dispatcher_state {
@@ -93,30 +122,55 @@ caf::behavior dispatcher_impl(dispatcher_actor* self, options opts) {
                   self->delayed_send(self, std::chrono::milliseconds(500), load_atom::value);
                 });
       },
+      [self](reload_atom) { self->send(self, load_atom::value); },
       [self](batch_atom, const std::vector<kafka_record>& batch) -> caf::result<void> {
         static auto& skipped = metrics::get_counter("hirehub_notification_events_skipped_total",
                                                     "Consumed events that were malformed and skipped");
-        if (!self->state.loaded)
+        auto& st = self->state;
+        if (!st.loaded)
           return make_error(errc::unavailable, "notification templates are not loaded yet");
-        std::vector<notification_draft> in_app;
+        std::vector<event_facts> events;
         for (auto& rec : batch) {
-          auto r = drafts_for(rec.topic, rec.payload, self->state.templates, {"in_app"});
+          auto r = facts_for(rec.topic, rec.payload, st.opts.public_url);
           if (!r.error.empty()) {
             skipped.inc();
             log::warn("notification: event skipped",
                       {{"topic", rec.topic}, {"partition", rec.partition}, {"offset", rec.offset}, {"error", r.error}});
           }
-          for (auto& d : r.drafts)
-            in_app.push_back(std::move(d));
+          if (r.facts)
+            events.push_back(std::move(*r.facts));
         }
-        if (in_app.empty())
+        if (events.empty())
           return caf::unit;
-        auto channel = service(self, "in_app");
-        if (!channel)
-          return make_error(errc::unavailable, "the in_app channel is restarting");
+        auto db = service(self, "notifdb");
+        if (!db)
+          return make_error(errc::unavailable, "the notification pool is restarting");
+        auto channels = st.opts.channels;
+        auto templates = st.templates;
+        persistence::db_task task{[events = std::move(events), templates, channels](pqxx::transaction_base& txn) {
+          return store_events(txn, events, templates, channels);
+        }};
         auto rp = self->make_response_promise();
-        self->request(channel, self->state.opts.call_timeout, store_notif_atom::value, std::move(in_app))
-            .then([rp]() mutable { rp.deliver(caf::unit); }, [rp](caf::error& err) mutable { rp.deliver(err); });
+        self->request(db, st.opts.call_timeout, std::move(task))
+            .then(
+                [self, rp](persistence::db_reply& r) mutable {
+                  if (r.error) {
+                    rp.deliver(r.error);
+                    return;
+                  }
+                  std::vector<stored_notification> stored;
+                  for (auto& n : r.value)
+                    stored.push_back({n["id"], n["seq"], n["user_id"], n["json"]});
+                  if (auto in_app = service(self, "in_app"); in_app && !stored.empty())
+                    self->send(in_app, publish_atom::value, std::move(stored));
+                  // Rows for the other channels wait in the table: wake their senders.
+                  for (auto& ch : self->state.opts.channels)
+                    if (ch != "in_app")
+                      if (auto a = service(self, ch.c_str()))
+                        self->send(a, kick_atom::value);
+                  rp.deliver(caf::unit);
+                },
+                [rp](caf::error& err) mutable { rp.deliver(err); });
         return rp;
       },
   };

@@ -14,6 +14,8 @@
 /// nothing produces no event, hence no notification.
 
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include <caf/fwd.hpp>
 
@@ -21,12 +23,16 @@ namespace hirehub::notification {
 
 struct options {
   std::chrono::milliseconds call_timeout{10000};
+  std::vector<std::string> channels{"in_app"};  ///< enabled: in_app plus the configured email, push, sms
+  std::string public_url;                       ///< prefix of links in templates
 };
 
-/// The in_app channel actor: `(store_notif_atom, std::vector<notification_draft>)` -> unit.
+/// The in_app channel actor: `(publish_atom, std::vector<stored_notification>)`
+/// pushes new inbox items to the users' live sessions.
 caf::actor spawn_in_app_channel(caf::actor_system& sys, options opts);
 
-/// The dispatcher; `channels` are looked up by name ("in_app") in the system registry.
+/// The dispatcher: `(batch_atom, records)` -> unit once stored; `reload_atom`
+/// re-reads the templates. Channel actors are found by name in the registry.
 caf::actor spawn_dispatcher(caf::actor_system& sys, options opts);
 
 /// The WebSocket frame for a stored notification.

@@ -94,15 +94,31 @@ render_result check(const std::string& tmpl, const std::vector<std::string>& pro
 }
 
 const std::vector<std::string>& provided_variables(const std::string& event_type) {
-  static const std::vector<std::string> submitted = {"application_id", "job_id", "job_title", "status", "applied_at"};
-  static const std::vector<std::string> changed = {"application_id", "job_id", "job_title", "old_status",
-                                                   "new_status",     "reason", "changed_at"};
+  // Every event names the application, the job, the company and the applicant.
+#define HH_COMMON "application_id", "job_id", "job_title", "company_name", "applicant_name", "application_url"
+  static const std::vector<std::string> submitted = {HH_COMMON, "status", "applied_at", "match_score"};
+  static const std::vector<std::string> changed = {HH_COMMON, "old_status", "new_status", "changed_at"};
+  static const std::vector<std::string> interview = {HH_COMMON,   "interview_type", "scheduled_at",
+                                                     "time_zone", "location",       "duration_minutes"};
+  static const std::vector<std::string> cancelled = {HH_COMMON, "interview_type", "scheduled_at", "time_zone",
+                                                     "reason"};
+#undef HH_COMMON
   static const std::vector<std::string> none;
   if (event_type == "application.submitted")
     return submitted;
   if (event_type == "application.status_changed")
     return changed;
+  if (event_type == "interview.scheduled" || event_type == "interview.rescheduled")
+    return interview;
+  if (event_type == "interview.cancelled")
+    return cancelled;
   return none;
+}
+
+const std::vector<std::string>& notifying_event_types() {
+  static const std::vector<std::string> t = {"application.submitted", "application.status_changed",
+                                             "interview.scheduled", "interview.rescheduled", "interview.cancelled"};
+  return t;
 }
 
 }  // namespace hirehub::templates

@@ -24,7 +24,11 @@ render_result render(const std::string& tmpl, const std::map<std::string, std::s
 /// template is saved, so that sending never meets a missing variable).
 render_result check(const std::string& tmpl, const std::vector<std::string>& provided);
 
-/// The variables each event type provides to its templates.
+/// The variables each event type provides to its templates (empty: the event
+/// notifies no one).
 const std::vector<std::string>& provided_variables(const std::string& event_type);
+
+/// The event types that notify someone (the Kafka topics the dispatcher consumes).
+const std::vector<std::string>& notifying_event_types();
 
 }  // namespace hirehub::templates

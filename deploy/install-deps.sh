@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libcaf-dev libboost-dev libpqxx-dev librdkafka-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libssl-dev libsodium-dev libgtest-dev libgmock-dev libhowardhinnant-date-dev tzdata
+  libssl-dev libsodium-dev libgtest-dev libgmock-dev libhowardhinnant-date-dev tzdata libcurl4-openssl-dev
   postgresql postgresql-contrib
   curl procps clang-format python3 python3-icalendar python3-aiosmtpd
 )

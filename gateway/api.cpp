@@ -26,6 +26,7 @@ const std::vector<route_def>& route_table() {
     add_account_routes(t);
     add_job_routes(t);
     add_interview_routes(t);
+    add_notification_routes(t);
     return t;
   }();
   return table;

@@ -11,7 +11,9 @@
 #include "actors/application_actor.hpp"
 #include "actors/message_types.hpp"
 #include "actors/job_projector.hpp"
+#include "actors/delivery_channel.hpp"
 #include "actors/notification_actor.hpp"
+#include "actors/template_render.hpp"
 #include "gateway/api.hpp"
 #include "gateway/server.hpp"
 #include "persistence/db_worker.hpp"
@@ -134,12 +136,43 @@ int run_node(const config& cfg) {
   consumer_opts.bootstrap = bootstrap;
   consumer_opts.client_id = cfg.get_string("kafka.client_id");
   consumer_opts.group_id = cfg.get_string("kafka.group_prefix") + "-notifications";
-  consumer_opts.topics = {"application.submitted", "application.status_changed"};
+  consumer_opts.topics = templates::notifying_event_types();
   consumer_opts.poll = cfg.get_ms("kafka.poll_ms");
   auto jobs_consumer_opts = consumer_opts;
   jobs_consumer_opts.group_id = cfg.get_string("kafka.group_prefix") + "-job-search";
   jobs_consumer_opts.topics = {"job.created", "job.updated", "application.submitted"};
   notification::options notify_opts;
+  notify_opts.public_url = cfg.get_string("notify.public_url");
+  // The e-mail, push and SMS senders: one actor each for the configured ones.
+  std::vector<notification::channel_options> senders;
+  for (auto [name, key] : {std::pair<const char*, const char*>{"email", "notify.email.smtp_url"},
+                           {"push", "notify.push.url"},
+                           {"sms", "notify.sms.url"}}) {
+    auto endpoint = cfg.get_string(key);
+    if (endpoint.empty())
+      continue;
+    notification::channel_options c;
+    c.channel = name;
+    c.db_url = db_url;
+    c.endpoint = endpoint;
+    auto prefix = std::string{"notify."} + name + ".";
+    if (c.channel == "email") {
+      c.from = cfg.get_string("notify.email.from");
+      c.username = cfg.get_string("notify.email.username");
+      c.password = cfg.get_string("notify.email.password");
+    } else {
+      c.api_key = cfg.get_string(prefix + "api_key");
+    }
+    c.rate_per_sec = static_cast<double>(cfg.get_int(prefix + "rate_per_sec"));
+    c.max_attempts = static_cast<int>(cfg.get_int("notify.max_attempts"));
+    c.retry_base = cfg.get_ms("notify.retry_base_ms");
+    c.retry_max = cfg.get_ms("notify.retry_max_ms");
+    c.poll = cfg.get_ms("notify.poll_ms");
+    c.lease = cfg.get_ms("notify.lease_ms");
+    c.send_timeout = cfg.get_ms("notify.send_timeout_ms");
+    senders.push_back(c);
+    notify_opts.channels.push_back(name);
+  }
   application::actor_options app_opts{cfg.get_ms("entity.idle_timeout_ms"), cfg.get_ms("http.request_timeout_ms")};
   registry_options reg_opts{static_cast<size_t>(cfg.get_int("entity.max_active"))};
 
@@ -148,8 +181,9 @@ int run_node(const config& cfg) {
   //   ├── persistence (one_for_one): db (API reads), notifdb (notification store),
   //   │   accounts (accounts and auth; password hashing), journal, relay
   //   ├── hub
-  //   ├── notifications (all_for_one): in_app, notify, consumer — the consumer
-  //   │   hands batches to the dispatcher, which hands drafts to the channel
+  //   ├── notifications (all_for_one): in_app, notify, consumer, and the email,
+  //   │   push, sms senders that are configured — the consumer hands batches to
+  //   │   the dispatcher, which stores them and wakes the channels
   //   ├── jobs (all_for_one): jobproj (read-model projector), jobconsumer
   //   └── registry: the entity registry (application entities under it)
   std::vector<child_spec> persistence_children = {
@@ -173,6 +207,10 @@ int run_node(const config& cfg) {
        [consumer_opts](caf::actor_system& s) { return persistence::spawn_kafka_consumer(s, consumer_opts, "notify"); },
        restart_mode::permanent, true},
   };
+  for (auto& c : senders)
+    notification_children.push_back({c.channel,
+                                     [c](caf::actor_system& s) { return notification::spawn_delivery_channel(s, c); },
+                                     restart_mode::permanent, true});
   auto call_timeout = cfg.get_ms("http.request_timeout_ms") * 4;
   std::vector<child_spec> job_children = {
       {"jobproj", [call_timeout](caf::actor_system& s) { return jobs::spawn_projector(s, call_timeout); },

@@ -266,8 +266,11 @@ void patch_profile(request_actor* self, api_shared& sh, const route_params&) {
 // ---- notification settings and device tokens ------------------------------------------
 
 /// Event types a user can switch off (every event that notifies someone).
-const std::initializer_list<const char*> event_types = {"application.submitted", "application.status_changed",
-                                                        "interview.scheduled", "resume.processed", "match.recommended"};
+/// The events that notify (templates::notifying_event_types) and those the resume
+/// and matching work will add.
+const std::initializer_list<const char*> event_types = {
+    "application.submitted", "application.status_changed", "interview.scheduled", "interview.rescheduled",
+    "interview.cancelled",   "resume.processed",           "match.recommended"};
 
 void patch_settings(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);

@@ -146,28 +146,6 @@ void application_events(request_actor* self, api_shared& sh, const route_params&
       });
 }
 
-void list_notifications(request_actor* self, api_shared& sh, const route_params&) {
-  auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
-  auto after = query_param(req.query, "after_seq");
-  auto limit = query_param(req.query, "limit");
-  int64_t after_seq = after.empty() ? 0 : parse_int(after, "after_seq", 0, INT64_MAX);
-  int32_t lim = limit.empty() ? 50 : static_cast<int32_t>(parse_int(limit, "limit", 1, 500));
-  ask_db<std::vector<stored_notification>>(
-      self, sh,
-      [](std::vector<stored_notification>& ns) {
-        std::string items = "[";
-        int64_t last = 0;
-        for (auto& n : ns) {
-          items += (items.size() > 1 ? "," : "") + n.json;
-          last = n.seq;
-        }
-        items += "]";
-        return json_response(200, R"({"notifications":)" + items + R"(,"last_seq":)" + std::to_string(last) + "}");
-      },
-      list_notif_atom::value, by.user_id, after_seq, lim);
-}
-
 void read_notification(request_actor* self, api_shared& sh, const route_params& p) {
   auto by = authenticate(sh, req_of(self).authorization);
   if (!ids::is_uuid(p[0]))
@@ -190,7 +168,6 @@ void add_core_routes(std::vector<route_def>& out) {
                             {"GET", "/api/v1/applications/{id}", get_application},
                             {"PATCH", "/api/v1/applications/{id}/status", change_status},
                             {"GET", "/api/v1/applications/{id}/events", application_events},
-                            {"GET", "/api/v1/notifications", list_notifications},
                             {"POST", "/api/v1/notifications/{id}/read", read_notification},
                         });
 }

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "persistence/db.hpp"
+#include "persistence/notifications.hpp"
 #include "persistence/db_task.hpp"
 #include "persistence/messages.hpp"
 #include "persistence/types.hpp"
@@ -20,11 +21,7 @@ namespace hirehub::persistence {
 
 namespace {
 
-const char* notification_json_sql =
-    "json_build_object('id', n.id, 'seq', n.seq, 'event_id', n.event_id, 'event_type', n.event_type, "
-    "'channel', n.channel, 'title', n.title, 'content', n.content, 'data', n.data, 'status', n.status, "
-    "'created_at', to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-    "'read_at', to_char(n.read_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))::text";
+const char* const notification_json_sql = notifications::inbox_json_sql();
 
 struct worker_state {
   db_worker_options opts;
@@ -215,37 +212,7 @@ caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
       },
       [self](store_notif_atom,
              const std::vector<notification_draft>& drafts) -> caf::result<std::vector<stored_notification>> {
-        return run(self, [&](pqxx::work& txn) {
-          std::vector<stored_notification> out;
-          if (drafts.empty())
-            return out;
-          std::string rows;
-          for (auto& d : drafts) {
-            rows += (rows.empty() ? "(" : ",(") + txn.quote(d.event_id) + "::uuid," + txn.quote(d.event_type) + "," +
-                    txn.quote(d.user_id) + "::uuid," + txn.quote(d.channel) + "," +
-                    (d.template_id.empty() ? std::string{"NULL"} : txn.quote(d.template_id)) + "::uuid," +
-                    txn.quote(d.title) + "," + txn.quote(d.content) + "," + txn.quote(d.data) + "::jsonb)";
-          }
-          // Settings are read in the same statement: a disabled channel or event type
-          // stores nothing. The unique (event_id, user_id, channel) makes redelivery a no-op.
-          auto r = txn.exec(
-              "WITH input(event_id, event_type, user_id, channel, template_id, title, content, data) AS (VALUES " +
-              rows +
-              ") INSERT INTO notifications AS n (event_id, event_type, user_id, channel, template_id, title, "
-              "content, data, status, sent_at) "
-              "SELECT i.event_id, i.event_type, i.user_id, i.channel, i.template_id, i.title, i.content, i.data, "
-              "'delivered', now() FROM input i LEFT JOIN user_notification_settings s ON s.user_id = i.user_id "
-              "WHERE COALESCE(CASE i.channel WHEN 'in_app' THEN s.in_app_enabled WHEN 'email' THEN s.email_enabled "
-              "WHEN 'push' THEN s.push_enabled WHEN 'sms' THEN s.sms_enabled END, true) "
-              "AND NOT (i.event_type = ANY(COALESCE(s.disabled_event_types, '{}'::text[]))) "
-              "ON CONFLICT (event_id, user_id, channel) DO NOTHING RETURNING n.id::text, n.seq, n.user_id::text, " +
-              std::string{notification_json_sql});
-          for (auto row : r)
-            out.push_back(
-                {row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()});
-          std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.seq < b.seq; });
-          return out;
-        });
+        return run(self, [&](pqxx::work& txn) { return notifications::store(txn, drafts); });
       },
       [self](load_tmpl_atom) -> caf::result<std::vector<template_row>> {
         return run(self, [&](pqxx::work& txn) {

@@ -13,6 +13,7 @@ using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using kick_atom = caf::atom_constant<caf::atom("kick")>;
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using frame_atom = caf::atom_constant<caf::atom("frame")>;

@@ -84,6 +84,14 @@ std::string sha256_hex(const std::string& data) {
   return out;
 }
 
+std::string base64_encode(const std::string& in) {
+  std::string out(sodium_base64_encoded_len(in.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(in.data()), in.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
 std::string base64url_encode(const std::string& in) {
   std::string out;
   size_t i = 0;

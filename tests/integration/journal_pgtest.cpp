@@ -4,7 +4,10 @@
 
 #include <caf/all.hpp>
 
+#include <set>
+
 #include "actors/message_types.hpp"
+#include "actors/template_render.hpp"
 #include "persistence/journal_writer.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/types.hpp"
@@ -139,4 +142,26 @@ TEST_F(journal_fixture, migrations_are_idempotent) {
   EXPECT_EQ(persistence::migrate(db.url), 0);
   EXPECT_EQ(db.count("SELECT count(*) FROM schema_migrations"), static_cast<int64_t>(persistence::migrations().size()));
   EXPECT_GE(db.count("SELECT count(*) FROM notification_templates"), 5);
+}
+
+TEST_F(journal_fixture, every_seeded_template_passes_the_save_time_check) {
+  using namespace hirehub;
+  // The same check PUT /api/v1/admin/notification-templates runs: sending never
+  // meets a variable its event does not provide.
+  auto rows =
+      db.rows("SELECT name, event_type, COALESCE(subject_template, ''), body_template FROM notification_templates");
+  ASSERT_GE(rows.size(), 17u);
+  std::set<std::string> covered;
+  for (auto& r : rows) {
+    auto& vars = templates::provided_variables(r[1]);
+    EXPECT_FALSE(vars.empty()) << r[0] << ": " << r[1] << " notifies no one";
+    for (auto* text : {&r[2], &r[3]}) {
+      auto c = templates::check(*text, vars);
+      EXPECT_TRUE(c.ok) << r[0] << ": " << c.error;
+    }
+    covered.insert(r[1]);
+  }
+  // Every event that notifies has at least one template.
+  for (auto& t : templates::notifying_event_types())
+    EXPECT_TRUE(covered.count(t)) << t << " has no template";
 }

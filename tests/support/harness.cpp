@@ -203,6 +203,18 @@ std::string database::scalar(const std::string& sql) {
   return r[0][0].as<std::string>();
 }
 
+std::vector<std::vector<std::string>> database::rows(const std::string& sql) {
+  pqxx::connection c{url};
+  pqxx::nontransaction t{c};
+  std::vector<std::vector<std::string>> out;
+  for (auto row : t.exec(sql)) {
+    out.emplace_back();
+    for (auto f : row)
+      out.back().push_back(f.is_null() ? std::string{} : f.as<std::string>());
+  }
+  return out;
+}
+
 void database::exec(const std::string& sql) {
   pqxx::connection c{url};
   pqxx::nontransaction t{c};

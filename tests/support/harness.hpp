@@ -70,6 +70,8 @@ class database {
   /// Runs a query and returns the first column of the first row as text ("" when no row or NULL).
   std::string scalar(const std::string& sql);
   int64_t count(const std::string& sql) { return std::stoll(scalar(sql)); }
+  /// Every row, every column as text (NULL as "").
+  std::vector<std::vector<std::string>> rows(const std::string& sql);
   void exec(const std::string& sql);
 
  private:

@@ -1,0 +1,228 @@
+#include "persistence/notifications.hpp"
+
+#include <pqxx/pqxx>
+
+#include "persistence/db.hpp"
+#include "persistence/types.hpp"
+#include "runtime/errors.hpp"
+
+namespace hirehub::persistence::notifications {
+
+namespace {
+
+std::string uuid_array(pqxx::transaction_base& txn, const std::vector<std::string>& ids) {
+  std::string out = "ARRAY[";
+  for (size_t i = 0; i < ids.size(); ++i)
+    out += (i ? "," : "") + txn.quote(ids[i]);
+  return out + "]::uuid[]";
+}
+
+const char* inbox_json =
+    "json_build_object('id', n.id, 'seq', n.seq, 'event_id', n.event_id, 'event_type', n.event_type, "
+    "'channel', n.channel, 'title', n.title, 'content', n.content, 'data', n.data, 'status', n.status, "
+    "'created_at', " HH_SQL_ISO("n.created_at") ", 'read_at', " HH_SQL_ISO("n.read_at") ")::text";
+
+/// With the delivery fields (the per-channel lists).
+const char* row_json =
+    "json_build_object('id', n.id, 'seq', n.seq, 'event_id', n.event_id, 'event_type', n.event_type, "
+    "'user_id', n.user_id, 'channel', n.channel, 'title', n.title, 'content', n.content, 'data', n.data, "
+    "'status', n.status, 'attempts', n.attempts, 'error', n.error_message, 'recipient', n.recipient, "
+    "'created_at', " HH_SQL_ISO("n.created_at") ", 'sent_at', " HH_SQL_ISO("n.sent_at") ", 'delivered_at', " HH_SQL_ISO(
+        "n.delivered_at") ", 'read_at', " HH_SQL_ISO("n.read_at") ", 'next_attempt_at', " HH_SQL_ISO("n.next_attempt_at") ")::text";
+
+}  // namespace
+
+const char* inbox_json_sql() {
+  return inbox_json;
+}
+
+std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::vector<notification_draft>& drafts) {
+  std::vector<stored_notification> out;
+  if (drafts.empty())
+    return out;
+  std::string rows;
+  for (auto& d : drafts) {
+    rows += (rows.empty() ? "(" : ",(") + txn.quote(d.event_id) + "::uuid," + txn.quote(d.event_type) + "," +
+            txn.quote(d.user_id) + "::uuid," + txn.quote(d.channel) + "," +
+            (d.template_id.empty() ? std::string{"NULL"} : txn.quote(d.template_id)) + "::uuid," + txn.quote(d.title) +
+            "," + txn.quote(d.content) + "," + txn.quote(d.data) + "::jsonb)";
+  }
+  // Settings are read in the same statement: a disabled channel or event type
+  // stores nothing; neither does a channel the user cannot be reached on (no
+  // account e-mail, no phone, no active device token). The unique
+  // (event_id, user_id, channel) makes redelivery a no-op. In-app rows are
+  // delivered by being stored; the others wait for their channel actor.
+  auto r = txn.exec(
+      "WITH input(event_id, event_type, user_id, channel, template_id, title, content, data) AS (VALUES " + rows +
+      "), ins AS (INSERT INTO notifications AS n (event_id, event_type, user_id, channel, template_id, title, "
+      "content, data, status, sent_at, delivered_at, next_attempt_at) "
+      "SELECT i.event_id, i.event_type, i.user_id, i.channel, i.template_id, i.title, i.content, i.data, "
+      "CASE WHEN i.channel = 'in_app' THEN 'delivered' ELSE 'pending' END, "
+      "CASE WHEN i.channel = 'in_app' THEN now() END, CASE WHEN i.channel = 'in_app' THEN now() END, "
+      "CASE WHEN i.channel = 'in_app' THEN NULL ELSE now() END "
+      "FROM input i LEFT JOIN user_notification_settings s ON s.user_id = i.user_id "
+      "WHERE COALESCE(CASE i.channel WHEN 'in_app' THEN s.in_app_enabled WHEN 'email' THEN s.email_enabled "
+      "WHEN 'push' THEN s.push_enabled WHEN 'sms' THEN s.sms_enabled END, i.channel <> 'sms') "
+      "AND NOT (i.event_type = ANY(COALESCE(s.disabled_event_types, '{}'::text[]))) "
+      "AND (i.channel = 'in_app' "
+      "OR (i.channel = 'email' AND EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id)) "
+      "OR (i.channel = 'sms' AND EXISTS (SELECT 1 FROM jobseeker_profiles p WHERE p.user_id = i.user_id "
+      "AND COALESCE(p.phone, '') <> '')) "
+      "OR (i.channel = 'push' AND EXISTS (SELECT 1 FROM device_tokens d WHERE d.user_id = i.user_id AND "
+      "d.is_active))) "
+      "ON CONFLICT (event_id, user_id, channel) DO NOTHING RETURNING n.*) "
+      "SELECT n.id::text, n.seq, n.user_id::text, " +
+      std::string{inbox_json} + " FROM ins n WHERE n.channel = 'in_app' ORDER BY n.seq");
+  for (auto row : r)
+    out.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()});
+  return out;
+}
+
+void lookup(pqxx::transaction_base& txn, const std::vector<std::string>& user_ids,
+            const std::vector<std::string>& company_ids, std::map<std::string, person>& users,
+            std::map<std::string, std::string>& companies) {
+  if (!user_ids.empty()) {
+    auto r = txn.exec(
+        "SELECT u.id::text, COALESCE(p.name, ''), u.time_zone FROM users u LEFT JOIN jobseeker_profiles p "
+        "ON p.user_id = u.id WHERE u.id = ANY(" +
+        uuid_array(txn, user_ids) + ")");
+    for (auto row : r)
+      users[row[0].as<std::string>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
+  }
+  if (!company_ids.empty()) {
+    auto r = txn.exec("SELECT id::text, name FROM companies WHERE id = ANY(" + uuid_array(txn, company_ids) + ")");
+    for (auto row : r)
+      companies[row[0].as<std::string>()] = row[1].as<std::string>();
+  }
+}
+
+std::vector<delivery> claim_due(pqxx::transaction_base& txn, const std::string& channel, int limit, int64_t lease_ms) {
+  auto r = txn.exec_params(
+      "WITH due AS (SELECT id FROM notifications WHERE channel = $1::text AND status = 'pending' AND next_attempt_at "
+      "<= "
+      "now() ORDER BY next_attempt_at LIMIT $2::int FOR UPDATE SKIP LOCKED) "
+      "UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = now() + make_interval(secs => "
+      "$3::float8 "
+      "/ 1000) FROM due WHERE n.id = due.id "
+      "RETURNING n.id::text, n.user_id::text, n.event_type, COALESCE(n.title, ''), COALESCE(n.content, ''), "
+      "COALESCE(n.data::text, '{}'), n.attempts, "
+      "(SELECT email FROM users u WHERE u.id = n.user_id), "
+      "(SELECT phone FROM jobseeker_profiles p WHERE p.user_id = n.user_id), "
+      "(SELECT COALESCE(array_to_json(array_agg(token ORDER BY created_at)), '[]')::text FROM device_tokens d "
+      "WHERE d.user_id = n.user_id AND d.is_active)",
+      channel, limit, lease_ms);
+  std::vector<delivery> out;
+  for (auto row : r) {
+    delivery d;
+    d.id = row[0].as<std::string>();
+    d.user_id = row[1].as<std::string>();
+    d.event_type = row[2].as<std::string>();
+    d.title = row[3].as<std::string>();
+    d.content = row[4].as<std::string>();
+    d.data = row[5].as<std::string>();
+    d.attempts = row[6].as<int32_t>();
+    d.email = row[7].is_null() ? "" : row[7].as<std::string>();
+    d.phone = row[8].is_null() ? "" : row[8].as<std::string>();
+    for (auto& t : nlohmann::json::parse(row[9].as<std::string>()))
+      d.device_tokens.push_back(t.get<std::string>());
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+void mark_sent(pqxx::transaction_base& txn, const std::string& id, bool delivered, const std::string& recipient,
+               const std::string& provider_ref) {
+  txn.exec_params(
+      "UPDATE notifications SET status = CASE WHEN $2::boolean THEN 'delivered' ELSE 'sent' END, sent_at = now(), "
+      "delivered_at = CASE WHEN $2::boolean THEN now() END, recipient = $3::text, provider_ref = NULLIF($4::text, ''), "
+      "error_message = NULL, next_attempt_at = NULL WHERE id = $1::uuid AND status = 'pending'",
+      id, delivered, recipient, provider_ref);
+}
+
+void mark_retry(pqxx::transaction_base& txn, const std::string& id, const std::string& error, int64_t delay_ms) {
+  txn.exec_params(
+      "UPDATE notifications SET error_message = $2::text, next_attempt_at = now() + make_interval(secs => $3::float8 / "
+      "1000) "
+      "WHERE id = $1::uuid AND status = 'pending'",
+      id, error.substr(0, 1000), delay_ms);
+}
+
+void mark_failed(pqxx::transaction_base& txn, const std::string& id, const std::string& error) {
+  txn.exec_params(
+      "UPDATE notifications SET status = 'failed', error_message = $2::text, next_attempt_at = NULL "
+      "WHERE id = $1::uuid AND status = 'pending'",
+      id, error.substr(0, 1000));
+}
+
+void release(pqxx::transaction_base& txn, const std::string& id, int64_t delay_ms) {
+  txn.exec_params(
+      "UPDATE notifications SET attempts = greatest(attempts - 1, 0), next_attempt_at = now() + "
+      "make_interval(secs => $2::float8 / 1000) WHERE id = $1::uuid AND status = 'pending'",
+      id, delay_ms);
+}
+
+nlohmann::json list(pqxx::transaction_base& txn, const list_query& q) {
+  std::string where = " WHERE n.seq > " + std::to_string(q.after_seq);
+  if (!q.user_id.empty())
+    where += " AND n.user_id = " + txn.quote(q.user_id) + "::uuid";
+  if (!q.channel.empty())
+    where += " AND n.channel = " + txn.quote(q.channel);
+  if (!q.status.empty())
+    where += " AND n.status = " + txn.quote(q.status);
+  auto r = txn.exec(std::string{"SELECT "} + row_json + ", n.seq FROM notifications n" + where +
+                    " ORDER BY n.seq LIMIT " + std::to_string(q.limit));
+  auto items = nlohmann::json::array();
+  int64_t last = q.after_seq;
+  for (auto row : r) {
+    items.push_back(nlohmann::json::parse(row[0].as<std::string>()));
+    last = row[1].as<int64_t>();
+  }
+  return {{"notifications", items}, {"last_seq", last}};
+}
+
+nlohmann::json retry(pqxx::transaction_base& txn, const std::string& id) {
+  auto r = txn.exec_params(std::string{"UPDATE notifications n SET status = 'pending', attempts = 0, "
+                                       "next_attempt_at = now(), error_message = NULL WHERE n.id = $1::uuid AND "
+                                       "n.status = 'failed' RETURNING "} +
+                               row_json,
+                           id);
+  if (r.empty())
+    throw make_error(errc::not_found, "no failed notification with this id");
+  return nlohmann::json::parse(r[0][0].as<std::string>());
+}
+
+namespace {
+
+const char* template_json =
+    "json_build_object('name', name, 'event_type', event_type, 'channel', channel, 'subject', subject_template, "
+    "'body', body_template, 'is_active', is_active, 'updated_at', " HH_SQL_ISO("updated_at") ")::text";
+
+}  // namespace
+
+nlohmann::json list_templates(pqxx::transaction_base& txn) {
+  auto r = txn.exec(std::string{"SELECT "} + template_json +
+                    " FROM notification_templates ORDER BY event_type, channel, name");
+  auto items = nlohmann::json::array();
+  for (auto row : r)
+    items.push_back(nlohmann::json::parse(row[0].as<std::string>()));
+  return items;
+}
+
+nlohmann::json save_template(pqxx::transaction_base& txn, const template_fields& t) {
+  if (t.active)
+    txn.exec_params(
+        "UPDATE notification_templates SET is_active = false, updated_at = now() WHERE event_type = "
+        "$1::text AND channel = $2::text AND name <> $3::text AND is_active",
+        t.event_type, t.channel, t.name);
+  auto r = txn.exec_params(
+      std::string{"INSERT INTO notification_templates (name, event_type, channel, subject_template, body_template, "
+                  "is_active) VALUES ($1::text, $2::text, $3::text, NULLIF($4::text, ''), $5::text, $6::boolean) ON "
+                  "CONFLICT (name) DO UPDATE SET event_type = EXCLUDED.event_type, channel = EXCLUDED.channel, "
+                  "subject_template = EXCLUDED.subject_template, body_template = EXCLUDED.body_template, is_active = "
+                  "EXCLUDED.is_active, updated_at = now() RETURNING "} +
+          template_json,
+      t.name, t.event_type, t.channel, t.subject, t.body, t.active);
+  return nlohmann::json::parse(r[0][0].as<std::string>());
+}
+
+}  // namespace hirehub::persistence::notifications

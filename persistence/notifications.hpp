@@ -1,0 +1,105 @@
+#pragma once
+/// Notification rows beyond the in-app inbox: who the people of an event are
+/// (names, time zones), delivery of e-mail/push/SMS rows (claim the due ones,
+/// mark the outcome, back off, dead-letter), and the lists a user and an admin
+/// read. Functions over a transaction; run by a db pool or a channel actor.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace hirehub {
+struct notification_draft;
+struct stored_notification;
+}  // namespace hirehub
+
+namespace hirehub::persistence::notifications {
+
+/// SQL for the in-app inbox item of row alias `n` (what the WebSocket and the inbox show), as text.
+const char* inbox_json_sql();
+
+/// Stores the drafts the user's settings and reachability allow (at most one per
+/// event, user and channel); returns the in-app ones stored now, in seq order.
+std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::vector<notification_draft>& drafts);
+
+struct person {
+  std::string name;       ///< jobseeker profile name (or "")
+  std::string time_zone;  ///< users.time_zone (or "")
+};
+
+/// Users and companies by id; unknown ids are absent.
+void lookup(pqxx::transaction_base& txn, const std::vector<std::string>& user_ids,
+            const std::vector<std::string>& company_ids, std::map<std::string, person>& users,
+            std::map<std::string, std::string>& companies);
+
+/// A claimed row to deliver, with where to deliver it.
+struct delivery {
+  std::string id;
+  std::string user_id;
+  std::string event_type;
+  std::string title;
+  std::string content;
+  std::string data;      ///< JSON
+  int32_t attempts = 0;  ///< including this one
+  std::string email;
+  std::string phone;
+  std::vector<std::string> device_tokens;
+};
+
+/// Claims up to `limit` due pending rows of `channel`: attempts + 1 and
+/// next_attempt_at = now + lease, so a crashed sender's rows come back after
+/// the lease and no other sender takes them meanwhile (SKIP LOCKED).
+std::vector<delivery> claim_due(pqxx::transaction_base& txn, const std::string& channel, int limit, int64_t lease_ms);
+
+/// The provider took it: sent (or delivered, when the provider says so).
+void mark_sent(pqxx::transaction_base& txn, const std::string& id, bool delivered, const std::string& recipient,
+               const std::string& provider_ref);
+
+/// Try again after `delay_ms` (error kept for the user and admins).
+void mark_retry(pqxx::transaction_base& txn, const std::string& id, const std::string& error, int64_t delay_ms);
+
+/// The dead letter: no more attempts.
+void mark_failed(pqxx::transaction_base& txn, const std::string& id, const std::string& error);
+
+/// Gives a claimed row back without counting the attempt (rate limit reached).
+void release(pqxx::transaction_base& txn, const std::string& id, int64_t delay_ms);
+
+struct list_query {
+  std::string user_id;  ///< "" (admins): everyone's
+  std::string channel;  ///< "" = every channel
+  std::string status;   ///< ""  = every status
+  int64_t after_seq = 0;
+  int limit = 50;
+};
+
+/// `{"notifications": [...], "last_seq": n}` in seq order, with delivery fields.
+nlohmann::json list(pqxx::transaction_base& txn, const list_query& q);
+
+/// Puts a failed row back to pending with fresh attempts; not_found unless it is failed.
+nlohmann::json retry(pqxx::transaction_base& txn, const std::string& id);
+
+struct template_fields {
+  std::string name;
+  std::string event_type;
+  std::string channel;
+  std::string subject;  ///< "" = none (SMS)
+  std::string body;
+  bool active = true;
+};
+
+/// Every template, by event type and channel.
+nlohmann::json list_templates(pqxx::transaction_base& txn);
+
+/// Inserts or replaces the template `name` (already checked against the event's
+/// variables); activating it retires the other active one of its event type
+/// and channel, so each event renders one text per channel.
+nlohmann::json save_template(pqxx::transaction_base& txn, const template_fields& t);
+
+}  // namespace hirehub::persistence::notifications

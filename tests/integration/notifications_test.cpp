@@ -1,0 +1,341 @@
+// Notification channels end to end, against real local servers: an SMTP server
+// (python3-aiosmtpd) for e-mail, an HTTP receiver for the push gateway, and a
+// closed port for the SMS provider (every attempt fails: the dead letter).
+// Templates are checked when saved; retries back off; admins see and requeue
+// dead letters; a person gets each notification once.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "runtime/crypto.hpp"
+#include "support/harness.hpp"
+
+using namespace hh_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string sink(const char* name) {
+  return std::string{HIREHUB_SOURCE_DIR} + "/tests/support/" + name;
+}
+
+/// Waits until something accepts connections on `port`.
+bool listening(int port) {
+  return eventually(std::chrono::seconds(20), [port] {
+    try {
+      http_client c{port};
+      c.raw("QUIT\r\n");
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  });
+}
+
+struct env {
+  database db;
+  broker kafka;
+  std::string dir = temp_dir();
+  int smtp_port = free_port();
+  int push_port = free_port();
+  int sms_port = free_port();  // nothing listens here
+  // The first message gets 451 (temporary): the sender must retry it.
+  process smtp{{"/usr/bin/python3", sink("smtp_sink.py"), "--port", std::to_string(smtp_port), "--dir", dir + "/mail",
+                "--fail-first", "1"},
+               {},
+               dir + "/smtp.log"};
+  process push{{"/usr/bin/python3", sink("http_sink.py"), "--port", std::to_string(push_port), "--file",
+                dir + "/push.jsonl", "--fail-first", "1", "--status-delivered"},
+               {},
+               dir + "/push.log"};
+  bool sinks_up = listening(smtp_port) && listening(push_port);
+  node n{db,
+         kafka,
+         {{"HIREHUB_NOTIFY_EMAIL_SMTP_URL", "smtp://127.0.0.1:" + std::to_string(smtp_port)},
+          {"HIREHUB_NOTIFY_PUSH_URL", "http://127.0.0.1:" + std::to_string(push_port) + "/v1/push"},
+          {"HIREHUB_NOTIFY_SMS_URL", "http://127.0.0.1:" + std::to_string(sms_port) + "/v1/sms"},
+          {"HIREHUB_NOTIFY_PUBLIC_URL", "https://hirehub.test"},
+          {"HIREHUB_NOTIFY_MAX_ATTEMPTS", "3"},
+          {"HIREHUB_NOTIFY_RETRY_BASE_MS", "50"},
+          {"HIREHUB_NOTIFY_RETRY_MAX_MS", "200"},
+          {"HIREHUB_NOTIFY_POLL_MS", "50"},
+          {"HIREHUB_NOTIFY_SEND_TIMEOUT_MS", "2000"}}};
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in{p, std::ios::binary};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// Accepted e-mails, in arrival order.
+std::vector<std::string> mails(const env& e) {
+  std::vector<fs::path> files;
+  if (fs::exists(e.dir + "/mail"))
+    for (auto& f : fs::directory_iterator(e.dir + "/mail"))
+      if (f.path().extension() == ".eml")
+        files.push_back(f.path());
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> out;
+  for (auto& f : files)
+    out.push_back(slurp(f));
+  return out;
+}
+
+std::vector<json> push_requests(const env& e) {
+  std::vector<json> out;
+  std::ifstream in{e.dir + "/push.jsonl"};
+  for (std::string line; std::getline(in, line);)
+    out.push_back(json::parse(line));
+  return out;
+}
+
+class notifications : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { e_ = new env; }
+  static void TearDownTestSuite() {
+    delete e_;
+    e_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_TRUE(e_->sinks_up) << "the SMTP or HTTP sink did not start; see " << e_->dir;
+    http_ = std::make_unique<http_client>(e_->n.port);
+  }
+
+  struct account {
+    std::string id;
+    std::string tok;
+    std::string email;
+  };
+
+  account signup(const json& extra) {
+    auto email = "u" + uuid().substr(0, 8) + "@example.com";
+    json body = {{"email", email}, {"password", "a-long-password"}};
+    body.update(extra);
+    auto r = http_->post("/api/v1/auth/signup", body, "");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return {r.json_body["user"]["id"], r.json_body["access_token"], email};
+  }
+
+  account company() { return signup({{"role", "company"}, {"name", "Lee"}, {"company", {{"name", "한빛소프트"}}}}); }
+
+  account seeker(bool reachable_everywhere) {
+    auto a = signup({{"role", "jobseeker"}, {"name", "김민지"}});
+    if (reachable_everywhere) {
+      EXPECT_EQ(http_->patch("/api/v1/me/profile", {{"phone", "+821012345678"}}, a.tok).status, 200);
+      EXPECT_EQ(http_->patch("/api/v1/me/notification-settings", {{"sms_enabled", true}}, a.tok).status, 200);
+      EXPECT_EQ(
+          http_->post("/api/v1/me/device-tokens", {{"device_type", "android"}, {"token", "fcm-" + a.id}}, a.tok).status,
+          201);
+    }
+    return a;
+  }
+
+  /// A job of `c`, an application of `s`, moved to reviewing; returns the application id.
+  std::string applied_and_reviewed(const account& c, const account& s) {
+    auto job = http_->post("/api/v1/jobs", {{"title", "데이터 엔지니어"}}, c.tok);
+    EXPECT_EQ(job.status, 201) << job.body;
+    auto app = http_->post("/api/v1/applications", {{"job_id", job.json_body["id"]}, {"resume_id", uuid()}}, s.tok);
+    EXPECT_EQ(app.status, 201) << app.body;
+    auto id = app.json_body["id"].get<std::string>();
+    EXPECT_EQ(http_->patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, c.tok).status, 200);
+    return id;
+  }
+
+  json own(const account& a, const std::string& channel) {
+    return http_->get("/api/v1/notifications?channel=" + channel, a.tok).json_body["notifications"];
+  }
+
+  static env* e_;
+  std::unique_ptr<http_client> http_;
+  std::string admin_ = token(uuid(), "admin");
+};
+
+env* notifications::e_ = nullptr;
+
+}  // namespace
+
+TEST_F(notifications, every_channel_delivers_once_with_retries_and_dead_letters) {
+  auto c = company();
+  auto s = seeker(true);
+  auto app = applied_and_reviewed(c, s);
+
+  // E-mail: the company hears of the application, the applicant of the stage change.
+  ASSERT_TRUE(eventually(std::chrono::seconds(30),
+                         [&] {
+                           auto a = own(c, "email");
+                           auto b = own(s, "email");
+                           return a.size() == 1 && b.size() == 1 && a[0]["status"] == "sent" &&
+                                  b[0]["status"] == "sent";
+                         }))
+      << "company: " << own(c, "email").dump() << "\nseeker: " << own(s, "email").dump();
+  auto to_company = own(c, "email")[0];
+  EXPECT_EQ(to_company["event_type"], "application.submitted");
+  EXPECT_EQ(to_company["recipient"], c.email);
+  auto all = mails(*e_);
+  std::string company_mail;
+  std::string seeker_mail;
+  for (auto& m : all) {
+    if (m.find("X-Envelope-To: " + c.email) == 0)
+      company_mail = m;
+    if (m.find("X-Envelope-To: " + s.email) == 0)
+      seeker_mail = m;
+  }
+  ASSERT_FALSE(company_mail.empty()) << "no e-mail reached the SMTP server for " << c.email;
+  ASSERT_FALSE(seeker_mail.empty());
+  // One accepted message per notification, under its fixed Message-ID.
+  auto id = to_company["id"].get<std::string>();
+  EXPECT_NE(company_mail.find("Message-ID: <" + id + "@hirehub>"), std::string::npos);
+  int copies = 0;
+  for (auto& m : all)
+    copies += m.find("<" + id + "@hirehub>") != std::string::npos ? 1 : 0;
+  EXPECT_EQ(copies, 1);
+  // The subject and body are the seed's template with the names looked up.
+  EXPECT_NE(company_mail.find("Subject: =?UTF-8?B?" +
+                              hirehub::crypto::base64_encode("새로운 지원자가 있습니다: 데이터 엔지니어") + "?="),
+            std::string::npos)
+      << company_mail;
+  auto body_b64 = company_mail.substr(company_mail.find("\r\n\r\n") + 4);
+  body_b64.erase(std::remove(body_b64.begin(), body_b64.end(), '\n'), body_b64.end());
+  body_b64.erase(std::remove(body_b64.begin(), body_b64.end(), '\r'), body_b64.end());
+  auto expected_body =
+      "김민지님이 데이터 엔지니어 포지션에 지원했습니다.\n\n매칭 점수: -점\n\n지원서 확인하기: "
+      "https://hirehub.test/applications/" +
+      app;
+  EXPECT_EQ(body_b64, hirehub::crypto::base64_encode(expected_body));
+  // The SMTP server refused the first message once (451): one of the two took a second attempt.
+  EXPECT_EQ(own(c, "email")[0]["attempts"].get<int>() + own(s, "email")[0]["attempts"].get<int>(), 3);
+
+  // Push: the gateway answered 503 once, then took it and reported it delivered.
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    auto p = own(s, "push");
+    return p.size() == 1 && p[0]["status"] == "delivered";
+  })) << own(s, "push").dump();
+  auto reqs = push_requests(*e_);
+  std::vector<json> mine;
+  for (auto& r : reqs)
+    if (r["body"]["tokens"] == json::array({"fcm-" + s.id}))
+      mine.push_back(r);
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0]["headers"]["Idempotency-Key"], own(s, "push")[0]["id"]);
+  EXPECT_EQ(mine[0]["path"], "/v1/push");
+  EXPECT_EQ(mine[0]["body"]["data"]["stage"], "in_review");
+
+  // SMS: the provider is down; three attempts, then the dead letter, with the reason.
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    auto m = own(s, "sms");
+    return m.size() == 1 && m[0]["status"] == "failed";
+  })) << own(s, "sms").dump();
+  auto sms = own(s, "sms")[0];
+  EXPECT_EQ(sms["attempts"], 3);
+  EXPECT_NE(sms["error"].get<std::string>().find("gave up after 3 attempts"), std::string::npos) << sms.dump();
+  // In-app: stored and delivered to the inbox.
+  auto inbox = http_->get("/api/v1/notifications", s.tok);
+  ASSERT_EQ(inbox.json_body["notifications"].size(), 1u);
+  EXPECT_EQ(inbox.json_body["notifications"][0]["channel"], "in_app");
+
+  // Admins see the dead letters and can send one again; nobody else can.
+  auto dead = http_->get("/api/v1/admin/notifications?status=failed&user_id=" + s.id, admin_);
+  ASSERT_EQ(dead.status, 200) << dead.body;
+  ASSERT_EQ(dead.json_body["notifications"].size(), 1u);
+  EXPECT_EQ(dead.json_body["notifications"][0]["id"], sms["id"]);
+  EXPECT_EQ(http_->get("/api/v1/admin/notifications", s.tok).status, 403);
+  EXPECT_EQ(
+      http_->post("/api/v1/admin/notifications/" + sms["id"].get<std::string>() + "/retry", nullptr, c.tok).status,
+      403);
+  auto again = http_->post("/api/v1/admin/notifications/" + sms["id"].get<std::string>() + "/retry", nullptr, admin_);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json_body["status"], "pending");
+  EXPECT_EQ(again.json_body["attempts"], 0);
+  // Only a dead letter can be requeued.
+  EXPECT_EQ(
+      http_->post("/api/v1/admin/notifications/" + to_company["id"].get<std::string>() + "/retry", nullptr, admin_)
+          .status,
+      404);
+  EXPECT_TRUE(eventually(std::chrono::seconds(30), [&] { return own(s, "sms")[0]["status"] == "failed"; }));
+
+  // The channels' outcomes are counted.
+  auto metrics = http_->get("/metrics").body;
+  EXPECT_NE(metrics.find(R"(hirehub_notification_deliveries_total{channel="email",outcome="retry"} 1)"),
+            std::string::npos);
+  EXPECT_NE(metrics.find(R"(hirehub_notification_deliveries_total{channel="sms",outcome="failed"})"),
+            std::string::npos);
+}
+
+TEST_F(notifications, settings_and_reachability_decide_who_gets_what) {
+  auto c = company();
+  auto quiet = seeker(false);  // no phone, no device, SMS off by default
+  ASSERT_EQ(http_->patch("/api/v1/me/notification-settings", {{"email_enabled", false}}, quiet.tok).status, 200);
+  applied_and_reviewed(c, quiet);
+  // The in-app notification shows the event was handled; nothing for the other channels.
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] { return own(quiet, "in_app").size() == 1; }));
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] { return own(c, "email").size() == 1; }));
+  EXPECT_EQ(own(quiet, "all").size(), 1u) << own(quiet, "all").dump();
+  EXPECT_EQ(
+      e_->db.count("SELECT count(*) FROM notifications WHERE user_id = '" + quiet.id + "' AND channel <> 'in_app'"), 0);
+  EXPECT_EQ(http_->get("/api/v1/notifications?channel=fax", quiet.tok).status, 400);
+  EXPECT_EQ(http_->get("/api/v1/notifications?status=lost", quiet.tok).status, 400);
+}
+
+TEST_F(notifications, templates_are_checked_when_saved_and_used_from_the_next_event) {
+  auto list = http_->get("/api/v1/admin/notification-templates", admin_);
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_GE(list.json_body["templates"].size(), 17u);
+  EXPECT_TRUE(list.json_body["variables"].contains("interview.scheduled"));
+  auto before = e_->db.count("SELECT count(*) FROM notification_templates");
+  auto put = [&](const std::string& name, const json& b, const std::string& tok) {
+    return http_->request("PUT", "/api/v1/admin/notification-templates/" + name, b.dump(),
+                          {{"Authorization", "Bearer " + tok}, {"Content-Type", "application/json"}});
+  };
+  // A variable the event does not provide is refused at save time, naming it.
+  auto bad = put("status_changed_in_app_v2",
+                 {{"event_type", "application.status_changed"},
+                  {"channel", "in_app"},
+                  {"subject", "Update"},
+                  {"body", "{{job_title}}: {{salary}}"}},
+                 admin_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json_body["error"]["details"]["field"], "body");
+  EXPECT_NE(bad.json_body["error"]["message"].get<std::string>().find("salary"), std::string::npos);
+  EXPECT_EQ(
+      put("x",
+          {{"event_type", "application.status_changed"}, {"channel", "in_app"}, {"subject", "{{oops"}, {"body", "b"}},
+          admin_)
+          .status,
+      400);
+  EXPECT_EQ(
+      put("x", {{"event_type", "job.created"}, {"channel", "in_app"}, {"subject", "s"}, {"body", "b"}}, admin_).status,
+      400);
+  EXPECT_EQ(
+      put("x", {{"event_type", "application.submitted"}, {"channel", "fax"}, {"subject", "s"}, {"body", "b"}}, admin_)
+          .status,
+      400);
+  EXPECT_EQ(
+      put("Bad Name", {{"event_type", "application.submitted"}, {"channel", "in_app"}, {"subject", "s"}, {"body", "b"}},
+          admin_)
+          .status,
+      400);
+  json good = {{"event_type", "application.status_changed"},
+               {"channel", "in_app"},
+               {"subject", "{{company_name}}: {{job_title}}"},
+               {"body", "Now {{new_status}} (was {{old_status}})"}};
+  EXPECT_EQ(put("status_changed_in_app_v2", good, token(uuid(), "company")).status, 403);
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM notification_templates"), before);
+
+  auto ok = put("status_changed_in_app_v2", good, admin_);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json_body["is_active"], true);
+  // It replaced the seeded one for this event and channel.
+  EXPECT_EQ(e_->db.scalar("SELECT is_active::text FROM notification_templates WHERE name = 'status_changed_in_app'"),
+            "false");
+  auto c = company();
+  auto s = seeker(false);
+  applied_and_reviewed(c, s);
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] { return own(s, "in_app").size() == 1; }));
+  auto n = own(s, "in_app")[0];
+  EXPECT_EQ(n["title"], "한빛소프트: 데이터 엔지니어");
+  EXPECT_EQ(n["content"], "Now in_review (was applied)");
+}
