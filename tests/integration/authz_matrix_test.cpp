@@ -1,0 +1,259 @@
+// The authorisation matrix: every authenticated route of the OpenAPI document,
+// called by someone who has no right to the resource (no token; another
+// jobseeker; another company; the owner in the wrong role), gets 401, 403 or
+// 404 and changes nothing. A route added without a row here fails the test.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "support/harness.hpp"
+
+using namespace hh_test;
+
+namespace {
+
+struct caller {
+  std::string name;
+  std::string tok;  ///< "" = no token
+};
+
+struct call {
+  std::string method;
+  std::string tmpl;  ///< the documented path template
+  std::string path;  ///< with ids
+  json body;
+  std::vector<std::string> forbidden_for;  ///< caller names that must be refused
+};
+
+/// A digest of every row a forbidden call could have changed.
+const char* snapshot_sql = R"SQL(
+SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
+  SELECT 'a' || a::text FROM applications a
+  UNION ALL SELECT 'e' || e.id || ':' || e.seq FROM application_events e
+  UNION ALL SELECT 'i' || i::text FROM interviews i
+  UNION ALL SELECT 'j' || j.id || ':' || j.version || ':' || j.status FROM jobs j
+  UNION ALL SELECT 'c' || c::text FROM companies c
+  UNION ALL SELECT 'm' || m::text FROM company_members m
+  UNION ALL SELECT 'ci' || count(*) FROM company_invitations
+  UNION ALL SELECT 'p' || p::text FROM jobseeker_profiles p
+  UNION ALL SELECT 'u' || u.id || u.email || u.time_zone || u.status FROM users u
+  UNION ALL SELECT 'd' || d::text FROM device_tokens d
+  UNION ALL SELECT 's' || s::text FROM user_notification_settings s
+  UNION ALL SELECT 'n' || n.id || ':' || n.status FROM notifications n
+  UNION ALL SELECT 't' || t::text FROM notification_templates t
+  UNION ALL SELECT 'o' || count(*) FROM outbox
+) x(t)
+)SQL";
+
+}  // namespace
+
+TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
+  database db;
+  broker kafka;
+  node n{db, kafka};
+  http_client http{n.port};
+  auto signup = [&](const json& body) {
+    json b = {{"email", "m" + uuid().substr(0, 8) + "@example.com"}, {"password", "a-long-password"}};
+    b.update(body);
+    auto r = http.post("/api/v1/auth/signup", b, "");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json_body;
+  };
+  // The owners: company A with an open and a draft job; jobseeker S who applied,
+  // has an interview, a notification and a device token.
+  auto a = signup({{"role", "company"}, {"name", "A"}, {"company", {{"name", "Owner Co"}}}});
+  auto a_tok = a["access_token"].get<std::string>();
+  auto a_company = a["user"]["company_id"].get<std::string>();
+  auto s = signup({{"role", "jobseeker"}, {"name", "S"}});
+  auto s_tok = s["access_token"].get<std::string>();
+  auto job = http.post("/api/v1/jobs", {{"title", "Owned job"}}, a_tok).json_body["id"].get<std::string>();
+  auto draft =
+      http.post("/api/v1/jobs", {{"title", "Draft"}, {"status", "draft"}}, a_tok).json_body["id"].get<std::string>();
+  auto app = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", uuid()}}, s_tok);
+  ASSERT_EQ(app.status, 201) << app.body;
+  auto app_id = app.json_body["id"].get<std::string>();
+  ASSERT_EQ(http.patch("/api/v1/applications/" + app_id + "/status", {{"status", "reviewing"}}, a_tok).status, 200);
+  auto iv = http.post("/api/v1/applications/" + app_id + "/interviews",
+                      {{"interview_type", "video"}, {"scheduled_at", "2031-02-03T10:00"}, {"time_zone", "Asia/Seoul"}},
+                      a_tok);
+  ASSERT_EQ(iv.status, 201) << iv.body;
+  auto iv_id = iv.json_body["id"].get<std::string>();
+  auto dev = http.post("/api/v1/me/device-tokens", {{"device_type", "ios"}, {"token", "apns-owner"}}, s_tok);
+  ASSERT_EQ(dev.status, 201) << dev.body;
+  auto dev_id = dev.json_body["id"].get<std::string>();
+  std::string note_id;
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    auto l = http.get("/api/v1/notifications", s_tok).json_body["notifications"];
+    if (l.size() < 2)  // the stage change and the interview
+      return false;
+    note_id = l[0]["id"].get<std::string>();
+    return http.get("/api/v1/notifications", a_tok).json_body["notifications"].size() == 1;
+  }));
+  ASSERT_TRUE(eventually(std::chrono::seconds(30),
+                         [&] { return db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0; }));
+
+  // The others.
+  auto b = signup({{"role", "company"}, {"name", "B"}, {"company", {{"name", "Other Co"}}}});
+  auto s2 = signup({{"role", "jobseeker"}, {"name", "S2"}});
+  std::vector<caller> callers = {{"anonymous", ""},
+                                 {"other_jobseeker", s2["access_token"]},
+                                 {"other_company", b["access_token"]},
+                                 {"owner_jobseeker", s_tok},
+                                 {"owner_company", a_tok}};
+  const std::vector<std::string> strangers = {"anonymous", "other_jobseeker", "other_company"};
+  auto plus = [](std::vector<std::string> v, std::initializer_list<const char*> more) {
+    v.insert(v.end(), more.begin(), more.end());
+    return v;
+  };
+  const std::vector<std::string> everyone = plus(strangers, {"owner_jobseeker", "owner_company"});
+  auto apps = "/api/v1/applications/" + app_id;
+  auto ivs = apps + "/interviews/" + iv_id;
+  json when = {{"scheduled_at", "2031-02-04T10:00"}};
+  std::vector<call> calls = {
+      // Own account: only the token matters.
+      {"GET", "/api/v1/me", "/api/v1/me", nullptr, {"anonymous"}},
+      {"PATCH", "/api/v1/me", "/api/v1/me", {{"time_zone", "UTC"}}, {"anonymous"}},
+      {"PATCH", "/api/v1/me/profile", "/api/v1/me/profile", {{"name", "X"}}, {"anonymous", "owner_company"}},
+      {"GET", "/api/v1/me/notification-settings", "/api/v1/me/notification-settings", nullptr, {"anonymous"}},
+      {"PATCH",
+       "/api/v1/me/notification-settings",
+       "/api/v1/me/notification-settings",
+       {{"sms_enabled", true}},
+       {"anonymous"}},
+      {"GET", "/api/v1/me/device-tokens", "/api/v1/me/device-tokens", nullptr, {"anonymous"}},
+      {"POST", "/api/v1/me/device-tokens", "/api/v1/me/device-tokens", {{"token", "t"}}, {"anonymous"}},
+      {"DELETE", "/api/v1/me/device-tokens/{id}", "/api/v1/me/device-tokens/" + dev_id, nullptr,
+       plus(strangers, {"owner_company"})},
+      // Companies: anyone signed in reads the profile; only members edit and invite.
+      {"GET", "/api/v1/companies/{id}", "/api/v1/companies/" + a_company, nullptr, {"anonymous"}},
+      {"PATCH",
+       "/api/v1/companies/{id}",
+       "/api/v1/companies/" + a_company,
+       {{"description", "x"}},
+       plus(strangers, {"owner_jobseeker"})},
+      {"GET", "/api/v1/companies/{id}/members", "/api/v1/companies/" + a_company + "/members", nullptr,
+       plus(strangers, {"owner_jobseeker"})},
+      {"POST",
+       "/api/v1/companies/{id}/invitations",
+       "/api/v1/companies/" + a_company + "/invitations",
+       {{"email", "new@example.com"}},
+       plus(strangers, {"owner_jobseeker"})},
+      // Jobs.
+      {"POST", "/api/v1/jobs", "/api/v1/jobs", {{"title", "T"}}, {"anonymous", "other_jobseeker", "owner_jobseeker"}},
+      {"GET", "/api/v1/jobs", "/api/v1/jobs", nullptr, {"anonymous"}},
+      {"GET", "/api/v1/jobs/{id}", "/api/v1/jobs/" + draft, nullptr, plus(strangers, {"owner_jobseeker"})},
+      {"PATCH",
+       "/api/v1/jobs/{id}",
+       "/api/v1/jobs/" + job,
+       {{"title", "Mine now"}},
+       plus(strangers, {"owner_jobseeker"})},
+      {"DELETE", "/api/v1/jobs/{id}", "/api/v1/jobs/" + draft, nullptr, plus(strangers, {"owner_jobseeker"})},
+      {"POST", "/api/v1/jobs/{id}/open", "/api/v1/jobs/" + draft + "/open", nullptr,
+       plus(strangers, {"owner_jobseeker"})},
+      {"POST", "/api/v1/jobs/{id}/close", "/api/v1/jobs/" + job + "/close", nullptr,
+       plus(strangers, {"owner_jobseeker"})},
+      {"GET", "/api/v1/skills", "/api/v1/skills", nullptr, {"anonymous"}},
+      // Applications: the applicant and the job's company only, each in their part.
+      {"POST",
+       "/api/v1/applications",
+       "/api/v1/applications",
+       {{"job_id", job}, {"resume_id", uuid()}},
+       {"anonymous", "other_company", "owner_company"}},
+      {"GET", "/api/v1/applications", "/api/v1/applications", nullptr, {"anonymous"}},
+      {"GET", "/api/v1/applications/{id}", apps, nullptr, strangers},
+      {"PATCH",
+       "/api/v1/applications/{id}/status",
+       apps + "/status",
+       {{"status", "offered"}},
+       plus(strangers, {"owner_jobseeker"})},
+      {"GET", "/api/v1/applications/{id}/events", apps + "/events", nullptr, strangers},
+      {"POST",
+       "/api/v1/applications/{id}/interviews",
+       apps + "/interviews",
+       {{"interview_type", "phone"}, {"scheduled_at", "2031-03-01T10:00"}, {"time_zone", "UTC"}},
+       plus(strangers, {"owner_jobseeker"})},
+      {"GET", "/api/v1/applications/{id}/interviews/{interview_id}", ivs, nullptr, strangers},
+      {"GET", "/api/v1/applications/{id}/interviews/{interview_id}.ics", ivs + ".ics", nullptr, strangers},
+      {"POST", "/api/v1/applications/{id}/interviews/{interview_id}/reschedule", ivs + "/reschedule", when,
+       plus(strangers, {"owner_jobseeker"})},
+      {"POST",
+       "/api/v1/applications/{id}/interviews/{interview_id}/complete",
+       ivs + "/complete",
+       {{"feedback", "x"}},
+       plus(strangers, {"owner_jobseeker"})},
+      {"POST",
+       "/api/v1/applications/{id}/interviews/{interview_id}/cancel",
+       ivs + "/cancel",
+       {{"reason", "other"}},
+       plus(strangers, {"owner_jobseeker"})},
+      // Notifications: one's own; the admin routes for admins only.
+      {"GET", "/api/v1/notifications", "/api/v1/notifications", nullptr, {"anonymous"}},
+      {"POST", "/api/v1/notifications/{id}/read", "/api/v1/notifications/" + note_id + "/read", nullptr,
+       plus(strangers, {"owner_company"})},
+      {"GET", "/api/v1/admin/notifications", "/api/v1/admin/notifications", nullptr, everyone},
+      {"POST", "/api/v1/admin/notifications/{id}/retry", "/api/v1/admin/notifications/" + note_id + "/retry", nullptr,
+       everyone},
+      {"GET", "/api/v1/admin/notification-templates", "/api/v1/admin/notification-templates", nullptr, everyone},
+      {"PUT",
+       "/api/v1/admin/notification-templates/{name}",
+       "/api/v1/admin/notification-templates/status_changed_in_app",
+       {{"event_type", "application.status_changed"}, {"channel", "in_app"}, {"subject", "x"}, {"body", "y"}},
+       everyone},
+  };
+
+  // Every documented route that needs a token has a row; the public ones need none.
+  auto doc = http.get("/api/v1/openapi.json").json_body;
+  std::set<std::string> covered;
+  for (auto& c : calls)
+    covered.insert(c.method + " " + c.tmpl);
+  covered.insert("GET /ws");  // below: the WebSocket's own checks
+  for (auto& [path, ops] : doc["paths"].items())
+    for (auto& [m, op] : ops.items()) {
+      std::string method = m;
+      std::transform(method.begin(), method.end(), method.begin(), ::toupper);
+      if (op.contains("security"))
+        EXPECT_TRUE(covered.count(method + " " + path)) << method << " " << path << " has no row in the matrix";
+      else
+        EXPECT_FALSE(covered.count(method + " " + path)) << method << " " << path << " is public but in the matrix";
+    }
+
+  auto before = db.scalar(snapshot_sql);
+  int refused = 0;
+  for (auto& c : calls)
+    for (auto& who : c.forbidden_for) {
+      auto it = std::find_if(callers.begin(), callers.end(), [&](auto& x) { return x.name == who; });
+      ASSERT_NE(it, callers.end()) << who;
+      std::map<std::string, std::string> headers;
+      if (!it->tok.empty())
+        headers["Authorization"] = "Bearer " + it->tok;
+      std::string body;
+      if (!c.body.is_null()) {
+        headers["Content-Type"] = "application/json";
+        body = c.body.dump();
+      }
+      auto r = http.request(c.method, c.path, body, headers);
+      if (who == "anonymous")
+        EXPECT_EQ(r.status, 401) << c.method << " " << c.path << " by " << who << ": " << r.body;
+      else
+        EXPECT_TRUE(r.status == 403 || r.status == 404)
+            << c.method << " " << c.path << " by " << who << " -> " << r.status << ": " << r.body;
+      ++refused;
+    }
+  EXPECT_GT(refused, 90);
+  // The WebSocket: no token, no socket; a stranger cannot follow the application.
+  ws_client anon{n.port, ""};
+  EXPECT_FALSE(anon.open());
+  for (auto* who : {"other_jobseeker", "other_company"}) {
+    auto it = std::find_if(callers.begin(), callers.end(), [&](auto& x) { return x.name == who; });
+    ws_client ws{n.port, it->tok};
+    ASSERT_TRUE(ws.open());
+    ws.send(json({{"op", "subscribe"}, {"topic", "application:" + app_id}}).dump());
+    auto f = ws.read();
+    ASSERT_TRUE(f) << who;
+    EXPECT_EQ((*f)["type"], "error") << who << ": " << f->dump();
+  }
+  // Give anything a refused call might have started (events, projections) time to land.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(db.scalar(snapshot_sql), before) << "a refused call changed stored data";
+}
