@@ -2,9 +2,25 @@
 # Installs what is missing, builds, and runs one HireHub node with its own
 # PostgreSQL server and the embedded Kafka broker. State lives under var/.
 # Ctrl-C stops everything this script started.
+#
+#   ./deploy/run.sh                          # run
+#   ./deploy/run.sh --seed [--scale N] [--reset]
+#                                            # run, then fill it with `hirehub seed`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+
+seed=0
+seed_args=()
+while (($#)); do
+  case $1 in
+    --seed) seed=1 ;;
+    --scale) seed_args+=(--scale "$2"); shift ;;
+    --reset) seed_args+=(--reset) ;;
+    *) echo "usage: $0 [--seed [--scale N] [--reset]]" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 ./deploy/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -49,5 +65,10 @@ HIREHUB_DB_URL=$db_url
 HIREHUB_KAFKA_BOOTSTRAP=$bootstrap
 ENV
 echo "HireHub ready: http://127.0.0.1:$http_port"
+if ((seed)); then
+  HIREHUB_DB_URL=$db_url HIREHUB_HTTP_PORT=$http_port \
+    "$bin" "${config_args[@]}" seed --url "http://127.0.0.1:$http_port" "${seed_args[@]}" ||
+    echo "seeding failed (the node keeps running)" >&2
+fi
 echo "(endpoints in var/run/endpoints.env, logs in var/log/; Ctrl-C stops everything)"
 wait "$node_pid"

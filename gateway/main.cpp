@@ -7,6 +7,7 @@
 #include "gateway/api.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/node.hpp"
+#include "gateway/seed.hpp"
 #include "persistence/accounts.hpp"
 #include "persistence/kafka.hpp"
 #include "persistence/migrations.hpp"
@@ -44,6 +45,20 @@ int main(int argc, char** argv) {
   token->add_option("--company", company, "Company id for the company role (default: --sub)");
   token->add_option("--ttl", ttl, "Lifetime in seconds (default: auth.token_ttl_s)")
       ->check(CLI::Range(int64_t{1}, int64_t{31536000}));
+
+  auto* seed = app.add_subcommand("seed", "Fill a running node with realistic data through the domain paths");
+  hirehub::gateway::seed_options seed_opts;
+  seed->add_option("--url", seed_opts.url, "The node's base URL (default: http://127.0.0.1:<http.port>)");
+  seed->add_option("--scale", seed_opts.scale,
+                   "Multiplies the volumes (50 companies, 500 jobseekers, 200 jobs, "
+                   "1000 applications)")
+      ->check(CLI::Range(0.001, 100.0))
+      ->capture_default_str();
+  seed->add_flag("--reset", seed_opts.reset, "Empty the domain tables first");
+  seed->add_option("--password", seed_opts.password, "Password of every seeded account")->capture_default_str();
+  seed->add_option("--threads", seed_opts.threads, "Concurrent API clients")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
 
   auto* admin = app.add_subcommand("admin", "Administrator accounts (server only)");
   auto* admin_create = admin->add_subcommand(
@@ -137,6 +152,10 @@ int main(int argc, char** argv) {
       std::cerr << "hirehub migrate: " << e.what() << '\n';
       return 1;
     }
+  }
+  if (*seed) {
+    hirehub::log::init("warn", cfg.get_string("log.file"), "seed");
+    return hirehub::gateway::run_seed(cfg, seed_opts);
   }
   if (*serve)
     return hirehub::gateway::run_node(cfg);

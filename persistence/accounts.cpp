@@ -400,4 +400,20 @@ admin_account create_admin_account(const std::string& db_url, const std::string&
   return out;
 }
 
+std::vector<subject> signup_many(const std::string& db_url, const std::vector<signup_input>& inputs) {
+  std::vector<subject> out;
+  auto conn = connect(db_url);
+  for (size_t i = 0; i < inputs.size(); i += 100) {
+    pqxx::work txn{*conn};
+    try {
+      for (size_t j = i; j < std::min(inputs.size(), i + 100); ++j)
+        out.push_back(signup(txn, inputs[j]));
+    } catch (const caf::error& e) {
+      throw std::runtime_error(view(e).message);
+    }
+    txn.commit();
+  }
+  return out;
+}
+
 }  // namespace hirehub::persistence::accounts

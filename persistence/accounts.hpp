@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -118,5 +119,9 @@ struct admin_account {
 };
 admin_account create_admin_account(const std::string& db_url, const std::string& email, const std::string& password,
                                    uint64_t opslimit, size_t memlimit_bytes);
+
+/// Signs many accounts up (the seeder): `signup` for each, 100 per transaction,
+/// so every one writes its user.registered (and company.created) to the outbox.
+std::vector<subject> signup_many(const std::string& db_url, const std::vector<signup_input>& inputs);
 
 }  // namespace hirehub::persistence::accounts

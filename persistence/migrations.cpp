@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "persistence/db.hpp"
 #include "runtime/log.hpp"
 
 namespace hirehub::persistence {
@@ -478,6 +479,16 @@ int migrate(const std::string& db_url) {
   }
   exec_now("SELECT pg_advisory_unlock(4242001)");
   return applied;
+}
+
+void reset_domain_data(const std::string& db_url) {
+  auto conn = connect(db_url);
+  pqxx::work txn{*conn};
+  txn.exec(
+      "TRUNCATE users, jobseeker_profiles, companies, company_members, company_invitations, refresh_tokens, jobs, "
+      "job_events, job_skills, job_search, job_search_docs, applications, application_events, interviews, "
+      "notifications, device_tokens, user_notification_settings, outbox RESTART IDENTITY CASCADE");
+  txn.commit();
 }
 
 }  // namespace hirehub::persistence

@@ -20,4 +20,9 @@ const std::vector<migration>& migrations();
 /// Throws std::runtime_error with a readable message on failure.
 int migrate(const std::string& db_url);
 
+/// Empties every table of domain data (accounts, jobs, applications, interviews,
+/// notifications, the outbox and the read models); keeps the schema, the skill
+/// master list and the notification templates. For `hirehub seed --reset`.
+void reset_domain_data(const std::string& db_url);
+
 }  // namespace hirehub::persistence
