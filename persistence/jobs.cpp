@@ -382,36 +382,50 @@ json search(pqxx::transaction_base& txn, const search_query& q) {
   // every match of a common word would cost a heap visit per match. Rare words
   // have fewer matches than the window: all of them are ranked.
   //
-  // Both sorts first probe the newest rows (a lazy walk of the newest index,
-  // stopping when the page is full): common words fill a page within a few
-  // hundred rows. Only when the probe cannot answer exactly (fewer matches
-  // than needed among the newest `probe_rows`) does the query run over every
-  // row, which then has few matches (GIN bitmap). The planner alone cannot
-  // choose well: it misjudges ANDed Korean bigrams, which are correlated.
+  // Both sorts first probe the newest `probe_rows` rows: common words fill a
+  // page within a few hundred of them (a walk of the newest index), rare words
+  // are found through the text index restricted to the probe's time range.
+  // Only when the probe cannot answer exactly (fewer matches than needed) does
+  // the query run over every row, which then has few matches (GIN bitmap).
+  // Unbounded, the planner alone cannot choose well: it misjudges ANDed Korean
+  // bigrams, which are correlated.
   constexpr int probe_rows = 5000;
-  std::vector<std::string> window_where;
-  if (q.status == "open" || q.status == "draft")
-    window_where.push_back("s.status = " + txn.quote(q.status));
-  if (!q.company_id.empty())
-    window_where.push_back("s.company_id = " + txn.quote(q.company_id) + "::uuid");
-  if (!relevance && !after.empty()) {
-    // The keyset condition of "newest" also bounds the probe: it starts at the cursor.
-    auto bound = after;
-    for (auto pos = bound.find("x."); pos != std::string::npos; pos = bound.find("x.", pos))
-      bound.replace(pos, 2, "s.");
-    window_where.push_back(bound);
-  }
+  // The conditions that bound the probe, for a table alias.
+  auto window_where = [&](const std::string& a) {
+    std::vector<std::string> w;
+    if (q.status == "open" || q.status == "draft")
+      w.push_back(a + ".status = " + txn.quote(q.status));
+    if (!q.company_id.empty())
+      w.push_back(a + ".company_id = " + txn.quote(q.company_id) + "::uuid");
+    if (!relevance && !after.empty()) {
+      // The keyset condition of "newest" also bounds the probe: it starts at the cursor.
+      auto bound = after;
+      for (auto pos = bound.find("x."); pos != std::string::npos; pos = bound.find("x.", pos))
+        bound.replace(pos, 2, a + ".");
+      w.push_back(bound);
+    }
+    return w;
+  };
   auto build = [&](bool windowed) {
     std::string source = "job_search s";
+    std::string bounded = filter;
     if (windowed) {
+      // The probe: rows at least as new as the `probe_rows`-th newest (an
+      // index-only walk finds that time). As a range rather than a LIMIT, the
+      // planner may meet it with the text index (a bitmap AND: only matching
+      // rows are read) or walk the newest index and stop at the page: rare
+      // words take the first way, common ones the second.
       std::string w;
-      for (auto& c : window_where)
+      for (auto& c : window_where("t"))
         w += (w.empty() ? " WHERE " : " AND ") + c;
-      source = "(SELECT * FROM job_search s" + w + " ORDER BY s.sort_at DESC, s.job_id DESC LIMIT " +
-               std::to_string(probe_rows) + ") s";
+      for (auto& c : window_where("s"))
+        bounded += " AND " + c;
+      bounded += " AND s.sort_at >= COALESCE((SELECT t.sort_at FROM job_search t" + w +
+                 " ORDER BY t.sort_at DESC, t.job_id DESC OFFSET " + std::to_string(probe_rows - 1) +
+                 " LIMIT 1), '-infinity')";
     }
     std::string candidates = "SELECT s.job_id, s.sort_at, s.status, s.expires_at" +
-                             std::string{relevance ? ", s.search" : ""} + " FROM " + source + " WHERE " + filter;
+                             std::string{relevance ? ", s.search" : ""} + " FROM " + source + " WHERE " + bounded;
     std::string ranked =
         relevance ? "SELECT c.job_id, c.sort_at, c.status, c.expires_at, ts_rank_cd(c.search, " + query +
                         ") AS rank, count(*) OVER () AS n FROM (" + candidates +

@@ -434,6 +434,15 @@ INSERT INTO notification_templates (name, event_type, channel, subject_template,
  '면접 취소', '{{company_name}} {{job_title}} 면접({{scheduled_at}})이 취소되었습니다.');
 )SQL";
 
+// Version 8: the text index also holds sort_at (btree_gin), so a search bounded
+// to the newest rows reads only rows that match both, whatever the planner
+// guesses about ANDed Korean bigrams (it underestimates them by 100x).
+const char* v8_sql = R"SQL(
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+DROP INDEX idx_job_search_fts;
+CREATE INDEX idx_job_search_fts ON job_search USING GIN (search, sort_at);
+)SQL";
+
 }  // namespace
 
 const std::vector<migration>& migrations() {
@@ -445,6 +454,7 @@ const std::vector<migration>& migrations() {
       {5, "device tokens: unique per user", v5_sql},
       {6, "interviews", v6_sql},
       {7, "notification delivery (attempts, back-off, dead letters) and templates for every event", v7_sql},
+      {8, "job search: the text index with sort_at (btree_gin)", v8_sql},
   };
   return all;
 }
