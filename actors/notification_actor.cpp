@@ -72,8 +72,10 @@ persistence::db_reply store_events(pqxx::transaction_base& txn, const std::vecto
       who.applicant_name = a->second.name;
     if (auto c = company_names.find(f.company_id); c != company_names.end())
       who.company_name = c->second;
-    if (auto r = people.find(f.recipient_id); r != people.end())
+    if (auto r = people.find(f.recipient_id); r != people.end()) {
       who.recipient_time_zone = r->second.time_zone;
+      who.recipient_name = r->second.name;
+    }
     std::string error;
     for (auto& d : render_drafts(f, who, templates, channels, &error))
       drafts.push_back(std::move(d));

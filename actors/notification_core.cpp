@@ -46,6 +46,17 @@ facts_result facts_for(const std::string& topic, const std::string& payload, con
     return out;
   }
   f.topic = topic;
+  if (topic == "user.registered") {
+    f.recipient_id = str("user_id");
+    if (!ids::is_uuid(f.recipient_id)) {
+      out.error = "user_id missing or not a UUID";
+      return out;
+    }
+    f.vars = {{"user_type", str("user_type")}, {"app_url", public_url}};
+    f.data = nlohmann::json{{"user_id", f.recipient_id}}.dump();
+    out.facts = std::move(f);
+    return out;
+  }
   f.applicant_id = str("user_id");
   f.company_id = str("company_id");
   auto app_id = str("application_id");
@@ -99,8 +110,12 @@ std::vector<notification_draft> render_drafts(const event_facts& f, const direct
                                               const std::vector<template_row>& templates,
                                               const std::vector<std::string>& channels, std::string* error) {
   auto vars = f.vars;
-  vars["applicant_name"] = who.applicant_name;
-  vars["company_name"] = who.company_name;
+  if (f.topic == "user.registered") {
+    vars["name"] = who.recipient_name;
+  } else {
+    vars["applicant_name"] = who.applicant_name;
+    vars["company_name"] = who.company_name;
+  }
   if (f.starts_at_ms != 0) {
     // The recipient's own zone when known, so "10:00" means their 10:00.
     auto zone = who.recipient_time_zone.empty() || !tz::valid_zone(who.recipient_time_zone) ? vars["time_zone"]

@@ -6,6 +6,7 @@
 ///   application.status_changed  -> the applicant, only when their coarse stage
 ///                                  changes (new_status/old_status are stages)
 ///   interview.scheduled / .rescheduled / .cancelled -> the applicant
+///   user.registered             -> the new user (a welcome)
 ///
 /// Names (applicant, company) and the recipient's time zone come from the
 /// database; `facts_for` says which ids to look up, `render_drafts` fills them.
@@ -41,6 +42,7 @@ facts_result facts_for(const std::string& topic, const std::string& payload, con
 
 /// What the database knows about the people of one event.
 struct directory_entry {
+  std::string recipient_name;
   std::string applicant_name;
   std::string company_name;
   std::string recipient_time_zone;  ///< IANA; empty: the interview's own zone

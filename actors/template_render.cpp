@@ -103,7 +103,10 @@ const std::vector<std::string>& provided_variables(const std::string& event_type
   static const std::vector<std::string> cancelled = {HH_COMMON, "interview_type", "scheduled_at", "time_zone",
                                                      "reason"};
 #undef HH_COMMON
+  static const std::vector<std::string> registered = {"name", "user_type", "app_url"};
   static const std::vector<std::string> none;
+  if (event_type == "user.registered")
+    return registered;
   if (event_type == "application.submitted")
     return submitted;
   if (event_type == "application.status_changed")
@@ -116,8 +119,9 @@ const std::vector<std::string>& provided_variables(const std::string& event_type
 }
 
 const std::vector<std::string>& notifying_event_types() {
-  static const std::vector<std::string> t = {"application.submitted", "application.status_changed",
-                                             "interview.scheduled", "interview.rescheduled", "interview.cancelled"};
+  static const std::vector<std::string> t = {
+      "user.registered",     "application.submitted", "application.status_changed",
+      "interview.scheduled", "interview.rescheduled", "interview.cancelled"};
   return t;
 }
 

@@ -443,6 +443,14 @@ DROP INDEX idx_job_search_fts;
 CREATE INDEX idx_job_search_fts ON job_search USING GIN (search, sort_at);
 )SQL";
 
+// Version 9: a welcome e-mail for every new account.
+const char* v9_sql = R"SQL(
+INSERT INTO notification_templates (name, event_type, channel, subject_template, body_template) VALUES
+('user_registered_email', 'user.registered', 'email',
+ 'HireHub에 오신 것을 환영합니다, {{name}}님',
+ E'{{name}}님, HireHub 가입을 환영합니다.\n\n지금 바로 시작하세요: {{app_url}}');
+)SQL";
+
 }  // namespace
 
 const std::vector<migration>& migrations() {
@@ -455,6 +463,7 @@ const std::vector<migration>& migrations() {
       {6, "interviews", v6_sql},
       {7, "notification delivery (attempts, back-off, dead letters) and templates for every event", v7_sql},
       {8, "job search: the text index with sort_at (btree_gin)", v8_sql},
+      {9, "a welcome e-mail template", v9_sql},
   };
   return all;
 }

@@ -30,7 +30,7 @@ const char* inbox_json_sql();
 std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::vector<notification_draft>& drafts);
 
 struct person {
-  std::string name;       ///< jobseeker profile name (or "")
+  std::string name;       ///< jobseeker profile or company member name (or "")
   std::string time_zone;  ///< users.time_zone (or "")
 };
 

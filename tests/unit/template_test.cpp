@@ -133,13 +133,13 @@ TEST(notification_drafts, interview_times_are_shown_in_the_recipients_zone) {
   std::vector<template_row> t = {{"t", "iv", "interview.scheduled", "email", "{{company_name}}: {{job_title}}",
                                   "{{scheduled_at}} at {{location}} -> {{application_url}}"}};
   std::string err;
-  auto seoul = notification::render_drafts(*f.facts, {"Minji", "Acme", "Asia/Seoul"}, t, {"email"}, &err);
+  auto seoul = notification::render_drafts(*f.facts, {"Minji", "Minji", "Acme", "Asia/Seoul"}, t, {"email"}, &err);
   ASSERT_EQ(seoul.size(), 1u) << err;
   EXPECT_EQ(seoul[0].title, "Acme: Backend");
   EXPECT_EQ(seoul[0].content,
             "2027-03-15 23:00 Asia/Seoul (UTC+09:00) at https://meet.example.com/x -> "
             "https://hh.example/applications/44444444-4444-4444-8444-444444444444");
-  auto theirs = notification::render_drafts(*f.facts, {"Minji", "Acme", ""}, t, {"email"}, &err);
+  auto theirs = notification::render_drafts(*f.facts, {"Minji", "Minji", "Acme", ""}, t, {"email"}, &err);
   EXPECT_EQ(theirs[0].content.substr(0, 41), "2027-03-15 10:00 America/New_York (UTC-04");
   // A channel that is not enabled renders nothing.
   EXPECT_TRUE(notification::render_drafts(*f.facts, {}, t, {"in_app"}, &err).empty());
@@ -158,4 +158,20 @@ TEST(notification_delivery, email_messages_and_backoff) {
   EXPECT_EQ(notification::retry_delay_ms(2, 1000, 300000), 2000);
   EXPECT_EQ(notification::retry_delay_ms(4, 1000, 300000), 8000);
   EXPECT_EQ(notification::retry_delay_ms(30, 1000, 300000), 300000);
+}
+
+TEST(notification_drafts, a_new_account_is_welcomed_by_name) {
+  nlohmann::json p = {{"event_id", "11111111-1111-4111-8111-111111111111"},
+                      {"user_id", "22222222-2222-4222-8222-222222222222"},
+                      {"user_type", "jobseeker"}};
+  auto f = notification::facts_for("user.registered", p.dump(), "https://hh.example");
+  ASSERT_TRUE(f.facts) << f.error;
+  std::vector<template_row> t = {{"t", "welcome", "user.registered", "email", "Welcome, {{name}}", "{{app_url}}"}};
+  EXPECT_TRUE(templates::check(t[0].subject, templates::provided_variables("user.registered")).ok);
+  std::string err;
+  auto d = notification::render_drafts(*f.facts, {"김민지", "", "", ""}, t, {"email"}, &err);
+  ASSERT_EQ(d.size(), 1u) << err;
+  EXPECT_EQ(d[0].user_id, "22222222-2222-4222-8222-222222222222");
+  EXPECT_EQ(d[0].title, "Welcome, 김민지");
+  EXPECT_EQ(d[0].content, "https://hh.example");
 }
