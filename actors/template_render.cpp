@@ -104,9 +104,12 @@ const std::vector<std::string>& provided_variables(const std::string& event_type
                                                      "reason"};
 #undef HH_COMMON
   static const std::vector<std::string> registered = {"name", "user_type", "app_url"};
+  static const std::vector<std::string> invited = {"company_name", "inviter_name", "invitation_url", "expires_at"};
   static const std::vector<std::string> none;
   if (event_type == "user.registered")
     return registered;
+  if (event_type == "company.member_invited")
+    return invited;
   if (event_type == "application.submitted")
     return submitted;
   if (event_type == "application.status_changed")
@@ -116,6 +119,15 @@ const std::vector<std::string>& provided_variables(const std::string& event_type
   if (event_type == "interview.cancelled")
     return cancelled;
   return none;
+}
+
+const std::vector<std::string>& templated_event_types() {
+  static const std::vector<std::string> t = [] {
+    auto all = notifying_event_types();
+    all.push_back("company.member_invited");
+    return all;
+  }();
+  return t;
 }
 
 const std::vector<std::string>& notifying_event_types() {

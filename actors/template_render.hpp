@@ -28,7 +28,12 @@ render_result check(const std::string& tmpl, const std::vector<std::string>& pro
 /// notifies no one).
 const std::vector<std::string>& provided_variables(const std::string& event_type);
 
-/// The event types that notify someone (the Kafka topics the dispatcher consumes).
+/// The event types that notify someone through Kafka (the topics the dispatcher consumes).
 const std::vector<std::string>& notifying_event_types();
+
+/// Every event type with templates: the above and company.member_invited, whose
+/// e-mail is written in the invitation's own transaction (its sign-up link must
+/// not travel on Kafka).
+const std::vector<std::string>& templated_event_types();
 
 }  // namespace hirehub::templates

@@ -45,6 +45,8 @@ struct api_options {
   int64_t login_attempts_per_address = 50;
   int64_t signups_per_address = 20;
   int64_t invitation_ttl_s = 604800;
+  bool invitation_emails = false;  ///< an e-mail sender is configured: invitations are e-mailed
+  std::string public_url;          ///< base of links in e-mails
   int relevance_window = 200;
   std::chrono::milliseconds request_timeout{5000};
   size_t max_inflight = 4096;

@@ -34,6 +34,8 @@ api_options api_options_from(const config& cfg) {
   o.login_attempts_per_address = cfg.get_int("auth.login_attempts_per_address");
   o.signups_per_address = cfg.get_int("auth.signups_per_address");
   o.invitation_ttl_s = cfg.get_int("auth.invitation_ttl_s");
+  o.invitation_emails = !cfg.get_string("notify.email.smtp_url").empty();
+  o.public_url = cfg.get_string("notify.public_url");
   o.relevance_window = static_cast<int>(cfg.get_int("search.relevance_window"));
   o.request_timeout = cfg.get_ms("http.request_timeout_ms");
   o.max_inflight = static_cast<size_t>(cfg.get_int("http.max_inflight_requests"));

@@ -4,7 +4,10 @@
 /// whose detached workers also do the argon2id hashing.
 
 #include "gateway/request_context.hpp"
+#include "actors/template_render.hpp"
 #include "persistence/accounts.hpp"
+#include "persistence/notifications.hpp"
+#include "runtime/atoms.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/crypto.hpp"
 #include "runtime/ids.hpp"
@@ -375,18 +378,53 @@ void list_members(request_actor* self, api_shared& sh, const route_params& p) {
       [id = p[0]](pqxx::transaction_base& txn) { return persistence::reply(acc::members(txn, id)); }, json_reply());
 }
 
+/// The invitation e-mail, written in the invitation's transaction: its sign-up
+/// link carries the token, which never goes to Kafka.
+void email_invitation(pqxx::transaction_base& txn, const json& inv, const std::string& inviter,
+                      const std::string& public_url) {
+  namespace store = persistence::notifications;
+  auto t = store::active_template(txn, "company.member_invited", "email");
+  if (!t)
+    return;
+  std::map<std::string, store::person> users;
+  std::map<std::string, std::string> companies;
+  auto company_id = inv.value("company_id", "");
+  store::lookup(txn, {inviter}, {company_id}, users, companies);
+  std::map<std::string, std::string> vars = {
+      {"company_name", companies[company_id]},
+      {"inviter_name", users[inviter].name},
+      {"invitation_url", public_url + "/signup?invitation=" + inv.value("token", "")},
+      {"expires_at", inv.value("expires_at", "")}};
+  auto title = templates::render((*t)[1], vars);
+  auto body = templates::render((*t)[2], vars);
+  if (!title.ok || !body.ok)
+    return;  // cannot happen for a template saved through the API (checked then)
+  store::store_addressed_email(txn, inv.value("id", ""), "company.member_invited", inv.value("email", ""), (*t)[0],
+                               title.text, body.text,
+                               {{"invitation_id", inv.value("id", "")}, {"company_id", company_id}});
+}
+
 void invite(request_actor* self, api_shared& sh, const route_params& p) {
   auto& req = req_of(self);
   auto by = authenticate(sh, req.authorization);
   require_member(by, p[0], false);
   body_reader body{req, {"email"}};
   auto email = body.email("email");
+  auto opts = sh.opts;
   ask_task(
       self, sh, "accounts",
-      [id = p[0], user = by.user_id, email, ttl = sh.opts.invitation_ttl_s](pqxx::transaction_base& txn) {
-        return persistence::reply(acc::invite(txn, id, user, email, ttl), true);
+      [id = p[0], user = by.user_id, email, opts](pqxx::transaction_base& txn) {
+        auto inv = acc::invite(txn, id, user, email, opts.invitation_ttl_s);
+        if (opts.invitation_emails)
+          email_invitation(txn, inv, user, opts.public_url);
+        return persistence::reply(std::move(inv), true);
       },
-      json_reply(201));
+      [sys = sh.sys, emails = opts.invitation_emails](json& inv) {
+        if (emails)
+          if (auto sender = service(*sys, "email"))
+            caf::anon_send(sender, kick_atom::value);
+        return json_response(201, inv.dump());
+      });
 }
 
 }  // namespace

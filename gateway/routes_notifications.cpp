@@ -82,7 +82,7 @@ void list_templates(request_actor* self, api_shared& sh, const route_params&) {
       self, sh, "db",
       [](pqxx::transaction_base& txn) {
         json vars = json::object();
-        for (auto& t : templates::notifying_event_types())
+        for (auto& t : templates::templated_event_types())
           vars[t] = templates::provided_variables(t);
         return persistence::reply({{"templates", store::list_templates(txn)}, {"variables", vars}});
       },
@@ -101,7 +101,7 @@ void put_template(request_actor* self, api_shared& sh, const route_params& p) {
       }))
     throw bad_input{errc::bad_request, "a template name is 1-100 characters of a-z, 0-9 and _", "name"};
   body_reader body{req, {"event_type", "channel", "subject", "body", "is_active"}};
-  std::vector<std::string> known = templates::notifying_event_types();
+  std::vector<std::string> known = templates::templated_event_types();
   auto event_type = body.text("event_type", true, 50);
   if (std::find(known.begin(), known.end(), event_type) == known.end()) {
     std::string list;

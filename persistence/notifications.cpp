@@ -25,7 +25,7 @@ const char* inbox_json =
 /// With the delivery fields (the per-channel lists).
 const char* row_json =
     "json_build_object('id', n.id, 'seq', n.seq, 'event_id', n.event_id, 'event_type', n.event_type, "
-    "'user_id', n.user_id, 'channel', n.channel, 'title', n.title, 'content', n.content, 'data', n.data, "
+    "'user_id', n.user_id, 'address', n.address, 'channel', n.channel, 'title', n.title, 'content', n.content, 'data', n.data, "
     "'status', n.status, 'attempts', n.attempts, 'error', n.error_message, 'recipient', n.recipient, "
     "'created_at', " HH_SQL_ISO("n.created_at") ", 'sent_at', " HH_SQL_ISO("n.sent_at") ", 'delivered_at', " HH_SQL_ISO(
         "n.delivered_at") ", 'read_at', " HH_SQL_ISO("n.read_at") ", 'next_attempt_at', " HH_SQL_ISO("n.next_attempt_at") ")::text";
@@ -78,13 +78,34 @@ std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::v
   return out;
 }
 
+std::optional<std::vector<std::string>> active_template(pqxx::transaction_base& txn, const std::string& event_type,
+                                                        const std::string& channel) {
+  auto r = txn.exec_params(
+      "SELECT id::text, COALESCE(subject_template, ''), COALESCE(body_template, '') FROM notification_templates "
+      "WHERE event_type = $1::text AND channel = $2::text AND is_active ORDER BY updated_at DESC LIMIT 1",
+      event_type, channel);
+  if (r.empty())
+    return std::nullopt;
+  return std::vector<std::string>{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>()};
+}
+
+void store_addressed_email(pqxx::transaction_base& txn, const std::string& event_id, const std::string& event_type,
+                           const std::string& address, const std::string& template_id, const std::string& title,
+                           const std::string& content, const nlohmann::json& data) {
+  txn.exec_params(
+      "INSERT INTO notifications (event_id, event_type, address, channel, template_id, title, content, data, status, "
+      "next_attempt_at) VALUES ($1::uuid, $2::text, $3::text, 'email', $4::uuid, $5::text, $6::text, $7::jsonb, "
+      "'pending', now()) ON CONFLICT DO NOTHING",
+      event_id, event_type, address, template_id, title, content, data.dump());
+}
+
 void lookup(pqxx::transaction_base& txn, const std::vector<std::string>& user_ids,
             const std::vector<std::string>& company_ids, std::map<std::string, person>& users,
             std::map<std::string, std::string>& companies) {
   if (!user_ids.empty()) {
     auto r = txn.exec(
-        "SELECT u.id::text, COALESCE(p.name, ''), u.time_zone FROM users u LEFT JOIN jobseeker_profiles p "
-        "ON p.user_id = u.id WHERE u.id = ANY(" +
+        "SELECT u.id::text, COALESCE(p.name, m.name, ''), u.time_zone FROM users u LEFT JOIN jobseeker_profiles p "
+        "ON p.user_id = u.id LEFT JOIN company_members m ON m.user_id = u.id WHERE u.id = ANY(" +
         uuid_array(txn, user_ids) + ")");
     for (auto row : r)
       users[row[0].as<std::string>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
@@ -104,9 +125,10 @@ std::vector<delivery> claim_due(pqxx::transaction_base& txn, const std::string& 
       "UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = now() + make_interval(secs => "
       "$3::float8 "
       "/ 1000) FROM due WHERE n.id = due.id "
-      "RETURNING n.id::text, n.user_id::text, n.event_type, COALESCE(n.title, ''), COALESCE(n.content, ''), "
+      "RETURNING n.id::text, COALESCE(n.user_id::text, ''), n.event_type, COALESCE(n.title, ''), COALESCE(n.content, "
+      "''), "
       "COALESCE(n.data::text, '{}'), n.attempts, "
-      "(SELECT email FROM users u WHERE u.id = n.user_id), "
+      "COALESCE((SELECT email FROM users u WHERE u.id = n.user_id), n.address), "
       "(SELECT phone FROM jobseeker_profiles p WHERE p.user_id = n.user_id), "
       "(SELECT COALESCE(array_to_json(array_agg(token ORDER BY created_at)), '[]')::text FROM device_tokens d "
       "WHERE d.user_id = n.user_id AND d.is_active)",
@@ -135,7 +157,10 @@ void mark_sent(pqxx::transaction_base& txn, const std::string& id, bool delivere
   txn.exec_params(
       "UPDATE notifications SET status = CASE WHEN $2::boolean THEN 'delivered' ELSE 'sent' END, sent_at = now(), "
       "delivered_at = CASE WHEN $2::boolean THEN now() END, recipient = $3::text, provider_ref = NULLIF($4::text, ''), "
-      "error_message = NULL, next_attempt_at = NULL WHERE id = $1::uuid AND status = 'pending'",
+      "error_message = NULL, next_attempt_at = NULL, "
+      // An e-mail to an address (an invitation) carries a one-time sign-up link: not kept once sent.
+      "content = CASE WHEN user_id IS NULL THEN '(removed once sent: it held a one-time link)' ELSE content END "
+      "WHERE id = $1::uuid AND status = 'pending'",
       id, delivered, recipient, provider_ref);
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,16 @@ struct person {
   std::string name;       ///< jobseeker profile or company member name (or "")
   std::string time_zone;  ///< users.time_zone (or "")
 };
+
+/// The active template of an event type and channel, if any: {id, subject, body}.
+std::optional<std::vector<std::string>> active_template(pqxx::transaction_base& txn, const std::string& event_type,
+                                                        const std::string& channel);
+
+/// Stores one e-mail to an address that has no account yet (pending, for the
+/// email sender); at most one per event and address.
+void store_addressed_email(pqxx::transaction_base& txn, const std::string& event_id, const std::string& event_type,
+                           const std::string& address, const std::string& template_id, const std::string& title,
+                           const std::string& content, const nlohmann::json& data);
 
 /// Users and companies by id; unknown ids are absent.
 void lookup(pqxx::transaction_base& txn, const std::vector<std::string>& user_ids,

@@ -92,6 +92,16 @@ std::string base64_encode(const std::string& in) {
   return out;
 }
 
+std::optional<std::string> base64_decode(const std::string& text) {
+  std::string out(text.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), " \r\n",
+                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    return std::nullopt;
+  out.resize(len);
+  return out;
+}
+
 std::string base64url_encode(const std::string& in) {
   std::string out;
   size_t i = 0;

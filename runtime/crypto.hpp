@@ -32,6 +32,7 @@ std::string sha256_hex(const std::string& data);
 
 /// RFC 4648 base64 (standard alphabet, padded), as MIME bodies and headers use it.
 std::string base64_encode(const std::string& bytes);
+std::optional<std::string> base64_decode(const std::string& text);  ///< ignores CR, LF and spaces
 
 /// RFC 4648 base64url without padding.
 std::string base64url_encode(const std::string& bytes);

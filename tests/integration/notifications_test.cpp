@@ -109,6 +109,7 @@ class notifications : public ::testing::Test {
     std::string id;
     std::string tok;
     std::string email;
+    std::string company_id;
   };
 
   account signup(const json& extra) {
@@ -117,7 +118,7 @@ class notifications : public ::testing::Test {
     body.update(extra);
     auto r = http_->post("/api/v1/auth/signup", body, "");
     EXPECT_EQ(r.status, 201) << r.body;
-    return {r.json_body["user"]["id"], r.json_body["access_token"], email};
+    return {r.json_body["user"]["id"], r.json_body["access_token"], email, r.json_body["user"].value("company_id", "")};
   }
 
   account company() { return signup({{"role", "company"}, {"name", "Lee"}, {"company", {{"name", "한빛소프트"}}}}); }
@@ -183,6 +184,7 @@ TEST_F(notifications, every_channel_delivers_once_with_retries_and_dead_letters)
                          }))
       << "company: " << own(c, "email").dump() << "\nseeker: " << own(s, "email").dump();
   ASSERT_EQ(own(c, "email", "user.registered").size(), 1u);
+  EXPECT_NE(own(c, "email", "user.registered")[0]["title"].get<std::string>().find("Lee"), std::string::npos);
   EXPECT_NE(own(s, "email", "user.registered")[0]["title"].get<std::string>().find("김민지"), std::string::npos);
   auto to_company = own(c, "email", "application.submitted")[0];
   EXPECT_EQ(to_company["event_type"], "application.submitted");
@@ -361,4 +363,51 @@ TEST_F(notifications, templates_are_checked_when_saved_and_used_from_the_next_ev
   auto n = own(s, "in_app")[0];
   EXPECT_EQ(n["title"], "한빛소프트: 데이터 엔지니어");
   EXPECT_EQ(n["content"], "Now in_review (was applied)");
+}
+
+TEST_F(notifications, an_invitation_is_emailed_with_a_link_that_signs_the_invitee_up) {
+  auto c = company();
+  auto invitee = "new." + uuid().substr(0, 8) + "@example.com";
+  auto inv = http_->post("/api/v1/companies/" + c.company_id + "/invitations", {{"email", invitee}}, c.tok);
+  ASSERT_EQ(inv.status, 201) << inv.body;
+  // The e-mail reaches the invited address, which has no account yet.
+  std::string mail;
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    for (auto& m : mails(*e_))
+      if (m.find("X-Envelope-To: " + invitee) == 0)
+        mail = m;
+    return !mail.empty();
+  }));
+  auto b64 = mail.substr(mail.find("\r\n\r\n") + 4);
+  auto body = hirehub::crypto::base64_decode(b64);
+  ASSERT_TRUE(body) << mail;
+  EXPECT_NE(body->find("Lee님이 HireHub의 한빛소프트 팀으로 초대했습니다."), std::string::npos) << *body;
+  const std::string prefix = "https://hirehub.test/signup?invitation=";
+  auto at = body->find(prefix);
+  ASSERT_NE(at, std::string::npos) << *body;
+  auto token = body->substr(at + prefix.size(), body->find('\n', at) - at - prefix.size());
+  EXPECT_EQ(token, inv.json_body["token"]);
+  // The link signs the invitee up into the company.
+  auto joined = http_->post("/api/v1/auth/signup",
+                            {{"email", invitee},
+                             {"password", "a-long-password"},
+                             {"role", "company"},
+                             {"name", "New Hire"},
+                             {"invitation_token", token}},
+                            "");
+  ASSERT_EQ(joined.status, 201) << joined.body;
+  EXPECT_EQ(joined.json_body["user"]["company_id"], c.company_id);
+  // Admins see the delivery; the one-time link is not kept once sent, and the
+  // token never went to Kafka.
+  auto rows = http_->get("/api/v1/admin/notifications?channel=email&status=sent", admin_).json_body["notifications"];
+  bool seen = false;
+  for (auto& n : rows)
+    if (n["address"] == invitee) {
+      seen = true;
+      EXPECT_TRUE(n["user_id"].is_null());
+      EXPECT_EQ(n["content"].get<std::string>().find(token), std::string::npos);
+    }
+  EXPECT_TRUE(seen) << rows.dump();
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM notifications WHERE content LIKE '%" + token + "%'"), 0);
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM outbox WHERE payload::text LIKE '%" + token + "%'"), 0);
 }
