@@ -27,7 +27,9 @@ constexpr status_name names[] = {
     {status::withdrawn, "withdrawn"},
 };
 
-decision refuse(errc code, std::string message, std::string field = {}) {
+}  // namespace
+
+decision refuse(errc code, std::string message, std::string field) {
   decision d;
   d.code = code;
   d.message = std::move(message);
@@ -41,8 +43,6 @@ std::string join(const std::vector<std::string>& xs) {
     out += (out.empty() ? "" : ", ") + x;
   return out;
 }
-
-}  // namespace
 
 std::string iso_time(int64_t ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);

@@ -123,6 +123,12 @@ struct decision {
   bool replay = false;  ///< submit repeated with the same Idempotency-Key: answer with the current state
 };
 
+/// A refusal with its code, message and the field at fault.
+decision refuse(errc code, std::string message, std::string field = {});
+
+/// "a, b, c" (for messages listing the allowed codes).
+std::string join(const std::vector<std::string>& xs);
+
 struct submit_command {
   std::string job_id;
   std::string resume_id;

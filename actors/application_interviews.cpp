@@ -11,21 +11,6 @@ namespace hirehub::application {
 
 namespace {
 
-decision refuse(errc code, std::string message, std::string field = {}) {
-  decision d;
-  d.code = code;
-  d.message = std::move(message);
-  d.field = std::move(field);
-  return d;
-}
-
-std::string join(const std::vector<std::string>& xs) {
-  std::string out;
-  for (auto& x : xs)
-    out += (out.empty() ? "" : ", ") + x;
-  return out;
-}
-
 bool is_company_of(const state& st, const principal& by) {
   return by.role == "company" && !by.company_id.empty() && by.company_id == st.company_id;
 }

@@ -48,14 +48,20 @@ TEST_F(serialization, persistence_types_round_trip) {
   EXPECT_EQ(ev.seq, 3);
   EXPECT_EQ(ev.payload, R"({"k":1})");
   EXPECT_EQ(round_trip(std::vector<journal_event>{sample_event(), sample_event()}).size(), 2u);
-  append_request req{"r1",
-                     "a1",
-                     true,
-                     {"a1", "j1", "u1", "c1", "r1", "hi", "submitted"},
-                     {sample_event()},
-                     "",
-                     {{"application.submitted", "a1", "{}"}}};
+  append_request req{
+      "r1",
+      "a1",
+      true,
+      {"a1", "j1", "u1", "c1", "r1", "hi", "submitted"},
+      {sample_event()},
+      "",
+      {{"application.submitted", "a1", "{}"}},
+      {{"i1", "a1", "video", 1800000000000, 45, "Asia/Seoul", "Zoom", "", "scheduled", "", 0, "", 2, 1, 2}}};
   auto back = round_trip(req);
+  ASSERT_EQ(back.interviews.size(), 1u);
+  EXPECT_EQ(back.interviews[0].scheduled_at_ms, 1800000000000);
+  EXPECT_EQ(back.interviews[0].time_zone, "Asia/Seoul");
+  EXPECT_EQ(back.interviews[0].version, 2);
   EXPECT_TRUE(back.create);
   EXPECT_EQ(back.row.company_id, "c1");
   EXPECT_EQ(back.outbox.at(0).topic, "application.submitted");
@@ -76,6 +82,16 @@ TEST_F(serialization, application_messages_round_trip) {
   EXPECT_EQ(round_trip(application::get_application{"r", by}).by.company_id, "c");
   EXPECT_EQ(round_trip(application::get_history{"r", by, 4}).after_seq, 4);
   EXPECT_TRUE(round_trip(application::application_view{"{}", 2, true}).replayed);
+  application::interview_action act{"r", by, "reschedule", {}};
+  act.cmd.interview_id = "i";
+  act.cmd.starts_at = "2030-01-01T10:00";
+  act.cmd.has_notes = true;
+  auto act_back = round_trip(act);
+  EXPECT_EQ(act_back.action, "reschedule");
+  EXPECT_EQ(act_back.cmd.starts_at, "2030-01-01T10:00");
+  EXPECT_TRUE(act_back.cmd.has_notes);
+  EXPECT_TRUE(round_trip(application::get_interview{"r", by, "i", true}).calendar);
+  EXPECT_EQ(round_trip(application::interview_view{"{}", "BEGIN:VCALENDAR", 3}).ics, "BEGIN:VCALENDAR");
   auto h = round_trip(application::history_view{"[]", {"f1", "f2"}, {1, 2}, 2});
   EXPECT_EQ(h.frames.size(), 2u);
   EXPECT_EQ(h.seqs.at(1), 2);
