@@ -36,7 +36,7 @@ struct channel_options {
   std::string api_key;  ///< push/sms: sent as "Authorization: Bearer <key>" (optional)
   double rate_per_sec = 10;
   int max_attempts = 5;
-  int batch = 50;
+  int batch = 50;  ///< rows claimed per round; batch x send_timeout stays under the lease
   std::chrono::milliseconds retry_base{1000};
   std::chrono::milliseconds retry_max{300000};
   std::chrono::milliseconds poll{1000};

@@ -1,5 +1,6 @@
 #include "gateway/node.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -170,6 +171,9 @@ int run_node(const config& cfg) {
     c.poll = cfg.get_ms("notify.poll_ms");
     c.lease = cfg.get_ms("notify.lease_ms");
     c.send_timeout = cfg.get_ms("notify.send_timeout_ms");
+    // A claim must not outlive its lease even if every send of the batch times
+    // out, or another sender could take the same rows meanwhile.
+    c.batch = static_cast<int>(std::clamp<int64_t>(c.lease.count() / (2 * c.send_timeout.count()), 1, 50));
     senders.push_back(c);
     notify_opts.channels.push_back(name);
   }
