@@ -25,8 +25,11 @@ decision check_company(const state& st, const principal& by) {
   return {};
 }
 
-/// The scheduled interview `id` names, or a refusal.
-decision find_scheduled(const state& st, const std::string& id, const interview** out) {
+/// For reschedule, complete and cancel: the company's own application and the
+/// scheduled interview `id` names, or a refusal.
+decision find_scheduled(const state& st, const principal& by, const std::string& id, const interview** out) {
+  if (auto d = check_company(st, by); d.code != errc::ok)
+    return d;
   *out = find_interview(st, id);
   if (!*out)
     return refuse(errc::not_found, "no interview with this id on this application");
@@ -57,10 +60,16 @@ decision accept(journal_event ev) {
   return d;
 }
 
-/// Resolves the start time in the zone; it must lie ahead.
-decision resolve_start(const std::string& text, const std::string& zone, int64_t now_ms, int64_t* out) {
+decision check_zone(const std::string& zone) {
   if (!tz::valid_zone(zone))
     return refuse(errc::bad_request, "unknown time zone '" + zone + "'; an IANA name like Asia/Seoul", "time_zone");
+  return {};
+}
+
+/// Resolves the start time in the zone; it must lie ahead.
+decision resolve_start(const std::string& text, const std::string& zone, int64_t now_ms, int64_t* out) {
+  if (auto d = check_zone(zone); d.code != errc::ok)
+    return d;
   auto t = tz::to_utc(text, zone);
   if (!t.ok)
     return refuse(errc::bad_request, t.error, "scheduled_at");
@@ -109,18 +118,16 @@ decision decide_schedule(const state& st, const principal& by, const interview_c
 
 decision decide_reschedule(const state& st, const principal& by, const interview_command& cmd,
                            const std::string& event_id, int64_t now_ms) {
-  if (auto d = check_company(st, by); d.code != errc::ok)
-    return d;
   const interview* iv = nullptr;
-  if (auto d = find_scheduled(st, cmd.interview_id, &iv); d.code != errc::ok)
+  if (auto d = find_scheduled(st, by, cmd.interview_id, &iv); d.code != errc::ok)
     return d;
   auto zone = cmd.time_zone.empty() ? iv->time_zone : cmd.time_zone;
   int64_t starts = iv->starts_at_ms;
   if (!cmd.starts_at.empty()) {
     if (auto d = resolve_start(cmd.starts_at, zone, now_ms, &starts); d.code != errc::ok)
       return d;
-  } else if (!tz::valid_zone(zone)) {
-    return refuse(errc::bad_request, "unknown time zone '" + zone + "'; an IANA name like Asia/Seoul", "time_zone");
+  } else if (auto d = check_zone(zone); d.code != errc::ok) {
+    return d;
   }
   auto duration = cmd.duration_minutes > 0 ? cmd.duration_minutes : iv->duration_minutes;
   auto location = cmd.has_location ? cmd.location : iv->location;
@@ -135,10 +142,8 @@ decision decide_reschedule(const state& st, const principal& by, const interview
 
 decision decide_complete(const state& st, const principal& by, const interview_command& cmd,
                          const std::string& event_id, int64_t now_ms) {
-  if (auto d = check_company(st, by); d.code != errc::ok)
-    return d;
   const interview* iv = nullptr;
-  if (auto d = find_scheduled(st, cmd.interview_id, &iv); d.code != errc::ok)
+  if (auto d = find_scheduled(st, by, cmd.interview_id, &iv); d.code != errc::ok)
     return d;
   if (cmd.feedback.empty())
     return refuse(errc::bad_request, "feedback is required to complete an interview", "feedback");
@@ -150,10 +155,8 @@ decision decide_complete(const state& st, const principal& by, const interview_c
 
 decision decide_cancel(const state& st, const principal& by, const interview_command& cmd, const std::string& event_id,
                        int64_t now_ms) {
-  if (auto d = check_company(st, by); d.code != errc::ok)
-    return d;
   const interview* iv = nullptr;
-  if (auto d = find_scheduled(st, cmd.interview_id, &iv); d.code != errc::ok)
+  if (auto d = find_scheduled(st, by, cmd.interview_id, &iv); d.code != errc::ok)
     return d;
   auto& reasons = interview_cancel_reasons();
   if (std::find(reasons.begin(), reasons.end(), cmd.reason) == reasons.end())
