@@ -30,3 +30,12 @@ pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)  # SMTP and HTTP for th
 find_package(tomlplusplus REQUIRED)
 # CLI11 is header-only.
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
+
+# The resume pipeline: RE2 for the PII recognizers, poppler-cpp for PDF,
+# libzip + pugixml for DOCX; cairo (with Debian's Nanum fonts) writes the PDFs
+# of the generated test corpus and the seeder.
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp)
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml)
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)

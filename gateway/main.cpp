@@ -7,6 +7,7 @@
 #include "gateway/api.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/node.hpp"
+#include "gateway/resume_cli.hpp"
 #include "gateway/seed.hpp"
 #include "persistence/accounts.hpp"
 #include "persistence/kafka.hpp"
@@ -67,6 +68,27 @@ int main(int argc, char** argv) {
   admin_create->add_option("--email", admin_email, "E-mail address to log in with")->required();
   admin->require_subcommand(1);
 
+  auto* resume = app.add_subcommand("resume", "Resume pipeline tools (no database or broker)");
+  auto* resume_process = resume->add_subcommand(
+      "process", "Run extract -> mask -> parse -> embed -> summarise on one file and print the result as JSON");
+  std::string resume_file;
+  bool resume_compact = false;
+  resume_process->add_option("FILE", resume_file, "A PDF, DOCX or UTF-8 text resume")->required();
+  resume_process->add_flag("--json", resume_compact, "One line of JSON (default: indented)");
+  auto* resume_sample =
+      resume->add_subcommand("sample", "Write a generated resume with planted PII (the test corpus) to stdout");
+  uint64_t sample_seed = 1;
+  std::string sample_format = "txt", sample_lang;
+  int sample_pages = 1;
+  resume_sample->add_option("--seed", sample_seed, "Which resume")->capture_default_str();
+  resume_sample->add_option("--format", sample_format, "txt, docx or pdf")
+      ->check(CLI::IsMember({"txt", "docx", "pdf"}))
+      ->capture_default_str();
+  resume_sample->add_option("--lang", sample_lang, "ko or en (default: chosen by the seed)")
+      ->check(CLI::IsMember({"ko", "en"}));
+  resume_sample->add_option("--pages", sample_pages, "About how many pages")->check(CLI::Range(1, 20));
+  resume->require_subcommand(1);
+
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
 
   auto* cfgcmd = app.add_subcommand("config", "Configuration tools");
@@ -80,6 +102,10 @@ int main(int argc, char** argv) {
     std::cout << hirehub::render_example_config();
     return 0;
   }
+  if (*resume_sample)
+    return hirehub::gateway::resume_sample_command(sample_seed, sample_format, sample_lang, sample_pages);
+  if (*resume_process)
+    return hirehub::gateway::resume_process_command(resume_file, config_path, resume_compact);
   if (*broker) {
     hirehub::log::init("info", "", "broker");
     return hirehub::persistence::run_mock_broker(bootstrap_file, partitions);

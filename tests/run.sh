@@ -14,7 +14,7 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j2
 if [[ ${HIREHUB_SKIP_SANITIZERS:-0} != 1 ]]; then
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHIREHUB_SANITIZE=ON -DHIREHUB_UNIT_ONLY=ON >/dev/null
-  cmake --build build-asan -j2 --target hirehub_unit_tests
+  cmake --build build-asan -j2 --target hirehub_unit_tests hirehub_resume_tests
 fi
 
 source deploy/services.sh
@@ -53,9 +53,13 @@ run_suite() {
 
 run_suite unit build/tests/hirehub_unit_tests
 run_suite api build/tests/hirehub_api_tests
+run_suite resume build/tests/hirehub_resume_tests
+grep -A7 '^resume corpus' "$work/resume.log" || true
 if [[ ${HIREHUB_SKIP_SANITIZERS:-0} != 1 ]]; then
   ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite unit-asan-ubsan build-asan/tests/hirehub_unit_tests
+  ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_suite resume-asan-ubsan build-asan/tests/hirehub_resume_tests
 fi
 
 hh_pg_start "$work/pg" "$pg_port" "$work/postgres.log"
