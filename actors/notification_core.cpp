@@ -57,6 +57,20 @@ facts_result facts_for(const std::string& topic, const std::string& payload, con
     out.facts = std::move(f);
     return out;
   }
+  if (topic == "resume.processed") {
+    f.recipient_id = str("user_id");
+    auto resume_id = str("resume_id");
+    if (!ids::is_uuid(f.recipient_id) || !ids::is_uuid(resume_id)) {
+      out.error = "user_id or resume_id missing or not a UUID";
+      return out;
+    }
+    f.vars = {{"resume_title", str("resume_title")},
+              {"status", str("status")},
+              {"resume_url", public_url + "/resumes/" + resume_id}};
+    f.data = nlohmann::json{{"resume_id", resume_id}, {"status", str("status")}}.dump();
+    out.facts = std::move(f);
+    return out;
+  }
   f.applicant_id = str("user_id");
   f.company_id = str("company_id");
   auto app_id = str("application_id");

@@ -1,4 +1,7 @@
 #include "gateway/api.hpp"
+
+#include "actors/resume_pipeline.hpp"
+#include "persistence/resumes.hpp"
 #include "gateway/route_match.hpp"
 
 #include <set>
@@ -27,6 +30,7 @@ const std::vector<route_def>& route_table() {
     add_job_routes(t);
     add_interview_routes(t);
     add_notification_routes(t);
+    add_resume_routes(t);
     return t;
   }();
   return table;
@@ -230,8 +234,11 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
   } else if (topic.rfind("application:", 0) == 0 && ids::is_uuid(topic.substr(12))) {
     // The applicant follows their coarse view; the company and admins the full one.
     hub_topic = st.by.role == "jobseeker" ? topic + ":applicant" : topic;
+  } else if (topic.rfind("resume:", 0) == 0 && ids::is_uuid(topic.substr(7))) {
+    hub_topic = topic;
   } else {
-    send_error(self, errc::bad_request, "unknown topic '" + topic + "': application:<id> or notifications", topic);
+    send_error(self, errc::bad_request, "unknown topic '" + topic + "': application:<id>, resume:<id> or notifications",
+               topic);
     return;
   }
   // Subscribe first, then read what was missed: frames arriving meanwhile are
@@ -261,6 +268,43 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
                 last = n.seq;
               }
               finish_subscribe(self, topic, last, frames);
+            },
+            [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
+    return;
+  }
+  if (topic.rfind("resume:", 0) == 0) {
+    // The owner (or an admin) only; the catch-up is the resume's current state.
+    auto db = service(self->system(), "db");
+    if (!db) {
+      fail_subscribe(self, topic, make_error(errc::unavailable, "the database pool is restarting; retry"));
+      return;
+    }
+    auto id = topic.substr(7);
+    auto user = st.by.user_id;
+    bool admin = st.by.role == "admin";
+    int64_t after = after_seq ? *after_seq : -1;
+    persistence::db_task task{[id, user, admin](pqxx::transaction_base& txn) {
+      return persistence::reply(persistence::resumes::get(txn, id, user, admin));
+    }};
+    self->request(db, sh->opts.request_timeout, std::move(task))
+        .then(
+            [self, topic, id, after](persistence::db_reply& r) {
+              if (r.error) {
+                fail_subscribe(self, topic, r.error);
+                return;
+              }
+              auto& v = r.value;
+              int64_t seq = v.value("seq", int64_t{0});
+              std::vector<std::pair<int64_t, std::string>> frames;
+              if (after >= 0 && seq > after) {
+                auto err = v.value("error", nlohmann::json());
+                frames.emplace_back(seq, resume_pipeline::progress_frame(
+                                             id, seq, v["stage"].is_string() ? v["stage"].get<std::string>() : "",
+                                             v.value("progress", 0), v.value("status", ""),
+                                             err.is_object() ? err.value("code", "") : "",
+                                             err.is_object() ? err.value("message", "") : ""));
+              }
+              finish_subscribe(self, topic, seq, frames);
             },
             [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
     return;

@@ -24,6 +24,7 @@ int http_status_of(errc code) {
     case errc::internal: return 500;
     case errc::rate_limited: return 429;
     case errc::already_exists: return 409;
+    case errc::unprocessable_file: return 422;
   }
   return 500;
 }

@@ -14,6 +14,8 @@
 #include "actors/job_projector.hpp"
 #include "actors/delivery_channel.hpp"
 #include "actors/notification_actor.hpp"
+#include "actors/resume_pipeline.hpp"
+#include "persistence/file_store.hpp"
 #include "actors/template_render.hpp"
 #include "gateway/api.hpp"
 #include "gateway/server.hpp"
@@ -139,6 +141,7 @@ int run_node(const config& cfg) {
   consumer_opts.group_id = cfg.get_string("kafka.group_prefix") + "-notifications";
   consumer_opts.topics = templates::notifying_event_types();
   consumer_opts.poll = cfg.get_ms("kafka.poll_ms");
+  consumer_opts.session_timeout = cfg.get_ms("kafka.session_timeout_ms");
   auto jobs_consumer_opts = consumer_opts;
   jobs_consumer_opts.group_id = cfg.get_string("kafka.group_prefix") + "-job-search";
   jobs_consumer_opts.topics = {"job.created", "job.updated", "application.submitted"};
@@ -177,6 +180,15 @@ int run_node(const config& cfg) {
     senders.push_back(c);
     notify_opts.channels.push_back(name);
   }
+  auto resume_db_opts = db_opts;
+  resume_db_opts.connections = static_cast<size_t>(cfg.get_int("resume.workers"));
+  resume_pipeline::options resume_opts;
+  resume_opts.store = persistence::make_local_file_store(cfg.get_string("resume.storage_dir"));
+  resume_opts.stages.masking.threshold = static_cast<double>(cfg.get_int("resume.pii_threshold_pct")) / 100.0;
+  resume_opts.embed_dims = static_cast<int>(cfg.get_int("resume.embed_dims"));
+  resume_opts.policy = policy;
+  resume_opts.call_timeout = cfg.get_ms("http.request_timeout_ms") * 6;
+  auto sweep_period = cfg.get_ms("resume.sweep_ms");
   application::actor_options app_opts{cfg.get_ms("entity.idle_timeout_ms"), cfg.get_ms("http.request_timeout_ms")};
   registry_options reg_opts{static_cast<size_t>(cfg.get_int("entity.max_active"))};
 
@@ -189,7 +201,8 @@ int run_node(const config& cfg) {
   //   │   push, sms senders that are configured — the consumer hands batches to
   //   │   the dispatcher, which stores them and wakes the channels
   //   ├── jobs (all_for_one): jobproj (read-model projector), jobconsumer
-  //   └── registry: the entity registry (application entities under it)
+  //   ├── registry: the entity registry (application entities and resume pipelines under it)
+  //   └── resumesweep: restarts resume pipelines left unfinished
   std::vector<child_spec> persistence_children = {
       {"db", [db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, db_opts); },
        restart_mode::permanent, true},
@@ -200,6 +213,9 @@ int run_node(const config& cfg) {
       {"journal", [journal_opts](caf::actor_system& s) { return persistence::spawn_journal_writer(s, journal_opts); },
        restart_mode::permanent, true},
       {"relay", [relay_opts](caf::actor_system& s) { return persistence::spawn_outbox_relay(s, relay_opts); },
+       restart_mode::permanent, true},
+      // Resume uploads and the pipeline's stages (CPU work and its commit, off the scheduler threads).
+      {"resumedb", [resume_db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, resume_db_opts); },
        restart_mode::permanent, true},
   };
   std::vector<child_spec> notification_children = {
@@ -243,10 +259,18 @@ int run_node(const config& cfg) {
        },
        restart_mode::permanent, false},
       {"registry",
-       [app_opts, reg_opts](caf::actor_system& s) {
-         return spawn_entity_registry(s, {{"application", application::make_factory(app_opts)}}, reg_opts);
+       [app_opts, reg_opts, resume_opts](caf::actor_system& s) {
+         return spawn_entity_registry(s,
+                                      {{"application", application::make_factory(app_opts)},
+                                       {"resume", resume_pipeline::make_factory(resume_opts)}},
+                                      reg_opts);
        },
        restart_mode::permanent, true},
+      {"resumesweep",
+       [sweep_period, call_timeout](caf::actor_system& s) {
+         return resume_pipeline::spawn_recovery_sweep(s, sweep_period, call_timeout);
+       },
+       restart_mode::permanent, false},
   };
   auto root = spawn_supervisor(sys, "node", restart_strategy::one_for_one, policy, root_children);
   auto health = sys.spawn<caf::detached>(health_checker, ready, bootstrap);
@@ -259,6 +283,9 @@ int run_node(const config& cfg) {
   so.max_connections = static_cast<size_t>(cfg.get_int("http.max_connections"));
   so.max_header_bytes = static_cast<uint32_t>(cfg.get_int("http.max_header_bytes"));
   so.max_body_bytes = static_cast<uint64_t>(cfg.get_int("http.max_body_bytes"));
+  so.upload_path = "/api/v1/resumes";
+  // The file plus the form's own framing and a title.
+  so.max_upload_body_bytes = static_cast<uint64_t>(cfg.get_int("resume.max_upload_bytes")) + 65536;
   so.idle_timeout = cfg.get_ms("http.idle_timeout_ms");
   so.ws_max_queued_frames = static_cast<size_t>(cfg.get_int("ws.max_queued_frames"));
   so.ws_max_frame_bytes = static_cast<size_t>(cfg.get_int("ws.max_frame_bytes"));

@@ -1,4 +1,5 @@
 #include "gateway/request_context.hpp"
+#include "persistence/file_store.hpp"
 
 #include <charconv>
 
@@ -41,6 +42,8 @@ api_options api_options_from(const config& cfg) {
   o.max_inflight = static_cast<size_t>(cfg.get_int("http.max_inflight_requests"));
   o.ws_max_subscriptions = static_cast<size_t>(cfg.get_int("ws.max_subscriptions"));
   o.max_body_bytes = static_cast<size_t>(cfg.get_int("http.max_body_bytes"));
+  o.max_upload_bytes = static_cast<size_t>(cfg.get_int("resume.max_upload_bytes"));
+  o.resume_files = persistence::make_local_file_store(cfg.get_string("resume.storage_dir"));
   return o;
 }
 

@@ -244,5 +244,6 @@ void add_account_routes(std::vector<route_def>& out);
 void add_job_routes(std::vector<route_def>& out);
 void add_interview_routes(std::vector<route_def>& out);
 void add_notification_routes(std::vector<route_def>& out);
+void add_resume_routes(std::vector<route_def>& out);
 
 }  // namespace hirehub::gateway

@@ -215,8 +215,37 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void do_read() {
     parser_.emplace();
     parser_->header_limit(ctx_->opts.max_header_bytes);
-    parser_->body_limit(ctx_->opts.max_body_bytes);
+    // The larger limit while the header is read (Beast checks Content-Length
+    // against it then); on_header applies the route's own.
+    parser_->body_limit(std::max<uint64_t>(ctx_->opts.max_body_bytes, ctx_->opts.max_upload_body_bytes));
     stream_.expires_after(ctx_->opts.idle_timeout);
+    // The header first: the body limit depends on the route (uploads are larger).
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t bytes) {
+    body_limit_ = ctx_->opts.max_body_bytes;
+    body_limit_key_ = "http.max_body_bytes";
+    if (ec) {
+      on_read(ec, bytes);
+      return;
+    }
+    const auto& req = parser_->get();
+    auto target = req.target();
+    auto path = target.substr(0, target.find('?'));
+    body_limit_ = ctx_->opts.max_body_bytes;
+    body_limit_key_ = "http.max_body_bytes";
+    if (!ctx_->opts.upload_path.empty() && req.method() == bhttp::verb::post &&
+        std::string_view(path.data(), path.size()) == ctx_->opts.upload_path) {
+      body_limit_ = ctx_->opts.max_upload_body_bytes;
+      body_limit_key_ = "resume.max_upload_bytes";
+    }
+    if (auto length = parser_->content_length(); length && *length > body_limit_) {
+      on_read(bhttp::error::body_limit, 0);
+      return;
+    }
+    parser_->body_limit(body_limit_);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&http_session::on_read, shared_from_this()));
   }
@@ -227,9 +256,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return;
     }
     if (ec == bhttp::error::body_limit) {
-      write_error(
-          413, "payload_too_large",
-          "the request body exceeds " + std::to_string(ctx_->opts.max_body_bytes) + " bytes (http.max_body_bytes)");
+      write_error(413, "payload_too_large",
+                  "the request body exceeds " + std::to_string(body_limit_) + " bytes (" + body_limit_key_ + ")");
       return;
     }
     if (ec == bhttp::error::header_limit) {
@@ -339,6 +367,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   bool keep_alive_ = true;
   unsigned version_ = 11;
   std::string request_id_;
+  uint64_t body_limit_ = 0;
+  std::string body_limit_key_;
   std::string remote_;
 };
 

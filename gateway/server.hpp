@@ -71,6 +71,9 @@ struct server_options {
   size_t max_connections = 10000;
   uint32_t max_header_bytes = 8192;
   uint64_t max_body_bytes = 65536;
+  /// POSTs to this path (the resume upload) may carry up to `max_upload_body_bytes`.
+  std::string upload_path;
+  uint64_t max_upload_body_bytes = 0;
   std::chrono::milliseconds idle_timeout{30000};
   size_t ws_max_queued_frames = 1024;
   size_t ws_max_frame_bytes = 16384;

@@ -1,5 +1,7 @@
 #include "persistence/jobs.hpp"
 
+#include "actors/resume/skill_taxonomy.hpp"
+
 #include <map>
 #include <set>
 
@@ -66,6 +68,9 @@ void set_skills(pqxx::transaction_base& txn, const std::string& job_id, const js
   std::set<std::string> seen;
   for (size_t i = 0; i < skills.size(); ++i) {
     auto name = skills[i]["name"].get<std::string>();
+    // Aliases name the same skill as resumes do: "golang" is Go, "k8s" Kubernetes.
+    if (auto canonical = resume::canonical_skill(name))
+      name = canonical->name;
     auto field = "skills[" + std::to_string(i) + "].name";
     auto r = txn.exec_params("SELECT id::text FROM skill_tags WHERE lower(name) = lower($1)", name);
     if (r.empty())

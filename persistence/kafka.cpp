@@ -26,14 +26,23 @@ namespace hirehub::persistence {
 
 const std::vector<std::string>& kafka_topics() {
   static const std::vector<std::string> topics = {
-      "application.submitted", "application.status_changed",
-      "interview.scheduled",   "interview.rescheduled",
-      "interview.completed",   "interview.cancelled",
-      "job.created",           "job.updated",
-      "resume.uploaded",       "resume.processed",
-      "match.calculated",      "match.recommended",
-      "user.registered",       "company.created",
-      "company.updated",       "company.member_invited",
+      "application.submitted",
+      "application.status_changed",
+      "interview.scheduled",
+      "interview.rescheduled",
+      "interview.completed",
+      "interview.cancelled",
+      "job.created",
+      "job.updated",
+      "resume.uploaded",
+      "resume.processed",
+      "resume.deleted",
+      "match.calculated",
+      "match.recommended",
+      "user.registered",
+      "company.created",
+      "company.updated",
+      "company.member_invited",
   };
   return topics;
 }
@@ -371,13 +380,16 @@ caf::behavior consumer_impl(consumer_actor* self, consumer_options opts, std::st
   auto& st = self->state;
   st.opts = std::move(opts);
   st.handler = std::move(handler);
-  auto conf = make_conf({{"bootstrap.servers", st.opts.bootstrap},
-                         {"client.id", st.opts.client_id + "-" + st.opts.group_id},
-                         {"group.id", st.opts.group_id},
-                         {"enable.auto.commit", "false"},
-                         {"auto.offset.reset", "earliest"},
-                         {"fetch.wait.max.ms", "5"},
-                         {"enable.partition.eof", "false"}});
+  auto conf =
+      make_conf({{"bootstrap.servers", st.opts.bootstrap},
+                 {"client.id", st.opts.client_id + "-" + st.opts.group_id},
+                 {"group.id", st.opts.group_id},
+                 {"enable.auto.commit", "false"},
+                 {"auto.offset.reset", "earliest"},
+                 {"fetch.wait.max.ms", "5"},
+                 {"session.timeout.ms", std::to_string(st.opts.session_timeout.count())},
+                 {"heartbeat.interval.ms", std::to_string(std::max<int64_t>(st.opts.session_timeout.count() / 4, 100))},
+                 {"enable.partition.eof", "false"}});
   std::string err;
   st.consumer.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
   if (!st.consumer)

@@ -52,6 +52,8 @@ struct consumer_options {
   size_t batch_max = 500;
   std::chrono::milliseconds handler_timeout{30000};
   std::chrono::milliseconds retry{500};
+  /// A member silent this long leaves the group (its partitions move on).
+  std::chrono::milliseconds session_timeout{10000};
 };
 
 /// A consumer actor for one subscription: polls, hands each batch as

@@ -20,5 +20,7 @@ using frame_atom = caf::atom_constant<caf::atom("frame")>;
 using close_atom = caf::atom_constant<caf::atom("close")>;
 using batch_atom = caf::atom_constant<caf::atom("batch")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
+using process_atom = caf::atom_constant<caf::atom("process")>;
+using stage_atom = caf::atom_constant<caf::atom("stage")>;
 
 }  // namespace hirehub

@@ -26,6 +26,7 @@ const char* to_string(errc x) {
     case errc::internal: return "internal";
     case errc::rate_limited: return "rate_limited";
     case errc::already_exists: return "already_exists";
+    case errc::unprocessable_file: return "unprocessable_file";
   }
   return "internal";
 }

@@ -33,6 +33,7 @@ enum class errc : uint8_t {
   internal,                ///< a bug; details only in the log
   rate_limited,            ///< too many attempts from this client or for this account; retry later
   already_exists,          ///< a unique name (e-mail, business number) is taken
+  unprocessable_file,      ///< an upload of a supported type holds no usable content (empty, encrypted, corrupt)
 };
 
 /// The CAF error category atom for errc.

@@ -42,6 +42,8 @@ SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
   UNION ALL SELECT 's' || s::text FROM user_notification_settings s
   UNION ALL SELECT 'n' || n.id || ':' || n.status FROM notifications n
   UNION ALL SELECT 't' || t::text FROM notification_templates t
+  UNION ALL SELECT 'r' || r.id || ':' || r.status || ':' || r.seq FROM resumes r
+  UNION ALL SELECT 'at' || count(*) FROM ai_tasks
   UNION ALL SELECT 'o' || count(*) FROM outbox
 ) x(t)
 )SQL";
@@ -82,10 +84,22 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
   auto dev = http.post("/api/v1/me/device-tokens", {{"device_type", "ios"}, {"token", "apns-owner"}}, s_tok);
   ASSERT_EQ(dev.status, 201) << dev.body;
   auto dev_id = dev.json_body["id"].get<std::string>();
+  // A resume of S, processed to the end (its notification is S's third).
+  std::string form =
+      "--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cv.txt\"\r\n\r\n"
+      "이름: 홍길동\n경력\n네이버 | 개발자 | 2020.01 ~ 현재\n기술\nGo, Kafka\r\n--b0undary--\r\n";
+  auto up =
+      http.request("POST", "/api/v1/resumes", form,
+                   {{"Authorization", "Bearer " + s_tok}, {"Content-Type", "multipart/form-data; boundary=b0undary"}});
+  ASSERT_EQ(up.status, 202) << up.body;
+  auto resume_id = up.json_body["id"].get<std::string>();
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    return http.get("/api/v1/resumes/" + resume_id, s_tok).json_body.value("status", "") == "ready";
+  }));
   std::string note_id;
   ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
     auto l = http.get("/api/v1/notifications", s_tok).json_body["notifications"];
-    if (l.size() < 2)  // the stage change and the interview
+    if (l.size() < 3)  // the stage change, the interview and the resume
       return false;
     note_id = l[0]["id"].get<std::string>();
     return http.get("/api/v1/notifications", a_tok).json_body["notifications"].size() == 1;
@@ -200,6 +214,16 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
        "/api/v1/admin/notification-templates/status_changed_in_app",
        {{"event_type", "application.status_changed"}, {"channel", "in_app"}, {"subject", "x"}, {"body", "y"}},
        everyone},
+      // Resumes: the owner's own; admins for the dead letters.
+      {"POST", "/api/v1/resumes", "/api/v1/resumes", {{"file", "x"}}, {"anonymous", "other_company", "owner_company"}},
+      {"GET", "/api/v1/resumes", "/api/v1/resumes", nullptr, {"anonymous"}},
+      {"GET", "/api/v1/resumes/{id}", "/api/v1/resumes/" + resume_id, nullptr, plus(strangers, {"owner_company"})},
+      {"GET", "/api/v1/resumes/{id}/file", "/api/v1/resumes/" + resume_id + "/file", nullptr,
+       plus(strangers, {"owner_company"})},
+      {"DELETE", "/api/v1/resumes/{id}", "/api/v1/resumes/" + resume_id, nullptr, plus(strangers, {"owner_company"})},
+      {"GET", "/api/v1/admin/resumes/dead-letters", "/api/v1/admin/resumes/dead-letters", nullptr, everyone},
+      {"POST", "/api/v1/admin/resumes/{id}/replay", "/api/v1/admin/resumes/" + resume_id + "/replay", nullptr,
+       everyone},
   };
 
   // Every documented route that needs a token has a row; the public ones need none.
@@ -248,10 +272,12 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
     auto it = std::find_if(callers.begin(), callers.end(), [&](auto& x) { return x.name == who; });
     ws_client ws{n.port, it->tok};
     ASSERT_TRUE(ws.open());
-    ws.send(json({{"op", "subscribe"}, {"topic", "application:" + app_id}}).dump());
-    auto f = ws.read();
-    ASSERT_TRUE(f) << who;
-    EXPECT_EQ((*f)["type"], "error") << who << ": " << f->dump();
+    for (const auto& topic : {"application:" + app_id, "resume:" + resume_id}) {
+      ws.send(json({{"op", "subscribe"}, {"topic", topic}, {"after_seq", 0}}).dump());
+      auto f = ws.read();
+      ASSERT_TRUE(f) << who;
+      EXPECT_EQ((*f)["type"], "error") << who << " " << topic << ": " << f->dump();
+    }
   }
   // Give anything a refused call might have started (events, projections) time to land.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));

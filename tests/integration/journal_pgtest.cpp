@@ -7,6 +7,7 @@
 #include <set>
 
 #include "actors/message_types.hpp"
+#include "actors/resume/skill_taxonomy.hpp"
 #include "actors/template_render.hpp"
 #include "persistence/journal_writer.hpp"
 #include "persistence/migrations.hpp"
@@ -164,4 +165,11 @@ TEST_F(journal_fixture, every_seeded_template_passes_the_save_time_check) {
   // Every event that notifies has at least one template.
   for (auto& t : templates::notifying_event_types())
     EXPECT_TRUE(covered.count(t)) << t << " has no template";
+}
+
+TEST_F(journal_fixture, every_taxonomy_skill_is_a_skill_tag) {
+  // Resumes and jobs name skills the same way: the parser's canonical names
+  // are exactly what jobs can be tagged with.
+  for (const auto& s : hirehub::resume::all_skills())
+    EXPECT_EQ(db.count("SELECT count(*) FROM skill_tags WHERE name = '" + s.name + "'"), 1) << s.name;
 }

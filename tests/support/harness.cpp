@@ -270,6 +270,7 @@ node::node(database& db, broker& kafka, std::map<std::string, std::string> extra
       {"HIREHUB_AUTH_JWT_SECRET", jwt_secret},
       {"HIREHUB_KAFKA_GROUP_PREFIX", "test-" + uuid().substr(0, 8)},
       {"HIREHUB_LOG_LEVEL", "info"},
+      {"HIREHUB_RESUME_STORAGE_DIR", dir + "/resumes"},
   };
   for (auto& [k, v] : extra_env)
     env[k] = v;

@@ -110,3 +110,42 @@ TEST(errors, caf_errors_are_viewed_as_hirehub_codes) {
   EXPECT_TRUE(is_retryable(errc::unavailable));
   EXPECT_FALSE(is_retryable(errc::bad_request));
 }
+
+// ---- multipart/form-data ------------------------------------------------------------
+
+#include "gateway/multipart.hpp"
+
+TEST(Multipart, ReadsFieldsAndFilesAndRefusesMalformedBodies) {
+  using hirehub::gateway::form_boundary;
+  using hirehub::gateway::multipart_error;
+  using hirehub::gateway::parse_multipart;
+  EXPECT_EQ(form_boundary("multipart/form-data; boundary=abc"), std::optional<std::string>("abc"));
+  EXPECT_EQ(form_boundary("Multipart/Form-Data; charset=utf-8; boundary=\"a b\""), std::optional<std::string>("a b"));
+  EXPECT_FALSE(form_boundary("application/json"));
+  EXPECT_FALSE(form_boundary("multipart/form-data"));
+  std::string body =
+      "--xyz\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n백엔드\r\n"
+      "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\\\"b.pdf\"\r\nContent-Type: "
+      "application/pdf\r\n\r\n%PDF-1.7\r\n--xy not the end\r\n--xyz--\r\n";
+  auto parts = parse_multipart(body, "xyz");
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].name, "title");
+  EXPECT_FALSE(parts[0].filename);
+  EXPECT_EQ(parts[0].body, "백엔드");
+  EXPECT_EQ(parts[1].name, "file");
+  EXPECT_EQ(*parts[1].filename, "a\"b.pdf");
+  EXPECT_EQ(parts[1].content_type, "application/pdf");
+  EXPECT_EQ(parts[1].body, "%PDF-1.7\r\n--xy not the end");
+  for (std::string bad :
+       {std::string("no boundary at all"),
+        std::string("--xyz\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nunterminated"),
+        std::string("--xyz\r\nContent-Type: text/plain\r\n\r\nx\r\n--xyz--"),
+        std::string("--xyz\r\nContent-Disposition: attachment; name=\"f\"\r\n\r\nx\r\n--xyz--"),
+        std::string("--xyz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--xyz--"), std::string("--xyzjunk")})
+    EXPECT_THROW(parse_multipart(bad, "xyz"), multipart_error) << bad;
+  std::string many;
+  for (int i = 0; i < 20; ++i)
+    many += "--xyz\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n";
+  many += "--xyz--\r\n";
+  EXPECT_THROW(parse_multipart(many, "xyz", 16), multipart_error);
+}

@@ -1,0 +1,441 @@
+#include "actors/resume_pipeline.hpp"
+
+#include <deque>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/resume/summary.hpp"
+#include "persistence/db_task.hpp"
+#include "persistence/file_store.hpp"
+#include "persistence/resumes.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/log.hpp"
+#include "runtime/metrics.hpp"
+
+namespace hirehub::resume_pipeline {
+
+using nlohmann::json;
+namespace store = persistence::resumes;
+
+std::string topic_of(const std::string& resume_id) {
+  return "resume:" + resume_id;
+}
+
+std::string progress_frame(const std::string& resume_id, int64_t seq, const std::string& stage, int percent,
+                           const std::string& status, const std::string& error_code, const std::string& error_message) {
+  json f = {{"type", "resume"},   {"resume_id", resume_id},
+            {"seq", seq},         {"stage", stage.empty() ? json(nullptr) : json(stage)},
+            {"percent", percent}, {"status", status}};
+  if (!error_code.empty())
+    f["error"] = {{"code", error_code}, {"message", error_message}};
+  return f.dump();
+}
+
+namespace {
+
+constexpr resume::stage stages[] = {resume::stage::extract, resume::stage::mask, resume::stage::parse,
+                                    resume::stage::embed, resume::stage::summarise};
+
+int percent_after(int k) {
+  return (k + 1) * 100 / resume::stage_count;
+}
+
+/// What the stages hand each other, in the pipeline's memory only.
+struct work {
+  store::pipeline_row row;
+  std::string raw;  ///< extracted text (PII): never stored, never logged
+  std::string masked;
+  json parsed;
+};
+
+/// A stage's outcome, as the child reports it.
+struct stage_result {
+  bool failed = false;  ///< permanent failure: the resume is now in error
+  int64_t seq = 0;
+  std::string error_code, error_message;
+};
+
+caf::actor lookup(caf::local_actor* self, const char* name) {
+  return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
+}
+
+int64_t elapsed_ms(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// A permanent failure: recorded in the same transaction, then answered.
+persistence::db_reply permanent(pqxx::transaction_base& txn, const work& w, resume::stage st, const std::string& code,
+                                const std::string& message, std::chrono::steady_clock::time_point t0) {
+  auto seq = store::fail(txn, w.row.id, resume::task_type(st), code, message, elapsed_ms(t0));
+  if (!seq)
+    throw make_error(errc::conflict, "superseded");
+  return persistence::reply({{"failed", true}, {"seq", *seq}, {"code", code}, {"message", message}}, true);
+}
+
+std::string extract_again(const options& o, work& w) {
+  auto bytes = o.store->get(persistence::original_key(w.row.user_id, w.row.id, w.row.file_name));
+  if (!bytes)
+    throw resume::extract_error(resume::extract_errc::corrupt, "the stored original file is missing");
+  return resume::extract(*bytes, o.stages.limits).text;
+}
+
+/// The body of stage `st`: compute, write its output, advance the fence.
+persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, const options& o, work& w) {
+  auto t0 = std::chrono::steady_clock::now();
+  const auto& id = w.row.id;
+  const auto& user = w.row.user_id;
+  store::ai_task task;
+  task.task_type = resume::task_type(st);
+  std::string summary;
+  std::string from, to = resume::to_string(st);
+  int k = static_cast<int>(st);
+  if (k > 0)
+    from = resume::to_string(stages[k - 1]);
+  try {
+    switch (st) {
+      case resume::stage::extract: {
+        w.raw = extract_again(o, w);
+        task.model = w.row.file_type == "pdf" ? "poppler-cpp" : w.row.file_type == "docx" ? "libzip+pugixml" : "utf-8";
+        task.output = {{"text_length", w.raw.size()}};
+        break;
+      }
+      case resume::stage::mask: {
+        if (w.raw.empty())
+          w.raw = extract_again(o, w);  // resumed after a restart: the raw text was only in memory
+        auto m = resume::mask_pii(w.raw, o.stages.masking);
+        w.masked = std::move(m.masked);
+        json counts = m.counts();
+        o.store->put(persistence::processed_key(user, id, "masked.txt"), w.masked);
+        store::save_masked(txn, id, w.masked, counts);
+        task.model = "local-pii-recognizers-v1";
+        task.output = {{"findings", m.findings.size()}, {"counts", counts}};
+        break;
+      }
+      case resume::stage::parse: {
+        if (w.masked.empty())
+          w.masked = w.row.masked;
+        auto p = resume::parse_resume(w.masked, o.stages.parsing);
+        w.parsed = p;
+        o.store->put(persistence::processed_key(user, id, "parsed.json"), w.parsed.dump(2));
+        store::save_parsed(txn, id, w.parsed);
+        task.model = "local-section-parser-v1";
+        task.output = {{"experiences", p.experiences.size()},
+                       {"educations", p.educations.size()},
+                       {"skills", p.skills.size()},
+                       {"years_experience", p.years_experience}};
+        break;
+      }
+      case resume::stage::embed: {
+        if (w.masked.empty())
+          w.masked = w.row.masked;
+        auto chunks = resume::chunk_text(w.masked);
+        resume::hashing_embedder emb(o.embed_dims);
+        std::vector<store::embedded_chunk> rows;
+        for (const auto& c : chunks)
+          rows.push_back({c.index, c.text, resume::to_bytes(emb.embed_one(c.text))});
+        store::save_embeddings(txn, id, emb.model(), rows);
+        task.model = emb.model();
+        task.output = {{"chunks", rows.size()}, {"dims", o.embed_dims}};
+        break;
+      }
+      case resume::stage::summarise: {
+        if (w.masked.empty())
+          w.masked = w.row.masked;
+        if (w.parsed.is_null() && !w.row.parsed_json.empty())
+          w.parsed = json::parse(w.row.parsed_json);
+        auto parsed = w.parsed.is_null() ? resume::parsed_resume{} : w.parsed.get<resume::parsed_resume>();
+        summary = resume::extractive_summary(w.masked, parsed);
+        task.model = "local-extractive-v1";
+        task.output = {{"length", summary.size()}};
+        break;
+      }
+    }
+  } catch (const resume::extract_error& e) {
+    // The file itself is the problem: retrying will not help.
+    return permanent(txn, w, st, std::string("file_") + resume::to_string(e.code()), e.what(), t0);
+  }
+  task.elapsed_ms = elapsed_ms(t0);
+  auto seq = store::advance(txn, id, from, to, percent_after(k), task);
+  if (!seq)
+    throw make_error(errc::conflict, "superseded");
+  if (st == resume::stage::summarise)
+    store::save_summary(txn, id, summary);  // after the fence: it ends `processing`
+  static auto& hist = metrics::get_histogram("hirehub_resume_stage_seconds", "Time of one resume pipeline stage");
+  hist.observe(static_cast<double>(task.elapsed_ms) / 1000.0);
+  return persistence::reply({{"failed", false}, {"seq", *seq}}, st == resume::stage::summarise);
+}
+
+// ---- the stage child ---------------------------------------------------------------
+
+/// One stage: asks the "resumedb" pool to run it, reports to the pipeline and
+/// ends normally; on a transient error it ends abnormally (the pipeline
+/// restarts it).
+caf::behavior stage_child(caf::event_based_actor* self, caf::actor parent, int k, std::shared_ptr<work> w,
+                          std::shared_ptr<const options> o) {
+  auto pool = lookup(self, "resumedb");
+  if (!pool) {
+    self->quit(make_error(errc::unavailable, "the resume database pool is restarting"));
+    return {};
+  }
+  auto st = stages[k];
+  persistence::db_task task{[st, o, w](pqxx::transaction_base& txn) { return run_stage(txn, st, *o, *w); }};
+  self->request(pool, o->call_timeout, std::move(task))
+      .then(
+          [self, parent, k](persistence::db_reply& r) {
+            if (r.error) {
+              self->quit(r.error);
+              return;
+            }
+            self->send(parent, stage_atom::value, static_cast<int32_t>(k), r.value.dump());
+            self->quit();
+          },
+          [self, parent, k](caf::error& err) {
+            auto v = view(err);
+            if (v.code == errc::conflict) {
+              // Another pipeline of this resume moved on, or the resume was deleted.
+              self->send(parent, stage_atom::value, static_cast<int32_t>(k), std::string{"superseded"});
+              self->quit();
+              return;
+            }
+            self->quit(err);
+          });
+  return {[](caf::unit_t) {}};
+}
+
+// ---- the pipeline (supervisor of the stage children) ---------------------------------
+
+struct pipeline_state {
+  entity_context ctx;
+  caf::actor registry;
+  std::shared_ptr<const options> opts;
+  std::shared_ptr<work> w;
+  bool running = false;
+  bool passivating = false;
+  int current = -1;
+  caf::actor child;
+  std::deque<std::chrono::steady_clock::time_point> restarts;  ///< in the policy's window
+  const char* name = "resume_pipeline";
+};
+using pipeline_actor = caf::stateful_actor<pipeline_state>;
+
+void passivate(pipeline_actor* self) {
+  auto& s = self->state;
+  if (s.passivating)
+    return;
+  s.passivating = true;
+  self->request(s.registry, caf::infinite, passivate_atom::value, s.ctx.kind, s.ctx.id)
+      .then([self]() { self->quit(); }, [self](caf::error&) { self->quit(); });
+}
+
+void publish(pipeline_actor* self, int64_t seq, const std::string& stage, int percent, const std::string& status,
+             const std::string& code = {}, const std::string& message = {}) {
+  if (auto hub = lookup(self, "hub"))
+    self->send(hub, publish_atom::value, topic_of(self->state.ctx.id), seq,
+               progress_frame(self->state.ctx.id, seq, stage, percent, status, code, message));
+}
+
+void start_stage(pipeline_actor* self, int k) {
+  auto& s = self->state;
+  s.current = k;
+  s.child = self->spawn(stage_child, caf::actor_cast<caf::actor>(self), k, s.w, s.opts);
+  self->monitor(s.child);
+}
+
+void finish(pipeline_actor* self) {
+  self->state.running = false;
+  self->state.child = nullptr;
+  passivate(self);
+}
+
+/// Ends the resume in error after a stage kept failing transiently.
+void give_up(pipeline_actor* self, int k, const std::string& reason) {
+  auto& s = self->state;
+  auto pool = lookup(self, "resumedb");
+  auto w = s.w;
+  auto st = stages[k];
+  if (!pool) {
+    finish(self);  // the recovery sweep picks it up again later
+    return;
+  }
+  auto message = std::string("the ") + resume::to_string(st) + " stage kept failing: " + reason;
+  persistence::db_task task{[w, st, message](pqxx::transaction_base& txn) {
+    return permanent(txn, *w, st, "stage_failed", message, std::chrono::steady_clock::now());
+  }};
+  self->request(pool, s.opts->call_timeout, std::move(task))
+      .then(
+          [self, k, message](persistence::db_reply& r) {
+            if (!r.error)
+              publish(self, r.value.value("seq", int64_t{0}), resume::to_string(stages[k]),
+                      percent_after(k) - 100 / resume::stage_count, "error", "stage_failed", message);
+            finish(self);
+          },
+          [self](caf::error&) { finish(self); });
+}
+
+caf::behavior pipeline_impl(pipeline_actor* self, entity_context ctx, caf::actor registry,
+                            std::shared_ptr<const options> opts) {
+  auto& s = self->state;
+  s.ctx = std::move(ctx);
+  s.registry = std::move(registry);
+  s.opts = std::move(opts);
+  static auto& running_gauge = metrics::get_gauge("hirehub_resume_pipelines", "Resume pipelines running");
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& s = self->state;
+    if (dm.source != s.child.address())
+      return;
+    s.child = nullptr;
+    if (!dm.reason || dm.reason == caf::exit_reason::normal)
+      return;  // it reported before it ended
+    // A transient failure: restart the stage after the backoff, within the limit.
+    auto now = std::chrono::steady_clock::now();
+    auto& p = s.opts->policy;
+    while (!s.restarts.empty() && now - s.restarts.front() > p.window)
+      s.restarts.pop_front();
+    auto reason = view(dm.reason).message;
+    if (static_cast<int>(s.restarts.size()) >= p.max_restarts) {
+      log::warn("resume stage failed too often",
+                {{"resume_id", s.ctx.id}, {"stage", resume::to_string(stages[s.current])}, {"error", reason}});
+      give_up(self, s.current, reason);
+      return;
+    }
+    s.restarts.push_back(now);
+    auto delay = restart_delay(p, static_cast<int>(s.restarts.size()));
+    log::info("restarting a resume stage", {{"resume_id", s.ctx.id},
+                                            {"stage", resume::to_string(stages[s.current])},
+                                            {"delay_ms", delay.count()},
+                                            {"error", reason}});
+    self->delayed_send(self, delay, restart_atom::value, static_cast<int32_t>(s.current));
+  });
+  return {
+      [self](process_atom) {
+        auto& s = self->state;
+        if (s.running || s.passivating)
+          return;
+        auto pool = lookup(self, "resumedb");
+        if (!pool) {
+          passivate(self);
+          return;
+        }
+        s.running = true;
+        running_gauge.add(1);
+        self->attach_functor([](const caf::error&) { running_gauge.add(-1); });
+        auto id = s.ctx.id;
+        persistence::db_task load{[id](pqxx::transaction_base& txn) {
+          auto row = store::load(txn, id);
+          if (!row)
+            return persistence::reply(nullptr);
+          return persistence::reply({{"user_id", row->user_id},
+                                     {"title", row->title},
+                                     {"file_name", row->file_name},
+                                     {"file_type", row->file_type},
+                                     {"status", row->status},
+                                     {"stage", row->stage},
+                                     {"masked", row->masked},
+                                     {"parsed", row->parsed_json},
+                                     {"seq", row->seq}});
+        }};
+        self->request(pool, s.opts->call_timeout, std::move(load))
+            .then(
+                [self](persistence::db_reply& r) {
+                  auto& s = self->state;
+                  if (r.error || r.value.is_null() || r.value.value("status", "") != "processing") {
+                    finish(self);
+                    return;
+                  }
+                  s.w = std::make_shared<work>();
+                  auto& row = s.w->row;
+                  row.id = s.ctx.id;
+                  row.user_id = r.value["user_id"];
+                  row.title = r.value["title"];
+                  row.file_name = r.value["file_name"];
+                  row.file_type = r.value["file_type"];
+                  row.status = r.value["status"];
+                  row.stage = r.value["stage"];
+                  row.masked = r.value["masked"];
+                  row.parsed_json = r.value["parsed"];
+                  row.seq = r.value["seq"];
+                  int next = 0;
+                  for (int k = 0; k < resume::stage_count; ++k)
+                    if (row.stage == resume::to_string(stages[k]))
+                      next = k + 1;
+                  if (next >= resume::stage_count) {
+                    finish(self);
+                    return;
+                  }
+                  publish(self, row.seq, row.stage, next * 100 / resume::stage_count, "processing");
+                  start_stage(self, next);
+                },
+                [self](caf::error&) { finish(self); });
+      },
+      [self](restart_atom, int32_t k) {
+        if (self->state.running && !self->state.child)
+          start_stage(self, k);
+      },
+      [self](stage_atom, int32_t k, const std::string& outcome) {
+        auto& s = self->state;
+        if (outcome == "superseded") {
+          finish(self);
+          return;
+        }
+        auto r = json::parse(outcome);
+        auto stage_name = resume::to_string(stages[k]);
+        if (r.value("failed", false)) {
+          publish(self, r.value("seq", int64_t{0}), stage_name, percent_after(k) - 100 / resume::stage_count, "error",
+                  r.value("code", ""), r.value("message", ""));
+          finish(self);
+          return;
+        }
+        bool last = k + 1 == resume::stage_count;
+        publish(self, r.value("seq", int64_t{0}), stage_name, percent_after(k), last ? "ready" : "processing");
+        s.restarts.clear();
+        if (last)
+          finish(self);
+        else
+          start_stage(self, k + 1);
+      },
+  };
+}
+
+caf::behavior sweep_impl(caf::event_based_actor* self, std::chrono::milliseconds period,
+                         std::chrono::milliseconds call_timeout) {
+  self->delayed_send(self, std::chrono::milliseconds(500), tick_atom::value);
+  return {
+      [=](tick_atom) {
+        self->delayed_send(self, period, tick_atom::value);
+        auto pool = lookup(self, "resumedb");
+        if (!pool)
+          return;
+        persistence::db_task task{
+            [](pqxx::transaction_base& txn) { return persistence::reply(store::unfinished(txn, 200)); }};
+        self->request(pool, call_timeout, std::move(task))
+            .then(
+                [self](persistence::db_reply& r) {
+                  auto registry = lookup(self, "registry");
+                  if (r.error || !registry)
+                    return;
+                  for (const auto& id : r.value)
+                    self->send(registry, route_message("resume", id.get<std::string>(), false,
+                                                       caf::make_message(process_atom::value)));
+                },
+                [](caf::error&) {});
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_recovery_sweep(caf::actor_system& sys, std::chrono::milliseconds period,
+                                std::chrono::milliseconds call_timeout) {
+  return sys.spawn(sweep_impl, period, call_timeout);
+}
+
+entity_factory make_factory(options opts) {
+  auto shared = std::make_shared<const options>(std::move(opts));
+  return [shared](caf::actor_system& sys, const entity_context& ctx, caf::actor registry) {
+    return sys.spawn(pipeline_impl, ctx, std::move(registry), shared);
+  };
+}
+
+}  // namespace hirehub::resume_pipeline

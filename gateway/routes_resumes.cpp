@@ -1,0 +1,261 @@
+/// Resumes: the upload (multipart/form-data; the type decided by content), the
+/// owner's views, the original file, deletion; for admins, the resumes whose
+/// pipeline ended in error (dead letters) and their replay.
+#include "actors/resume/extract.hpp"
+#include "actors/resume/text_util.hpp"
+#include "actors/resume_pipeline.hpp"
+#include "gateway/multipart.hpp"
+#include "gateway/request_context.hpp"
+#include "persistence/file_store.hpp"
+#include "persistence/resumes.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/crypto.hpp"
+#include "runtime/ids.hpp"
+#include "runtime/log.hpp"
+
+namespace hirehub::gateway {
+
+namespace {
+
+namespace store = persistence::resumes;
+using nlohmann::json;
+
+http_request& req_of(request_actor* self) {
+  return self->state.out.job->req;
+}
+
+void check_id(const std::string& id) {
+  if (!ids::is_uuid(id))
+    throw bad_input{errc::not_found, "no resume with this id", ""};
+}
+
+/// Starts (or continues) the resume's pipeline through the entity registry.
+void start_pipeline(caf::actor_system& sys, const std::string& id) {
+  if (auto registry = service(sys, "registry"))
+    caf::anon_send(registry, route_message("resume", id, false, caf::make_message(process_atom::value)));
+}
+
+errc errc_of(resume::extract_errc e) {
+  return e == resume::extract_errc::unsupported ? errc::unsupported_media_type : errc::unprocessable_file;
+}
+
+/// POST /api/v1/resumes: 202 with the resume id once the original is stored
+/// and the row and `resume.uploaded` are committed.
+void upload(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  require_role(by, "jobseeker");
+  auto boundary = form_boundary(req.content_type);
+  if (!boundary)
+    throw bad_input{errc::unsupported_media_type,
+                    "send the resume as multipart/form-data with a 'file' field (and an optional 'title')",
+                    "Content-Type"};
+  std::vector<form_part> parts;
+  try {
+    parts = parse_multipart(req.body, *boundary);
+  } catch (const multipart_error& e) {
+    throw bad_input{errc::bad_request, std::string("malformed multipart body: ") + e.what(), ""};
+  }
+  const form_part* file = nullptr;
+  std::string title;
+  for (const auto& p : parts) {
+    if (p.name == "file") {
+      if (file)
+        throw bad_input{errc::bad_request, "send one file per upload", "file"};
+      if (!p.filename)
+        throw bad_input{errc::bad_request, "the 'file' field must be a file", "file"};
+      file = &p;
+    } else if (p.name == "title") {
+      title = std::string(p.body);
+      if (title.size() > 200 || !resume::valid_utf8(title))
+        throw bad_input{errc::bad_request, "title must be UTF-8 text of at most 200 bytes", "title"};
+    } else {
+      throw bad_input{errc::bad_request, "unknown form field '" + p.name + "' (expected file and title)", p.name};
+    }
+  }
+  if (!file)
+    throw bad_input{errc::bad_request, "the 'file' field is required", "file"};
+  if (file->body.size() > sh.opts.max_upload_bytes)
+    throw bad_input{errc::payload_too_large,
+                    "the file exceeds " + std::to_string(sh.opts.max_upload_bytes) + " bytes (resume.max_upload_bytes)",
+                    "file"};
+  if (file->body.empty())
+    throw bad_input{errc::unprocessable_file, "the file is empty", "file"};
+  auto kind = resume::sniff(file->body);
+  if (kind == resume::file_kind::unsupported) {
+    // An encrypted Office document looks like a legacy one: let extract say which.
+    try {
+      resume::extract(file->body);
+    } catch (const resume::extract_error& e) {
+      throw bad_input{errc_of(e.code()), e.what(), "file"};
+    }
+    throw bad_input{errc::unsupported_media_type, "only PDF, DOCX and plain-text resumes are accepted", "file"};
+  }
+  auto files = sh.opts.resume_files;
+  if (!files)
+    throw bad_input{errc::unavailable, "resume storage is not configured on this node", ""};
+  store::new_resume r;
+  r.id = ids::random_uuid();
+  r.user_id = by.user_id;
+  r.title = title;
+  r.file_type = resume::to_string(kind);
+  r.file_name = persistence::safe_file_name(*file->filename, std::string("resume.") + r.file_type);
+  r.file_size = static_cast<int64_t>(file->body.size());
+  auto bytes = std::make_shared<std::string>(file->body);
+  r.sha256 = crypto::sha256_hex(*bytes);
+  auto key = persistence::original_key(r.user_id, r.id, r.file_name);
+  r.file_url = files->url(key);
+  auto sys = sh.sys;
+  ask_task(
+      self, sh, "resumedb",
+      [r, bytes, files, key](pqxx::transaction_base& txn) {
+        // The file must yield text before anything is kept: 422 saying why otherwise.
+        try {
+          resume::extract(*bytes);
+        } catch (const resume::extract_error& e) {
+          return persistence::db_reply{nullptr, make_error(errc_of(e.code()), e.what(), "file"), false};
+        }
+        files->put(key, *bytes);  // durable before the row that points at it commits
+        return persistence::reply(store::create(txn, r), true);
+      },
+      [sys, id = r.id](json& v) {
+        start_pipeline(*sys, id);
+        auto resp = json_response(202, v.dump());
+        resp.headers.emplace_back("Location", "/api/v1/resumes/" + id);
+        return resp;
+      });
+}
+
+void list_own(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  query_reader in{req.query, {"limit", "before"}};
+  auto limit = static_cast<int>(in.integer("limit", 1, 100).value_or(20));
+  auto before = in.text("before", 36);
+  if (!before.empty() && !ids::is_uuid(before))
+    throw bad_input{errc::bad_request, "before must be a resume id", "before"};
+  auto user = by.user_id;
+  ask_task(
+      self, sh, "db",
+      [user, limit, before](pqxx::transaction_base& txn) {
+        return persistence::reply(store::list(txn, user, limit, before));
+      },
+      json_reply());
+}
+
+/// Runs `fn(txn, id, caller, admin)` for the resume of the path on `pool`,
+/// for its owner or an admin (the store answers not_found to anyone else).
+template <class Fn, class OnOk>
+void for_owner(request_actor* self, api_shared& sh, const route_params& p, const char* pool, Fn fn, OnOk on_ok) {
+  auto by = authenticate(sh, req_of(self).authorization);
+  check_id(p[0]);
+  ask_task(
+      self, sh, pool,
+      [fn, id = p[0], user = by.user_id, admin = by.role == "admin"](pqxx::transaction_base& txn) {
+        return fn(txn, id, user, admin);
+      },
+      std::move(on_ok));
+}
+
+void get_one(request_actor* self, api_shared& sh, const route_params& p) {
+  for_owner(
+      self, sh, p, "db",
+      [](pqxx::transaction_base& txn, const std::string& id, const std::string& user, bool admin) {
+        return persistence::reply(store::get(txn, id, user, admin));
+      },
+      json_reply());
+}
+
+/// GET /api/v1/resumes/{id}/file: the original, to its owner (or an admin).
+void download(request_actor* self, api_shared& sh, const route_params& p) {
+  auto files = sh.opts.resume_files;
+  auto id = p[0];
+  for_owner(
+      self, sh, p, "db",
+      [](pqxx::transaction_base& txn, const std::string& id, const std::string& user, bool admin) {
+        auto f = store::file_of(txn, id, user, admin);
+        return persistence::reply({{"user_id", f.user_id}, {"file_name", f.file_name}, {"file_type", f.file_type}});
+      },
+      [files, id](json& v) {
+        auto name = v["file_name"].get<std::string>();
+        auto bytes = files ? files->get(persistence::original_key(v["user_id"], id, name)) : std::nullopt;
+        if (!bytes)
+          return json_response(404,
+                               R"({"error":{"code":"not_found","message":"the original file is gone","details":{}}})");
+        http_response r;
+        r.status = 200;
+        r.body = std::move(*bytes);
+        auto type = v["file_type"].get<std::string>();
+        r.content_type = type == "pdf"    ? resume::mime_type(resume::file_kind::pdf)
+                         : type == "docx" ? resume::mime_type(resume::file_kind::docx)
+                                          : resume::mime_type(resume::file_kind::text);
+        std::string ascii;
+        for (char c : name)
+          ascii += (static_cast<unsigned char>(c) < 0x80 && c != '"' && c != '\\') ? c : '_';
+        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + ascii + "\"");
+        return r;
+      });
+}
+
+void remove(request_actor* self, api_shared& sh, const route_params& p) {
+  auto files = sh.opts.resume_files;
+  auto id = p[0];
+  for_owner(
+      self, sh, p, "resumedb",
+      [](pqxx::transaction_base& txn, const std::string& id, const std::string& user, bool admin) {
+        return persistence::reply({{"user_id", store::remove(txn, id, user, admin)}}, true);
+      },
+      [files, id](json& v) {
+        // After the commit: a crash here leaves orphan files, never a row without its file.
+        if (files) {
+          auto owner = v["user_id"].get<std::string>();
+          try {
+            files->remove_prefix(persistence::resume_prefix("original", owner, id));
+            files->remove_prefix(persistence::resume_prefix("processed", owner, id));
+          } catch (const std::exception& e) {
+            log::warn("resume files not removed", {{"resume_id", id}, {"error", e.what()}});
+          }
+        }
+        return no_content(v);
+      });
+}
+
+void dead_letters(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  require_role(authenticate(sh, req.authorization), "admin");
+  query_reader in{req.query, {"limit"}};
+  auto limit = static_cast<int>(in.integer("limit", 1, 500).value_or(100));
+  ask_task(
+      self, sh, "db",
+      [limit](pqxx::transaction_base& txn) { return persistence::reply(store::dead_letters(txn, limit)); },
+      json_reply());
+}
+
+void replay(request_actor* self, api_shared& sh, const route_params& p) {
+  require_role(authenticate(sh, req_of(self).authorization), "admin");
+  check_id(p[0]);
+  auto id = p[0];
+  auto sys = sh.sys;
+  ask_task(
+      self, sh, "resumedb", [id](pqxx::transaction_base& txn) { return persistence::reply(store::replay(txn, id)); },
+      [sys, id](json& v) {
+        start_pipeline(*sys, id);
+        return json_response(202, v.dump());
+      });
+}
+
+}  // namespace
+
+void add_resume_routes(std::vector<route_def>& out) {
+  out.insert(out.end(), {
+                            {"POST", "/api/v1/resumes", upload},
+                            {"GET", "/api/v1/resumes", list_own},
+                            {"GET", "/api/v1/resumes/{id}", get_one},
+                            {"GET", "/api/v1/resumes/{id}/file", download},
+                            {"DELETE", "/api/v1/resumes/{id}", remove},
+                            {"GET", "/api/v1/admin/resumes/dead-letters", dead_letters},
+                            {"POST", "/api/v1/admin/resumes/{id}/replay", replay},
+                        });
+}
+
+}  // namespace hirehub::gateway

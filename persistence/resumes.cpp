@@ -1,0 +1,289 @@
+#include "persistence/resumes.hpp"
+
+#include <pqxx/pqxx>
+
+#include "persistence/db.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/ids.hpp"
+
+namespace hirehub::persistence::resumes {
+
+using nlohmann::json;
+
+namespace {
+
+// The owner's view: everything but the original's storage path.
+const char* view_columns =
+    "json_build_object('id', r.id, 'user_id', r.user_id, 'title', r.title, 'file_name', r.original_file_name, "
+    "'file_type', r.file_type, 'file_size', r.file_size, 'status', r.status, 'stage', r.stage, 'progress', r.progress, "
+    "'seq', r.seq, 'error', CASE WHEN r.status = 'error' THEN json_build_object('code', r.error_code, 'message', "
+    "r.error_message) END, 'is_primary', r.is_primary, 'masked_content', r.masked_content, 'parsed', "
+    "r.parsed_content, 'summary', r.ai_summary, 'created_at', to_char(r.created_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), 'updated_at', to_char(r.updated_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))::text";
+
+const char* list_columns =
+    "json_build_object('id', r.id, 'title', r.title, 'file_name', r.original_file_name, 'file_type', r.file_type, "
+    "'status', r.status, 'stage', r.stage, 'progress', r.progress, 'seq', r.seq, 'is_primary', r.is_primary, "
+    "'created_at', to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))::text";
+
+std::optional<std::string> date_of(const json& v) {
+  if (!v.is_string())
+    return std::nullopt;
+  auto s = v.get<std::string>();
+  if (s.size() == 7)
+    return s + "-01";
+  if (s.size() == 4)
+    return s + "-01-01";
+  return std::nullopt;
+}
+
+std::string owner_check(const char* alias) {
+  return std::string(" AND (") + alias + ".user_id = $2::uuid OR $3)";
+}
+
+}  // namespace
+
+json create(pqxx::transaction_base& txn, const new_resume& r) {
+  txn.exec_params(
+      "INSERT INTO resumes (id, user_id, title, original_file_url, original_file_name, file_type, file_size, "
+      "file_sha256) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::bigint, $8)",
+      r.id, r.user_id, r.title.empty() ? std::optional<std::string>{} : std::optional<std::string>{r.title}, r.file_url,
+      r.file_name, r.file_type, r.file_size, r.sha256);
+  // The seed's payload; file_url names the stored original (a path, no PII).
+  write_outbox(txn, "resume.uploaded", r.id,
+               {{"event_id", ids::random_uuid()},
+                {"resume_id", r.id},
+                {"user_id", r.user_id},
+                {"file_url", r.file_url},
+                {"file_type", r.file_type},
+                {"occurred_at", sql_now_iso(txn)}});
+  return {{"id", r.id}, {"status", "processing"}, {"seq", 1}};
+}
+
+json get(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin) {
+  auto rows = txn.exec_params(
+      std::string("SELECT ") + view_columns + " FROM resumes r WHERE r.id = $1::uuid" + owner_check("r"), id, user_id,
+      admin);
+  if (rows.empty())
+    throw make_error(errc::not_found, "no resume with this id");
+  return json::parse(rows[0][0].as<std::string>());
+}
+
+json list(pqxx::transaction_base& txn, const std::string& user_id, int limit, const std::string& before) {
+  pqxx::result rows;
+  if (before.empty()) {
+    rows = txn.exec_params(std::string("SELECT ") + list_columns +
+                               ", r.id::text FROM resumes r WHERE r.user_id = $1::uuid ORDER BY r.created_at DESC, "
+                               "r.id DESC LIMIT $2::int",
+                           user_id, limit + 1);
+  } else {
+    rows = txn.exec_params(std::string("SELECT ") + list_columns +
+                               ", r.id::text FROM resumes r, resumes c WHERE r.user_id = $1::uuid AND c.id = "
+                               "$3::uuid AND (r.created_at, r.id) < (c.created_at, c.id) ORDER BY r.created_at "
+                               "DESC, r.id DESC LIMIT $2::int",
+                           user_id, limit + 1, before);
+  }
+  json items = json::array();
+  std::string next;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (static_cast<int>(i) == limit) {
+      next = rows[i - 1][1].as<std::string>();
+      break;
+    }
+    items.push_back(json::parse(rows[i][0].as<std::string>()));
+  }
+  return {{"items", items}, {"next_before", next.empty() ? json(nullptr) : json(next)}};
+}
+
+file_ref file_of(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin) {
+  auto rows =
+      txn.exec_params("SELECT r.user_id::text, r.original_file_name, r.file_type FROM resumes r WHERE r.id = $1::uuid" +
+                          owner_check("r"),
+                      id, user_id, admin);
+  if (rows.empty())
+    throw make_error(errc::not_found, "no resume with this id");
+  return {rows[0][0].as<std::string>(), rows[0][1].as<std::string>(), rows[0][2].as<std::string>()};
+}
+
+std::string remove(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin) {
+  auto rows =
+      txn.exec_params("DELETE FROM resumes r WHERE r.id = $1::uuid" + owner_check("r") + " RETURNING r.user_id::text",
+                      id, user_id, admin);
+  if (rows.empty())
+    throw make_error(errc::not_found, "no resume with this id");
+  txn.exec_params("DELETE FROM ai_tasks WHERE source_type = 'resume' AND source_id = $1::uuid", id);
+  auto owner = rows[0][0].as<std::string>();
+  write_outbox(
+      txn, "resume.deleted", id,
+      {{"event_id", ids::random_uuid()}, {"resume_id", id}, {"user_id", owner}, {"occurred_at", sql_now_iso(txn)}});
+  return owner;
+}
+
+std::optional<pipeline_row> load(pqxx::transaction_base& txn, const std::string& id) {
+  auto rows = txn.exec_params(
+      "SELECT user_id::text, COALESCE(title, ''), original_file_name, file_type, status, COALESCE(stage, ''), "
+      "COALESCE(masked_content, ''), COALESCE(parsed_content::text, ''), seq, attempts FROM resumes WHERE id = "
+      "$1::uuid",
+      id);
+  if (rows.empty())
+    return std::nullopt;
+  const auto& r = rows[0];
+  pipeline_row p;
+  p.id = id;
+  p.user_id = r[0].as<std::string>();
+  p.title = r[1].as<std::string>();
+  p.file_name = r[2].as<std::string>();
+  p.file_type = r[3].as<std::string>();
+  p.status = r[4].as<std::string>();
+  p.stage = r[5].as<std::string>();
+  p.masked = r[6].as<std::string>();
+  p.parsed_json = r[7].as<std::string>();
+  p.seq = r[8].as<int64_t>();
+  p.attempts = r[9].as<int>();
+  return p;
+}
+
+std::optional<int64_t> advance(pqxx::transaction_base& txn, const std::string& id, const std::string& from,
+                               const std::string& to, int progress, const ai_task& task) {
+  auto rows = txn.exec_params(
+      "UPDATE resumes SET stage = $3, progress = $4::int, seq = seq + 1, updated_at = now() WHERE id = $1::uuid AND "
+      "status = 'processing' AND COALESCE(stage, '') = $2 RETURNING seq",
+      id, from, to, progress);
+  if (rows.empty())
+    return std::nullopt;
+  txn.exec_params(
+      "INSERT INTO ai_tasks (task_type, source_type, source_id, status, output_data, model_used, processing_time_ms, "
+      "completed_at) VALUES ($1, 'resume', $2::uuid, 'completed', $3::jsonb, $4, $5::int, now())",
+      task.task_type, id, task.output.dump(), task.model, static_cast<int>(task.elapsed_ms));
+  return rows[0][0].as<int64_t>();
+}
+
+void save_masked(pqxx::transaction_base& txn, const std::string& id, const std::string& masked, const json& counts) {
+  txn.exec_params("UPDATE resumes SET masked_content = $2 WHERE id = $1::uuid", id, masked);
+  txn.exec_params("DELETE FROM pii_masking_logs WHERE resume_id = $1::uuid", id);
+  txn.exec_params("INSERT INTO pii_masking_logs (resume_id, masked_fields) VALUES ($1::uuid, $2::jsonb)", id,
+                  counts.dump());
+}
+
+void save_parsed(pqxx::transaction_base& txn, const std::string& id, const json& parsed) {
+  txn.exec_params("UPDATE resumes SET parsed_content = $2::jsonb WHERE id = $1::uuid", id, parsed.dump());
+  // Idempotent: a stage re-run after a crash replaces its rows.
+  txn.exec_params("DELETE FROM resume_experiences WHERE resume_id = $1::uuid", id);
+  txn.exec_params("DELETE FROM resume_skills WHERE resume_id = $1::uuid", id);
+  txn.exec_params("DELETE FROM resume_educations WHERE resume_id = $1::uuid", id);
+  auto cut = [](const json& v, size_t n) {
+    auto s = v.is_string() ? v.get<std::string>() : std::string{};
+    if (s.size() <= n)
+      return s;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+      --n;
+    return s.substr(0, n);
+  };
+  for (const auto& e : parsed.value("experiences", json::array()))
+    txn.exec_params(
+        "INSERT INTO resume_experiences (resume_id, company_name, position, start_date, end_date, is_current, "
+        "description) VALUES ($1::uuid, $2, $3, $4::date, $5::date, $6, $7)",
+        id, cut(e["company"], 200), cut(e["position"], 100), date_of(e["start"]), date_of(e["end"]),
+        e.value("current", false), cut(e["description"], 4000));
+  for (const auto& e : parsed.value("educations", json::array()))
+    txn.exec_params(
+        "INSERT INTO resume_educations (resume_id, school_name, degree, major, start_date, end_date, is_current) "
+        "VALUES ($1::uuid, $2, $3, $4, $5::date, $6::date, $7)",
+        id, cut(e["school"], 200), cut(e["degree"], 100), cut(e["major"], 100), date_of(e["start"]), date_of(e["end"]),
+        e.value("current", false));
+  for (const auto& sk : parsed.value("skills", json::array()))
+    txn.exec_params(
+        "INSERT INTO resume_skills (resume_id, skill_name, proficiency, years) VALUES ($1::uuid, $2, $3, $4::int)", id,
+        cut(sk["name"], 100),
+        sk["proficiency"].is_string() ? std::optional<std::string>{sk["proficiency"].get<std::string>()}
+                                      : std::optional<std::string>{},
+        sk["years"].is_number() ? std::optional<int>{sk["years"].get<int>()} : std::optional<int>{});
+}
+
+void save_embeddings(pqxx::transaction_base& txn, const std::string& id, const std::string& model,
+                     const std::vector<embedded_chunk>& chunks) {
+  txn.exec_params("DELETE FROM resume_embeddings WHERE resume_id = $1::uuid", id);
+  for (const auto& c : chunks) {
+    pqxx::binarystring vec(c.vector.data(), c.vector.size());
+    txn.exec_params(
+        "INSERT INTO resume_embeddings (resume_id, chunk_index, chunk_text, model, embedding) VALUES ($1::uuid, "
+        "$2::int, $3, $4, $5)",
+        id, c.index, c.text, model, vec);
+  }
+}
+
+void save_summary(pqxx::transaction_base& txn, const std::string& id, const std::string& summary) {
+  auto rows = txn.exec_params(
+      "UPDATE resumes SET ai_summary = $2, status = 'ready', error_code = NULL, error_message = NULL WHERE id = "
+      "$1::uuid RETURNING user_id::text, COALESCE(title, original_file_name)",
+      id, summary);
+  write_outbox(txn, "resume.processed", id,
+               {{"event_id", ids::random_uuid()},
+                {"resume_id", id},
+                {"user_id", rows[0][0].as<std::string>()},
+                {"resume_title", rows[0][1].as<std::string>()},
+                {"status", "ready"},
+                {"occurred_at", sql_now_iso(txn)}});
+}
+
+std::optional<int64_t> fail(pqxx::transaction_base& txn, const std::string& id, const std::string& stage_failed,
+                            const std::string& code, const std::string& message, int64_t elapsed_ms) {
+  auto rows = txn.exec_params(
+      "UPDATE resumes SET status = 'error', error_code = $2, error_message = $3, seq = seq + 1, updated_at = now() "
+      "WHERE id = $1::uuid AND status = 'processing' RETURNING seq, user_id::text, COALESCE(title, "
+      "original_file_name)",
+      id, code, message);
+  if (rows.empty())
+    return std::nullopt;
+  txn.exec_params(
+      "INSERT INTO ai_tasks (task_type, source_type, source_id, status, error_message, processing_time_ms, "
+      "completed_at) VALUES ($1, 'resume', $2::uuid, 'failed', $3, $4::int, now())",
+      stage_failed, id, code + ": " + message, static_cast<int>(elapsed_ms));
+  write_outbox(txn, "resume.processed", id,
+               {{"event_id", ids::random_uuid()},
+                {"resume_id", id},
+                {"user_id", rows[0][1].as<std::string>()},
+                {"resume_title", rows[0][2].as<std::string>()},
+                {"status", "error"},
+                {"error_code", code},
+                {"occurred_at", sql_now_iso(txn)}});
+  return rows[0][0].as<int64_t>();
+}
+
+json dead_letters(pqxx::transaction_base& txn, int limit) {
+  auto rows = txn.exec_params(
+      "SELECT json_build_object('id', r.id, 'user_id', r.user_id, 'file_type', r.file_type, 'stage', r.stage, "
+      "'error', json_build_object('code', r.error_code, 'message', r.error_message), 'attempts', r.attempts, "
+      "'updated_at', to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))::text FROM "
+      "resumes r WHERE r.status = 'error' ORDER BY r.updated_at DESC LIMIT $1::int",
+      limit);
+  json items = json::array();
+  for (const auto& r : rows)
+    items.push_back(json::parse(r[0].as<std::string>()));
+  return {{"items", items}};
+}
+
+json replay(pqxx::transaction_base& txn, const std::string& id) {
+  auto rows = txn.exec_params("SELECT status FROM resumes WHERE id = $1::uuid FOR UPDATE", id);
+  if (rows.empty())
+    throw make_error(errc::not_found, "no resume with this id");
+  if (rows[0][0].as<std::string>() != "error")
+    throw make_error(errc::illegal_transition, "only a resume that ended in error can be replayed");
+  auto r = txn.exec_params(
+      "UPDATE resumes SET status = 'processing', error_code = NULL, error_message = NULL, attempts = attempts + 1, "
+      "seq = seq + 1, updated_at = now() WHERE id = $1::uuid RETURNING user_id::text, seq",
+      id);
+  return {{"id", id}, {"user_id", r[0][0].as<std::string>()}, {"seq", r[0][1].as<int64_t>()}, {"status", "processing"}};
+}
+
+std::vector<std::string> unfinished(pqxx::transaction_base& txn, int limit) {
+  auto rows = txn.exec_params(
+      "SELECT id::text FROM resumes WHERE status = 'processing' ORDER BY updated_at LIMIT $1::int", limit);
+  std::vector<std::string> out;
+  for (const auto& r : rows)
+    out.push_back(r[0].as<std::string>());
+  return out;
+}
+
+}  // namespace hirehub::persistence::resumes

@@ -1,0 +1,101 @@
+#pragma once
+/// The resume tables (seed 001, resume-service): uploads, the owner's and
+/// admins' views, deletion, and the pipeline's fenced stage commits. Each
+/// function runs inside the caller's transaction (a db_task). Nothing here
+/// ever writes unmasked text: `masked_content`, the chunks and the parsed
+/// rows come from the masking stage's output.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace hirehub::persistence::resumes {
+
+struct new_resume {
+  std::string id;
+  std::string user_id;
+  std::string title;
+  std::string file_name;  ///< safe name
+  std::string file_type;  ///< pdf, docx, txt
+  std::string file_url;
+  int64_t file_size = 0;
+  std::string sha256;
+};
+
+/// Inserts the row (status processing) and `resume.uploaded` to the outbox.
+nlohmann::json create(pqxx::transaction_base& txn, const new_resume& r);
+
+/// The resume as its owner (or an admin) sees it; not_found for anyone else.
+nlohmann::json get(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin);
+
+/// The caller's resumes, newest first (keyset on created_at, id).
+nlohmann::json list(pqxx::transaction_base& txn, const std::string& user_id, int limit, const std::string& before);
+
+struct file_ref {
+  std::string user_id, file_name, file_type;
+};
+/// What to read for a download; not_found unless owner or admin.
+file_ref file_of(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin);
+
+/// Deletes the row and everything hanging off it (cascade); returns the owner
+/// for the file removal. not_found unless owner or admin.
+std::string remove(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin);
+
+// ---- the pipeline ---------------------------------------------------------------
+
+struct pipeline_row {
+  std::string id, user_id, title, file_name, file_type, status, stage, masked, parsed_json;
+  int64_t seq = 0;
+  int attempts = 0;
+};
+std::optional<pipeline_row> load(pqxx::transaction_base& txn, const std::string& id);
+
+struct ai_task {
+  std::string task_type;
+  std::string model;
+  int64_t elapsed_ms = 0;
+  nlohmann::json output;  ///< counts and sizes only, never text
+};
+
+/// Moves `stage` from `from` (empty: none) to `to` with `progress`, bumps seq
+/// and records the ai_tasks row. Returns the new seq, or nullopt when the
+/// fence failed (another pipeline moved on, or the resume is gone or no
+/// longer processing): the caller's transaction must then roll back.
+std::optional<int64_t> advance(pqxx::transaction_base& txn, const std::string& id, const std::string& from,
+                               const std::string& to, int progress, const ai_task& task);
+
+/// Stage outputs, written in the same transaction as `advance`.
+void save_masked(pqxx::transaction_base& txn, const std::string& id, const std::string& masked,
+                 const nlohmann::json& counts);
+/// `parsed` is the parser's JSON (experiences, educations, skills, ...).
+void save_parsed(pqxx::transaction_base& txn, const std::string& id, const nlohmann::json& parsed);
+struct embedded_chunk {
+  int index = 0;
+  std::string text;
+  std::string vector;  ///< float32 little-endian
+};
+void save_embeddings(pqxx::transaction_base& txn, const std::string& id, const std::string& model,
+                     const std::vector<embedded_chunk>& chunks);
+/// The summary; the resume becomes `ready` and `resume.processed` goes to the outbox.
+void save_summary(pqxx::transaction_base& txn, const std::string& id, const std::string& summary);
+
+/// Ends the resume in `error` (code, message: no PII), records the failed
+/// ai_tasks row; returns the new seq (nullopt when not processing any more).
+std::optional<int64_t> fail(pqxx::transaction_base& txn, const std::string& id, const std::string& stage_failed,
+                            const std::string& code, const std::string& message, int64_t elapsed_ms);
+
+/// Admin: resumes that ended in error (the dead letters), newest first.
+nlohmann::json dead_letters(pqxx::transaction_base& txn, int limit);
+/// Admin: puts an errored resume back to processing from its last completed
+/// stage; returns {id, user_id, seq} or not_found / illegal_transition.
+nlohmann::json replay(pqxx::transaction_base& txn, const std::string& id);
+/// Resumes left processing (by a crash or restart), oldest first.
+std::vector<std::string> unfinished(pqxx::transaction_base& txn, int limit);
+
+}  // namespace hirehub::persistence::resumes
