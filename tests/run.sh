@@ -2,7 +2,8 @@
 # Installs what is missing, builds, and runs every test:
 #   1. unit tests (no I/O);
 #   2. the same unit tests under ASan + UBSan (separate build directory);
-#   3. integration tests against a real PostgreSQL server started here on a free
+#   3. libFuzzer targets for the resume extractors and the masker, briefly;
+#   4. integration tests against a real PostgreSQL server started here on a free
 #      loopback port, the embedded Kafka broker and real hirehub processes.
 # Everything started here is stopped on exit.
 set -euo pipefail
@@ -15,6 +16,12 @@ cmake --build build -j2
 if [[ ${HIREHUB_SKIP_SANITIZERS:-0} != 1 ]]; then
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHIREHUB_SANITIZE=ON -DHIREHUB_UNIT_ONLY=ON >/dev/null
   cmake --build build-asan -j2 --target hirehub_unit_tests hirehub_resume_tests
+fi
+
+# libFuzzer targets for the extractors and the masker (clang; a separate build).
+if [[ ${HIREHUB_SKIP_FUZZ:-0} != 1 ]]; then
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHIREHUB_FUZZ=ON >/dev/null
+  cmake --build build-fuzz -j2
 fi
 
 source deploy/services.sh
@@ -60,6 +67,36 @@ if [[ ${HIREHUB_SKIP_SANITIZERS:-0} != 1 ]]; then
     run_suite unit-asan-ubsan build-asan/tests/hirehub_unit_tests
   ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite resume-asan-ubsan build-asan/tests/hirehub_resume_tests
+fi
+
+# Each fuzz target runs for a bounded time on seeds made by the corpus
+# generator; a crash, hang, leak of an unexpected exception or sanitizer report
+# fails it (the input is kept in $work for the log).
+run_fuzz() {
+  local name=$1 seeds=$2
+  echo "== fuzz-$name"
+  mkdir -p "$work/fuzz-$name"
+  if build-fuzz/tests/fuzz/hirehub_fuzz_"$name" -max_total_time="${HIREHUB_FUZZ_SECONDS:-30}" -timeout=10 \
+    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/fuzz-$name-" "$work/fuzz-$name" "$seeds" \
+    >"$work/fuzz-$name.log" 2>&1; then
+    grep -E 'stat::number_of_executed_units|cov:' "$work/fuzz-$name.log" | tail -n 2
+    passed=$((passed + 1))
+  else
+    echo "!! fuzz-$name failed"
+    tail -n 60 "$work/fuzz-$name.log"
+    failed=$((failed + 1))
+  fi
+}
+if [[ ${HIREHUB_SKIP_FUZZ:-0} != 1 ]]; then
+  mkdir -p "$work/seeds-files" "$work/seeds-text"
+  for i in 1 2 3 4 5 6; do
+    for f in pdf docx txt; do
+      build/gateway/hirehub resume sample --seed "$i" --format "$f" >"$work/seeds-files/$i.$f"
+    done
+    cp "$work/seeds-files/$i.txt" "$work/seeds-text/$i.txt"
+  done
+  run_fuzz extract "$work/seeds-files"
+  run_fuzz mask "$work/seeds-text"
 fi
 
 hh_pg_start "$work/pg" "$pg_port" "$work/postgres.log"
