@@ -55,7 +55,7 @@ struct api_options {
   size_t max_inflight = 4096;
   size_t ws_max_subscriptions = 256;
   size_t max_body_bytes = 65536;
-  size_t max_upload_bytes = 10485760;                        ///< resume.max_upload_bytes
+  size_t max_upload_bytes = 10485760;                     ///< resume.max_upload_bytes
   std::shared_ptr<persistence::file_store> resume_files;  ///< where uploads go
 };
 

@@ -585,7 +585,6 @@ INSERT INTO notification_templates (name, event_type, channel, subject_template,
  '"{{resume_title}}" 이력서 분석이 끝났습니다 (상태: {{status}}). {{resume_url}}');
 )SQL";
 
-
 }  // namespace
 
 const std::vector<migration>& migrations() {

@@ -29,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (c.text.size() > 300)
       std::abort();
   r::hashing_embedder emb(32);
-  for (const auto& c : chunks) emb.embed_one(c.text);
+  for (const auto& c : chunks)
+    emb.embed_one(c.text);
   auto s = r::extractive_summary(m.masked, p);
   if (s.size() > 480)
     std::abort();
