@@ -75,7 +75,7 @@ persistence::db_reply permanent(pqxx::transaction_base& txn, const work& w, resu
 }
 
 std::string extract_again(const options& o, work& w) {
-  auto bytes = o.store->get(persistence::original_key(w.row.user_id, w.row.id, w.row.file_name));
+  auto bytes = o.store->get(persistence::original_key(w.row.user_id, w.row.id, w.row.file_type));
   if (!bytes)
     throw resume::extract_error(resume::extract_errc::corrupt, "the stored original file is missing");
   return resume::extract(*bytes, o.stages.limits).text;

@@ -103,7 +103,7 @@ void upload(request_actor* self, api_shared& sh, const route_params&) {
   r.file_size = static_cast<int64_t>(file->body.size());
   auto bytes = std::make_shared<std::string>(file->body);
   r.sha256 = crypto::sha256_hex(*bytes);
-  auto key = persistence::original_key(r.user_id, r.id, r.file_name);
+  auto key = persistence::original_key(r.user_id, r.id, r.file_type);
   r.file_url = files->url(key);
   auto sys = sh.sys;
   ask_task(
@@ -166,19 +166,20 @@ void get_one(request_actor* self, api_shared& sh, const route_params& p) {
       json_reply());
 }
 
-/// GET /api/v1/resumes/{id}/file: the original, to its owner (or an admin).
+/// GET /api/v1/resumes/{id}/file: the original, to its owner.
 void download(request_actor* self, api_shared& sh, const route_params& p) {
   auto files = sh.opts.resume_files;
   auto id = p[0];
   for_owner(
       self, sh, p, "db",
-      [](pqxx::transaction_base& txn, const std::string& id, const std::string& user, bool admin) {
-        auto f = store::file_of(txn, id, user, admin);
+      [](pqxx::transaction_base& txn, const std::string& id, const std::string& user, bool) {
+        // The original holds the raw personal data: its owner only, not admins.
+        auto f = store::file_of(txn, id, user, false);
         return persistence::reply({{"user_id", f.user_id}, {"file_name", f.file_name}, {"file_type", f.file_type}});
       },
       [files, id](json& v) {
         auto name = v["file_name"].get<std::string>();
-        auto bytes = files ? files->get(persistence::original_key(v["user_id"], id, name)) : std::nullopt;
+        auto bytes = files ? files->get(persistence::original_key(v["user_id"], id, v["file_type"])) : std::nullopt;
         if (!bytes)
           return json_response(404,
                                R"({"error":{"code":"not_found","message":"the original file is gone","details":{}}})");

@@ -123,8 +123,8 @@ std::string resume_prefix(const char* area, const std::string& user_id, const st
   return std::string(area) + "/" + user_id + "/" + resume_id + "/";
 }
 
-std::string original_key(const std::string& user_id, const std::string& resume_id, const std::string& file_name) {
-  return resume_prefix("original", user_id, resume_id) + file_name;
+std::string original_key(const std::string& user_id, const std::string& resume_id, const std::string& file_type) {
+  return resume_prefix("original", user_id, resume_id) + "original." + file_type;
 }
 
 std::string processed_key(const std::string& user_id, const std::string& resume_id, const std::string& name) {

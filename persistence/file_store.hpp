@@ -1,7 +1,7 @@
 #pragma once
 /// Where resume files live, behind an interface so an object store (S3) can
 /// replace the local one. Keys follow the seed's S3 layout:
-///   original/{user_id}/{resume_id}/{filename}
+///   original/{user_id}/{resume_id}/original.{pdf,docx,txt}
 ///   processed/{user_id}/{resume_id}/masked.txt | parsed.json
 /// The local store writes atomically (temporary file, fsync, rename, fsync of
 /// the directory), so a reader never sees half a file and a crash leaves
@@ -33,7 +33,9 @@ std::shared_ptr<file_store> make_local_file_store(std::string root);
 /// `fallback` when nothing is left.
 std::string safe_file_name(std::string_view name, const std::string& fallback);
 
-std::string original_key(const std::string& user_id, const std::string& resume_id, const std::string& file_name);
+/// The upload is stored as `original.<type>`: the name the user gave it (often
+/// their own name) stays in their row only, never in keys, URLs or events.
+std::string original_key(const std::string& user_id, const std::string& resume_id, const std::string& file_type);
 std::string processed_key(const std::string& user_id, const std::string& resume_id, const std::string& name);
 std::string resume_prefix(const char* area, const std::string& user_id, const std::string& resume_id);
 

@@ -14,8 +14,10 @@ namespace {
 
 // The owner's view: everything but the original's storage path.
 const char* view_columns =
-    "json_build_object('id', r.id, 'user_id', r.user_id, 'title', r.title, 'file_name', r.original_file_name, "
-    "'file_type', r.file_type, 'file_size', r.file_size, 'status', r.status, 'stage', r.stage, 'progress', r.progress, "
+    "json_build_object('id', r.id, 'user_id', r.user_id, 'title', r.title, 'file_name', CASE WHEN r.user_id = $2::uuid "
+    "THEN "
+    "r.original_file_name END, 'file_type', r.file_type, 'file_size', r.file_size, 'status', r.status, 'stage', "
+    "r.stage, 'progress', r.progress, "
     "'seq', r.seq, 'error', CASE WHEN r.status = 'error' THEN json_build_object('code', r.error_code, 'message', "
     "r.error_message) END, 'is_primary', r.is_primary, 'masked_content', r.masked_content, 'parsed', "
     "r.parsed_content, 'summary', r.ai_summary, 'created_at', to_char(r.created_at AT TIME ZONE 'UTC', "

@@ -173,7 +173,11 @@ TEST_F(resumes, PdfUploadRunsEveryStageLiveAndStoresOnlyMaskedText) {
 
   // Files in the seed's S3 layout.
   auto root = fs::path(e_->dir) / "files";
-  EXPECT_TRUE(fs::exists(root / "original" / me.id / id / "홍길동 이력서.pdf"));
+  EXPECT_TRUE(fs::exists(root / "original" / me.id / id / "original.pdf"));
+  // The name the user gave the file (often their own) is in their row only.
+  EXPECT_EQ(v["file_name"], "홍길동 이력서.pdf");
+  for (auto& [k, payload] : consume_topic(e_->kafka.bootstrap, "resume.uploaded", 1, std::chrono::seconds(20)))
+    EXPECT_EQ(payload.find("홍길동"), std::string::npos) << payload;
   EXPECT_TRUE(fs::exists(root / "processed" / me.id / id / "masked.txt"));
   EXPECT_TRUE(fs::exists(root / "processed" / me.id / id / "parsed.json"));
 
