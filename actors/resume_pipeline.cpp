@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/rag_index.hpp"
 #include "actors/resume/summary.hpp"
 #include "persistence/db_task.hpp"
 #include "persistence/file_store.hpp"
@@ -48,6 +49,7 @@ struct work {
   std::string raw;  ///< extracted text (PII): never stored, never logged
   std::string masked;
   json parsed;
+  std::vector<resume::index_chunk> chunks;  ///< the embed stage's output, for the vector index
 };
 
 /// A stage's outcome, as the child reports it.
@@ -133,8 +135,12 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
         auto chunks = resume::chunk_text(w.masked);
         resume::hashing_embedder emb(o.embed_dims);
         std::vector<store::embedded_chunk> rows;
-        for (const auto& c : chunks)
-          rows.push_back({c.index, c.text, resume::to_bytes(emb.embed_one(c.text))});
+        w.chunks.clear();
+        for (auto& c : chunks) {
+          auto vec = emb.embed_one(c.text);
+          rows.push_back({c.index, c.text, resume::to_bytes(vec)});
+          w.chunks.push_back({c.index, std::move(c.text), std::move(vec)});
+        }
         store::save_embeddings(txn, id, emb.model(), rows);
         task.model = emb.model();
         task.output = {{"chunks", rows.size()}, {"dims", o.embed_dims}};
@@ -183,10 +189,16 @@ caf::behavior stage_child(caf::event_based_actor* self, caf::actor parent, int k
   persistence::db_task task{[st, o, w](pqxx::transaction_base& txn) { return run_stage(txn, st, *o, *w); }};
   self->request(pool, o->call_timeout, std::move(task))
       .then(
-          [self, parent, k](persistence::db_reply& r) {
+          [self, parent, k, w](persistence::db_reply& r) {
             if (r.error) {
               self->quit(r.error);
               return;
+            }
+            if (stages[k] == resume::stage::embed && !r.value.value("failed", true)) {
+              // Committed: the node's vector index takes the chunks at this version.
+              rag::update u{w->row.id, w->row.user_id, r.value.value("seq", int64_t{0}), false, std::move(w->chunks)};
+              w->chunks.clear();
+              rag::send_update(self->system(), std::move(u));
             }
             self->send(parent, stage_atom::value, static_cast<int32_t>(k), r.value.dump());
             self->quit();

@@ -24,8 +24,16 @@ trap cleanup EXIT
 hh_pg_start "$work/pg" "$pg_port" "$work/postgres.log"
 db_url="postgresql://hirehub@127.0.0.1:$pg_port/hirehub"
 HIREHUB_BROKER_PARTITIONS=16 hh_broker_start build/gateway/hirehub "$work/broker.addr" "$work/broker.log"
-HIREHUB_DB_URL=$db_url HIREHUB_KAFKA_BOOTSTRAP_SERVERS=$(cat "$work/broker.addr") HIREHUB_HTTP_PORT=$http_port \
-  HIREHUB_LOG_LEVEL=warn HIREHUB_LOG_FILE="$work/node.log" build/gateway/hirehub serve >"$work/node.out" 2>&1 &
-node_pid=$!
-hh_wait_ready "http://127.0.0.1:$http_port" 60 "$node_pid" || { cat "$work/node.out"; exit 1; }
+# (Re)starts the node; bench_restart_node stops it first.
+bench_start_node() {
+  HIREHUB_DB_URL=$db_url HIREHUB_KAFKA_BOOTSTRAP_SERVERS=$(cat "$work/broker.addr") HIREHUB_HTTP_PORT=$http_port \
+    HIREHUB_LOG_LEVEL=warn HIREHUB_LOG_FILE="$work/node.log" build/gateway/hirehub serve >>"$work/node.out" 2>&1 &
+  node_pid=$!
+  hh_wait_ready "http://127.0.0.1:$http_port" 60 "$node_pid" || { cat "$work/node.out"; exit 1; }
+}
+bench_restart_node() {
+  hh_stop_pid "$node_pid"
+  bench_start_node
+}
+bench_start_node
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; everything on this box"

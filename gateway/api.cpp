@@ -31,6 +31,7 @@ const std::vector<route_def>& route_table() {
     add_interview_routes(t);
     add_notification_routes(t);
     add_resume_routes(t);
+    add_rag_routes(t);
     return t;
   }();
   return table;

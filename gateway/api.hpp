@@ -57,6 +57,7 @@ struct api_options {
   size_t max_body_bytes = 65536;
   size_t max_upload_bytes = 10485760;                     ///< resume.max_upload_bytes
   std::shared_ptr<persistence::file_store> resume_files;  ///< where uploads go
+  int embed_dims = 384;                                   ///< resume.embed_dims (RAG queries are embedded alike)
 };
 
 /// Reads the API options; loads the signing keys (throws std::runtime_error

@@ -14,6 +14,8 @@
 #include "actors/job_projector.hpp"
 #include "actors/delivery_channel.hpp"
 #include "actors/notification_actor.hpp"
+#include "actors/rag_index.hpp"
+#include "actors/resume/embed.hpp"
 #include "actors/resume_pipeline.hpp"
 #include "persistence/file_store.hpp"
 #include "actors/template_render.hpp"
@@ -189,6 +191,14 @@ int run_node(const config& cfg) {
   resume_opts.policy = policy;
   resume_opts.call_timeout = cfg.get_ms("http.request_timeout_ms") * 6;
   auto sweep_period = cfg.get_ms("resume.sweep_ms");
+  rag::options rag_opts;
+  rag_opts.index.dims = resume_opts.embed_dims;
+  rag_opts.index.m = static_cast<size_t>(cfg.get_int("rag.hnsw_m"));
+  rag_opts.index.ef_construction = static_cast<size_t>(cfg.get_int("rag.ef_construction"));
+  rag_opts.index.ef_search = static_cast<size_t>(cfg.get_int("rag.ef_search"));
+  rag_opts.index.exact_limit = static_cast<size_t>(cfg.get_int("rag.exact_limit"));
+  rag_opts.model = resume::hashing_embedder(resume_opts.embed_dims).model();
+  rag_opts.call_timeout = resume_opts.call_timeout;
   application::actor_options app_opts{cfg.get_ms("entity.idle_timeout_ms"), cfg.get_ms("http.request_timeout_ms")};
   registry_options reg_opts{static_cast<size_t>(cfg.get_int("entity.max_active"))};
 
@@ -202,7 +212,8 @@ int run_node(const config& cfg) {
   //   │   the dispatcher, which stores them and wakes the channels
   //   ├── jobs (all_for_one): jobproj (read-model projector), jobconsumer
   //   ├── registry: the entity registry (application entities and resume pipelines under it)
-  //   └── resumesweep: restarts resume pipelines left unfinished
+  //   ├── resumesweep: restarts resume pipelines left unfinished
+  //   └── ragindex: the vector index of resume chunks (rebuilt from PostgreSQL when it starts)
   std::vector<child_spec> persistence_children = {
       {"db", [db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, db_opts); },
        restart_mode::permanent, true},
@@ -271,6 +282,8 @@ int run_node(const config& cfg) {
          return resume_pipeline::spawn_recovery_sweep(s, sweep_period, call_timeout);
        },
        restart_mode::permanent, false},
+      {"ragindex", [rag_opts](caf::actor_system& s) { return rag::spawn_index(s, rag_opts); }, restart_mode::permanent,
+       true},
   };
   auto root = spawn_supervisor(sys, "node", restart_strategy::one_for_one, policy, root_children);
   auto health = sys.spawn<caf::detached>(health_checker, ready, bootstrap);

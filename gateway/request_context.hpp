@@ -173,6 +173,11 @@ inline http_response no_content(nlohmann::json&) {
   return r;
 }
 
+/// The request a request actor answers.
+inline http_request& req_of(request_actor* self) {
+  return self->state.out.job->req;
+}
+
 /// Ends the request with `r`.
 inline void finish(request_actor* self, http_response r) {
   self->state.out.reply(std::move(r));
@@ -207,11 +212,12 @@ void ask_db(request_actor* self, api_shared& sh, F on_ok, Ts&&... xs) {
   ask<T>(self, sh, "db", std::move(on_ok), std::forward<Ts>(xs)...);
 }
 
-/// Runs `fn` in one transaction on the pool registered as `pool`, then answers
-/// with `on_ok(value)` (or the error the task reported, after its commit).
+/// Runs `fn` in one transaction on the pool registered as `pool`; then
+/// `then(value)` continues the request (it must end it, e.g. by asking another
+/// actor and finishing from there), or the task's error answers it.
 template <class F>
-void ask_task(request_actor* self, api_shared& sh, const char* pool,
-              std::function<persistence::db_reply(pqxx::transaction_base&)> fn, F on_ok) {
+void ask_task_then(request_actor* self, api_shared& sh, const char* pool,
+                   std::function<persistence::db_reply(pqxx::transaction_base&)> fn, F then) {
   auto dest = service(*sh.sys, pool);
   if (!dest) {
     fail(self, make_error(errc::unavailable, "the node is starting, restarting a service or stopping; retry"));
@@ -219,13 +225,21 @@ void ask_task(request_actor* self, api_shared& sh, const char* pool,
   }
   self->request(dest, sh.opts.request_timeout, persistence::db_task{std::move(fn)})
       .then(
-          [self, on_ok](persistence::db_reply& r) {
+          [self, then](persistence::db_reply& r) mutable {
             if (r.error)
               fail(self, r.error);
             else
-              finish(self, on_ok(r.value));
+              then(r.value);
           },
           [self](caf::error& err) { fail(self, err); });
+}
+
+/// Runs `fn` in one transaction on the pool registered as `pool`, then answers
+/// with `on_ok(value)` (or the error the task reported, after its commit).
+template <class F>
+void ask_task(request_actor* self, api_shared& sh, const char* pool,
+              std::function<persistence::db_reply(pqxx::transaction_base&)> fn, F on_ok) {
+  ask_task_then(self, sh, pool, std::move(fn), [self, on_ok](nlohmann::json& v) mutable { finish(self, on_ok(v)); });
 }
 
 // ---- routes -------------------------------------------------------------------
@@ -245,5 +259,6 @@ void add_job_routes(std::vector<route_def>& out);
 void add_interview_routes(std::vector<route_def>& out);
 void add_notification_routes(std::vector<route_def>& out);
 void add_resume_routes(std::vector<route_def>& out);
+void add_rag_routes(std::vector<route_def>& out);
 
 }  // namespace hirehub::gateway

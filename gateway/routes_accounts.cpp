@@ -23,10 +23,6 @@ using persistence::db_reply;
 constexpr size_t min_password = 8;
 constexpr size_t max_password = 256;
 
-http_request& req_of(request_actor* self) {
-  return self->state.out.job->req;
-}
-
 /// What a successful login, sign-up or refresh answers.
 json token_body(const api_options& o, const acc::subject& who, const std::string& refresh) {
   jwt::claims c;

@@ -12,10 +12,6 @@ namespace hirehub::gateway {
 
 namespace {
 
-http_request& req_of(request_actor* self) {
-  return self->state.out.job->req;
-}
-
 void health(request_actor* self, api_shared&, const route_params&) {
   finish(self, json_response(200, R"({"status":"ok"})"));
 }

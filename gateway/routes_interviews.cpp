@@ -11,10 +11,6 @@ namespace {
 using application::interview_action;
 using application::interview_view;
 
-http_request& req_of(request_actor* self) {
-  return self->state.out.job->req;
-}
-
 /// The application id (and interview id, when the route has one) of the path.
 void check_ids(const route_params& p) {
   if (!ids::is_uuid(p[0]))

@@ -11,10 +11,6 @@ namespace {
 namespace jobs = persistence::jobs;
 using nlohmann::json;
 
-http_request& req_of(request_actor* self) {
-  return self->state.out.job->req;
-}
-
 /// The job id of a /api/v1/jobs/{id} route (anything else is an unknown job).
 const std::string& job_id_of(const route_params& p) {
   if (!ids::is_uuid(p[0]))

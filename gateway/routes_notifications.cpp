@@ -14,10 +14,6 @@ namespace {
 namespace store = persistence::notifications;
 using nlohmann::json;
 
-http_request& req_of(request_actor* self) {
-  return self->state.out.job->req;
-}
-
 const std::initializer_list<const char*> channels = {"in_app", "email", "push", "sms"};
 const std::initializer_list<const char*> statuses = {"pending", "sent", "delivered", "failed", "read"};
 

@@ -1,6 +1,7 @@
 /// Resumes: the upload (multipart/form-data; the type decided by content), the
 /// owner's views, the original file, deletion; for admins, the resumes whose
 /// pipeline ended in error (dead letters) and their replay.
+#include "actors/rag_index.hpp"
 #include "actors/resume/extract.hpp"
 #include "actors/resume/text_util.hpp"
 #include "actors/resume_pipeline.hpp"
@@ -19,10 +20,6 @@ namespace {
 
 namespace store = persistence::resumes;
 using nlohmann::json;
-
-http_request& req_of(request_actor* self) {
-  return self->state.out.job->req;
-}
 
 void check_id(const std::string& id) {
   if (!ids::is_uuid(id))
@@ -201,12 +198,15 @@ void download(request_actor* self, api_shared& sh, const route_params& p) {
 void remove(request_actor* self, api_shared& sh, const route_params& p) {
   auto files = sh.opts.resume_files;
   auto id = p[0];
+  auto sys = sh.sys;
   for_owner(
       self, sh, p, "resumedb",
       [](pqxx::transaction_base& txn, const std::string& id, const std::string& user, bool admin) {
         return persistence::reply({{"user_id", store::remove(txn, id, user, admin)}}, true);
       },
-      [files, id](json& v) {
+      [files, id, sys](json& v) {
+        // Its chunks leave this node's vector index for good (late updates included).
+        rag::send_update(*sys, rag::update{id, v["user_id"], resume::vector_index::deleted_forever, true, {}});
         // After the commit: a crash here leaves orphan files, never a row without its file.
         if (files) {
           auto owner = v["user_id"].get<std::string>();

@@ -288,4 +288,75 @@ std::vector<std::string> unfinished(pqxx::transaction_base& txn, int limit) {
   return out;
 }
 
+// ---- the vector index and the RAG API ---------------------------------------------
+
+std::vector<index_row> index_page(pqxx::transaction_base& txn, const std::string& after, int max_resumes) {
+  auto rows = txn.exec_params(
+      "WITH page AS (SELECT r.id, r.user_id, r.seq FROM resumes r WHERE r.id > COALESCE($1::uuid, "
+      "'00000000-0000-0000-0000-000000000000'::uuid) AND EXISTS (SELECT 1 FROM resume_embeddings e WHERE e.resume_id "
+      "= r.id) ORDER BY r.id LIMIT $2::int) "
+      "SELECT p.id::text, p.user_id::text, p.seq, e.chunk_index, e.chunk_text, e.model, e.embedding FROM page p JOIN "
+      "resume_embeddings e ON e.resume_id = p.id ORDER BY p.id, e.chunk_index",
+      after.empty() ? std::optional<std::string>{} : std::optional<std::string>{after}, max_resumes);
+  std::vector<index_row> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    index_row x;
+    x.resume_id = r[0].as<std::string>();
+    x.user_id = r[1].as<std::string>();
+    x.version = r[2].as<int64_t>();
+    x.chunk_index = r[3].as<int>();
+    x.text = r[4].as<std::string>();
+    x.model = r[5].as<std::string>();
+    x.vector = pqxx::binarystring(r[6]).str();
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+masked_text masked_of(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin) {
+  auto rows = txn.exec_params(
+      "SELECT r.user_id::text, r.status, COALESCE(r.masked_content, '') FROM resumes r WHERE "
+      "r.id = $1::uuid" +
+          owner_check("r") + " FOR UPDATE",
+      id, user_id, admin);
+  if (rows.empty())
+    throw make_error(errc::not_found, "no resume with this id");
+  if (rows[0][1].as<std::string>() != "ready")
+    throw make_error(errc::illegal_transition,
+                     "the resume is " + rows[0][1].as<std::string>() + "; only a ready resume can be indexed");
+  return {rows[0][0].as<std::string>(), rows[0][2].as<std::string>()};
+}
+
+int64_t replace_embeddings(pqxx::transaction_base& txn, const std::string& id, const std::string& model,
+                           const std::vector<embedded_chunk>& chunks) {
+  save_embeddings(txn, id, model, chunks);
+  auto rows =
+      txn.exec_params("UPDATE resumes SET seq = seq + 1, updated_at = now() WHERE id = $1::uuid RETURNING seq", id);
+  return rows[0][0].as<int64_t>();
+}
+
+dropped_chunks drop_embeddings(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id,
+                               bool admin) {
+  auto rows = txn.exec_params("UPDATE resumes r SET seq = r.seq + 1, updated_at = now() WHERE r.id = $1::uuid" +
+                                  owner_check("r") + " RETURNING r.user_id::text, r.seq",
+                              id, user_id, admin);
+  if (rows.empty())
+    throw make_error(errc::not_found, "no resume with this id");
+  auto removed = txn.exec_params("DELETE FROM resume_embeddings WHERE resume_id = $1::uuid", id).affected_rows();
+  return {rows[0][0].as<std::string>(), static_cast<int64_t>(removed), rows[0][1].as<int64_t>()};
+}
+
+std::vector<std::string> visible_to_company(pqxx::transaction_base& txn, const std::string& company_id) {
+  auto rows = txn.exec_params(
+      "SELECT DISTINCT a.resume_id::text FROM applications a JOIN resumes r ON r.id = a.resume_id AND r.user_id = "
+      "a.user_id WHERE a.company_id = $1::uuid AND a.status <> 'withdrawn'",
+      company_id);
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows)
+    out.push_back(r[0].as<std::string>());
+  return out;
+}
+
 }  // namespace hirehub::persistence::resumes

@@ -98,4 +98,44 @@ nlohmann::json replay(pqxx::transaction_base& txn, const std::string& id);
 /// Resumes left processing (by a crash or restart), oldest first.
 std::vector<std::string> unfinished(pqxx::transaction_base& txn, int limit);
 
+// ---- the vector index and the RAG API ---------------------------------------------
+
+/// One stored chunk, with its resume's owner and version (resumes.seq).
+struct index_row {
+  std::string resume_id, user_id, model, text;
+  std::string vector;  ///< float32 little-endian
+  int64_t version = 0;
+  int chunk_index = 0;
+};
+/// The chunks of the next `max_resumes` resumes with chunks after resume id
+/// `after` (empty: from the first), ordered by resume and chunk: pages for
+/// rebuilding the index.
+std::vector<index_row> index_page(pqxx::transaction_base& txn, const std::string& after, int max_resumes);
+
+/// The masked text of a resume to (re-)index: owner or admin, not_found
+/// otherwise; illegal_transition unless the resume is ready.
+struct masked_text {
+  std::string user_id, masked;
+};
+masked_text masked_of(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin);
+
+/// Replaces the resume's chunks with `chunks` (a rag/index) and bumps its
+/// seq; returns the new seq, the version of these chunks in the index.
+int64_t replace_embeddings(pqxx::transaction_base& txn, const std::string& id, const std::string& model,
+                           const std::vector<embedded_chunk>& chunks);
+
+/// Deletes the resume's chunks (a rag/delete; the resume stays) and bumps
+/// its seq. not_found unless owner or admin.
+struct dropped_chunks {
+  std::string user_id;
+  int64_t removed = 0;
+  int64_t seq = 0;
+};
+dropped_chunks drop_embeddings(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id,
+                               bool admin);
+
+/// The resumes a company may search: each attached by its own owner to an
+/// application to one of the company's jobs that was not withdrawn.
+std::vector<std::string> visible_to_company(pqxx::transaction_base& txn, const std::string& company_id);
+
 }  // namespace hirehub::persistence::resumes

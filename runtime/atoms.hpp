@@ -22,5 +22,6 @@ using batch_atom = caf::atom_constant<caf::atom("batch")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using process_atom = caf::atom_constant<caf::atom("process")>;
 using stage_atom = caf::atom_constant<caf::atom("stage")>;
+using query_atom = caf::atom_constant<caf::atom("query")>;
 
 }  // namespace hirehub

@@ -5,8 +5,8 @@
 /// sublinear term frequency times a fixed inverse-document-frequency prior
 /// (function words and resume boilerplate weigh little), signed feature
 /// hashing into a fixed dimension, L2-normalised, so cosine = dot product.
-/// The `embedder` interface also has an OpenAI-compatible HTTP client
-/// (actors/resume/ai_clients.hpp). Pure.
+/// The `embedder` interface is where an OpenAI-compatible HTTP client will
+/// plug in (not built yet: docs/status.md). Pure.
 
 #include <memory>
 #include <string>

@@ -2,8 +2,8 @@
 /// The local, extractive resume summary: a lead line built from the parsed
 /// facts (years, latest position and company, main skills) and the resume's
 /// own most informative sentences, in the resume's language. Works on masked
-/// text only, so it can carry no PII. The last fallback of the LLM provider
-/// chain (actors/resume/ai_clients.hpp). Pure.
+/// text only, so it can carry no PII. It is to stay the last fallback of the
+/// LLM provider chain, which is not built yet (docs/status.md). Pure.
 
 #include <string>
 #include <string_view>

@@ -43,6 +43,7 @@ SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
   UNION ALL SELECT 'n' || n.id || ':' || n.status FROM notifications n
   UNION ALL SELECT 't' || t::text FROM notification_templates t
   UNION ALL SELECT 'r' || r.id || ':' || r.status || ':' || r.seq FROM resumes r
+  UNION ALL SELECT 're' || e.resume_id || ':' || e.chunk_index || ':' || md5(e.embedding) FROM resume_embeddings e
   UNION ALL SELECT 'at' || count(*) FROM ai_tasks
   UNION ALL SELECT 'o' || count(*) FROM outbox
 ) x(t)
@@ -224,6 +225,22 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
       {"GET", "/api/v1/admin/resumes/dead-letters", "/api/v1/admin/resumes/dead-letters", nullptr, everyone},
       {"POST", "/api/v1/admin/resumes/{id}/replay", "/api/v1/admin/resumes/" + resume_id + "/replay", nullptr,
        everyone},
+      // RAG: the owner's resumes (and admins'); nobody searches another jobseeker's.
+      {"POST",
+       "/api/v1/rag/index",
+       "/api/v1/rag/index",
+       {{"resume_id", resume_id}},
+       plus(strangers, {"owner_company"})},
+      {"POST",
+       "/api/v1/rag/delete",
+       "/api/v1/rag/delete",
+       {{"resume_id", resume_id}},
+       plus(strangers, {"owner_company"})},
+      {"POST",
+       "/api/v1/rag/query",
+       "/api/v1/rag/query",
+       {{"query", "Go Kafka"}, {"user_id", s["user"]["id"]}},
+       {"anonymous", "other_jobseeker"}},
   };
 
   // Every documented route that needs a token has a row; the public ones need none.

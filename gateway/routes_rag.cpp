@@ -1,0 +1,193 @@
+/// The RAG API over resume chunks (seed: /api/v1/rag/index, /query, /delete).
+/// Chunks hold masked text only. Who sees what:
+///   - a jobseeker: their own resumes;
+///   - a company: the resumes its applicants attached to applications to its
+///     jobs (not withdrawn);
+///   - an admin: every resume.
+/// /index re-chunks and re-embeds a ready resume with the node's embedder
+/// (e.g. after the model changed), /delete drops its chunks (the resume
+/// stays); both commit first, then update the node's vector index with the
+/// resume's new version.
+#include "actors/rag_index.hpp"
+#include "actors/resume/embed.hpp"
+#include "gateway/request_context.hpp"
+#include "persistence/resumes.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/ids.hpp"
+#include "runtime/log.hpp"
+
+namespace hirehub::gateway {
+
+namespace {
+
+namespace store = persistence::resumes;
+using nlohmann::json;
+
+/// Hands `u` to the index and answers `body` (+ whether the index took it now:
+/// when it is restarting it reloads the committed state from PostgreSQL).
+void update_index_then_reply(request_actor* self, api_shared& sh, rag::update u, json body) {
+  auto idx = service(*sh.sys, "ragindex");
+  if (!idx) {
+    body["index"] = "pending";
+    finish(self, json_response(200, body.dump()));
+    return;
+  }
+  self->request(idx, sh.opts.request_timeout, rag::update_ptr{std::make_shared<const rag::update>(std::move(u))})
+      .then(
+          [self, body](int64_t) mutable {
+            body["index"] = "updated";
+            finish(self, json_response(200, body.dump()));
+          },
+          [self, body](caf::error& err) mutable {
+            log::warn("vector index update not confirmed", {{"error", view(err).message}});
+            body["index"] = "pending";
+            finish(self, json_response(200, body.dump()));
+          });
+}
+
+/// POST /api/v1/rag/index {resume_id}
+void index_resume(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  body_reader in{req, {"resume_id"}};
+  auto id = in.uuid("resume_id", true);
+  auto dims = sh.opts.embed_dims;
+  auto chunks = std::make_shared<std::vector<resume::index_chunk>>();
+  auto sp = &sh;
+  ask_task_then(
+      self, sh, "resumedb",
+      [id, dims, chunks, user = by.user_id, admin = by.role == "admin"](pqxx::transaction_base& txn) {
+        auto doc = store::masked_of(txn, id, user, admin);
+        resume::hashing_embedder emb(dims);
+        std::vector<store::embedded_chunk> rows;
+        for (auto& c : resume::chunk_text(doc.masked)) {
+          auto vec = emb.embed_one(c.text);
+          rows.push_back({c.index, c.text, resume::to_bytes(vec)});
+          chunks->push_back({c.index, std::move(c.text), std::move(vec)});
+        }
+        auto seq = store::replace_embeddings(txn, id, emb.model(), rows);
+        return persistence::reply({{"resume_id", id},
+                                   {"user_id", doc.user_id},
+                                   {"chunks", rows.size()},
+                                   {"model", emb.model()},
+                                   {"dims", dims},
+                                   {"version", seq}});
+      },
+      [self, sp, chunks](json& v) {
+        rag::update u{v["resume_id"], v["user_id"], v["version"], false, std::move(*chunks)};
+        v.erase("user_id");
+        update_index_then_reply(self, *sp, std::move(u), v);
+      });
+}
+
+/// POST /api/v1/rag/delete {resume_id}
+void delete_chunks(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  body_reader in{req, {"resume_id"}};
+  auto id = in.uuid("resume_id", true);
+  auto sp = &sh;
+  ask_task_then(
+      self, sh, "resumedb",
+      [id, user = by.user_id, admin = by.role == "admin"](pqxx::transaction_base& txn) {
+        auto d = store::drop_embeddings(txn, id, user, admin);
+        return persistence::reply(
+            {{"resume_id", id}, {"user_id", d.user_id}, {"removed", d.removed}, {"version", d.seq}});
+      },
+      [self, sp](json& v) {
+        rag::update u{v["resume_id"], v["user_id"], v["version"], true, {}};
+        v.erase("user_id");
+        update_index_then_reply(self, *sp, std::move(u), v);
+      });
+}
+
+void run_query(request_actor* self, api_shared& sh, std::shared_ptr<rag::query> q) {
+  auto idx = service(*sh.sys, "ragindex");
+  if (!idx) {
+    fail(self, make_error(errc::unavailable, "the vector index is restarting; retry"));
+    return;
+  }
+  auto model = resume::hashing_embedder(sh.opts.embed_dims).model();
+  self->request(idx, sh.opts.request_timeout, query_atom::value, rag::query_ptr{std::move(q)})
+      .then(
+          [self, model](std::string& hits) {
+            finish(self, json_response(200, R"({"model":)" + json(model).dump() + R"(,"results":)" + hits + "}"));
+          },
+          [self](caf::error& err) { fail(self, err); });
+}
+
+/// POST /api/v1/rag/query {query, top_k?, user_id?, resume_ids?}
+void query(request_actor* self, api_shared& sh, const route_params&) {
+  auto& req = req_of(self);
+  auto by = authenticate(sh, req.authorization);
+  body_reader in{req, {"query", "top_k", "user_id", "resume_ids"}};
+  auto text = in.text("query", true, 2000);
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw bad_input{errc::bad_request, "query must not be blank", "query"};
+  auto k = static_cast<size_t>(in.integer("top_k", false, 1, 50).value_or(5));
+  auto user = in.uuid("user_id", false);
+  auto resumes = in.text_list("resume_ids", 100, 36);
+  for (size_t i = 0; i < resumes.size(); ++i)
+    if (!ids::is_uuid(resumes[i]))
+      throw bad_input{errc::bad_request, "resume_ids[" + std::to_string(i) + "] must be a UUID",
+                      "resume_ids[" + std::to_string(i) + "]"};
+  auto q = std::make_shared<rag::query>();
+  q->k = k;
+  q->vec = resume::hashing_embedder(sh.opts.embed_dims).embed_one(text);
+  q->filter.resume_ids = resumes;
+  if (!user.empty())
+    q->filter.user_ids = {user};
+  if (by.role == "admin") {
+    run_query(self, sh, std::move(q));
+    return;
+  }
+  q->filter.restricted = true;
+  if (by.role == "jobseeker") {
+    if (!user.empty() && user != by.user_id)
+      throw bad_input{errc::forbidden, "a jobseeker searches their own resumes only", "user_id"};
+    q->filter.user_ids = {by.user_id};
+    run_query(self, sh, std::move(q));
+    return;
+  }
+  if (by.role != "company" || by.company_id.empty())
+    throw bad_input{errc::forbidden, "only jobseekers, companies and admins search resumes", ""};
+  // A company: the resumes attached to its applications, within what was asked.
+  auto sp = &sh;
+  ask_task_then(
+      self, sh, "db",
+      [company = by.company_id](pqxx::transaction_base& txn) {
+        return persistence::reply(store::visible_to_company(txn, company));
+      },
+      [self, sp, q](json& v) {
+        auto visible = v.get<std::vector<std::string>>();
+        if (q->filter.resume_ids.empty()) {
+          q->filter.resume_ids = std::move(visible);
+        } else {
+          std::sort(visible.begin(), visible.end());
+          std::vector<std::string> both;
+          for (auto& id : q->filter.resume_ids)
+            if (std::binary_search(visible.begin(), visible.end(), id))
+              both.push_back(id);
+          q->filter.resume_ids = std::move(both);
+        }
+        if (q->filter.resume_ids.empty()) {  // nothing of theirs to search (an empty list means "any" to the index)
+          finish(self, json_response(200, R"({"model":)" +
+                                              json(resume::hashing_embedder(sp->opts.embed_dims).model()).dump() +
+                                              R"(,"results":[]})"));
+          return;
+        }
+        run_query(self, *sp, q);
+      });
+}
+
+}  // namespace
+
+void add_rag_routes(std::vector<route_def>& out) {
+  out.insert(out.end(), {
+                            {"POST", "/api/v1/rag/index", index_resume},
+                            {"POST", "/api/v1/rag/query", query},
+                            {"POST", "/api/v1/rag/delete", delete_chunks},
+                        });
+}
+
+}  // namespace hirehub::gateway
