@@ -13,6 +13,7 @@
 #include "persistence/notifications.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/http_post.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/rate_limiter.hpp"
@@ -43,11 +44,6 @@ struct curl_handle {
       curl_easy_cleanup(h);
   }
 };
-
-size_t collect(char* ptr, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(ptr, size * n);
-  return size * n;
-}
 
 struct upload {
   const std::string* data;
@@ -105,31 +101,17 @@ send_result send_email(const channel_options& o, const store::delivery& d) {
 
 send_result post_json(const channel_options& o, const std::string& id, const nlohmann::json& body) {
   send_result r;
-  curl_handle c;
-  auto text = body.dump();
-  std::string answer;
-  c.list = curl_slist_append(nullptr, "Content-Type: application/json");
-  c.list = curl_slist_append(c.list, ("Idempotency-Key: " + id).c_str());
+  std::vector<std::string> headers{"Idempotency-Key: " + id};
   if (!o.api_key.empty())
-    c.list = curl_slist_append(c.list, ("Authorization: Bearer " + o.api_key).c_str());
-  curl_easy_setopt(c.h, CURLOPT_URL, o.endpoint.c_str());
-  curl_easy_setopt(c.h, CURLOPT_HTTPHEADER, c.list);
-  curl_easy_setopt(c.h, CURLOPT_POSTFIELDS, text.c_str());
-  curl_easy_setopt(c.h, CURLOPT_POSTFIELDSIZE, static_cast<long>(text.size()));
-  curl_easy_setopt(c.h, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(c.h, CURLOPT_WRITEDATA, &answer);
-  curl_easy_setopt(c.h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c.h, CURLOPT_TIMEOUT_MS, static_cast<long>(o.send_timeout.count()));
-  auto rc = curl_easy_perform(c.h);
-  long code = 0;
-  curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &code);
-  if (rc != CURLE_OK) {
-    r.error = std::string{o.channel} + ": " + curl_easy_strerror(rc);
+    headers.push_back("Authorization: Bearer " + o.api_key);
+  auto a = http::post_json(o.endpoint, headers, body.dump(), o.send_timeout);
+  if (a.status == 0) {
+    r.error = std::string{o.channel} + ": " + a.error;
     return r;  // retry
   }
-  if (code >= 200 && code < 300) {
+  if (a.status >= 200 && a.status < 300) {
     r.what = outcome::sent;
-    auto j = nlohmann::json::parse(answer, nullptr, false);
+    auto j = nlohmann::json::parse(a.body, nullptr, false);
     if (j.is_object()) {
       r.delivered = j.value("status", "") == "delivered";
       if (j.contains("id") && j["id"].is_string())
@@ -137,8 +119,8 @@ send_result post_json(const channel_options& o, const std::string& id, const nlo
     }
     return r;
   }
-  r.error = o.channel + ": HTTP " + std::to_string(code) + " " + answer.substr(0, 200);
-  r.what = code == 429 || code >= 500 ? outcome::retry : outcome::permanent;
+  r.error = o.channel + ": HTTP " + std::to_string(a.status) + " " + a.body.substr(0, 200);
+  r.what = a.status == 429 || a.status >= 500 ? outcome::retry : outcome::permanent;
   return r;
 }
 

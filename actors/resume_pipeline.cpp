@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/rag_index.hpp"
-#include "actors/resume/summary.hpp"
+#include "actors/resume/llm.hpp"
 #include "persistence/db_task.hpp"
 #include "persistence/file_store.hpp"
 #include "persistence/resumes.hpp"
@@ -133,17 +133,20 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
         if (w.masked.empty())
           w.masked = w.row.masked;
         auto chunks = resume::chunk_text(w.masked);
-        resume::hashing_embedder emb(o.embed_dims);
+        std::vector<std::string> texts;
+        for (const auto& c : chunks)
+          texts.push_back(c.text);
+        // A remote model may be down: its error fails the stage transiently (restart with backoff).
+        auto vecs = o.embedder->embed(texts);
         std::vector<store::embedded_chunk> rows;
         w.chunks.clear();
-        for (auto& c : chunks) {
-          auto vec = emb.embed_one(c.text);
-          rows.push_back({c.index, c.text, resume::to_bytes(vec)});
-          w.chunks.push_back({c.index, std::move(c.text), std::move(vec)});
+        for (size_t i = 0; i < chunks.size(); ++i) {
+          rows.push_back({chunks[i].index, chunks[i].text, resume::to_bytes(vecs[i])});
+          w.chunks.push_back({chunks[i].index, std::move(chunks[i].text), std::move(vecs[i])});
         }
-        store::save_embeddings(txn, id, emb.model(), rows);
-        task.model = emb.model();
-        task.output = {{"chunks", rows.size()}, {"dims", o.embed_dims}};
+        store::save_embeddings(txn, id, o.embedder->model(), rows);
+        task.model = o.embedder->model();
+        task.output = {{"chunks", rows.size()}, {"dims", o.embedder->dims()}};
         break;
       }
       case resume::stage::summarise: {
@@ -152,9 +155,11 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
         if (w.parsed.is_null() && !w.row.parsed_json.empty())
           w.parsed = json::parse(w.row.parsed_json);
         auto parsed = w.parsed.is_null() ? resume::parsed_resume{} : w.parsed.get<resume::parsed_resume>();
-        summary = resume::extractive_summary(w.masked, parsed);
-        task.model = "local-extractive-v1";
-        task.output = {{"length", summary.size()}};
+        // The provider chain; the local summary ends it, so this cannot fail.
+        auto s = o.summariser->summarise(w.masked, parsed);
+        summary = std::move(s.text);
+        task.model = s.model;
+        task.output = {{"length", summary.size()}, {"passed_over", s.errors}};
         break;
       }
     }

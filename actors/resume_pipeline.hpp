@@ -31,13 +31,18 @@
 namespace hirehub::persistence {
 class file_store;
 }
+namespace hirehub::resume {
+class embedder;
+class summariser;
+}  // namespace hirehub::resume
 
 namespace hirehub::resume_pipeline {
 
 struct options {
   std::shared_ptr<persistence::file_store> store;
   resume::pipeline_options stages;
-  int embed_dims = 384;
+  std::shared_ptr<resume::embedder> embedder;      ///< local, or a remote model (blocking calls)
+  std::shared_ptr<resume::summariser> summariser;  ///< the provider chain ending in the local summary
   restart_policy policy;
   std::chrono::milliseconds call_timeout{30000};
 };

@@ -36,14 +36,19 @@ class connection {
   int get(const std::string& target, const std::string& tok, std::string* out) {
     return send(bhttp::verb::get, target, {}, tok, out);
   }
+  /// A POST with another content type (multipart uploads).
+  int post_as(const std::string& target, const std::string& content_type, const std::string& body,
+              const std::string& tok, std::string* out) {
+    return send(bhttp::verb::post, target, body, tok, out, content_type);
+  }
 
  private:
   int send(bhttp::verb verb, const std::string& target, const std::string& body, const std::string& tok,
-           std::string* out) {
+           std::string* out, const std::string& content_type = "application/json") {
     bhttp::request<bhttp::string_body> req{verb, target, 11};
     req.set(bhttp::field::host, "127.0.0.1");
     if (!body.empty())
-      req.set(bhttp::field::content_type, "application/json");
+      req.set(bhttp::field::content_type, content_type);
     req.set(bhttp::field::authorization, "Bearer " + tok);
     req.body() = body;
     req.prepare_payload();

@@ -15,6 +15,7 @@
 #include "actors/resume/corpus.hpp"
 #include "actors/resume/pipeline.hpp"
 #include "actors/resume/summary.hpp"
+#include "bench/resume_pdfs.hpp"
 
 namespace r = hirehub::resume;
 using clk = std::chrono::steady_clock;
@@ -43,17 +44,7 @@ int main(int argc, char** argv) {
   app.add_option("--files", files, "Distinct resumes generated")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  std::vector<std::string> pdfs;
-  int page_count = 0;
-  size_t bytes = 0;
-  for (int i = 0; i < files; ++i) {
-    auto g = r::corpus::generate(static_cast<uint64_t>(i) + 77, i % 2 ? "en" : "ko", pages * 2);
-    pdfs.push_back(r::corpus::render_pdf(g));
-    page_count += r::extract(pdfs.back()).pages;
-    bytes += pdfs.back().size();
-  }
-  std::printf("corpus: %d PDFs, %.1f pages and %.0f KiB each on average\n", files,
-              static_cast<double>(page_count) / files, static_cast<double>(bytes) / files / 1024.0);
+  auto pdfs = hh_bench::resume_pdfs(files, pages);
 
   const char* names[] = {"extract", "mask", "parse", "embed", "summarise", "total"};
   std::vector<std::vector<double>> times(6);

@@ -23,6 +23,10 @@
 namespace hirehub {
 class config;
 }
+namespace hirehub::resume {
+class embedder;
+class summariser;
+}  // namespace hirehub::resume
 namespace hirehub::persistence {
 class file_store;
 }
@@ -57,12 +61,18 @@ struct api_options {
   size_t max_body_bytes = 65536;
   size_t max_upload_bytes = 10485760;                     ///< resume.max_upload_bytes
   std::shared_ptr<persistence::file_store> resume_files;  ///< where uploads go
-  int embed_dims = 384;                                   ///< resume.embed_dims (RAG queries are embedded alike)
+  std::shared_ptr<resume::embedder> embedder;             ///< the node's (RAG queries are embedded like the chunks)
 };
 
 /// Reads the API options; loads the signing keys (throws std::runtime_error
 /// naming the key file when it cannot be used).
 api_options api_options_from(const config& cfg);
+
+/// The node's embedder: the local one, or the remote model of ai.embeddings.*.
+std::shared_ptr<resume::embedder> embedder_from(const config& cfg);
+
+/// The summary chain of ai.llm1 / ai.llm2, then the local summary.
+std::shared_ptr<resume::summariser> summariser_from(const config& cfg);
 
 /// The signing keys of auth.jwt_alg (HS256 secret or RS256 key file).
 jwt::keys load_keys(const config& cfg);

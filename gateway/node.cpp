@@ -16,6 +16,7 @@
 #include "actors/notification_actor.hpp"
 #include "actors/rag_index.hpp"
 #include "actors/resume/embed.hpp"
+#include "actors/resume/llm.hpp"
 #include "actors/resume_pipeline.hpp"
 #include "persistence/file_store.hpp"
 #include "actors/template_render.hpp"
@@ -187,17 +188,22 @@ int run_node(const config& cfg) {
   resume_pipeline::options resume_opts;
   resume_opts.store = persistence::make_local_file_store(cfg.get_string("resume.storage_dir"));
   resume_opts.stages.masking.threshold = static_cast<double>(cfg.get_int("resume.pii_threshold_pct")) / 100.0;
-  resume_opts.embed_dims = static_cast<int>(cfg.get_int("resume.embed_dims"));
+  resume_opts.embedder = api_opts.embedder;
+  resume_opts.summariser = summariser_from(cfg);
   resume_opts.policy = policy;
-  resume_opts.call_timeout = cfg.get_ms("http.request_timeout_ms") * 6;
+  // A stage may wait for every summary provider in turn, or for the embeddings model.
+  resume_opts.call_timeout =
+      std::max({cfg.get_ms("http.request_timeout_ms") * 6,
+                cfg.get_ms("ai.llm1.timeout_ms") + cfg.get_ms("ai.llm2.timeout_ms") + std::chrono::milliseconds(10000),
+                cfg.get_ms("ai.embeddings.timeout_ms") + std::chrono::milliseconds(10000)});
   auto sweep_period = cfg.get_ms("resume.sweep_ms");
   rag::options rag_opts;
-  rag_opts.index.dims = resume_opts.embed_dims;
+  rag_opts.index.dims = resume_opts.embedder->dims();
   rag_opts.index.m = static_cast<size_t>(cfg.get_int("rag.hnsw_m"));
   rag_opts.index.ef_construction = static_cast<size_t>(cfg.get_int("rag.ef_construction"));
   rag_opts.index.ef_search = static_cast<size_t>(cfg.get_int("rag.ef_search"));
   rag_opts.index.exact_limit = static_cast<size_t>(cfg.get_int("rag.exact_limit"));
-  rag_opts.model = resume::hashing_embedder(resume_opts.embed_dims).model();
+  rag_opts.model = resume_opts.embedder->model();
   rag_opts.call_timeout = resume_opts.call_timeout;
   application::actor_options app_opts{cfg.get_ms("entity.idle_timeout_ms"), cfg.get_ms("http.request_timeout_ms")};
   registry_options reg_opts{static_cast<size_t>(cfg.get_int("entity.max_active"))};

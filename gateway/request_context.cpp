@@ -44,7 +44,7 @@ api_options api_options_from(const config& cfg) {
   o.max_body_bytes = static_cast<size_t>(cfg.get_int("http.max_body_bytes"));
   o.max_upload_bytes = static_cast<size_t>(cfg.get_int("resume.max_upload_bytes"));
   o.resume_files = persistence::make_local_file_store(cfg.get_string("resume.storage_dir"));
-  o.embed_dims = static_cast<int>(cfg.get_int("resume.embed_dims"));
+  o.embedder = embedder_from(cfg);
   return o;
 }
 

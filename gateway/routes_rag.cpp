@@ -51,26 +51,34 @@ void index_resume(request_actor* self, api_shared& sh, const route_params&) {
   auto by = authenticate(sh, req.authorization);
   body_reader in{req, {"resume_id"}};
   auto id = in.uuid("resume_id", true);
-  auto dims = sh.opts.embed_dims;
+  auto emb = sh.opts.embedder;
   auto chunks = std::make_shared<std::vector<resume::index_chunk>>();
   auto sp = &sh;
   ask_task_then(
       self, sh, "resumedb",
-      [id, dims, chunks, user = by.user_id, admin = by.role == "admin"](pqxx::transaction_base& txn) {
+      [id, emb, chunks, user = by.user_id, admin = by.role == "admin"](pqxx::transaction_base& txn) {
         auto doc = store::masked_of(txn, id, user, admin);
-        resume::hashing_embedder emb(dims);
-        std::vector<store::embedded_chunk> rows;
-        for (auto& c : resume::chunk_text(doc.masked)) {
-          auto vec = emb.embed_one(c.text);
-          rows.push_back({c.index, c.text, resume::to_bytes(vec)});
-          chunks->push_back({c.index, std::move(c.text), std::move(vec)});
+        auto parts = resume::chunk_text(doc.masked);
+        std::vector<std::string> texts;
+        for (const auto& c : parts)
+          texts.push_back(c.text);
+        std::vector<std::vector<float>> vecs;
+        try {
+          vecs = emb->embed(texts);  // a remote model: a blocking call, on this worker thread
+        } catch (const std::runtime_error& e) {
+          throw make_error(errc::unavailable, std::string("the embeddings model failed: ") + e.what());
         }
-        auto seq = store::replace_embeddings(txn, id, emb.model(), rows);
+        std::vector<store::embedded_chunk> rows;
+        for (size_t i = 0; i < parts.size(); ++i) {
+          rows.push_back({parts[i].index, parts[i].text, resume::to_bytes(vecs[i])});
+          chunks->push_back({parts[i].index, std::move(parts[i].text), std::move(vecs[i])});
+        }
+        auto seq = store::replace_embeddings(txn, id, emb->model(), rows);
         return persistence::reply({{"resume_id", id},
                                    {"user_id", doc.user_id},
                                    {"chunks", rows.size()},
-                                   {"model", emb.model()},
-                                   {"dims", dims},
+                                   {"model", emb->model()},
+                                   {"dims", emb->dims()},
                                    {"version", seq}});
       },
       [self, sp, chunks](json& v) {
@@ -107,7 +115,7 @@ void run_query(request_actor* self, api_shared& sh, std::shared_ptr<rag::query> 
     fail(self, make_error(errc::unavailable, "the vector index is restarting; retry"));
     return;
   }
-  auto model = resume::hashing_embedder(sh.opts.embed_dims).model();
+  auto model = sh.opts.embedder->model();
   self->request(idx, sh.opts.request_timeout, query_atom::value, rag::query_ptr{std::move(q)})
       .then(
           [self, model](std::string& hits) {
@@ -133,32 +141,48 @@ void query(request_actor* self, api_shared& sh, const route_params&) {
                       "resume_ids[" + std::to_string(i) + "]"};
   auto q = std::make_shared<rag::query>();
   q->k = k;
-  q->vec = resume::hashing_embedder(sh.opts.embed_dims).embed_one(text);
   q->filter.resume_ids = resumes;
   if (!user.empty())
     q->filter.user_ids = {user};
-  if (by.role == "admin") {
-    run_query(self, sh, std::move(q));
-    return;
-  }
-  q->filter.restricted = true;
   if (by.role == "jobseeker") {
     if (!user.empty() && user != by.user_id)
       throw bad_input{errc::forbidden, "a jobseeker searches their own resumes only", "user_id"};
     q->filter.user_ids = {by.user_id};
-    run_query(self, sh, std::move(q));
-    return;
-  }
-  if (by.role != "company" || by.company_id.empty())
+  } else if (by.role != "admin" && (by.role != "company" || by.company_id.empty())) {
     throw bad_input{errc::forbidden, "only jobseekers, companies and admins search resumes", ""};
-  // A company: the resumes attached to its applications, within what was asked.
+  }
+  q->filter.restricted = by.role != "admin";
+  // The query's vector, and for a company the resumes it may see, on a worker
+  // when a step blocks (a remote embeddings model, the database); else here.
+  auto emb = sh.opts.embedder;
+  bool local = dynamic_cast<const resume::hashing_embedder*>(emb.get()) != nullptr;
+  auto company = by.role == "company" ? by.company_id : std::string{};
+  if (local) {
+    q->vec = static_cast<const resume::hashing_embedder&>(*emb).embed_one(text);
+    if (company.empty()) {
+      run_query(self, sh, std::move(q));
+      return;
+    }
+  }
   auto sp = &sh;
   ask_task_then(
-      self, sh, "db",
-      [company = by.company_id](pqxx::transaction_base& txn) {
-        return persistence::reply(store::visible_to_company(txn, company));
+      self, sh, local ? "db" : "resumedb",
+      [company, emb, local, text, q](pqxx::transaction_base& txn) {
+        if (!local) {
+          try {
+            q->vec = emb->embed({text}).at(0);
+          } catch (const std::runtime_error& e) {
+            throw make_error(errc::unavailable, std::string("the embeddings model failed: ") + e.what());
+          }
+        }
+        json visible = company.empty() ? json(nullptr) : json(store::visible_to_company(txn, company));
+        return persistence::reply(visible);
       },
       [self, sp, q](json& v) {
+        if (v.is_null()) {  // not a company
+          run_query(self, *sp, q);
+          return;
+        }
         auto visible = v.get<std::vector<std::string>>();
         if (q->filter.resume_ids.empty()) {
           q->filter.resume_ids = std::move(visible);
@@ -171,9 +195,8 @@ void query(request_actor* self, api_shared& sh, const route_params&) {
           q->filter.resume_ids = std::move(both);
         }
         if (q->filter.resume_ids.empty()) {  // nothing of theirs to search (an empty list means "any" to the index)
-          finish(self, json_response(200, R"({"model":)" +
-                                              json(resume::hashing_embedder(sp->opts.embed_dims).model()).dump() +
-                                              R"(,"results":[]})"));
+          finish(self,
+                 json_response(200, R"({"model":)" + json(sp->opts.embedder->model()).dump() + R"(,"results":[]})"));
           return;
         }
         run_query(self, *sp, q);

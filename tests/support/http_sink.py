@@ -9,10 +9,10 @@ answers 400 when the JSON body's "to" is X.
 """
 import argparse
 import json
-import signal
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from json_http import JsonHandler, serve
 
 
 def main():
@@ -26,27 +26,14 @@ def main():
     state = {"fail_left": a.fail_first, "n": 0}
     lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def reply(self, code, obj):
-            data = json.dumps(obj).encode()
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(JsonHandler):
         def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            parsed = self.json_body()
             with lock:
                 if state["fail_left"] > 0:
                     state["fail_left"] -= 1
                     return self.reply(503, {"error": "busy"})
-                try:
-                    parsed = json.loads(body)
-                except ValueError:
+                if parsed is None:
                     return self.reply(400, {"error": "not json"})
                 if a.reject_to and parsed.get("to") == a.reject_to:
                     return self.reply(400, {"error": "invalid number"})
@@ -59,10 +46,7 @@ def main():
                     out["status"] = "delivered"
                 return self.reply(202, out)
 
-    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=srv.shutdown).start())
-    print("http sink listening on 127.0.0.1:%d" % a.port, flush=True)
-    srv.serve_forever()
+    serve(a.port, Handler, "http sink")
 
 
 if __name__ == "__main__":
