@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include "actors/resume/corpus.hpp"
 #include "gateway/api.hpp"
 #include "gateway/jwt.hpp"
 #include "persistence/accounts.hpp"
@@ -97,10 +98,17 @@ class client {
   ~client() { curl_easy_cleanup(h_); }
   client(const client&) = delete;
 
-  /// Sends; retries 503 (overload) and 429 (rate limit) with a pause.
+  /// Sends JSON; retries 503 (overload) and 429 (rate limit) with a pause.
   response send(const std::string& method, const std::string& path, const json& body, const std::string& tok) {
+    return send_as(method, path, "application/json", body.is_null() ? std::string{} : body.dump(), !body.is_null(),
+                   tok);
+  }
+
+  /// Sends a body of another type (a multipart upload), with the same retries.
+  response send_as(const std::string& method, const std::string& path, const std::string& content_type,
+                   const std::string& text, bool has_body, const std::string& tok) {
     for (int attempt = 0;; ++attempt) {
-      auto r = once(method, path, body, tok);
+      auto r = once(method, path, content_type, text, has_body, tok);
       if ((r.status != 503 && r.status != 429 && r.status != 0) || attempt >= 8)
         return r;
       std::this_thread::sleep_for(std::chrono::milliseconds(200 << std::min(attempt, 4)));
@@ -108,17 +116,17 @@ class client {
   }
 
  private:
-  response once(const std::string& method, const std::string& path, const json& body, const std::string& tok) {
+  response once(const std::string& method, const std::string& path, const std::string& content_type,
+                const std::string& text, bool has_body, const std::string& tok) {
     std::string out;
-    std::string text = body.is_null() ? std::string{} : body.dump();
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    curl_slist* headers = curl_slist_append(nullptr, ("Content-Type: " + content_type).c_str());
     if (!tok.empty())
       headers = curl_slist_append(headers, ("Authorization: Bearer " + tok).c_str());
     curl_easy_reset(h_);
     curl_easy_setopt(h_, CURLOPT_URL, (base_ + path).c_str());
     curl_easy_setopt(h_, CURLOPT_CUSTOMREQUEST, method.c_str());
     curl_easy_setopt(h_, CURLOPT_HTTPHEADER, headers);
-    if (!body.is_null()) {
+    if (has_body) {
       curl_easy_setopt(h_, CURLOPT_POSTFIELDS, text.c_str());
       curl_easy_setopt(h_, CURLOPT_POSTFIELDSIZE, static_cast<long>(text.size()));
     }
@@ -249,6 +257,7 @@ int run_seed(const config& cfg, const seed_options& o) {
                                          static_cast<size_t>(cfg.get_int("auth.password_memlimit_kib")) * 1024});
   auto tag = std::to_string(now_ms() % 100000000);
   std::vector<persistence::accounts::signup_input> inputs;
+  std::vector<bool> seeker_korean;
   std::set<std::string> company_names;
   for (size_t i = 0; i < n_companies; ++i) {
     std::string name = i % 6 == 5 ? std::string{pick(rng, en_companies)}
@@ -271,6 +280,7 @@ int run_seed(const config& cfg, const seed_options& o) {
   for (size_t i = 0; i < n_seekers; ++i) {
     persistence::accounts::signup_input in;
     bool korean = between(rng, 0, 9) < 7;
+    seeker_korean.push_back(korean);
     in.name = korean ? std::string{pick(rng, ko_surnames)} + pick(rng, ko_given)
                      : std::string{pick(rng, en_first)} + " " + pick(rng, en_last);
     in.email = "seeker" + std::to_string(i) + "." + tag + "@mail.hirehub.test";
@@ -374,7 +384,28 @@ int run_seed(const config& cfg, const seed_options& o) {
     return 1;
   }
 
-  // Applications, each moved to a target status along the pipeline.
+  // A resume per jobseeker through the upload API and the pipeline: generated
+  // PDF and DOCX files in the seeker's language, with personal data to mask.
+  std::vector<std::string> resume_ids(seekers.size());
+  const std::string boundary = "----hirehub-seed-5e1d";
+  failed = parallel(seekers.size(), o.threads, base, [&](size_t i, client& c) {
+    auto g = resume::corpus::generate(o.random_seed * 1000003 + i, seeker_korean[i] ? "ko" : "en",
+                                      1 + static_cast<int>(i % 2));
+    bool pdf = i % 2 == 0;
+    auto file = pdf ? resume::corpus::render_pdf(g) : resume::corpus::render_docx(g);
+    auto form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n" + g.title + "\r\n--" +
+                boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"resume." +
+                (pdf ? "pdf" : "docx") + "\"\r\n\r\n" + file + "\r\n--" + boundary + "--\r\n";
+    auto r =
+        c.send_as("POST", "/api/v1/resumes", "multipart/form-data; boundary=" + boundary, form, true, seekers[i].token);
+    if (r.status != 202)
+      return note("POST /api/v1/resumes", r);
+    resume_ids[i] = r.body.value("id", "");
+    return true;
+  });
+  std::cout << "resumes: " << seekers.size() - failed << " uploaded (PDF and DOCX)\n";
+
+  // Applications, each moved to a target status along the pipeline, with the seeker's resume.
   const std::pair<const char*, int> mix[] = {{"submitted", 30},          {"reviewing", 20}, {"interview_scheduled", 12},
                                              {"interview_completed", 8}, {"offered", 6},    {"accepted", 6},
                                              {"rejected", 12},           {"withdrawn", 6}};
@@ -402,11 +433,11 @@ int run_seed(const config& cfg, const seed_options& o) {
   failed = parallel(apps.size(), o.threads, base, [&](size_t i, client& c) {
     auto& a = apps[i];
     auto& seeker = seekers[a.seeker];
-    char resume[40];  // the resume pipeline (its own issue) will give real ones
-    std::snprintf(resume, sizeof resume, "00000000-0000-4000-8000-%012zx", a.seeker);
+    if (resume_ids[a.seeker].empty())
+      return false;  // its upload failed (noted above)
     auto r = c.send("POST", "/api/v1/applications",
                     {{"job_id", job_ids[a.job]},
-                     {"resume_id", resume},
+                     {"resume_id", resume_ids[a.seeker]},
                      {"cover_letter", "안녕하세요, 귀사의 포지션에 깊은 관심이 있어 지원합니다."}},
                     seeker.token);
     if (r.status != 201)
@@ -428,6 +459,28 @@ int run_seed(const config& cfg, const seed_options& o) {
     return true;
   });
   std::cout << "applications: " << apps.size() - failed << " of " << apps.size() << '\n';
+
+  // The resumes finish in the background; wait for them (bounded).
+  auto wait_from = std::chrono::steady_clock::now();
+  persistence::resume_progress progress;
+  for (;;) {
+    try {
+      progress = persistence::resume_counts(db_url);
+    } catch (const std::exception& e) {
+      std::cerr << "hirehub seed: cannot read the resumes' progress: " << e.what() << '\n';
+      break;
+    }
+    if (progress.processing == 0 || std::chrono::steady_clock::now() - wait_from > std::chrono::minutes(5))
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  std::cout << "resumes: " << progress.ready << " ready, " << progress.error << " error, " << progress.processing
+            << " still processing ("
+            << static_cast<int>(std::chrono::duration<double>(std::chrono::steady_clock::now() - wait_from).count())
+            << " s after the last application)\n";
+  if (o.reset)
+    std::cout << "note: a running node's vector index still holds the chunks of the resumes --reset removed; "
+                 "restart the node to rebuild it\n";
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "seeded in " << static_cast<int>(secs) << " s. Every seeded account's password: " << o.password
             << "\n  a company: " << inputs.front().email << "\n  a jobseeker: " << inputs[n_companies].email << '\n';

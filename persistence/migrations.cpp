@@ -646,4 +646,13 @@ void reset_domain_data(const std::string& db_url) {
   txn.commit();
 }
 
+resume_progress resume_counts(const std::string& db_url) {
+  auto conn = connect(db_url);
+  pqxx::read_transaction txn{*conn};
+  auto r = txn.exec1(
+      "SELECT count(*) FILTER (WHERE status = 'processing'), count(*) FILTER (WHERE status = 'ready'), count(*) "
+      "FILTER (WHERE status = 'error') FROM resumes");
+  return {r[0].as<int64_t>(), r[1].as<int64_t>(), r[2].as<int64_t>()};
+}
+
 }  // namespace hirehub::persistence

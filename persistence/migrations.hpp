@@ -25,4 +25,10 @@ int migrate(const std::string& db_url);
 /// master list and the notification templates. For `hirehub seed --reset`.
 void reset_domain_data(const std::string& db_url);
 
+struct resume_progress {
+  int64_t processing = 0, ready = 0, error = 0;
+};
+/// How many resumes are in each status (the seeder waits for its uploads).
+resume_progress resume_counts(const std::string& db_url);
+
 }  // namespace hirehub::persistence

@@ -1,6 +1,7 @@
 // `hirehub seed` against a running node: the volumes (scaled), every status,
-// interviews, names in Korean and English, everything through the outbox and
-// Kafka into the read models; `--reset` starts over instead of adding.
+// interviews, names in Korean and English, a PDF or DOCX resume per jobseeker
+// through the pipeline, everything through the outbox and Kafka into the read
+// models; `--reset` starts over instead of adding.
 #include <gtest/gtest.h>
 
 #include "support/harness.hpp"
@@ -41,6 +42,16 @@ TEST(seed, fills_a_running_node_through_the_domain_paths) {
   EXPECT_GT(db.count("SELECT count(*) FROM jobseeker_profiles WHERE name ~ '^[A-Za-z]+ [A-Za-z]+$'"), 0);
   EXPECT_GT(db.count("SELECT count(*) FROM job_skills"), 20);
   EXPECT_EQ(db.count("SELECT count(*) FROM jobs WHERE salary_min IS NULL OR location IS NULL"), 0);
+  // A resume per jobseeker, PDF and DOCX, through the pipeline (the seeder waits
+  // for it); every application carries its applicant's own resume.
+  EXPECT_EQ(db.count("SELECT count(*) FROM resumes"), 50);
+  EXPECT_EQ(db.count("SELECT count(*) FROM resumes WHERE status = 'ready'"), 50);
+  EXPECT_EQ(db.count("SELECT count(DISTINCT file_type) FROM resumes"), 2);
+  EXPECT_GT(db.count("SELECT count(*) FROM resume_skills"), 50);
+  EXPECT_GT(db.count("SELECT count(*) FROM resume_embeddings"), 50);
+  EXPECT_EQ(db.count("SELECT count(*) FROM applications a JOIN resumes r ON r.id = a.resume_id AND r.user_id = "
+                     "a.user_id"),
+            100);
   // The events went the whole way: every outbox row published, the search read
   // model and the job's applies_count follow Kafka, notifications were sent.
   EXPECT_TRUE(
@@ -67,4 +78,5 @@ TEST(seed, fills_a_running_node_through_the_domain_paths) {
   ASSERT_EQ(run_seed(db, n, {"--reset"}), 0);
   EXPECT_EQ(db.count("SELECT count(*) FROM users"), 55);
   EXPECT_EQ(db.count("SELECT count(*) FROM applications"), 100);
+  EXPECT_EQ(db.count("SELECT count(*) FROM resumes WHERE status = 'ready'"), 50);
 }
