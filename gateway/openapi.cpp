@@ -797,7 +797,8 @@ json build() {
                                 {{"name", "before"}, {"in", "query"}, {"schema", {{"type", "string"}}}}}))}}},
       {"/api/v1/resumes/{id}",
        {{"get", op("A resume with its progress and, once ready, its masked text, parsed content and summary (owner, "
-                   "admins)",
+                   "admins, and a company whose job it was sent to with an application that was not withdrawn; the "
+                   "file name only to the owner)",
                    merge({{"200", response("resume", ref("Resume"))}}, errors({401, 404})), true, nullptr,
                    json::array({id_param()}))},
         {"delete", op("Delete a resume: its files, rows, vectors and index entries (owner, admins)",

@@ -154,11 +154,15 @@ void for_owner(request_actor* self, api_shared& sh, const route_params& p, const
       std::move(on_ok));
 }
 
+/// GET /api/v1/resumes/{id}: the owner, admins, and the companies it was sent to.
 void get_one(request_actor* self, api_shared& sh, const route_params& p) {
-  for_owner(
-      self, sh, p, "db",
-      [](pqxx::transaction_base& txn, const std::string& id, const std::string& user, bool admin) {
-        return persistence::reply(store::get(txn, id, user, admin));
+  auto by = authenticate(sh, req_of(self).authorization);
+  check_id(p[0]);
+  ask_task(
+      self, sh, "db",
+      [id = p[0], user = by.user_id, admin = by.role == "admin",
+       company = by.role == "company" ? by.company_id : std::string{}](pqxx::transaction_base& txn) {
+        return persistence::reply(store::get(txn, id, user, admin, company));
       },
       json_reply());
 }

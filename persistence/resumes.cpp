@@ -44,6 +44,14 @@ std::string owner_check(const char* alias) {
   return std::string(" AND (") + alias + ".user_id = $2::uuid OR $3)";
 }
 
+/// The resumes a company sees: attached by their owner to an application to
+/// one of its jobs that was not withdrawn. `company` is a parameter ($n).
+std::string company_sees(const char* alias, const char* company) {
+  return std::string("EXISTS (SELECT 1 FROM applications a WHERE a.resume_id = ") + alias +
+         ".id AND a.user_id = " + alias + ".user_id AND a.company_id = " + company +
+         "::uuid AND a.status <> 'withdrawn')";
+}
+
 }  // namespace
 
 json create(pqxx::transaction_base& txn, const new_resume& r) {
@@ -63,10 +71,14 @@ json create(pqxx::transaction_base& txn, const new_resume& r) {
   return {{"id", r.id}, {"status", "processing"}, {"seq", 1}};
 }
 
-json get(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin) {
+json get(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin,
+         const std::string& company_id) {
   auto rows = txn.exec_params(
-      std::string("SELECT ") + view_columns + " FROM resumes r WHERE r.id = $1::uuid" + owner_check("r"), id, user_id,
-      admin);
+      std::string("SELECT ") + view_columns +
+          " FROM resumes r WHERE r.id = $1::uuid AND (r.user_id = $2::uuid OR $3 OR ($4::uuid "
+          "IS NOT NULL AND " +
+          company_sees("r", "$4") + "))",
+      id, user_id, admin, company_id.empty() ? std::optional<std::string>{} : std::optional<std::string>{company_id});
   if (rows.empty())
     throw make_error(errc::not_found, "no resume with this id");
   return json::parse(rows[0][0].as<std::string>());
@@ -348,10 +360,7 @@ dropped_chunks drop_embeddings(pqxx::transaction_base& txn, const std::string& i
 }
 
 std::vector<std::string> visible_to_company(pqxx::transaction_base& txn, const std::string& company_id) {
-  auto rows = txn.exec_params(
-      "SELECT DISTINCT a.resume_id::text FROM applications a JOIN resumes r ON r.id = a.resume_id AND r.user_id = "
-      "a.user_id WHERE a.company_id = $1::uuid AND a.status <> 'withdrawn'",
-      company_id);
+  auto rows = txn.exec_params("SELECT r.id::text FROM resumes r WHERE " + company_sees("r", "$1"), company_id);
   std::vector<std::string> out;
   out.reserve(rows.size());
   for (const auto& r : rows)

@@ -31,8 +31,12 @@ struct new_resume {
 /// Inserts the row (status processing) and `resume.uploaded` to the outbox.
 nlohmann::json create(pqxx::transaction_base& txn, const new_resume& r);
 
-/// The resume as its owner (or an admin) sees it; not_found for anyone else.
-nlohmann::json get(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin);
+/// The resume as its owner, an admin, or a company it was sent to (attached
+/// by its owner to an application to one of the company's jobs, not
+/// withdrawn: masked text, parsed content and summary; never the file name)
+/// sees it; not_found for anyone else.
+nlohmann::json get(pqxx::transaction_base& txn, const std::string& id, const std::string& user_id, bool admin,
+                   const std::string& company_id = {});
 
 /// The caller's resumes, newest first (keyset on created_at, id).
 nlohmann::json list(pqxx::transaction_base& txn, const std::string& user_id, int limit, const std::string& before);

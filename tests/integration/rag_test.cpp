@@ -164,6 +164,15 @@ TEST_F(rag, CompaniesSeeTheResumesAttachedToTheirApplicationsUntilWithdrawn) {
   // Only the attached resume, not the applicant's other one; not to another company.
   EXPECT_EQ(resumes_found(c.tok, q), std::set<std::string>{backend});
   EXPECT_TRUE(resumes_found(c2.tok, q).empty());
+  // The company reads that resume, masked, without its file name or original.
+  auto seen = http_->get("/api/v1/resumes/" + backend, c.tok);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_NE(seen.json_body["masked_content"].get<std::string>().find("Kubernetes"), std::string::npos);
+  EXPECT_EQ(seen.body.find("김철수"), std::string::npos);
+  EXPECT_EQ(seen.body.find("010-2345-6789"), std::string::npos);
+  EXPECT_TRUE(seen.json_body["file_name"].is_null());
+  EXPECT_EQ(http_->get("/api/v1/resumes/" + backend + "/file", c.tok).status, 404);
+  EXPECT_EQ(http_->get("/api/v1/resumes/" + backend, c2.tok).status, 404);
   // A resume id of someone else's attached to an application does not open it:
   // the attachment must be by the resume's owner.
   auto stranger = signup();
@@ -174,10 +183,12 @@ TEST_F(rag, CompaniesSeeTheResumesAttachedToTheirApplicationsUntilWithdrawn) {
           .status,
       201);
   EXPECT_TRUE(resumes_found(c2.tok, q).empty());
+  EXPECT_EQ(http_->get("/api/v1/resumes/" + backend, c2.tok).status, 404);
 
   auto path = "/api/v1/applications/" + app.json_body["id"].get<std::string>() + "/status";
   ASSERT_EQ(http_->patch(path, {{"status", "withdrawn"}, {"reason", "other"}}, s.tok).status, 200);
   EXPECT_TRUE(resumes_found(c.tok, q).empty()) << "withdrawn: no longer visible";
+  EXPECT_EQ(http_->get("/api/v1/resumes/" + backend, c.tok).status, 404);
 }
 
 TEST_F(rag, DeleteAndReindexChangeTheIndexAndTheStore) {
