@@ -116,8 +116,17 @@ int run_node(const config& cfg) {
   std::unique_ptr<http_server> server;
   caf::actor_system_config sys_cfg;
   announce_message_types(sys_cfg);
-  if (auto n = cfg.get_int("node.scheduler_threads"); n > 0)
-    sys_cfg.set("scheduler.max-threads", static_cast<size_t>(n));
+  // CAF's own default is max(cores, 4) threads, each polling for work: on a
+  // 2-core machine the extra pollers cost a fifth of the resume throughput.
+  auto threads = cfg.get_int("node.scheduler_threads");
+  if (threads == 0)
+    threads = std::max<int64_t>(1, std::thread::hardware_concurrency());
+  sys_cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
+  // An idle worker polls its queue with sleeps in between before it waits on
+  // a condition variable; each sleep is a system call (expensive on virtual
+  // machines). 500 us instead of CAF's 50 us: 41 -> 55 resumes/s on this VM.
+  sys_cfg.set("work-stealing.moderate-sleep-duration",
+              caf::timespan{std::chrono::microseconds(cfg.get_int("node.scheduler_poll_sleep_us"))});
   caf::actor_system sys{sys_cfg};
 
   auto policy = restart_policy::from(cfg);

@@ -25,6 +25,8 @@ const std::vector<option_spec>& option_registry() {
   static const std::vector<option_spec> specs = {
       str("node.id", "", "Unique name of this node; empty: hostname-pid."),
       num("node.scheduler_threads", 0, 0, 256, "CAF scheduler threads; 0: one per core."),
+      num("node.scheduler_poll_sleep_us", 500, 0, 100000,
+          "An idle scheduler thread's pause between polls before it waits to be woken (CAF's default is 50)."),
       str("log.level", "info", "Minimum log level.", {"trace", "debug", "info", "warn", "error", "off"}),
       str("log.file", "", "Write JSON logs to this file instead of stderr."),
       str("http.address", "127.0.0.1", "Address the HTTP/WebSocket server binds to."),
