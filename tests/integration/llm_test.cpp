@@ -204,14 +204,8 @@ TEST(llm_node, ThePipelineAndRagUseTheConfiguredModelsWithMaskedTextOnly) {
           {"HIREHUB_AI_EMBEDDINGS_NAME", "remote"},
           {"HIREHUB_AI_EMBEDDINGS_MODEL", "embed-model"}}};
   http_client http{n.port};
-  auto s = http.post("/api/v1/auth/signup",
-                     {{"email", "llm-" + uuid().substr(0, 8) + "@example.com"},
-                      {"password", "a-good-password"},
-                      {"role", "jobseeker"},
-                      {"name", "Tester"}},
-                     "");
-  ASSERT_EQ(s.status, 201) << s.body;
-  std::string tok = s.json_body["access_token"];
+  auto tok = sign_up(http).tok;
+  ASSERT_FALSE(tok.empty());
   const std::string cv =
       "이름: 김철수\n연락처: 010-2345-6789\n이메일: chulsoo.kim@example.com\n\n경력\n"
       "카카오 | 백엔드 개발자 | 2019.03 ~ 현재\nGo 마이크로서비스와 Kubernetes 운영.\n\n기술\nGo, Kubernetes\n";

@@ -39,10 +39,6 @@ struct env {
   std::unique_ptr<node> n = std::make_unique<node>(db, kafka, node_env);
 };
 
-struct account {
-  std::string id, tok, company;
-};
-
 class rag : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { e_ = new env; }
@@ -52,20 +48,10 @@ class rag : public ::testing::Test {
   }
   void SetUp() override { http_ = std::make_unique<http_client>(e_->n->port); }
 
-  account signup(const std::string& role = "jobseeker") {
-    json body = {{"email", role + "-" + uuid().substr(0, 8) + "@example.com"},
-                 {"password", "a-good-password"},
-                 {"role", role},
-                 {"name", "Tester"}};
-    if (role == "company")
-      body["company"] = {{"name", "Acme " + uuid().substr(0, 6)}};
-    auto r = http_->post("/api/v1/auth/signup", body, "");
-    EXPECT_EQ(r.status, 201) << r.body;
-    return {r.json_body["user"]["id"], r.json_body["access_token"], r.json_body["user"].value("company_id", "")};
-  }
+  api_user signup(const std::string& role = "jobseeker") { return sign_up(*http_, role); }
 
   /// Uploads a text resume and waits until it is ready; returns its id.
-  std::string ready_resume(const account& a, const std::string& text) {
+  std::string ready_resume(const api_user& a, const std::string& text) {
     std::string body = "--" + boundary +
                        "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cv.txt\"\r\n\r\n" + text +
                        "\r\n--" + boundary + "--\r\n";

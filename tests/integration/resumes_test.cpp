@@ -42,10 +42,6 @@ struct env {
   std::unique_ptr<node> n = std::make_unique<node>(db, kafka, node_env);
 };
 
-struct account {
-  std::string id, tok;
-};
-
 class resumes : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { e_ = new env; }
@@ -55,26 +51,16 @@ class resumes : public ::testing::Test {
   }
   void SetUp() override { http_ = std::make_unique<http_client>(e_->n->port); }
 
-  account signup(const std::string& role = "jobseeker") {
-    json body = {{"email", role + "-" + uuid().substr(0, 8) + "@example.com"},
-                 {"password", "a-good-password"},
-                 {"role", role},
-                 {"name", "Tester"}};
-    if (role == "company")
-      body["company"] = {{"name", "Acme " + uuid().substr(0, 6)}};
-    auto r = http_->post("/api/v1/auth/signup", body, "");
-    EXPECT_EQ(r.status, 201) << r.body;
-    return {r.json_body["user"]["id"], r.json_body["access_token"]};
-  }
+  api_user signup(const std::string& role = "jobseeker") { return sign_up(*http_, role); }
 
-  http_result upload(const account& a, const std::string& body, const std::string& content_type = {}) {
+  http_result upload(const api_user& a, const std::string& body, const std::string& content_type = {}) {
     return http_->request(
         "POST", "/api/v1/resumes", body,
         {{"Authorization", "Bearer " + a.tok},
          {"Content-Type", content_type.empty() ? "multipart/form-data; boundary=" + boundary : content_type}});
   }
 
-  json wait_done(const account& a, const std::string& id) {
+  json wait_done(const api_user& a, const std::string& id) {
     json last;
     eventually(std::chrono::seconds(30), [&] {
       auto r = http_->get("/api/v1/resumes/" + id, a.tok);

@@ -534,4 +534,18 @@ void produce(const std::string& bootstrap, const std::string& topic, const std::
     throw std::runtime_error("produce did not complete");
 }
 
+api_user sign_up(http_client& http, const std::string& role) {
+  json body = {{"email", role + "-" + uuid().substr(0, 8) + "@example.com"},
+               {"password", "a-good-password"},
+               {"role", role},
+               {"name", "Tester"}};
+  if (role == "company")
+    body["company"] = {{"name", "Acme " + uuid().substr(0, 6)}};
+  auto r = http.post("/api/v1/auth/signup", body, "");
+  EXPECT_EQ(r.status, 201) << r.body;
+  if (r.status != 201)
+    return {};
+  return {r.json_body["user"]["id"], r.json_body["access_token"], r.json_body["user"].value("company_id", "")};
+}
+
 }  // namespace hh_test

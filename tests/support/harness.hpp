@@ -144,4 +144,12 @@ std::vector<std::pair<std::string, std::string>> consume_topic(const std::string
 void produce(const std::string& bootstrap, const std::string& topic, const std::string& key,
              const std::string& payload);
 
+/// A user signed up through the API.
+struct api_user {
+  std::string id, tok, company;
+};
+
+/// Signs up a new jobseeker, or a company member with a new company.
+api_user sign_up(http_client& http, const std::string& role = "jobseeker");
+
 }  // namespace hh_test
