@@ -98,7 +98,8 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
   try {
     switch (st) {
       case resume::stage::extract: {
-        w.raw = extract_again(o, w);
+        if (w.raw.empty())
+          w.raw = extract_again(o, w);  // else the upload's own extraction, handed over in memory
         task.model = w.row.file_type == "pdf" ? "poppler-cpp" : w.row.file_type == "docx" ? "libzip+pugixml" : "utf-8";
         task.output = {{"text_length", w.raw.size()}};
         break;
@@ -109,7 +110,7 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
         auto m = resume::mask_pii(w.raw, o.stages.masking);
         w.masked = std::move(m.masked);
         json counts = m.counts();
-        o.store->put(persistence::processed_key(user, id, "masked.txt"), w.masked);
+        o.store->put(persistence::processed_key(user, id, "masked.txt"), w.masked, persistence::durability::copy);
         store::save_masked(txn, id, w.masked, counts);
         task.model = "local-pii-recognizers-v1";
         task.output = {{"findings", m.findings.size()}, {"counts", counts}};
@@ -120,7 +121,8 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
           w.masked = w.row.masked;
         auto p = resume::parse_resume(w.masked, o.stages.parsing);
         w.parsed = p;
-        o.store->put(persistence::processed_key(user, id, "parsed.json"), w.parsed.dump(2));
+        o.store->put(persistence::processed_key(user, id, "parsed.json"), w.parsed.dump(2),
+                     persistence::durability::copy);
         store::save_parsed(txn, id, w.parsed);
         task.model = "local-section-parser-v1";
         task.output = {{"experiences", p.experiences.size()},
@@ -325,27 +327,49 @@ caf::behavior pipeline_impl(pipeline_actor* self, entity_context ctx, caf::actor
                                             {"error", reason}});
     self->delayed_send(self, delay, restart_atom::value, static_cast<int32_t>(s.current));
   });
+  // Starts (or continues) from the row: the stage after its last committed one.
+  auto run_from = [self](std::shared_ptr<work> w) {
+    auto& s = self->state;
+    s.w = std::move(w);
+    const auto& row = s.w->row;
+    int next = 0;
+    for (int k = 0; k < resume::stage_count; ++k)
+      if (row.stage == resume::to_string(stages[k]))
+        next = k + 1;
+    if (next >= resume::stage_count) {
+      finish(self);
+      return;
+    }
+    if (next > 0)
+      s.w->raw.clear();  // only the extract stage may take text handed over by the upload
+    publish(self, row.seq, row.stage, next * 100 / resume::stage_count, "processing");
+    start_stage(self, next);
+  };
+  // Returns false when this pipeline is already running or stopping.
+  auto claim = [self]() {
+    auto& s = self->state;
+    if (s.running || s.passivating)
+      return false;
+    if (!lookup(self, "resumedb")) {
+      passivate(self);
+      return false;
+    }
+    s.running = true;
+    running_gauge.add(1);
+    self->attach_functor([](const caf::error&) { running_gauge.add(-1); });
+    return true;
+  };
   return {
-      [self](process_atom) {
+      [self, claim, run_from](process_atom) {
+        if (!claim())
+          return;
         auto& s = self->state;
-        if (s.running || s.passivating)
-          return;
-        auto pool = lookup(self, "resumedb");
-        if (!pool) {
-          passivate(self);
-          return;
-        }
-        s.running = true;
-        running_gauge.add(1);
-        self->attach_functor([](const caf::error&) { running_gauge.add(-1); });
         auto id = s.ctx.id;
         persistence::db_task load{[id](pqxx::transaction_base& txn) {
           auto row = store::load(txn, id);
           if (!row)
             return persistence::reply(nullptr);
           return persistence::reply({{"user_id", row->user_id},
-                                     {"title", row->title},
-                                     {"file_name", row->file_name},
                                      {"file_type", row->file_type},
                                      {"status", row->status},
                                      {"stage", row->stage},
@@ -353,38 +377,41 @@ caf::behavior pipeline_impl(pipeline_actor* self, entity_context ctx, caf::actor
                                      {"parsed", row->parsed_json},
                                      {"seq", row->seq}});
         }};
-        self->request(pool, s.opts->call_timeout, std::move(load))
+        self->request(lookup(self, "resumedb"), s.opts->call_timeout, std::move(load))
             .then(
-                [self](persistence::db_reply& r) {
-                  auto& s = self->state;
+                [self, run_from](persistence::db_reply& r) {
                   if (r.error || r.value.is_null() || r.value.value("status", "") != "processing") {
                     finish(self);
                     return;
                   }
-                  s.w = std::make_shared<work>();
-                  auto& row = s.w->row;
-                  row.id = s.ctx.id;
+                  auto w = std::make_shared<work>();
+                  auto& row = w->row;
+                  row.id = self->state.ctx.id;
                   row.user_id = r.value["user_id"];
-                  row.title = r.value["title"];
-                  row.file_name = r.value["file_name"];
                   row.file_type = r.value["file_type"];
                   row.status = r.value["status"];
                   row.stage = r.value["stage"];
                   row.masked = r.value["masked"];
                   row.parsed_json = r.value["parsed"];
                   row.seq = r.value["seq"];
-                  int next = 0;
-                  for (int k = 0; k < resume::stage_count; ++k)
-                    if (row.stage == resume::to_string(stages[k]))
-                      next = k + 1;
-                  if (next >= resume::stage_count) {
-                    finish(self);
-                    return;
-                  }
-                  publish(self, row.seq, row.stage, next * 100 / resume::stage_count, "processing");
-                  start_stage(self, next);
+                  run_from(std::move(w));
                 },
                 [self](caf::error&) { finish(self); });
+      },
+      // From the upload, right after its commit: the new row's facts and the
+      // text it extracted, so neither is read again. Should the row have moved
+      // on meanwhile, the extract stage's fence says so (superseded).
+      [self, claim, run_from](process_atom, std::string& raw, std::string& user_id, std::string& file_type) {
+        if (!claim())
+          return;
+        auto w = std::make_shared<work>();
+        w->row.id = self->state.ctx.id;
+        w->row.user_id = std::move(user_id);
+        w->row.file_type = std::move(file_type);
+        w->row.status = "processing";
+        w->row.seq = 1;
+        w->raw = std::move(raw);
+        run_from(std::move(w));
       },
       [self](restart_atom, int32_t k) {
         if (self->state.running && !self->state.child)

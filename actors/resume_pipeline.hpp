@@ -16,6 +16,10 @@
 /// `(process_atom)` starts or continues a pipeline: from the stage after the
 /// last committed one, so a pipeline interrupted by a crash resumes there and
 /// the fence makes sure only one result and one `resume.processed` exist.
+/// `(process_atom, raw_text, user_id, file_type)` comes from the upload right
+/// after its commit: the pipeline starts without reading the row, and the
+/// extract stage takes the upload's own extraction instead of parsing the
+/// stored file a second time.
 /// Raw extracted text lives only in the pipeline's memory; from the masking
 /// stage on only masked text is stored or published.
 

@@ -27,9 +27,10 @@ void check_id(const std::string& id) {
 }
 
 /// Starts (or continues) the resume's pipeline through the entity registry.
-void start_pipeline(caf::actor_system& sys, const std::string& id) {
+void start_pipeline(caf::actor_system& sys, const std::string& id,
+                    caf::message cmd = caf::make_message(process_atom::value)) {
   if (auto registry = service(sys, "registry"))
-    caf::anon_send(registry, route_message("resume", id, false, caf::make_message(process_atom::value)));
+    caf::anon_send(registry, route_message("resume", id, false, std::move(cmd)));
 }
 
 errc errc_of(resume::extract_errc e) {
@@ -103,20 +104,22 @@ void upload(request_actor* self, api_shared& sh, const route_params&) {
   auto key = persistence::original_key(r.user_id, r.id, r.file_type);
   r.file_url = files->url(key);
   auto sys = sh.sys;
+  auto text = std::make_shared<std::string>();
   ask_task(
       self, sh, "resumedb",
-      [r, bytes, files, key](pqxx::transaction_base& txn) {
+      [r, bytes, files, key, text](pqxx::transaction_base& txn) {
         // The file must yield text before anything is kept: 422 saying why otherwise.
         try {
-          resume::extract(*bytes);
+          *text = resume::extract(*bytes).text;
         } catch (const resume::extract_error& e) {
           return persistence::db_reply{nullptr, make_error(errc_of(e.code()), e.what(), "file"), false};
         }
         files->put(key, *bytes);  // durable before the row that points at it commits
         return persistence::reply(store::create(txn, r), true);
       },
-      [sys, id = r.id](json& v) {
-        start_pipeline(*sys, id);
+      [sys, id = r.id, user = r.user_id, type = r.file_type, text](json& v) {
+        // The new row's facts and the text just extracted: the pipeline reads neither again.
+        start_pipeline(*sys, id, caf::make_message(process_atom::value, std::move(*text), user, type));
         auto resp = json_response(202, v.dump());
         resp.headers.emplace_back("Location", "/api/v1/resumes/" + id);
         return resp;

@@ -30,7 +30,7 @@ class local_store final : public file_store {
  public:
   explicit local_store(std::string root) : root_(fs::absolute(root)) {}
 
-  void put(const std::string& key, std::string_view bytes) override {
+  void put(const std::string& key, std::string_view bytes, durability d) override {
     auto path = resolve(key);
     fs::create_directories(path.parent_path());
     static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -52,12 +52,14 @@ class local_store final : public file_store {
       }
       off += static_cast<size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    bool durable = d == durability::durable;
+    if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
       ::unlink(tmp.c_str());
       throw std::runtime_error("file store: cannot flush " + tmp.string());
     }
     fs::rename(tmp, path);
-    fsync_path(path.parent_path(), true);
+    if (durable)
+      fsync_path(path.parent_path(), true);
   }
 
   std::optional<std::string> get(const std::string& key) const override {

@@ -3,9 +3,12 @@
 /// replace the local one. Keys follow the seed's S3 layout:
 ///   original/{user_id}/{resume_id}/original.{pdf,docx,txt}
 ///   processed/{user_id}/{resume_id}/masked.txt | parsed.json
-/// The local store writes atomically (temporary file, fsync, rename, fsync of
-/// the directory), so a reader never sees half a file and a crash leaves
-/// either the old file or the new one. Thread-safe.
+/// The local store writes atomically (temporary file, rename), so a reader
+/// never sees half a file. Originals are `durable`: the file and its directory
+/// are fsync'ed before `put` returns, so a crash leaves the old file or the new
+/// one. The processed files are `copy`: copies of columns PostgreSQL already
+/// holds (`masked_text`, `parsed_json`), written without fsync, since nothing
+/// reads them back and the database is their source of truth. Thread-safe.
 
 #include <memory>
 #include <optional>
@@ -14,11 +17,14 @@
 
 namespace hirehub::persistence {
 
+enum class durability { durable, copy };
+
 class file_store {
  public:
   virtual ~file_store() = default;
-  /// Throws std::runtime_error when the bytes cannot be stored durably.
-  virtual void put(const std::string& key, std::string_view bytes) = 0;
+  /// Throws std::runtime_error when the bytes cannot be stored (durably, for
+  /// `durability::durable`).
+  virtual void put(const std::string& key, std::string_view bytes, durability d = durability::durable) = 0;
   virtual std::optional<std::string> get(const std::string& key) const = 0;
   /// Removes every object under `prefix` ("original/{user}/{resume}/").
   virtual void remove_prefix(const std::string& prefix) = 0;

@@ -108,7 +108,7 @@ const std::vector<option_spec>& option_registry() {
           "Local file store of resumes: original/{user}/{resume}/{file}, processed/{user}/{resume}/masked.txt, "
           "parsed.json."),
       num("resume.embed_dims", 384, 16, 4096, "Dimension of the local embedder's vectors."),
-      num("resume.workers", 2, 1, 64, "Connections (and threads) running uploads and pipeline stages."),
+      num("resume.workers", 3, 1, 64, "Connections (and threads) running uploads and pipeline stages (one more than the cores of a small box: a stage waits for its commit)."),
       num("resume.sweep_ms", 10000, 100, 3600000, "How often unfinished resume pipelines are looked for and resumed."),
       num("resume.pii_threshold_pct", 50, 1, 100, "PII findings scoring at least this (percent) are masked."),
       str("ai.llm1.url", "",
