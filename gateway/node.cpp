@@ -20,6 +20,7 @@
 #include "actors/resume_pipeline.hpp"
 #include "persistence/file_store.hpp"
 #include "actors/template_render.hpp"
+#include "cluster/membership.hpp"
 #include "gateway/api.hpp"
 #include "gateway/server.hpp"
 #include "persistence/db_worker.hpp"
@@ -331,6 +332,33 @@ int run_node(const config& cfg) {
   }
   log::info("listening", {{"address", so.address}, {"port", port}, {"kafka", bootstrap}});
   std::cout << "HireHub node " << node_id << " listening on http://" << so.address << ":" << port << std::endl;
+  // Membership: register, then heart-beat, hold shard leases and (one node) coordinate.
+  cluster::membership_options mo;
+  mo.db_url = db_url;
+  mo.node_id = node_id;
+  mo.http_url = cfg.get_string("cluster.advertise_url");
+  if (mo.http_url.empty())
+    mo.http_url =
+        "http://" + (so.address == "0.0.0.0" ? std::string("127.0.0.1") : so.address) + ":" + std::to_string(port);
+  mo.shards = static_cast<int>(cfg.get_int("cluster.shards"));
+  mo.heartbeat = cfg.get_ms("cluster.heartbeat_ms");
+  mo.suspect_after = cfg.get_ms("cluster.suspect_after_ms");
+  mo.dead_after = cfg.get_ms("cluster.dead_after_ms");
+  mo.lease = cfg.get_ms("cluster.lease_ms");
+  caf::actor membership;
+  try {
+    membership = cluster::spawn_membership(sys, mo, [] { stop_signal.store(SIGTERM); });
+  } catch (const std::exception& e) {
+    log::error("cannot join the cluster", {{"error", e.what()}});
+    std::cerr << "hirehub: cannot join the cluster: " << e.what() << '\n';
+    server->stop_accepting();
+    api.shutdown();
+    caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
+    sys.await_all_actors_done();
+    server->stop();
+    return 2;
+  }
   auto collector = metrics::add_collector([&server] {
     static auto& conns = metrics::get_gauge("hirehub_http_connections", "Open HTTP and WebSocket connections");
     conns.set(static_cast<int64_t>(server->open_connections()));
@@ -363,6 +391,7 @@ int run_node(const config& cfg) {
     self->demonitor(root);
     self->send_exit(root, caf::exit_reason::user_shutdown);
     self->send_exit(health, caf::exit_reason::user_shutdown);
+    self->send_exit(membership, caf::exit_reason::user_shutdown);  // leaves: its shards are free at once
   }
   sys.await_all_actors_done();
   metrics::remove_collector(collector);

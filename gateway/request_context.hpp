@@ -259,6 +259,7 @@ void add_job_routes(std::vector<route_def>& out);
 void add_interview_routes(std::vector<route_def>& out);
 void add_notification_routes(std::vector<route_def>& out);
 void add_resume_routes(std::vector<route_def>& out);
+void add_cluster_routes(std::vector<route_def>& out);
 void add_rag_routes(std::vector<route_def>& out);
 
 }  // namespace hirehub::gateway

@@ -46,6 +46,8 @@ SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
   UNION ALL SELECT 're' || e.resume_id || ':' || e.chunk_index || ':' || md5(e.embedding) FROM resume_embeddings e
   UNION ALL SELECT 'at' || count(*) FROM ai_tasks
   UNION ALL SELECT 'o' || count(*) FROM outbox
+  UNION ALL SELECT 'cn' || node_id || ':' || status FROM cluster_nodes
+  UNION ALL SELECT 'cs' || count(*) FILTER (WHERE releasing) FROM cluster_shards
 ) x(t)
 )SQL";
 
@@ -94,6 +96,7 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
                    {{"Authorization", "Bearer " + s_tok}, {"Content-Type", "multipart/form-data; boundary=b0undary"}});
   ASSERT_EQ(up.status, 202) << up.body;
   auto resume_id = up.json_body["id"].get<std::string>();
+  auto node_id = db.scalar("SELECT node_id FROM cluster_nodes WHERE status = 'active' LIMIT 1");
   ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
     return http.get("/api/v1/resumes/" + resume_id, s_tok).json_body.value("status", "") == "ready";
   }));
@@ -225,6 +228,10 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
       {"GET", "/api/v1/admin/resumes/dead-letters", "/api/v1/admin/resumes/dead-letters", nullptr, everyone},
       {"POST", "/api/v1/admin/resumes/{id}/replay", "/api/v1/admin/resumes/" + resume_id + "/replay", nullptr,
        everyone},
+      // The cluster admin API: admins only.
+      {"GET", "/admin/api/nodes", "/admin/api/nodes", nullptr, everyone},
+      {"GET", "/admin/api/shards", "/admin/api/shards", nullptr, everyone},
+      {"POST", "/admin/api/nodes/{id}/drain", "/admin/api/nodes/" + node_id + "/drain", nullptr, everyone},
       // RAG: the owner's resumes (and admins'); nobody searches another jobseeker's.
       {"POST",
        "/api/v1/rag/index",

@@ -276,23 +276,33 @@ node::node(database& db, broker& kafka, std::map<std::string, std::string> extra
     env[k] = v;
   proc_ = std::make_unique<process>(std::vector<std::string>{hirehub_bin(), "serve"}, env, dir + "/node.log");
   http_client c{port};
+  bool exited = false;
   bool ready = eventually(std::chrono::seconds(60), [&] {
     if (!proc_->alive())
-      return false;
+      return exited = true;
     try {
       return c.get("/ready").status == 200;
     } catch (const std::exception&) {
       return false;
     }
   });
-  if (!ready)
-    throw std::runtime_error("the node did not become ready; see " + proc_->log_path());
+  if (!ready || exited)
+    throw std::runtime_error(std::string(exited ? "the node exited" : "the node did not become ready") + "; see " +
+                             proc_->log_path());
   auto doc = c.get("/api/v1/openapi.json");
   std::lock_guard<std::mutex> g{specs_mtx};
   specs[port] = std::make_shared<openapi_spec>(doc.json_body);
 }
 
 node::~node() = default;
+
+void node::signal(int sig) {
+  proc_->signal(sig);
+}
+
+bool node::alive() {
+  return proc_->alive();
+}
 
 void node::kill9() {
   proc_->signal(SIGKILL);

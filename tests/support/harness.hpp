@@ -86,6 +86,8 @@ class node {
   int port = 0;
   std::string log_path() const { return proc_->log_path(); }
   void kill9();
+  void signal(int sig);  ///< e.g. SIGSTOP / SIGCONT to pause and wake the node
+  bool alive();
   int stop();
 
  private:

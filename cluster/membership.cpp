@@ -1,0 +1,370 @@
+#include "cluster/membership.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "persistence/db.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/log.hpp"
+#include "runtime/metrics.hpp"
+
+namespace hirehub::cluster {
+
+using nlohmann::json;
+
+namespace {
+
+/// The advisory lock whose holder coordinates ("HireHub" + 1).
+constexpr int64_t coordinator_lock = 0x4869726548756201;
+
+std::string interval(std::chrono::milliseconds ms) {
+  return std::to_string(ms.count()) + " milliseconds";
+}
+
+std::vector<int> ints(const pqxx::result& rows) {
+  std::vector<int> out;
+  for (const auto& r : rows)
+    out.push_back(r[0].as<int>());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+void register_node(pqxx::transaction_base& txn, const membership_options& o) {
+  auto r = txn.exec_params(
+      "INSERT INTO cluster_nodes (node_id, http_url, caf_host, caf_port) VALUES ($1, $2, NULLIF($3, ''), "
+      "NULLIF($4::int, 0)) ON CONFLICT (node_id) DO UPDATE SET http_url = EXCLUDED.http_url, caf_host = "
+      "EXCLUDED.caf_host, caf_port = EXCLUDED.caf_port, started_at = now(), heartbeat_at = now(), status = "
+      "'active', status_changed_at = now(), load = '{}' WHERE cluster_nodes.status IN ('dead', 'left') OR "
+      "cluster_nodes.heartbeat_at < now() - $5::interval RETURNING node_id",
+      o.node_id, o.http_url, o.caf_host, o.caf_port, interval(o.dead_after));
+  if (r.empty())
+    throw join_refused("node id '" + o.node_id + "' is in use by a live node (node.id)");
+  // An earlier incarnation of this id is gone (its heartbeat is old): its leases go with it.
+  txn.exec_params("UPDATE cluster_shards SET owner = NULL, lease_until = NULL, releasing = false WHERE owner = $1",
+                  o.node_id);
+}
+
+beat heartbeat(pqxx::transaction_base& txn, const membership_options& o, const json& load) {
+  beat b;
+  auto r = txn.exec_params(
+      "UPDATE cluster_nodes SET heartbeat_at = now(), load = $2::jsonb, status_changed_at = CASE WHEN status = "
+      "'suspected' THEN now() ELSE status_changed_at END, status = CASE WHEN status = 'suspected' THEN 'active' "
+      "ELSE status END WHERE node_id = $1 AND status <> 'dead' RETURNING status",
+      o.node_id, load.dump());
+  if (r.empty()) {
+    b.status = "dead";
+    return b;
+  }
+  b.status = r[0][0].as<std::string>();
+  // Hand back what the coordinator asked for (a later step passivates the shard's entities first).
+  b.released = ints(txn.exec_params(
+      "UPDATE cluster_shards SET owner = NULL, lease_until = NULL, releasing = false WHERE owner = $1 AND releasing "
+      "RETURNING shard",
+      o.node_id));
+  // Renew only leases that have not expired: an expired one may already be someone else's.
+  b.owned = ints(txn.exec_params(
+      "UPDATE cluster_shards SET lease_until = now() + $2::interval WHERE owner = $1 AND lease_until >= now() "
+      "RETURNING shard",
+      o.node_id, interval(o.lease)));
+  return b;
+}
+
+void leave(pqxx::transaction_base& txn, const std::string& node_id) {
+  txn.exec_params(
+      "UPDATE cluster_nodes SET status = 'left', status_changed_at = now() WHERE node_id = $1 AND status <> 'dead'",
+      node_id);
+  txn.exec_params("UPDATE cluster_shards SET owner = NULL, lease_until = NULL, releasing = false WHERE owner = $1",
+                  node_id);
+}
+
+bool try_coordinate_lock(pqxx::transaction_base& txn) {
+  return txn.exec_params("SELECT pg_try_advisory_lock($1::bigint)", coordinator_lock)[0][0].as<bool>();
+}
+
+json coordinate(pqxx::transaction_base& txn, const membership_options& o) {
+  json changes = {{"suspected", json::array()}, {"dead", json::array()}, {"granted", 0}, {"releasing", 0}};
+  txn.exec_params(
+      "INSERT INTO cluster_shards (shard) SELECT g FROM generate_series(0, $1::int - 1) g ON CONFLICT DO NOTHING",
+      o.shards);
+  // Heartbeat age decides: active -> suspected -> dead (draining nodes die the same way).
+  for (const auto& r : txn.exec_params(
+           "UPDATE cluster_nodes SET status = CASE WHEN heartbeat_at < now() - $2::interval THEN 'dead' ELSE "
+           "'suspected' END, status_changed_at = now() WHERE status IN ('active', 'suspected', 'draining') AND "
+           "heartbeat_at < now() - $1::interval AND (status <> 'suspected' OR heartbeat_at < now() - "
+           "$2::interval) RETURNING node_id, status",
+           interval(o.suspect_after), interval(o.dead_after))) {
+    changes[r[1].as<std::string>()].push_back(r[0].as<std::string>());
+    log::warn("cluster node status changed", {{"node", r[0].as<std::string>()}, {"status", r[1].as<std::string>()}});
+  }
+  // Forget long-gone incarnations.
+  txn.exec(
+      "DELETE FROM cluster_nodes WHERE status IN ('dead', 'left') AND status_changed_at < now() - interval '1 day'");
+
+  // Shard counts of the nodes that may take shards (active; suspected ones keep theirs but get none).
+  std::map<std::string, int> load;
+  for (const auto& r : txn.exec("SELECT node_id FROM cluster_nodes WHERE status = 'active'"))
+    load[r[0].as<std::string>()] = 0;
+  if (load.empty())
+    return changes;
+  std::map<std::string, std::vector<int>> keeps;  // shards a node holds and was not asked to release
+  for (const auto& r :
+       txn.exec("SELECT owner, shard, releasing FROM cluster_shards WHERE owner IS NOT NULL AND lease_until >= now() "
+                "ORDER BY shard")) {
+    auto owner = r[0].as<std::string>();
+    if (auto it = load.find(owner); it != load.end()) {
+      ++it->second;
+      if (!r[2].as<bool>())
+        keeps[owner].push_back(r[1].as<int>());
+    }
+  }
+  auto least = [&load] {
+    return std::min_element(load.begin(), load.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  };
+  // Grant free shards: never released or expired (never while a live lease exists).
+  for (const auto& r : txn.exec("SELECT shard FROM cluster_shards WHERE owner IS NULL OR lease_until IS NULL OR "
+                                "lease_until < now() ORDER BY shard FOR UPDATE")) {
+    auto to = least();
+    auto shard = r[0].as<int>();
+    auto g = txn.exec_params(
+        "UPDATE cluster_shards SET owner = $2, epoch = epoch + 1, lease_until = now() + $3::interval, releasing = "
+        "false, granted_at = now() WHERE shard = $1 AND (owner IS NULL OR lease_until IS NULL OR lease_until < "
+        "now()) RETURNING epoch",
+        shard, to->first, interval(o.lease));
+    if (g.empty())
+      continue;
+    ++to->second;
+    changes["granted"] = changes["granted"].get<int>() + 1;
+    log::info("shard granted", {{"shard", shard}, {"node", to->first}, {"epoch", g[0][0].as<int64_t>()}});
+  }
+  // Balance: a node above its fair share releases the excess while a node is below it.
+  auto total = 0;
+  for (auto& [n, c] : load)
+    total += c;
+  auto nodes_n = static_cast<int>(load.size());
+  auto floor_share = total / nodes_n;
+  auto ceil_share = (total + nodes_n - 1) / nodes_n;
+  int deficit = 0;
+  for (auto& [n, c] : load)
+    deficit += std::max(0, floor_share - c);
+  std::vector<int> release;
+  for (auto& [n, c] : load) {
+    if (deficit <= 0)
+      break;
+    auto& mine = keeps[n];
+    int excess = std::max(0, c - ceil_share);
+    if (excess == 0 && c > floor_share)
+      excess = c - floor_share;
+    excess = std::min({excess, deficit, static_cast<int>(mine.size())});
+    for (int i = 0; i < excess; ++i)
+      release.push_back(mine[mine.size() - 1 - static_cast<size_t>(i)]);
+    deficit -= excess;
+  }
+  // Draining nodes release everything.
+  for (const auto& r :
+       txn.exec("SELECT s.shard FROM cluster_shards s JOIN cluster_nodes n ON n.node_id = s.owner WHERE n.status = "
+                "'draining' AND NOT s.releasing"))
+    release.push_back(r[0].as<int>());
+  for (int shard : release)
+    txn.exec_params("UPDATE cluster_shards SET releasing = true WHERE shard = $1", shard);
+  changes["releasing"] = release.size();
+  return changes;
+}
+
+json drain(pqxx::transaction_base& txn, const std::string& node_id) {
+  auto r = txn.exec_params("SELECT status FROM cluster_nodes WHERE node_id = $1 FOR UPDATE", node_id);
+  if (r.empty())
+    return nullptr;
+  auto status = r[0][0].as<std::string>();
+  if (status == "dead" || status == "left")
+    throw make_error(errc::conflict, "node " + node_id + " is " + status + ": there is nothing to drain");
+  txn.exec_params(
+      "UPDATE cluster_nodes SET status = 'draining', status_changed_at = CASE WHEN status = 'draining' THEN "
+      "status_changed_at ELSE now() END WHERE node_id = $1",
+      node_id);
+  for (auto& n : nodes(txn))
+    if (n["node_id"] == node_id)
+      return n;
+  return nullptr;
+}
+
+json nodes(pqxx::transaction_base& txn) {
+  // The coordinator is the session holding the advisory lock; membership
+  // connections carry the node id in their application_name.
+  static const std::string sql = std::string(R"(
+    SELECT json_build_object(
+      'node_id', n.node_id, 'http_url', n.http_url, 'status', n.status,
+      'started_at', )") + HH_SQL_ISO("n.started_at") +
+                                 ", 'heartbeat_at', " + HH_SQL_ISO("n.heartbeat_at") + R"(,
+      'heartbeat_age_ms', (extract(epoch FROM now() - n.heartbeat_at) * 1000)::bigint,
+      'uptime_s', (extract(epoch FROM n.heartbeat_at - n.started_at))::bigint,
+      'shards', (SELECT count(*) FROM cluster_shards s WHERE s.owner = n.node_id AND s.lease_until >= now()),
+      'coordinator', n.status IN ('active', 'suspected', 'draining') AND EXISTS (
+          SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted
+            AND ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint
+            AND a.application_name = 'hirehub-membership:' || n.node_id),
+      'load', n.load)::text
+    FROM cluster_nodes n
+    ORDER BY n.status IN ('dead', 'left'), n.started_at, n.node_id)";
+  json out = json::array();
+  for (const auto& row : txn.exec_params(sql, coordinator_lock))
+    out.push_back(json::parse(row[0].as<std::string>()));
+  return out;
+}
+
+json shard_map(pqxx::transaction_base& txn) {
+  static const std::string sql =
+      std::string(
+          "SELECT json_build_object('shard', shard, 'owner', CASE WHEN lease_until >= now() THEN owner END, "
+          "'epoch', epoch, 'lease_until', ") +
+      HH_SQL_ISO("lease_until") + ", 'releasing', releasing)::text FROM cluster_shards ORDER BY shard";
+  json out = json::array();
+  for (const auto& r : txn.exec(sql))
+    out.push_back(json::parse(r[0].as<std::string>()));
+  return out;
+}
+
+// ---- the actor -------------------------------------------------------------------
+
+namespace {
+
+struct membership_state {
+  membership_options opts;
+  std::shared_ptr<pqxx::connection> conn;
+  std::function<void()> on_dead;
+  size_t entities = 0;
+  bool coordinator = false;
+  bool dead = false;
+  std::vector<int> owned;
+  const char* name = "membership";
+};
+using membership_actor = caf::stateful_actor<membership_state>;
+
+void name_session(pqxx::connection& c, const std::string& node_id) {
+  pqxx::nontransaction q{c};
+  q.exec("SET application_name = " + q.quote("hirehub-membership:" + node_id));
+}
+
+void open(membership_state& s) {
+  if (s.conn && s.conn->is_open())
+    return;
+  s.coordinator = false;
+  s.conn = persistence::connect(s.opts.db_url);
+  name_session(*s.conn, s.opts.node_id);
+}
+
+/// Asks the registry for its entity count; the answer is reported with the next beat.
+void refresh_load(membership_actor* self) {
+  if (auto registry = self->system().registry().get<caf::actor>(caf::atom("registry")))
+    self->request(registry, std::chrono::milliseconds(500), stats_atom::value)
+        .then([self](size_t n) { self->state.entities = n; }, [](caf::error&) {});
+}
+
+void tick(membership_actor* self) {
+  auto& s = self->state;
+  if (s.dead)
+    return;
+  static auto& owned_gauge = metrics::get_gauge("hirehub_cluster_shards_owned", "Shards leased to this node");
+  static auto& coord_gauge =
+      metrics::get_gauge("hirehub_cluster_coordinator", "1 while this node coordinates the cluster");
+  try {
+    open(s);
+    refresh_load(self);
+    json load = {{"entities", s.entities}};
+    beat b;
+    {
+      pqxx::work txn{*s.conn};
+      b = heartbeat(txn, s.opts, load);
+      txn.commit();
+    }
+    if (b.status == "dead") {
+      s.dead = true;
+      log::error("this node was declared dead by the cluster (heartbeats too old); it stops",
+                 {{"node", s.opts.node_id}});
+      if (s.on_dead)
+        s.on_dead();
+      return;
+    }
+    if (b.owned != s.owned) {
+      log::info("shard leases changed", {{"node", s.opts.node_id}, {"shards", b.owned.size()}});
+      s.owned = b.owned;
+    }
+    owned_gauge.set(static_cast<int64_t>(s.owned.size()));
+    {
+      pqxx::work txn{*s.conn};
+      bool was = s.coordinator;
+      s.coordinator = try_coordinate_lock(txn);
+      if (s.coordinator) {
+        if (!was)
+          log::info("this node coordinates the cluster", {{"node", s.opts.node_id}});
+        coordinate(txn, s.opts);
+      }
+      txn.commit();
+    }
+    coord_gauge.set(s.coordinator ? 1 : 0);
+  } catch (const std::exception& e) {
+    // A broken connection drops the advisory lock with it: another node may coordinate now.
+    log::warn("membership round failed", {{"node", s.opts.node_id}, {"error", e.what()}});
+    s.conn.reset();
+    s.coordinator = false;
+    coord_gauge.set(0);
+  }
+}
+
+caf::behavior membership_impl(membership_actor* self, membership_options o, std::function<void()> on_dead,
+                              std::shared_ptr<pqxx::connection> registered) {
+  auto& s = self->state;
+  s.opts = std::move(o);
+  s.on_dead = std::move(on_dead);
+  s.conn = std::move(registered);
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    auto& s = self->state;
+    if (msg.reason == caf::exit_reason::user_shutdown && !s.dead) {
+      try {
+        open(s);
+        pqxx::work txn{*s.conn};
+        leave(txn, s.opts.node_id);
+        txn.commit();
+        log::info("left the cluster", {{"node", s.opts.node_id}});
+      } catch (const std::exception& e) {
+        log::warn("could not leave the cluster; the leases expire instead", {{"error", e.what()}});
+      }
+    }
+    self->quit(msg.reason);
+  });
+  self->send(self, tick_atom::value);
+  return {
+      [self](tick_atom) {
+        tick(self);
+        self->delayed_send(self, self->state.opts.heartbeat, tick_atom::value);
+      },
+      [self](stats_atom) {
+        auto& s = self->state;
+        return json{{"node_id", s.opts.node_id}, {"coordinator", s.coordinator}, {"shards", s.owned}}.dump();
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_membership(caf::actor_system& sys, membership_options o, std::function<void()> on_declared_dead) {
+  // Register before anything is spawned, so a refused join stops the start-up with its reason.
+  std::shared_ptr<pqxx::connection> conn = persistence::connect(o.db_url);
+  name_session(*conn, o.node_id);
+  {
+    pqxx::work txn{*conn};
+    register_node(txn, o);
+    txn.commit();
+  }
+  log::info("joined the cluster", {{"node", o.node_id}, {"http_url", o.http_url}});
+  return sys.spawn<caf::detached>(membership_impl, std::move(o), std::move(on_declared_dead), std::move(conn));
+}
+
+}  // namespace hirehub::cluster

@@ -1,0 +1,100 @@
+#pragma once
+/// Cluster membership and shard leases in PostgreSQL (the way Orleans' SQL
+/// clustering does it).
+///
+/// Every node registers a row in `cluster_nodes` and heart-beats it; a node
+/// whose heartbeat is older than `suspect_after` is suspected, older than
+/// `dead_after` dead. Entities map to `shards` shards by a stable hash
+/// (`shard_of`); each shard is leased to one live node with an epoch that grows
+/// with every grant. The owner renews its leases with its heartbeat. One
+/// coordinator (whoever holds a PostgreSQL advisory lock on its membership
+/// connection; re-chosen when that connection dies) marks nodes suspected and
+/// dead, grants shards whose lease expired or was released to the live node
+/// with the fewest, and balances: it asks owners above their fair share (and
+/// draining nodes) to release shards, which they do on their next heartbeat.
+/// A shard is never granted while an unexpired lease on it exists, so two live
+/// owners of one shard cannot overlap; the journal's unique (entity, seq)
+/// stays the fence for entities that a paused ex-owner still holds in memory.
+///
+/// All times are PostgreSQL's `now()`: the nodes' clocks never matter.
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <caf/fwd.hpp>
+#include <nlohmann/json_fwd.hpp>
+
+#include "cluster/shard.hpp"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace hirehub::cluster {
+
+struct membership_options {
+  std::string db_url;
+  std::string node_id;
+  std::string http_url;  ///< where other nodes and operators reach this node's HTTP API
+  std::string caf_host;  ///< CAF middleman address (empty: not published yet)
+  int caf_port = 0;
+  int shards = 64;
+  std::chrono::milliseconds heartbeat{500};
+  std::chrono::milliseconds suspect_after{1500};
+  std::chrono::milliseconds dead_after{2500};
+  std::chrono::milliseconds lease{2500};
+};
+
+/// Why a node may not join.
+struct join_refused : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// ---- SQL, each in the caller's transaction (tested against PostgreSQL) ---------
+
+/// Registers this node incarnation. Throws join_refused when a live node uses
+/// the id. Shards still leased to an earlier incarnation of the id are released.
+void register_node(pqxx::transaction_base& txn, const membership_options& o);
+
+struct beat {
+  std::string status;         ///< this node's status after the beat; "dead" when it was declared dead
+  std::vector<int> owned;     ///< shards leased to this node (renewed)
+  std::vector<int> released;  ///< shards this node just released (the coordinator asked)
+};
+/// Heart-beats, releases the shards the coordinator asked for and renews the
+/// rest. A suspected node becomes active again; a dead one stays dead.
+beat heartbeat(pqxx::transaction_base& txn, const membership_options& o, const nlohmann::json& load);
+
+/// This node leaves: status `left`, its shards released at once.
+void leave(pqxx::transaction_base& txn, const std::string& node_id);
+
+/// One round of the coordinator: creates missing shard rows, marks nodes
+/// suspected or dead, grants free shards, asks for releases to balance.
+/// Returns what it changed ({"suspected": [...], "dead": [...], "granted": n, "releasing": n}).
+nlohmann::json coordinate(pqxx::transaction_base& txn, const membership_options& o);
+
+/// Tries to become (or stay) the coordinator on this connection's session.
+bool try_coordinate_lock(pqxx::transaction_base& txn);
+
+/// Marks a node draining. Returns its row, or null when there is no such node;
+/// throws conflict for a node that is dead or left.
+nlohmann::json drain(pqxx::transaction_base& txn, const std::string& node_id);
+
+/// Admin views.
+nlohmann::json nodes(pqxx::transaction_base& txn);
+nlohmann::json shard_map(pqxx::transaction_base& txn);
+
+// ---- the actor ------------------------------------------------------------------
+
+/// Spawns the detached membership actor (its own PostgreSQL connection, named
+/// `hirehub-membership:<node id>` so the admin view can tell the coordinator).
+/// It registers the node (throws join_refused before spawning when it may not),
+/// beats every `heartbeat`, coordinates when it holds the lock, and on
+/// `caf::exit_reason::user_shutdown` leaves the cluster. `on_declared_dead`
+/// runs (once) when the cluster declared this node dead: the node must stop.
+caf::actor spawn_membership(caf::actor_system& sys, membership_options o, std::function<void()> on_declared_dead);
+
+}  // namespace hirehub::cluster

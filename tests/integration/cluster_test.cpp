@@ -1,0 +1,173 @@
+// Cluster membership and shard leases with real node processes sharing one
+// PostgreSQL and one broker: three nodes register and split the shards fairly
+// with one coordinator; kill -9 of a node makes it dead and its shards move to
+// the others with a higher epoch; a paused node that wakes up after it was
+// declared dead stops; draining moves every shard of a node away; a joining
+// node takes a fair share; a stopped node leaves and frees its shards at once.
+// The admin API refuses non-admins and unknown or finished nodes.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "support/harness.hpp"
+
+using namespace hh_test;
+
+namespace {
+
+struct cluster_env {
+  database db;
+  broker kafka;
+  std::map<std::string, std::string> node_env{{"HIREHUB_KAFKA_GROUP_PREFIX", "cluster-" + uuid().substr(0, 8)},
+                                              {"HIREHUB_KAFKA_SESSION_TIMEOUT_MS", "3000"}};
+  std::string admin = token(uuid(), "admin");
+
+  std::unique_ptr<node> start() { return std::make_unique<node>(db, kafka, node_env); }
+
+  /// node id -> {status, shards, coordinator} as one node's admin API reports them.
+  std::map<std::string, json> nodes(int port) {
+    http_client c{port};
+    auto r = c.get("/admin/api/nodes", admin);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::map<std::string, json> out;
+    for (auto& n : r.json_body["items"])
+      out[n["node_id"]] = n;
+    return out;
+  }
+  std::vector<json> shards(int port) {
+    http_client c{port};
+    auto r = c.get("/admin/api/shards", admin);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json_body["items"].get<std::vector<json>>();
+  }
+  /// The node id of the node serving on `port` (its advertised URL names the port).
+  std::string id_of(int port) {
+    return db.scalar("SELECT node_id FROM cluster_nodes WHERE http_url LIKE '%:" + std::to_string(port) +
+                     "' AND status <> 'left' AND status <> 'dead'");
+  }
+  /// owner -> shards owned (only owners with a valid lease appear).
+  std::map<std::string, int> owners(int port) {
+    std::map<std::string, int> out;
+    for (auto& s : shards(port))
+      if (!s["owner"].is_null())
+        ++out[s["owner"].get<std::string>()];
+    return out;
+  }
+};
+
+bool balanced(const std::map<std::string, int>& owners, const std::vector<std::string>& expect, int total = 64) {
+  if (owners.size() != expect.size())
+    return false;
+  int sum = 0;
+  int fair = total / static_cast<int>(expect.size());
+  for (auto& id : expect) {
+    auto it = owners.find(id);
+    if (it == owners.end() || it->second < fair || it->second > fair + 1)
+      return false;
+    sum += it->second;
+  }
+  return sum == total;
+}
+
+}  // namespace
+
+TEST(cluster, nodes_share_the_shards_fail_over_drain_join_and_leave) {
+  cluster_env env;
+  auto a = env.start();
+  auto b = env.start();
+  auto c = env.start();
+  auto ida = env.id_of(a->port), idb = env.id_of(b->port), idc = env.id_of(c->port);
+  ASSERT_FALSE(ida.empty());
+  ASSERT_NE(ida, idb);
+
+  // Three active nodes, 64 shards split 21/21/22, one coordinator, the same view from every node.
+  ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] {
+    return balanced(env.owners(a->port), {ida, idb, idc});
+  })) << env.db.rows("SELECT owner, count(*) FROM cluster_shards GROUP BY owner").size();
+  auto view = env.nodes(b->port);
+  ASSERT_EQ(view.size(), 3u);
+  int coordinators = 0;
+  for (auto& [id, n] : view) {
+    EXPECT_EQ(n["status"], "active") << id;
+    EXPECT_GE(n["shards"].get<int>(), 21);
+    EXPECT_EQ(n["http_url"], "http://127.0.0.1:" + std::to_string(id == ida ? a->port : id == idb ? b->port : c->port));
+    coordinators += n["coordinator"].get<bool>() ? 1 : 0;
+  }
+  EXPECT_EQ(coordinators, 1);
+  EXPECT_EQ(env.shards(c->port).size(), 64u);
+
+  // kill -9 of c: dead, and its shards re-granted to a and b with a higher epoch.
+  std::map<int, int64_t> c_epochs;
+  for (auto& s : env.shards(a->port))
+    if (s["owner"] == idc)
+      c_epochs[s["shard"]] = s["epoch"];
+  ASSERT_FALSE(c_epochs.empty());
+  c->kill9();
+  ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] {
+    return env.nodes(a->port)[idc]["status"] == "dead" && balanced(env.owners(a->port), {ida, idb});
+  }));
+  for (auto& s : env.shards(b->port))
+    if (c_epochs.count(s["shard"]))
+      EXPECT_GT(s["epoch"].get<int64_t>(), c_epochs[s["shard"]]) << "shard " << s["shard"];
+
+  // A node paused past the dead timeout is declared dead; when it wakes up it stops.
+  auto d = env.start();
+  auto idd = env.id_of(d->port);
+  ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] { return balanced(env.owners(a->port), {ida, idb, idd}); }));
+  d->signal(SIGSTOP);
+  ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] {
+    return env.nodes(a->port)[idd]["status"] == "dead" && balanced(env.owners(a->port), {ida, idb});
+  }));
+  d->signal(SIGCONT);
+  ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] { return !d->alive(); })) << "see " << d->log_path();
+  EXPECT_EQ(env.nodes(a->port)[idd]["status"], "dead");
+
+  // Drain b: every shard moves to a; b stays up (and answers) until it is stopped.
+  http_client http{a->port};
+  auto r = http.post("/admin/api/nodes/" + idb + "/drain", json::object(), env.admin);
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.json_body["status"], "draining");
+  ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] { return balanced(env.owners(a->port), {ida}); }));
+  EXPECT_EQ(env.nodes(b->port)[idb]["status"], "draining");
+  EXPECT_EQ(env.nodes(b->port)[idb]["shards"], 0);
+
+  // A joining node takes a fair share from a.
+  auto e = env.start();
+  auto ide = env.id_of(e->port);
+  ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] { return balanced(env.owners(a->port), {ida, ide}); }));
+
+  // A stopped node leaves: its shards are free at once, without waiting for the leases.
+  EXPECT_EQ(e->stop(), 0);
+  EXPECT_EQ(env.nodes(a->port)[ide]["status"], "left");
+  ASSERT_TRUE(eventually(std::chrono::seconds(5), [&] { return balanced(env.owners(a->port), {ida}); }));
+}
+
+TEST(cluster, the_admin_api_refuses_non_admins_unknown_and_finished_nodes) {
+  cluster_env env;
+  auto a = env.start();
+  auto ida = env.id_of(a->port);
+  http_client http{a->port};
+  auto jobseeker = token(uuid(), "jobseeker");
+  for (std::string path : {"/admin/api/nodes", "/admin/api/shards"}) {
+    EXPECT_EQ(http.get(path).status, 401) << path;
+    EXPECT_EQ(http.get(path, jobseeker).status, 403) << path;
+  }
+  EXPECT_EQ(http.post("/admin/api/nodes/" + ida + "/drain", json::object(), "").status, 401);
+  EXPECT_EQ(http.post("/admin/api/nodes/" + ida + "/drain", json::object(), jobseeker).status, 403);
+  EXPECT_EQ(http.post("/admin/api/nodes/no-such-node/drain", json::object(), env.admin).status, 404);
+  EXPECT_EQ(http.post("/admin/api/nodes/bad%20id%2F/drain", json::object(), env.admin).status, 404);
+  EXPECT_EQ(env.db.scalar("SELECT status FROM cluster_nodes WHERE node_id = '" + ida + "'"), "active");
+
+  // A node that has left cannot be drained.
+  auto b = env.start();
+  auto idb = env.id_of(b->port);
+  EXPECT_EQ(b->stop(), 0);
+  auto r = http.post("/admin/api/nodes/" + idb + "/drain", json::object(), env.admin);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(env.db.scalar("SELECT status FROM cluster_nodes WHERE node_id = '" + idb + "'"), "left");
+
+  // A second node may not join under the id of a live one.
+  auto same = env.node_env;
+  same["HIREHUB_NODE_ID"] = ida;
+  EXPECT_THROW(node(env.db, env.kafka, same), std::runtime_error);
+}
