@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "persistence/db.hpp"
 #include "runtime/atoms.hpp"
+#include "runtime/entity_registry.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
@@ -63,17 +66,36 @@ beat heartbeat(pqxx::transaction_base& txn, const membership_options& o, const j
     return b;
   }
   b.status = r[0][0].as<std::string>();
-  // Hand back what the coordinator asked for (a later step passivates the shard's entities first).
-  b.released = ints(txn.exec_params(
-      "UPDATE cluster_shards SET owner = NULL, lease_until = NULL, releasing = false WHERE owner = $1 AND releasing "
-      "RETURNING shard",
-      o.node_id));
   // Renew only leases that have not expired: an expired one may already be someone else's.
-  b.owned = ints(txn.exec_params(
-      "UPDATE cluster_shards SET lease_until = now() + $2::interval WHERE owner = $1 AND lease_until >= now() "
-      "RETURNING shard",
-      o.node_id, interval(o.lease)));
+  for (const auto& row : txn.exec_params(
+           "UPDATE cluster_shards SET lease_until = now() + $2::interval WHERE owner = $1 AND lease_until >= now() "
+           "RETURNING shard, releasing",
+           o.node_id, interval(o.lease))) {
+    b.owned.push_back(row[0].as<int>());
+    if (row[1].as<bool>())
+      b.releasing.push_back(row[0].as<int>());
+  }
+  std::sort(b.owned.begin(), b.owned.end());
+  std::sort(b.releasing.begin(), b.releasing.end());
   return b;
+}
+
+void release(pqxx::transaction_base& txn, const std::string& node_id, const std::vector<int>& shards) {
+  for (int shard : shards)
+    txn.exec_params(
+        "UPDATE cluster_shards SET owner = NULL, lease_until = NULL, releasing = false WHERE owner = $1 AND shard = "
+        "$2 AND releasing",
+        node_id, shard);
+}
+
+std::vector<owner_row> owners(pqxx::transaction_base& txn) {
+  std::vector<owner_row> out;
+  for (const auto& r :
+       txn.exec("SELECT s.shard, s.owner, COALESCE(n.caf_host, ''), COALESCE(n.caf_port, 0) FROM cluster_shards s JOIN "
+                "cluster_nodes n ON n.node_id = s.owner WHERE s.lease_until >= now() AND n.status IN ('active', "
+                "'suspected', 'draining') ORDER BY s.shard"))
+    out.push_back({r[0].as<int>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>()});
+  return out;
 }
 
 void leave(pqxx::transaction_base& txn, const std::string& node_id) {
@@ -153,15 +175,19 @@ json coordinate(pqxx::transaction_base& txn, const membership_options& o) {
   int deficit = 0;
   for (auto& [n, c] : load)
     deficit += std::max(0, floor_share - c);
+  // Shards already on their way (released, not yet granted) count against the deficit.
+  for (auto& [n, c] : load)
+    deficit -= c - static_cast<int>(keeps[n].size());
   std::vector<int> release;
   for (auto& [n, c] : load) {
     if (deficit <= 0)
       break;
     auto& mine = keeps[n];
-    int excess = std::max(0, c - ceil_share);
-    if (excess == 0 && c > floor_share)
-      excess = c - floor_share;
-    excess = std::min({excess, deficit, static_cast<int>(mine.size())});
+    int keeping = static_cast<int>(mine.size());
+    int excess = std::max(0, keeping - ceil_share);
+    if (excess == 0 && keeping > floor_share)
+      excess = keeping - floor_share;
+    excess = std::min({excess, deficit, keeping});
     for (int i = 0; i < excess; ++i)
       release.push_back(mine[mine.size() - 1 - static_cast<size_t>(i)]);
     deficit -= excess;
@@ -235,6 +261,12 @@ json shard_map(pqxx::transaction_base& txn) {
 
 namespace {
 
+struct peer {
+  std::string host;
+  int port = 0;
+  caf::actor ingress;
+};
+
 struct membership_state {
   membership_options opts;
   std::shared_ptr<pqxx::connection> conn;
@@ -242,7 +274,11 @@ struct membership_state {
   size_t entities = 0;
   bool coordinator = false;
   bool dead = false;
+  bool releasing = false;  ///< a release is with the registry
   std::vector<int> owned;
+  std::map<std::string, peer> peers;  ///< node id -> its ingress
+  std::chrono::steady_clock::time_point last_beat = std::chrono::steady_clock::now();
+  bool holding = true;  ///< false after the registry was told this node holds nothing
   const char* name = "membership";
 };
 using membership_actor = caf::stateful_actor<membership_state>;
@@ -260,11 +296,76 @@ void open(membership_state& s) {
   name_session(*s.conn, s.opts.node_id);
 }
 
+caf::actor local(caf::local_actor* self, const char* name) {
+  return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
+}
+
 /// Asks the registry for its entity count; the answer is reported with the next beat.
 void refresh_load(membership_actor* self) {
-  if (auto registry = self->system().registry().get<caf::actor>(caf::atom("registry")))
+  if (auto registry = local(self, "registry"))
     self->request(registry, std::chrono::milliseconds(500), stats_atom::value)
         .then([self](size_t n) { self->state.entities = n; }, [](caf::error&) {});
+}
+
+/// The ingress of another node, connected once through the middleman (blocking:
+/// this actor is detached; loopback and LAN peers answer or refuse quickly).
+caf::actor ingress_of(membership_actor* self, const owner_row& o) {
+  auto& s = self->state;
+  auto& p = s.peers[o.node_id];
+  if (p.ingress && p.host == o.caf_host && p.port == o.caf_port)
+    return p.ingress;
+  p = peer{o.caf_host, o.caf_port, nullptr};
+  if (o.caf_host.empty() || o.caf_port <= 0)
+    return nullptr;
+  auto h = self->system().middleman().remote_actor(o.caf_host, static_cast<uint16_t>(o.caf_port));
+  if (!h) {
+    log::warn("cannot reach a node's ingress", {{"node", o.node_id},
+                                                {"at", o.caf_host + ":" + std::to_string(o.caf_port)},
+                                                {"error", self->system().render(h.error())}});
+    return nullptr;
+  }
+  p.ingress = *h;
+  log::info("connected to a node", {{"node", o.node_id}, {"at", o.caf_host + ":" + std::to_string(o.caf_port)}});
+  return p.ingress;
+}
+
+/// Tells the registry where the shards are and the hub who its peers are.
+void publish_placement(membership_actor* self, const std::vector<owner_row>& rows) {
+  auto& s = self->state;
+  auto map = std::make_shared<placement>();
+  map->local.assign(static_cast<size_t>(s.opts.shards), false);
+  map->remote.assign(static_cast<size_t>(s.opts.shards), nullptr);
+  std::set<std::string> live;
+  std::vector<caf::actor> peers;
+  for (const auto& r : rows) {
+    if (r.shard < 0 || r.shard >= s.opts.shards)
+      continue;
+    auto i = static_cast<size_t>(r.shard);
+    if (r.node_id == s.opts.node_id) {
+      map->local[i] = true;
+    } else if (auto h = ingress_of(self, r)) {
+      map->remote[i] = h;
+      if (live.insert(r.node_id).second)
+        peers.push_back(h);
+    }
+  }
+  if (auto registry = local(self, "registry"))
+    self->send(registry, placement_atom::value, placement_ptr{map});
+  if (auto hub = local(self, "hub"))
+    self->send(hub, peers_atom::value, std::move(peers));
+  s.holding = true;
+}
+
+/// The registry stops the shards' entities first; then the leases go back.
+void start_release(membership_actor* self, std::vector<int> shards) {
+  auto& s = self->state;
+  auto registry = local(self, "registry");
+  if (s.releasing || shards.empty() || !registry)
+    return;
+  s.releasing = true;
+  self->request(registry, std::chrono::seconds(10), release_atom::value, shards)
+      .then([self, shards](bool) { self->send(self, release_atom::value, shards); },
+            [self](caf::error&) { self->state.releasing = false; });
 }
 
 void tick(membership_actor* self) {
@@ -278,43 +379,71 @@ void tick(membership_actor* self) {
     open(s);
     refresh_load(self);
     json load = {{"entities", s.entities}};
-    beat b;
-    {
+    auto beat_once = [&] {
       pqxx::work txn{*s.conn};
-      b = heartbeat(txn, s.opts, load);
+      auto b = heartbeat(txn, s.opts, load);
       txn.commit();
-    }
+      return b;
+    };
+    auto b = beat_once();
     if (b.status == "dead") {
       s.dead = true;
       log::error("this node was declared dead by the cluster (heartbeats too old); it stops",
                  {{"node", s.opts.node_id}});
+      if (auto registry = local(self, "registry"))
+        self->send(registry, placement_atom::value,
+                   placement_ptr{std::make_shared<placement>(
+                       placement{std::vector<bool>(static_cast<size_t>(s.opts.shards), false),
+                                 std::vector<caf::actor>(static_cast<size_t>(s.opts.shards))})});
       if (s.on_dead)
         s.on_dead();
       return;
     }
+    s.last_beat = std::chrono::steady_clock::now();
+    {
+      pqxx::work txn{*s.conn};
+      bool was = s.coordinator;
+      s.coordinator = try_coordinate_lock(txn);
+      json changes;
+      if (s.coordinator) {
+        if (!was)
+          log::info("this node coordinates the cluster", {{"node", s.opts.node_id}});
+        changes = coordinate(txn, s.opts);
+      }
+      txn.commit();
+      if (s.coordinator && changes.value("granted", 0) > 0)
+        b = beat_once();  // shards granted just now (maybe to this node) take effect without waiting a period
+    }
+    coord_gauge.set(s.coordinator ? 1 : 0);
     if (b.owned != s.owned) {
       log::info("shard leases changed", {{"node", s.opts.node_id}, {"shards", b.owned.size()}});
       s.owned = b.owned;
     }
     owned_gauge.set(static_cast<int64_t>(s.owned.size()));
+    std::vector<owner_row> rows;
     {
-      pqxx::work txn{*s.conn};
-      bool was = s.coordinator;
-      s.coordinator = try_coordinate_lock(txn);
-      if (s.coordinator) {
-        if (!was)
-          log::info("this node coordinates the cluster", {{"node", s.opts.node_id}});
-        coordinate(txn, s.opts);
-      }
-      txn.commit();
+      pqxx::read_transaction txn{*s.conn};
+      rows = owners(txn);
     }
-    coord_gauge.set(s.coordinator ? 1 : 0);
+    publish_placement(self, rows);
+    start_release(self, b.releasing);
   } catch (const std::exception& e) {
     // A broken connection drops the advisory lock with it: another node may coordinate now.
     log::warn("membership round failed", {{"node", s.opts.node_id}, {"error", e.what()}});
     s.conn.reset();
     s.coordinator = false;
     coord_gauge.set(0);
+    // Without renewals the leases run out: stop this node's entities before anyone else may start them.
+    if (s.holding && std::chrono::steady_clock::now() - s.last_beat > s.opts.lease * 3 / 4) {
+      log::error("cannot renew the shard leases; this node's entities stop until it can", {{"node", s.opts.node_id}});
+      if (auto registry = local(self, "registry"))
+        self->send(registry, placement_atom::value,
+                   placement_ptr{std::make_shared<placement>(
+                       placement{std::vector<bool>(static_cast<size_t>(s.opts.shards), false),
+                                 std::vector<caf::actor>(static_cast<size_t>(s.opts.shards))})});
+      s.holding = false;
+      owned_gauge.set(0);
+    }
   }
 }
 
@@ -344,6 +473,20 @@ caf::behavior membership_impl(membership_actor* self, membership_options o, std:
       [self](tick_atom) {
         tick(self);
         self->delayed_send(self, self->state.opts.heartbeat, tick_atom::value);
+      },
+      [self](release_atom, const std::vector<int>& shards) {
+        auto& s = self->state;
+        s.releasing = false;
+        try {
+          open(s);
+          pqxx::work txn{*s.conn};
+          release(txn, s.opts.node_id, shards);
+          txn.commit();
+          log::info("shards handed back", {{"node", s.opts.node_id}, {"shards", shards.size()}});
+        } catch (const std::exception& e) {
+          log::warn("could not hand shards back; the next beat asks again", {{"error", e.what()}});
+          s.conn.reset();
+        }
       },
       [self](stats_atom) {
         auto& s = self->state;

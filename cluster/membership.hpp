@@ -60,13 +60,24 @@ struct join_refused : std::runtime_error {
 void register_node(pqxx::transaction_base& txn, const membership_options& o);
 
 struct beat {
-  std::string status;         ///< this node's status after the beat; "dead" when it was declared dead
-  std::vector<int> owned;     ///< shards leased to this node (renewed)
-  std::vector<int> released;  ///< shards this node just released (the coordinator asked)
+  std::string status;          ///< this node's status after the beat; "dead" when it was declared dead
+  std::vector<int> owned;      ///< shards leased to this node (renewed)
+  std::vector<int> releasing;  ///< of those, the ones the coordinator asked this node to hand back
 };
-/// Heart-beats, releases the shards the coordinator asked for and renews the
-/// rest. A suspected node becomes active again; a dead one stays dead.
+/// Heart-beats and renews this node's unexpired leases. A suspected node
+/// becomes active again; a dead one stays dead.
 beat heartbeat(pqxx::transaction_base& txn, const membership_options& o, const nlohmann::json& load);
+
+/// Hands back shards the coordinator asked for (after their entities stopped here).
+void release(pqxx::transaction_base& txn, const std::string& node_id, const std::vector<int>& shards);
+
+/// The owners of the shards with a valid lease, and where their ingress listens.
+struct owner_row {
+  int shard = 0;
+  std::string node_id, caf_host;
+  int caf_port = 0;
+};
+std::vector<owner_row> owners(pqxx::transaction_base& txn);
 
 /// This node leaves: status `left`, its shards released at once.
 void leave(pqxx::transaction_base& txn, const std::string& node_id);
@@ -95,6 +106,14 @@ nlohmann::json shard_map(pqxx::transaction_base& txn);
 /// beats every `heartbeat`, coordinates when it holds the lock, and on
 /// `caf::exit_reason::user_shutdown` leaves the cluster. `on_declared_dead`
 /// runs (once) when the cluster declared this node dead: the node must stop.
+///
+/// After every beat it tells the local entity registry where the shards are
+/// (`placement_atom`: the ones leased here, and the other owners' ingresses,
+/// connected through the middleman) and the hub which peers to send frames to;
+/// shards the coordinator wants back are first released by the registry (their
+/// entities stop), then handed back. When the beats fail for 3/4 of a lease
+/// the registry is told that this node holds nothing, so its entities stop
+/// before the lease can be granted to another node.
 caf::actor spawn_membership(caf::actor_system& sys, membership_options o, std::function<void()> on_declared_dead);
 
 }  // namespace hirehub::cluster

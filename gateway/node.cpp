@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
 
 #include "actors/application_actor.hpp"
 #include "actors/message_types.hpp"
@@ -20,6 +21,7 @@
 #include "actors/resume_pipeline.hpp"
 #include "persistence/file_store.hpp"
 #include "actors/template_render.hpp"
+#include "cluster/ingress.hpp"
 #include "cluster/membership.hpp"
 #include "gateway/api.hpp"
 #include "gateway/server.hpp"
@@ -117,6 +119,7 @@ int run_node(const config& cfg) {
   std::unique_ptr<http_server> server;
   caf::actor_system_config sys_cfg;
   announce_message_types(sys_cfg);
+  sys_cfg.load<caf::io::middleman>();  // commands and live frames between the nodes
   // CAF's own default is max(cores, 4) threads, each polling for work: on a
   // 2-core machine the extra pollers cost a fifth of the resume throughput.
   auto threads = cfg.get_int("node.scheduler_threads");
@@ -217,6 +220,11 @@ int run_node(const config& cfg) {
   rag_opts.call_timeout = resume_opts.call_timeout;
   application::actor_options app_opts{cfg.get_ms("entity.idle_timeout_ms"), cfg.get_ms("http.request_timeout_ms")};
   registry_options reg_opts{static_cast<size_t>(cfg.get_int("entity.max_active"))};
+  // Entities live on the node holding their shard's lease (cluster/membership).
+  reg_opts.shard_of = [shards = static_cast<int>(cfg.get_int("cluster.shards"))](const std::string& id) {
+    return cluster::shard_of(id, shards);
+  };
+  reg_opts.route_wait = cfg.get_ms("cluster.route_wait_ms");
 
   // The supervision tree:
   //   node (one_for_one)
@@ -346,7 +354,19 @@ int run_node(const config& cfg) {
   mo.dead_after = cfg.get_ms("cluster.dead_after_ms");
   mo.lease = cfg.get_ms("cluster.lease_ms");
   caf::actor membership;
+  auto ingress = cluster::spawn_ingress(sys);
   try {
+    auto caf_address = cfg.get_string("cluster.caf_address");
+    auto published = sys.middleman().publish(ingress, static_cast<uint16_t>(cfg.get_int("cluster.caf_port")),
+                                             caf_address.c_str(), true);
+    if (!published)
+      throw std::runtime_error("cannot listen for other nodes on " + caf_address + ":" +
+                               std::to_string(cfg.get_int("cluster.caf_port")) +
+                               " (cluster.caf_port): " + sys.render(published.error()));
+    mo.caf_host = caf_address == "0.0.0.0" ? std::string("127.0.0.1") : caf_address;
+    if (auto adv = cfg.get_string("cluster.caf_advertise_host"); !adv.empty())
+      mo.caf_host = adv;
+    mo.caf_port = *published;
     membership = cluster::spawn_membership(sys, mo, [] { stop_signal.store(SIGTERM); });
   } catch (const std::exception& e) {
     log::error("cannot join the cluster", {{"error", e.what()}});
@@ -355,6 +375,7 @@ int run_node(const config& cfg) {
     api.shutdown();
     caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(ingress, caf::exit_reason::user_shutdown);
     sys.await_all_actors_done();
     server->stop();
     return 2;
@@ -392,6 +413,7 @@ int run_node(const config& cfg) {
     self->send_exit(root, caf::exit_reason::user_shutdown);
     self->send_exit(health, caf::exit_reason::user_shutdown);
     self->send_exit(membership, caf::exit_reason::user_shutdown);  // leaves: its shards are free at once
+    self->send_exit(ingress, caf::exit_reason::user_shutdown);
   }
   sys.await_all_actors_done();
   metrics::remove_collector(collector);

@@ -23,5 +23,9 @@ using health_atom = caf::atom_constant<caf::atom("health")>;
 using process_atom = caf::atom_constant<caf::atom("process")>;
 using stage_atom = caf::atom_constant<caf::atom("stage")>;
 using query_atom = caf::atom_constant<caf::atom("query")>;
+using forward_atom = caf::atom_constant<caf::atom("forward")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
+using placement_atom = caf::atom_constant<caf::atom("placement")>;
+using peers_atom = caf::atom_constant<caf::atom("peers")>;
 
 }  // namespace hirehub

@@ -34,6 +34,13 @@ const std::vector<option_spec>& option_registry() {
       num("cluster.dead_after_ms", 2500, 200, 600000,
           "A node whose heartbeat is this old is dead: its shards go to others once their leases expired."),
       num("cluster.lease_ms", 2500, 200, 600000, "How long a shard lease lasts without renewal."),
+      str("cluster.caf_address", "127.0.0.1", "Address the node listens on for other nodes (CAF middleman)."),
+      num("cluster.caf_port", 0, 0, 65535, "Port for other nodes (CAF middleman); 0: any free port."),
+      str("cluster.caf_advertise_host", "",
+          "The host other nodes connect to for this node; empty: cluster.caf_address (127.0.0.1 for 0.0.0.0)."),
+      num("cluster.route_wait_ms", 5000, 0, 600000,
+          "How long a command waits for its shard to get an owner (moving, or a node died) before it fails with "
+          "503."),
       str("cluster.advertise_url", "",
           "The URL other nodes and operators use for this node's HTTP API; empty: http://<http.address>:<port>."),
       str("log.level", "info", "Minimum log level.", {"trace", "debug", "info", "warn", "error", "off"}),
@@ -117,7 +124,9 @@ const std::vector<option_spec>& option_registry() {
           "Local file store of resumes: original/{user}/{resume}/{file}, processed/{user}/{resume}/masked.txt, "
           "parsed.json."),
       num("resume.embed_dims", 384, 16, 4096, "Dimension of the local embedder's vectors."),
-      num("resume.workers", 3, 1, 64, "Connections (and threads) running uploads and pipeline stages (one more than the cores of a small box: a stage waits for its commit)."),
+      num("resume.workers", 3, 1, 64,
+          "Connections (and threads) running uploads and pipeline stages (one more than the cores of a small box: a "
+          "stage waits for its commit)."),
       num("resume.sweep_ms", 10000, 100, 3600000, "How often unfinished resume pipelines are looked for and resumed."),
       num("resume.pii_threshold_pct", 50, 1, 100, "PII findings scoring at least this (percent) are masked."),
       str("ai.llm1.url", "",

@@ -1,5 +1,7 @@
 #include "runtime/entity_registry.hpp"
 
+#include <deque>
+#include <set>
 #include <unordered_map>
 
 #include <caf/all.hpp>
@@ -13,11 +15,36 @@ namespace hirehub {
 
 namespace {
 
+/// A forwarded command is passed on at most this many times before it waits
+/// for a fresher shard map (two nodes with stale maps must not ping-pong it).
+constexpr int32_t max_hops = 2;
+
+/// A command waiting for its shard to get an owner.
+struct waiting {
+  std::string kind, id;
+  bool fresh = false;
+  caf::message cmd;
+  int32_t hops = 0;
+  caf::response_promise rp;
+  std::chrono::steady_clock::time_point deadline;
+};
+
+struct release_wait {
+  std::set<int> shards;
+  caf::response_promise rp;
+  std::chrono::steady_clock::time_point deadline;
+};
+
 struct registry_state {
   std::map<std::string, entity_factory> kinds;
   registry_options opts;
   std::unordered_map<std::string, caf::actor> active;  // key: kind + '/' + id
   std::unordered_map<caf::actor_addr, std::string> keys;
+  placement_ptr map;          // null: no shard map yet (clustered only)
+  std::set<int> handing_off;  // shards being released: their commands wait
+  std::deque<waiting> queue;  // commands whose shard has no reachable owner right now
+  std::vector<release_wait> releases;
+  bool ticking = false;
   const char* name = "entity_registry";
   // Entities are the registry's children: they stop with it (their state is in
   // the journal, so nothing is lost).
@@ -33,6 +60,37 @@ metrics::gauge& active_gauge(const std::string& kind) {
   return metrics::get_gauge("hirehub_active_entities", "Entity actors currently active on this node", {{"kind", kind}});
 }
 
+metrics::gauge& waiting_gauge() {
+  return metrics::get_gauge("hirehub_registry_waiting", "Commands waiting for their shard to get an owner");
+}
+
+int shard_of_key(const registry_state& st, const std::string& key) {
+  return st.opts.shard_of(key.substr(key.find('/') + 1));
+}
+
+/// Answers the release requests whose shards have no entity left here.
+void check_releases(registry_actor* self, bool expired_too) {
+  auto& st = self->state;
+  auto now = std::chrono::steady_clock::now();
+  for (auto it = st.releases.begin(); it != st.releases.end();) {
+    bool busy = false;
+    for (auto& [key, handle] : st.active)
+      if (it->shards.count(shard_of_key(st, key))) {
+        busy = true;
+        break;
+      }
+    if (!busy || (expired_too && now >= it->deadline)) {
+      if (busy)
+        log::warn("entities did not stop in time for a shard hand-off; the journal fences them",
+                  {{"shards", it->shards.size()}});
+      it->rp.deliver(true);
+      it = st.releases.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 void forget(registry_actor* self, const caf::actor_addr& addr) {
   auto& st = self->state;
   auto k = st.keys.find(addr);
@@ -42,6 +100,125 @@ void forget(registry_actor* self, const caf::actor_addr& addr) {
   st.active.erase(k->second);
   st.keys.erase(k);
   active_gauge(kind).add(-1);
+  if (!st.releases.empty())
+    check_releases(self, false);
+}
+
+/// Stops this node's entities of the shards in `shards` (they rebuild from
+/// the journal wherever they are activated next).
+void stop_entities(registry_actor* self, const std::function<bool(int)>& in_shards) {
+  for (auto& [key, handle] : self->state.active)
+    if (in_shards(shard_of_key(self->state, key)))
+      self->send_exit(handle, caf::exit_reason::user_shutdown);
+}
+
+caf::actor activate(registry_actor* self, const std::string& kind, const std::string& id, bool fresh, caf::error& err) {
+  auto& st = self->state;
+  auto key = kind + '/' + id;
+  auto it = st.active.find(key);
+  if (it != st.active.end())
+    return it->second;
+  auto f = st.kinds.find(kind);
+  if (f == st.kinds.end()) {
+    err = make_error(errc::internal, "unknown entity kind " + kind);
+    return nullptr;
+  }
+  if (st.active.size() >= st.opts.max_active) {
+    err = make_error(errc::overloaded, "too many active entities on this node; retry later");
+    return nullptr;
+  }
+  auto handle = f->second(self->system(), entity_context{kind, id, fresh}, caf::actor_cast<caf::actor>(self));
+  self->monitor(handle);
+  st.active.emplace(key, handle);
+  st.keys.emplace(handle.address(), key);
+  active_gauge(kind).add(1);
+  metrics::get_counter("hirehub_entity_activations_total", "Entity activations", {{"kind", kind}}).inc();
+  return handle;
+}
+
+enum class where { local, remote, wait };
+
+where locate(registry_actor* self, const std::string& id, int32_t hops, caf::actor& remote) {
+  auto& st = self->state;
+  if (!st.opts.shard_of)
+    return where::local;
+  if (!st.map)
+    return where::wait;
+  auto shard = static_cast<size_t>(st.opts.shard_of(id));
+  if (shard >= st.map->local.size())
+    return where::wait;
+  if (st.map->local[shard])
+    return st.handing_off.count(static_cast<int>(shard)) ? where::wait : where::local;
+  if (st.map->remote[shard] && hops < max_hops) {
+    remote = st.map->remote[shard];
+    return where::remote;
+  }
+  return where::wait;
+}
+
+void tick_later(registry_actor* self) {
+  if (self->state.ticking)
+    return;
+  self->state.ticking = true;
+  self->delayed_send(self, std::chrono::milliseconds(100), tick_atom::value);
+}
+
+/// Routes a command; `rp` answers the caller when it must wait or fails here.
+caf::result<caf::message> route(registry_actor* self, const std::string& kind, const std::string& id, bool fresh,
+                                caf::message& cmd, int32_t hops) {
+  auto& st = self->state;
+  caf::actor remote;
+  switch (locate(self, id, hops, remote)) {
+    case where::local: {
+      caf::error err;
+      auto handle = activate(self, kind, id, fresh, err);
+      if (!handle)
+        return err;
+      self->delegate(handle, std::move(cmd));
+      return caf::delegated<caf::message>{};
+    }
+    case where::remote:
+      metrics::get_counter("hirehub_registry_forwarded_total", "Commands delegated to the node owning the shard").inc();
+      self->delegate(remote, forward_atom::value, kind, id, fresh, std::move(cmd), hops + 1);
+      return caf::delegated<caf::message>{};
+    case where::wait: break;
+  }
+  if (st.queue.size() >= st.opts.max_waiting)
+    return make_error(errc::overloaded, "too many commands are waiting for their shards; retry later");
+  auto rp = self->make_response_promise<caf::message>();
+  st.queue.push_back(
+      {kind, id, fresh, std::move(cmd), hops, rp, std::chrono::steady_clock::now() + st.opts.route_wait});
+  waiting_gauge().set(static_cast<int64_t>(st.queue.size()));
+  tick_later(self);
+  return rp;
+}
+
+/// Retries the waiting commands (after a new map, a finished hand-off, or to expire them).
+void drain_queue(registry_actor* self) {
+  auto& st = self->state;
+  auto now = std::chrono::steady_clock::now();
+  std::deque<waiting> still;
+  for (auto& w : st.queue) {
+    caf::actor remote;
+    // A command that waited for a fresher map may be passed on once more.
+    auto at = locate(self, w.id, std::min(w.hops, max_hops - 1), remote);
+    if (at == where::local) {
+      caf::error err;
+      auto handle = activate(self, w.kind, w.id, w.fresh, err);
+      if (handle)
+        w.rp.delegate(handle, std::move(w.cmd));
+      else
+        w.rp.deliver(err);
+    } else if (at == where::remote) {
+      w.rp.delegate(remote, forward_atom::value, w.kind, w.id, w.fresh, std::move(w.cmd), w.hops + 1);
+    } else if (now >= w.deadline) {
+      w.rp.deliver(make_error(errc::unavailable, "the entity's shard has no reachable owner right now; retry"));
+    } else {
+      still.push_back(std::move(w));
+    }
+  }
+  st.queue.swap(still);
+  waiting_gauge().set(static_cast<int64_t>(st.queue.size()));
 }
 
 caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_factory> kinds, registry_options opts) {
@@ -50,7 +227,7 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
   for (auto& [kind, f] : self->state.kinds)
     active_gauge(kind).set(0);
   self->set_down_handler([self](caf::down_msg& dm) {
-    if (dm.reason && dm.reason != caf::exit_reason::normal) {
+    if (dm.reason && dm.reason != caf::exit_reason::normal && dm.reason != caf::exit_reason::user_shutdown) {
       log::warn("entity crashed; it will be re-activated from its journal on the next message",
                 {{"entity", self->state.keys.count(dm.source) ? self->state.keys[dm.source] : "?"},
                  {"reason", self->system().render(dm.reason)}});
@@ -60,25 +237,46 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
   });
   return {
       [self](route_atom, const std::string& kind, const std::string& id, bool fresh,
-             caf::message& cmd) -> caf::result<caf::message> {
+             caf::message& cmd) -> caf::result<caf::message> { return route(self, kind, id, fresh, cmd, 0); },
+      [self](forward_atom, const std::string& kind, const std::string& id, bool fresh, caf::message& cmd,
+             int32_t hops) -> caf::result<caf::message> { return route(self, kind, id, fresh, cmd, hops); },
+      [self](placement_atom, const placement_ptr& map) {
         auto& st = self->state;
-        auto key = kind + '/' + id;
-        auto it = st.active.find(key);
-        if (it == st.active.end()) {
-          auto f = st.kinds.find(kind);
-          if (f == st.kinds.end())
-            return make_error(errc::internal, "unknown entity kind " + kind);
-          if (st.active.size() >= st.opts.max_active)
-            return make_error(errc::overloaded, "too many active entities on this node; retry later");
-          auto handle = f->second(self->system(), entity_context{kind, id, fresh}, caf::actor_cast<caf::actor>(self));
-          self->monitor(handle);
-          it = st.active.emplace(key, handle).first;
-          st.keys.emplace(handle.address(), key);
-          active_gauge(kind).add(1);
-          metrics::get_counter("hirehub_entity_activations_total", "Entity activations", {{"kind", kind}}).inc();
+        auto before = st.map;
+        st.map = map;
+        // Shards this node no longer holds (lease lost or released): their entities stop here.
+        if (before && st.opts.shard_of)
+          stop_entities(self, [&](int s) {
+            auto i = static_cast<size_t>(s);
+            return i < before->local.size() && before->local[i] && (i >= map->local.size() || !map->local[i]);
+          });
+        for (auto it = st.handing_off.begin(); it != st.handing_off.end();) {
+          auto i = static_cast<size_t>(*it);
+          if (i >= map->local.size() || !map->local[i])
+            it = st.handing_off.erase(it);  // released: the new owner takes its commands
+          else
+            ++it;
         }
-        self->delegate(it->second, std::move(cmd));
-        return caf::delegated<caf::message>{};
+        drain_queue(self);
+      },
+      [self](release_atom, const std::vector<int>& shards) -> caf::result<bool> {
+        auto& st = self->state;
+        std::set<int> set(shards.begin(), shards.end());
+        st.handing_off.insert(set.begin(), set.end());
+        stop_entities(self, [&](int s) { return set.count(s) > 0; });
+        auto rp = self->make_response_promise<bool>();
+        st.releases.push_back({set, rp, std::chrono::steady_clock::now() + std::chrono::seconds(5)});
+        check_releases(self, false);
+        tick_later(self);
+        return rp;
+      },
+      [self](tick_atom) {
+        auto& st = self->state;
+        st.ticking = false;
+        drain_queue(self);
+        check_releases(self, true);
+        if (!st.queue.empty() || !st.releases.empty())
+          tick_later(self);
       },
       [self](passivate_atom, const std::string& kind, const std::string& id) {
         auto& st = self->state;

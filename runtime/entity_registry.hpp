@@ -8,13 +8,29 @@
 /// Entities ask `(passivate_atom, kind, id)` when idle; the registry forgets them
 /// and answers, and later messages activate a new incarnation that rebuilds from
 /// the journal. An entity that crashes is forgotten the same way (restart on
-/// demand). This is the seam where the cluster's shard routing plugs in.
+/// demand).
+///
+/// In a cluster (`registry_options::shard_of` set) an entity lives on the node
+/// that holds its shard's lease. The membership sends `(placement_atom,
+/// placement_ptr)` whenever the shard map changes: a command for a shard of
+/// this node is handled here; one for a shard of another node is delegated to
+/// that node's ingress as `(forward_atom, kind, id, fresh, cmd, hops)`, which
+/// hands it to the registry there (the entity still answers the caller
+/// directly); one for a shard that nobody holds right now (moving, or before
+/// the first map) waits here until the map names an owner, at most
+/// `route_wait`, then fails with `unavailable`. `(release_atom, shards)` stops
+/// this node's entities of those shards (new commands for them wait) and
+/// answers `true` when they are gone, so the membership can hand the leases back.
 
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/fwd.hpp>
 
 namespace hirehub {
@@ -30,7 +46,18 @@ using entity_factory = std::function<caf::actor(caf::actor_system&, const entity
 
 struct registry_options {
   size_t max_active = 1000000;
+  /// Entity id -> shard; empty: not clustered (every entity is local).
+  std::function<int(const std::string&)> shard_of;
+  std::chrono::milliseconds route_wait{5000};  ///< how long a command waits for its shard to get an owner
+  size_t max_waiting = 10000;                  ///< commands waiting for owners; beyond: overloaded
 };
+
+/// Who holds each shard, as the membership last read it.
+struct placement {
+  std::vector<bool> local;         ///< per shard: leased to this node
+  std::vector<caf::actor> remote;  ///< per shard: the owner's ingress when another node holds it
+};
+using placement_ptr = std::shared_ptr<const placement>;
 
 caf::actor spawn_entity_registry(caf::actor_system& sys, std::map<std::string, entity_factory> kinds,
                                  registry_options opts);
@@ -39,3 +66,5 @@ caf::actor spawn_entity_registry(caf::actor_system& sys, std::map<std::string, e
 caf::message route_message(const std::string& kind, const std::string& id, bool fresh, caf::message cmd);
 
 }  // namespace hirehub
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hirehub::placement_ptr)

@@ -13,6 +13,7 @@ namespace hirehub {
 namespace {
 
 struct hub_state {
+  std::vector<caf::actor> peers;  ///< the other nodes' ingresses
   std::unordered_map<std::string, std::set<caf::actor>> topics;
   std::unordered_map<caf::actor_addr, std::set<std::string>> by_session;
   std::string name;
@@ -39,6 +40,17 @@ void drop(hub_actor* self, const caf::actor_addr& session) {
       st.topics.erase(t);
   }
   st.by_session.erase(it);
+}
+
+void fan_out(hub_actor* self, const std::string& topic, int64_t seq, const std::string& frame) {
+  static auto& published = metrics::get_counter("hirehub_hub_frames_total", "Frames fanned out to sessions");
+  auto t = self->state.topics.find(topic);
+  if (t == self->state.topics.end())
+    return;
+  for (auto& s : t->second) {
+    self->send(s, frame_atom::value, topic, seq, frame);
+    published.inc();
+  }
 }
 
 // Actor functions here always take an argument: CAF 0.17 binds a reference to a
@@ -68,15 +80,15 @@ caf::behavior hub_impl(hub_actor* self, std::string name) {
           s->second.erase(topic);
       },
       [self](publish_atom, const std::string& topic, int64_t seq, const std::string& frame) {
-        static auto& published = metrics::get_counter("hirehub_hub_frames_total", "Frames fanned out to sessions");
-        auto t = self->state.topics.find(topic);
-        if (t == self->state.topics.end())
-          return;
-        for (auto& s : t->second) {
-          self->send(s, frame_atom::value, topic, seq, frame);
-          published.inc();
-        }
+        // Published here: other nodes' sessions may watch it too.
+        for (auto& peer : self->state.peers)
+          self->send(peer, publish_atom::value, topic, seq, frame, true);
+        fan_out(self, topic, seq, frame);
       },
+      [self](publish_atom, const std::string& topic, int64_t seq, const std::string& frame, bool) {
+        fan_out(self, topic, seq, frame);  // from a peer: local sessions only
+      },
+      [self](peers_atom, std::vector<caf::actor>& peers) { self->state.peers = std::move(peers); },
   };
 }
 

@@ -9,6 +9,7 @@
 
 #include <csignal>
 
+#include "cluster/shard.hpp"
 #include "support/harness.hpp"
 
 using namespace hh_test;
@@ -54,6 +55,16 @@ struct cluster_env {
     return out;
   }
 };
+
+/// The value of one series in a node's /metrics (0 when absent).
+double metric(int port, const std::string& series) {
+  http_client c{port};
+  auto body = c.get("/metrics").body;
+  auto at = body.find("\n" + series + " ");
+  if (at == std::string::npos)
+    return 0;
+  return std::stod(body.substr(at + series.size() + 2));
+}
 
 bool balanced(const std::map<std::string, int>& owners, const std::vector<std::string>& expect, int total = 64) {
   if (owners.size() != expect.size())
@@ -170,4 +181,101 @@ TEST(cluster, the_admin_api_refuses_non_admins_unknown_and_finished_nodes) {
   auto same = env.node_env;
   same["HIREHUB_NODE_ID"] = ida;
   EXPECT_THROW(node(env.db, env.kafka, same), std::runtime_error);
+}
+
+TEST(cluster, any_node_serves_any_entity_and_live_frames_cross_nodes) {
+  cluster_env env;
+  std::vector<std::unique_ptr<node>> nodes;
+  for (int i = 0; i < 3; ++i)
+    nodes.push_back(env.start());
+  std::vector<std::string> ids;
+  for (auto& n : nodes)
+    ids.push_back(env.id_of(n->port));
+  ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] { return balanced(env.owners(nodes[0]->port), ids); }));
+  std::vector<std::unique_ptr<http_client>> http;
+  for (auto& n : nodes)
+    http.push_back(std::make_unique<http_client>(n->port));
+
+  auto company = uuid();
+  auto company_tok = token(company, "company");
+  auto job = http[0]->post("/api/v1/jobs", {{"title", "Distributed Systems Engineer"}}, company_tok);
+  ASSERT_EQ(job.status, 201) << job.body;
+  auto job_id = job.json_body["id"].get<std::string>();
+
+  // Submit on one node, read on the next, change on the third: every entity answers wherever it is asked.
+  std::vector<std::string> apps;
+  for (int i = 0; i < 24; ++i) {
+    auto seeker = uuid();
+    auto tok = token(seeker, "jobseeker");
+    auto r = http[i % 3]->post("/api/v1/applications", {{"job_id", job_id}, {"resume_id", uuid()}}, tok);
+    ASSERT_EQ(r.status, 201) << r.body;
+    auto id = r.json_body["id"].get<std::string>();
+    apps.push_back(id);
+    auto g = http[(i + 1) % 3]->get("/api/v1/applications/" + id, tok);
+    ASSERT_EQ(g.status, 200) << g.body;
+    EXPECT_EQ(g.json_body["id"], id);
+    auto p = http[(i + 2) % 3]->patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, company_tok);
+    ASSERT_EQ(p.status, 200) << p.body;
+    EXPECT_EQ(p.json_body["seq"], 2);
+  }
+  for (auto& id : apps)
+    EXPECT_EQ(env.db.count("SELECT count(*) FROM application_events WHERE application_id = '" + id + "'"), 2) << id;
+
+  // Each entity is active on the node that holds its shard, and nowhere else.
+  std::map<std::string, std::string> owner_of_shard;
+  for (auto& s : env.shards(nodes[0]->port))
+    owner_of_shard[std::to_string(s["shard"].get<int>())] = s["owner"].get<std::string>();
+  std::map<std::string, int> expected;
+  for (auto& id : apps)
+    ++expected[owner_of_shard[std::to_string(hirehub::cluster::shard_of(id, 64))]];
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    EXPECT_EQ(metric(nodes[i]->port, "hirehub_active_entities{kind=\"application\"}"), expected[ids[i]])
+        << "node " << ids[i];
+    EXPECT_GT(metric(nodes[i]->port, "hirehub_registry_forwarded_total"), 0) << "node " << ids[i];
+  }
+
+  // A WebSocket on one node sees the changes of an entity living on another, in order.
+  std::string app;
+  size_t watcher = 0;
+  for (auto& id : apps) {
+    auto owner = owner_of_shard[std::to_string(hirehub::cluster::shard_of(id, 64))];
+    if (owner != ids[0]) {
+      app = id;
+      break;
+    }
+  }
+  ASSERT_FALSE(app.empty());
+  ws_client ws{nodes[watcher]->port, company_tok};
+  ASSERT_TRUE(ws.open());
+  ws.send(json({{"op", "subscribe"}, {"topic", "application:" + app}}).dump());
+  auto ack = ws.read_until([](const json& f) { return f.value("type", "") == "subscribed"; });
+  ASSERT_TRUE(ack);
+  EXPECT_EQ((*ack)["seq"], 2);
+  auto iv = http[1]->post(
+      "/api/v1/applications/" + app + "/interviews",
+      {{"interview_type", "video"}, {"scheduled_at", "2030-05-02T10:00"}, {"time_zone", "Asia/Seoul"}}, company_tok);
+  ASSERT_EQ(iv.status, 201) << iv.body;
+  ASSERT_EQ(http[2]
+                ->patch("/api/v1/applications/" + app + "/status",
+                        {{"status", "rejected"}, {"reason", "position_filled"}}, company_tok)
+                .status,
+            200);
+  for (int seq = 3; seq <= 4; ++seq) {
+    auto f = ws.read_until([](const json& x) { return x.contains("seq") && x.value("type", "") != "subscribed"; },
+                           std::chrono::seconds(10));
+    ASSERT_TRUE(f) << "no frame " << seq << " crossed to the watching node";
+    EXPECT_EQ((*f)["seq"], seq);
+    EXPECT_EQ((*f)["topic"], "application:" + app);
+  }
+  // after_seq resume works on any node.
+  ws_client again{nodes[2]->port, company_tok};
+  again.send(json({{"op", "subscribe"}, {"topic", "application:" + app}, {"after_seq", 2}}).dump());
+  auto ack2 = again.read();
+  ASSERT_TRUE(ack2);
+  EXPECT_EQ((*ack2)["seq"], 4);
+  for (int seq = 3; seq <= 4; ++seq) {
+    auto f = again.read();
+    ASSERT_TRUE(f);
+    EXPECT_EQ((*f)["seq"], seq);
+  }
 }
