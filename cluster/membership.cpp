@@ -278,7 +278,8 @@ struct membership_state {
   std::vector<int> owned;
   std::map<std::string, peer> peers;  ///< node id -> its ingress
   std::chrono::steady_clock::time_point last_beat = std::chrono::steady_clock::now();
-  bool holding = true;  ///< false after the registry was told this node holds nothing
+  bool holding = true;                          ///< false after the registry was told this node holds nothing
+  std::vector<caf::response_promise> draining;  ///< stop requests waiting until every shard moved away
   const char* name = "membership";
 };
 using membership_actor = caf::stateful_actor<membership_state>;
@@ -325,6 +326,7 @@ caf::actor ingress_of(membership_actor* self, const owner_row& o) {
     return nullptr;
   }
   p.ingress = *h;
+  self->monitor(p.ingress);  // a lost connection is forgotten, so the next beat connects again
   log::info("connected to a node", {{"node", o.node_id}, {"at", o.caf_host + ":" + std::to_string(o.caf_port)}});
   return p.ingress;
 }
@@ -427,6 +429,13 @@ void tick(membership_actor* self) {
     }
     publish_placement(self, rows);
     start_release(self, b.releasing);
+    // Stopping: done once this node holds nothing and every shard has an owner the registry knows.
+    if (!s.draining.empty() && b.owned.empty() && !s.releasing && rows.size() == static_cast<size_t>(s.opts.shards)) {
+      log::info("drained: every shard is with another node", {{"node", s.opts.node_id}});
+      for (auto& rp : s.draining)
+        rp.deliver(true);
+      s.draining.clear();
+    }
   } catch (const std::exception& e) {
     // A broken connection drops the advisory lock with it: another node may coordinate now.
     log::warn("membership round failed", {{"node", s.opts.node_id}, {"error", e.what()}});
@@ -468,6 +477,11 @@ caf::behavior membership_impl(membership_actor* self, membership_options o, std:
     }
     self->quit(msg.reason);
   });
+  self->set_down_handler([self](caf::down_msg& dm) {
+    for (auto& [id, p] : self->state.peers)
+      if (p.ingress && p.ingress.address() == dm.source)
+        p.ingress = nullptr;
+  });
   self->send(self, tick_atom::value);
   return {
       [self](tick_atom) {
@@ -487,6 +501,29 @@ caf::behavior membership_impl(membership_actor* self, membership_options o, std:
           log::warn("could not hand shards back; the next beat asks again", {{"error", e.what()}});
           s.conn.reset();
         }
+      },
+      // The node stops: move its shards to the others first (answered `true` when
+      // done; at once when no other node is active).
+      [self](close_atom) -> caf::result<bool> {
+        auto& s = self->state;
+        try {
+          open(s);
+          pqxx::work txn{*s.conn};
+          auto others = txn.exec_params("SELECT count(*) FROM cluster_nodes WHERE status = 'active' AND node_id <> $1",
+                                        s.opts.node_id)[0][0]
+                            .as<int>();
+          if (others == 0 || s.owned.empty())
+            return true;
+          drain(txn, s.opts.node_id);
+          txn.commit();
+        } catch (const std::exception& e) {
+          log::warn("cannot drain before stopping; the leases expire instead", {{"error", e.what()}});
+          return true;
+        }
+        log::info("draining before stopping", {{"node", s.opts.node_id}, {"shards", s.owned.size()}});
+        auto rp = self->make_response_promise<bool>();
+        s.draining.push_back(rp);
+        return rp;
       },
       [self](stats_atom) {
         auto& s = self->state;

@@ -39,6 +39,7 @@ struct readiness {
   std::atomic<bool> kafka{false};
   std::atomic<bool> migrations{false};
   std::atomic<bool> started{false};
+  std::atomic<bool> cluster{false};  ///< joined the cluster, signal handlers in place
 };
 
 struct api_options {

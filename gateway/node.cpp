@@ -388,6 +388,7 @@ int run_node(const config& cfg) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
+  ready->cluster = true;
   int exit_code = 0;
   {
     caf::scoped_actor self{sys};
@@ -407,6 +408,15 @@ int run_node(const config& cfg) {
               });
     }
     log::info("stopping", {{"signal", stop_signal.load()}});
+    // Rolling-restart path: hand this node's shards to the others before anything stops,
+    // so commands for its entities move with them instead of timing out here.
+    if (exit_code == 0 && membership)
+      self->request(membership, cfg.get_ms("cluster.drain_timeout_ms"), close_atom::value)
+          .receive([](bool) {},
+                   [](caf::error& err) {
+                     log::warn("stopping before the drain finished; the leases expire instead",
+                               {{"error", caf::to_string(err)}});
+                   });
     server->stop_accepting();
     api.shutdown();
     self->demonitor(root);

@@ -647,7 +647,7 @@ json build() {
       {"/health", {{"get", op("Liveness", {{"200", response("alive", {{"type", "object"}})}}, false)}}},
       {"/ready",
        {{"get",
-         op("Readiness: PostgreSQL, Kafka, migrations, actors",
+         op("Readiness: PostgreSQL, Kafka, migrations, actors, cluster membership",
             {{"200", response("ready", {{"type", "object"}})}, {"503", response("not ready", {{"type", "object"}})}},
             false)}}},
       {"/metrics",

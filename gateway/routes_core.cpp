@@ -18,13 +18,14 @@ void health(request_actor* self, api_shared&, const route_params&) {
 
 void ready(request_actor* self, api_shared& sh, const route_params&) {
   auto& r = *sh.ready;
-  bool ok = r.postgres && r.kafka && r.migrations && r.started;
+  bool ok = r.postgres && r.kafka && r.migrations && r.started && r.cluster;
   nlohmann::json body = {{"status", ok ? "ready" : "not_ready"},
                          {"checks",
                           {{"postgres", r.postgres.load()},
                            {"kafka", r.kafka.load()},
                            {"migrations", r.migrations.load()},
-                           {"actors", r.started.load()}}}};
+                           {"actors", r.started.load()},
+                           {"cluster", r.cluster.load()}}}};
   finish(self, json_response(ok ? 200 : 503, body.dump()));
 }
 

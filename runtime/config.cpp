@@ -41,6 +41,8 @@ const std::vector<option_spec>& option_registry() {
       num("cluster.route_wait_ms", 5000, 0, 600000,
           "How long a command waits for its shard to get an owner (moving, or a node died) before it fails with "
           "503."),
+      num("cluster.drain_timeout_ms", 10000, 0, 600000,
+          "On SIGTERM a node first moves its shards to the other nodes, waiting at most this long."),
       str("cluster.advertise_url", "",
           "The URL other nodes and operators use for this node's HTTP API; empty: http://<http.address>:<port>."),
       str("log.level", "info", "Minimum log level.", {"trace", "debug", "info", "warn", "error", "off"}),

@@ -40,9 +40,11 @@ struct registry_state {
   registry_options opts;
   std::unordered_map<std::string, caf::actor> active;  // key: kind + '/' + id
   std::unordered_map<caf::actor_addr, std::string> keys;
-  placement_ptr map;          // null: no shard map yet (clustered only)
-  std::set<int> handing_off;  // shards being released: their commands wait
-  std::deque<waiting> queue;  // commands whose shard has no reachable owner right now
+  placement_ptr map;                  // null: no shard map yet (clustered only)
+  std::set<int> handing_off;          // shards being released: their commands wait
+  std::set<caf::actor_addr> watched;  // other nodes' ingresses (monitored: a dead node's shards wait)
+  std::set<caf::actor_addr> gone;     // ingresses whose node went away: never forwarded to again
+  std::deque<waiting> queue;          // commands whose shard has no reachable owner right now
   std::vector<release_wait> releases;
   bool ticking = false;
   const char* name = "entity_registry";
@@ -227,6 +229,21 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
   for (auto& [kind, f] : self->state.kinds)
     active_gauge(kind).set(0);
   self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    if (st.watched.erase(dm.source) > 0) {
+      st.gone.insert(dm.source);
+      // Another node is gone: its shards wait for the coordinator to grant them elsewhere.
+      log::warn("lost the connection to a node; its shards wait for a new owner",
+                {{"reason", self->system().render(dm.reason)}});
+      if (st.map) {
+        auto copy = std::make_shared<placement>(*st.map);
+        for (auto& r : copy->remote)
+          if (r && r.address() == dm.source)
+            r = nullptr;
+        st.map = copy;
+      }
+      return;
+    }
     if (dm.reason && dm.reason != caf::exit_reason::normal && dm.reason != caf::exit_reason::user_shutdown) {
       log::warn("entity crashed; it will be re-activated from its journal on the next message",
                 {{"entity", self->state.keys.count(dm.source) ? self->state.keys[dm.source] : "?"},
@@ -240,10 +257,24 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
              caf::message& cmd) -> caf::result<caf::message> { return route(self, kind, id, fresh, cmd, 0); },
       [self](forward_atom, const std::string& kind, const std::string& id, bool fresh, caf::message& cmd,
              int32_t hops) -> caf::result<caf::message> { return route(self, kind, id, fresh, cmd, hops); },
-      [self](placement_atom, const placement_ptr& map) {
+      [self](placement_atom, placement_ptr map) {
         auto& st = self->state;
         auto before = st.map;
+        // The membership may still name a node whose connection just died: its shards wait instead.
+        bool stale = false;
+        for (auto& r : map->remote)
+          stale = stale || (r && st.gone.count(r.address()) > 0);
+        if (stale) {
+          auto copy = std::make_shared<placement>(*map);
+          for (auto& r : copy->remote)
+            if (r && st.gone.count(r.address()))
+              r = nullptr;
+          map = copy;
+        }
         st.map = map;
+        for (auto& r : map->remote)
+          if (r && st.watched.insert(r.address()).second)
+            self->monitor(r);
         // Shards this node no longer holds (lease lost or released): their entities stop here.
         if (before && st.opts.shard_of)
           stop_entities(self, [&](int s) {
