@@ -210,6 +210,11 @@ json drain(pqxx::transaction_base& txn, const std::string& node_id) {
   auto status = r[0][0].as<std::string>();
   if (status == "dead" || status == "left")
     throw make_error(errc::conflict, "node " + node_id + " is " + status + ": there is nothing to drain");
+  auto others =
+      txn.exec_params("SELECT count(*) FROM cluster_nodes WHERE status = 'active' AND node_id <> $1", node_id)[0][0]
+          .as<int>();
+  if (others == 0)
+    throw make_error(errc::conflict, "node " + node_id + " is the only active node: nobody could take its shards");
   txn.exec_params(
       "UPDATE cluster_nodes SET status = 'draining', status_changed_at = CASE WHEN status = 'draining' THEN "
       "status_changed_at ELSE now() END WHERE node_id = $1",
@@ -265,6 +270,7 @@ struct peer {
   std::string host;
   int port = 0;
   caf::actor ingress;
+  bool connecting = false;
 };
 
 struct membership_state {
@@ -277,6 +283,7 @@ struct membership_state {
   bool releasing = false;  ///< a release is with the registry
   std::vector<int> owned;
   std::map<std::string, peer> peers;  ///< node id -> its ingress
+  std::vector<owner_row> last_rows;   ///< the shard owners as last read
   std::chrono::steady_clock::time_point last_beat = std::chrono::steady_clock::now();
   bool holding = true;                          ///< false after the registry was told this node holds nothing
   std::vector<caf::response_promise> draining;  ///< stop requests waiting until every shard moved away
@@ -308,32 +315,48 @@ void refresh_load(membership_actor* self) {
         .then([self](size_t n) { self->state.entities = n; }, [](caf::error&) {});
 }
 
-/// The ingress of another node, connected once through the middleman (blocking:
-/// this actor is detached; loopback and LAN peers answer or refuse quickly).
+void publish_placement(membership_actor* self, const std::vector<owner_row>& rows);
+
+/// The ingress of another node once connected through the middleman; until
+/// then null (its shards' commands wait) while a connection is being made, in
+/// the background with a timeout: a peer that does not answer never stalls the
+/// heartbeats.
 caf::actor ingress_of(membership_actor* self, const owner_row& o) {
   auto& s = self->state;
   auto& p = s.peers[o.node_id];
-  if (p.ingress && p.host == o.caf_host && p.port == o.caf_port)
+  if (p.host != o.caf_host || p.port != o.caf_port)
+    p = peer{o.caf_host, o.caf_port, nullptr};
+  if (p.ingress || p.connecting || o.caf_host.empty() || o.caf_port <= 0)
     return p.ingress;
-  p = peer{o.caf_host, o.caf_port, nullptr};
-  if (o.caf_host.empty() || o.caf_port <= 0)
-    return nullptr;
-  auto h = self->system().middleman().remote_actor(o.caf_host, static_cast<uint16_t>(o.caf_port));
-  if (!h) {
-    log::warn("cannot reach a node's ingress", {{"node", o.node_id},
-                                                {"at", o.caf_host + ":" + std::to_string(o.caf_port)},
-                                                {"error", self->system().render(h.error())}});
-    return nullptr;
-  }
-  p.ingress = *h;
-  self->monitor(p.ingress);  // a lost connection is forgotten, so the next beat connects again
-  log::info("connected to a node", {{"node", o.node_id}, {"at", o.caf_host + ":" + std::to_string(o.caf_port)}});
-  return p.ingress;
+  p.connecting = true;
+  auto node = o.node_id;
+  auto at = o.caf_host + ":" + std::to_string(o.caf_port);
+  self->request(self->system().middleman().actor_handle(), std::chrono::seconds(3), caf::connect_atom::value,
+                o.caf_host, static_cast<uint16_t>(o.caf_port))
+      .then(
+          [self, node, at](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+            auto& p = self->state.peers[node];
+            p.connecting = false;
+            if (!ptr)
+              return;
+            p.ingress = caf::actor_cast<caf::actor>(ptr);
+            self->monitor(p.ingress);  // a lost connection is forgotten, so a later beat connects again
+            log::info("connected to a node", {{"node", node}, {"at", at}});
+            publish_placement(self, self->state.last_rows);
+          },
+          [self, node, at](caf::error& err) {
+            self->state.peers[node].connecting = false;
+            log::warn("cannot reach a node's ingress",
+                      {{"node", node}, {"at", at}, {"error", self->system().render(err)}});
+          });
+  return nullptr;
 }
 
 /// Tells the registry where the shards are and the hub who its peers are.
 void publish_placement(membership_actor* self, const std::vector<owner_row>& rows) {
   auto& s = self->state;
+  if (&rows != &s.last_rows)
+    s.last_rows = rows;
   auto map = std::make_shared<placement>();
   map->local.assign(static_cast<size_t>(s.opts.shards), false);
   map->remote.assign(static_cast<size_t>(s.opts.shards), nullptr);
@@ -496,6 +519,8 @@ caf::behavior membership_impl(membership_actor* self, membership_options o, std:
           pqxx::work txn{*s.conn};
           release(txn, s.opts.node_id, shards);
           txn.commit();
+          if (auto registry = local(self, "registry"))
+            self->send(registry, release_atom::value, shards, true);
           log::info("shards handed back", {{"node", s.opts.node_id}, {"shards", shards.size()}});
         } catch (const std::exception& e) {
           log::warn("could not hand shards back; the next beat asks again", {{"error", e.what()}});

@@ -91,7 +91,7 @@ nlohmann::json coordinate(pqxx::transaction_base& txn, const membership_options&
 bool try_coordinate_lock(pqxx::transaction_base& txn);
 
 /// Marks a node draining. Returns its row, or null when there is no such node;
-/// throws conflict for a node that is dead or left.
+/// throws conflict for a node that is dead or left, or the last active one.
 nlohmann::json drain(pqxx::transaction_base& txn, const std::string& node_id);
 
 /// Admin views.

@@ -26,6 +26,11 @@ json errors(std::initializer_list<int> codes) {
 json op(const std::string& summary, const json& responses, bool auth = true, const json& body = nullptr,
         const json& params = json::array()) {
   json o = {{"summary", summary}, {"responses", responses}};
+  // Any call may meet an overloaded node, a request that timed out inside it, or
+  // (in a cluster) an entity whose shard is moving to another node.
+  if (!o["responses"].contains("503"))
+    o["responses"]["503"] = {{"description", "unavailable: retry after Retry-After (overload, timeout, shard moving)"},
+                             {"content", {{"application/json", {{"schema", ref("Error")}}}}}};
   if (auth)
     o["security"] = json::array({{{"bearer", json::array()}}});
   if (!body.is_null())
@@ -866,7 +871,7 @@ json build() {
                          errors({401, 403})))}}},
       {"/admin/api/nodes/{id}/drain",
        {{"post", op("Drain a node (admins): its shards move to the other nodes; then it can be stopped with "
-                    "nothing lost. 409 for a node that is dead or has left",
+                    "nothing lost. 409 for a node that is dead or has left, or the only active one",
                     merge({{"202", response("draining", ref("ClusterNode"))}}, errors({401, 403, 404, 409})), true,
                     nullptr, json::array({{{"name", "id"}, {"in", "path"}, {"required", true},
                                            {"schema", {{"type", "string"}}}}}))}}},

@@ -152,6 +152,12 @@ round_result relay_round(relay_actor* self) {
   if (!st.producer)
     make_producer(st);
   pqxx::work txn{*st.conn};
+  // With several nodes, one relay publishes per round (the others skip it): two
+  // relays working on different rows of one key could reorder that key's messages.
+  if (!txn.exec("SELECT pg_try_advisory_xact_lock(4857385211843772162)")[0][0].as<bool>()) {
+    txn.commit();
+    return out;
+  }
   auto rows = txn.exec_params(
       "SELECT id, topic, key, payload::text FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 "
       "FOR UPDATE SKIP LOCKED",

@@ -301,6 +301,13 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
         tick_later(self);
         return rp;
       },
+      // The membership handed those shards back: whoever holds them next (maybe
+      // this node again, with a new epoch) gets their commands per the map.
+      [self](release_atom, const std::vector<int>& shards, bool) {
+        for (int s : shards)
+          self->state.handing_off.erase(s);
+        drain_queue(self);
+      },
       [self](tick_atom) {
         auto& st = self->state;
         st.ticking = false;

@@ -20,7 +20,8 @@
 /// the first map) waits here until the map names an owner, at most
 /// `route_wait`, then fails with `unavailable`. `(release_atom, shards)` stops
 /// this node's entities of those shards (new commands for them wait) and
-/// answers `true` when they are gone, so the membership can hand the leases back.
+/// answers `true` when they are gone, so the membership can hand the leases back;
+/// `(release_atom, shards, true)` says it did, and the map decides again.
 
 #include <chrono>
 #include <functional>

@@ -15,19 +15,34 @@ size_t collect(char* ptr, size_t size, size_t n, void* out) {
 
 answer post_json(const std::string& url, const std::vector<std::string>& headers, const std::string& body,
                  std::chrono::milliseconds timeout) {
+  return call("POST", url, headers, body, timeout);
+}
+
+answer call(const std::string& method, const std::string& url, const std::vector<std::string>& headers,
+            const std::string& body, std::chrono::milliseconds timeout) {
   answer a;
   CURL* h = curl_easy_init();
   if (!h) {
     a.error = "libcurl could not start a request";
     return a;
   }
-  curl_slist* list = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_slist* list = nullptr;
+  if (method != "GET")
+    list = curl_slist_append(list, "Content-Type: application/json");
   for (const auto& x : headers)
     list = curl_slist_append(list, x.c_str());
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  if (method == "POST") {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  } else if (method != "GET") {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (!body.empty()) {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    }
+  }
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &a.body);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

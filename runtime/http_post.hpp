@@ -1,6 +1,7 @@
 #pragma once
-/// One blocking HTTP POST of a JSON body (libcurl), for the senders and model
-/// clients that run on detached actors or worker threads. Never throws.
+/// Blocking HTTP calls with JSON bodies (libcurl), for the senders and model
+/// clients that run on detached actors or worker threads, and for hirehubctl.
+/// Never throw.
 
 #include <chrono>
 #include <string>
@@ -18,5 +19,9 @@ struct answer {
 /// waiting at most `timeout` for the whole exchange.
 answer post_json(const std::string& url, const std::vector<std::string>& headers, const std::string& body,
                  std::chrono::milliseconds timeout);
+
+/// Any method ("GET", "POST", ...); a non-empty `body` is sent as application/json.
+answer call(const std::string& method, const std::string& url, const std::vector<std::string>& headers,
+            const std::string& body, std::chrono::milliseconds timeout);
 
 }  // namespace hirehub::http

@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
+#include <sys/wait.h>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -60,6 +62,21 @@ struct cluster_env {
   }
 };
 
+/// Runs hirehubctl against the node on `port`; returns its exit code and stdout (+ stderr).
+std::pair<int, std::string> ctl(int port, const std::string& tok, const std::string& args) {
+  std::string cmd = std::string(HIREHUBCTL_BIN) + " --url http://127.0.0.1:" + std::to_string(port) + " --token '" +
+                    tok + "' " + args + " 2>&1";
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p)
+    return {-1, ""};
+  char buf[4096];
+  while (auto n = fread(buf, 1, sizeof buf, p))
+    out.append(buf, n);
+  int rc = pclose(p);
+  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
+}
+
 /// The value of one series in a node's /metrics (0 when absent).
 double metric(int port, const std::string& series) {
   http_client c{port};
@@ -82,6 +99,25 @@ bool balanced(const std::map<std::string, int>& owners, const std::vector<std::s
     sum += it->second;
   }
   return sum == total;
+}
+
+/// Three (or `n`) nodes sharing the shards fairly, with an HTTP client each.
+struct running_cluster {
+  std::vector<std::unique_ptr<node>> nodes;
+  std::vector<std::string> ids;
+  std::vector<std::unique_ptr<http_client>> http;
+};
+
+running_cluster start_cluster(cluster_env& env, int n = 3) {
+  running_cluster c;
+  for (int i = 0; i < n; ++i)
+    c.nodes.push_back(env.start());
+  for (auto& x : c.nodes) {
+    c.ids.push_back(env.id_of(x->port));
+    c.http.push_back(std::make_unique<http_client>(x->port));
+  }
+  EXPECT_TRUE(eventually(std::chrono::seconds(15), [&] { return balanced(env.owners(c.nodes[0]->port), c.ids); }));
+  return c;
 }
 
 }  // namespace
@@ -110,6 +146,18 @@ TEST(cluster, nodes_share_the_shards_fail_over_drain_join_and_leave) {
   }
   EXPECT_EQ(coordinators, 1);
   EXPECT_EQ(env.shards(c->port).size(), 64u);
+  // The same from a terminal.
+  auto [rc, out] = ctl(b->port, env.admin, "nodes");
+  EXPECT_EQ(rc, 0) << out;
+  for (auto& id : {ida, idb, idc})
+    EXPECT_NE(out.find(id), std::string::npos) << out;
+  EXPECT_NE(out.find("COORDINATOR"), std::string::npos) << out;
+  auto [src, sout] = ctl(c->port, env.admin, "--json shards");
+  ASSERT_EQ(src, 0) << sout;
+  EXPECT_EQ(json::parse(sout)["items"].size(), 64u);
+  auto [brc, bout] = ctl(a->port, token(uuid(), "jobseeker"), "nodes");
+  EXPECT_EQ(brc, 1);
+  EXPECT_NE(bout.find("403"), std::string::npos) << bout;
 
   // kill -9 of c: dead, and its shards re-granted to a and b with a higher epoch.
   std::map<int, int64_t> c_epochs;
@@ -137,11 +185,10 @@ TEST(cluster, nodes_share_the_shards_fail_over_drain_join_and_leave) {
   ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] { return !d->alive(); })) << "see " << d->log_path();
   EXPECT_EQ(env.nodes(a->port)[idd]["status"], "dead");
 
-  // Drain b: every shard moves to a; b stays up (and answers) until it is stopped.
-  http_client http{a->port};
-  auto r = http.post("/admin/api/nodes/" + idb + "/drain", json::object(), env.admin);
-  ASSERT_EQ(r.status, 202) << r.body;
-  EXPECT_EQ(r.json_body["status"], "draining");
+  // Drain b (from the terminal): every shard moves to a; b stays up (and answers) until it is stopped.
+  auto [drc, dout] = ctl(a->port, env.admin, "drain " + idb);
+  ASSERT_EQ(drc, 0) << dout;
+  EXPECT_NE(dout.find("draining " + idb), std::string::npos) << dout;
   ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] { return balanced(env.owners(a->port), {ida}); }));
   EXPECT_EQ(env.nodes(b->port)[idb]["status"], "draining");
   EXPECT_EQ(env.nodes(b->port)[idb]["shards"], 0);
@@ -171,6 +218,9 @@ TEST(cluster, the_admin_api_refuses_non_admins_unknown_and_finished_nodes) {
   EXPECT_EQ(http.post("/admin/api/nodes/" + ida + "/drain", json::object(), jobseeker).status, 403);
   EXPECT_EQ(http.post("/admin/api/nodes/no-such-node/drain", json::object(), env.admin).status, 404);
   EXPECT_EQ(http.post("/admin/api/nodes/bad%20id%2F/drain", json::object(), env.admin).status, 404);
+  // The only active node cannot be drained: nobody could take its shards.
+  auto last = http.post("/admin/api/nodes/" + ida + "/drain", json::object(), env.admin);
+  EXPECT_EQ(last.status, 409) << last.body;
   EXPECT_EQ(env.db.scalar("SELECT status FROM cluster_nodes WHERE node_id = '" + ida + "'"), "active");
 
   // A node that has left cannot be drained.
@@ -189,16 +239,11 @@ TEST(cluster, the_admin_api_refuses_non_admins_unknown_and_finished_nodes) {
 
 TEST(cluster, any_node_serves_any_entity_and_live_frames_cross_nodes) {
   cluster_env env;
-  std::vector<std::unique_ptr<node>> nodes;
-  for (int i = 0; i < 3; ++i)
-    nodes.push_back(env.start());
-  std::vector<std::string> ids;
-  for (auto& n : nodes)
-    ids.push_back(env.id_of(n->port));
-  ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] { return balanced(env.owners(nodes[0]->port), ids); }));
-  std::vector<std::unique_ptr<http_client>> http;
-  for (auto& n : nodes)
-    http.push_back(std::make_unique<http_client>(n->port));
+  auto cl = start_cluster(env);
+  ASSERT_FALSE(HasFailure());
+  auto& nodes = cl.nodes;
+  auto& ids = cl.ids;
+  auto& http = cl.http;
 
   auto company = uuid();
   auto company_tok = token(company, "company");
@@ -286,17 +331,12 @@ TEST(cluster, any_node_serves_any_entity_and_live_frames_cross_nodes) {
 
 TEST(cluster, kill_9_under_load_loses_no_accepted_request_and_duplicates_nothing) {
   cluster_env env;
-  std::vector<std::unique_ptr<node>> nodes;
-  for (int i = 0; i < 3; ++i)
-    nodes.push_back(env.start());
-  std::vector<std::string> ids;
-  for (auto& n : nodes)
-    ids.push_back(env.id_of(n->port));
-  ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] { return balanced(env.owners(nodes[0]->port), ids); }));
+  auto cl = start_cluster(env);
+  ASSERT_FALSE(HasFailure());
+  auto& nodes = cl.nodes;
   auto company = uuid();
   auto company_tok = token(company, "company");
-  http_client setup{nodes[0]->port};
-  auto job = setup.post("/api/v1/jobs", {{"title", "Site Reliability Engineer"}}, company_tok);
+  auto job = cl.http[0]->post("/api/v1/jobs", {{"title", "Site Reliability Engineer"}}, company_tok);
   ASSERT_EQ(job.status, 201) << job.body;
   auto job_id = job.json_body["id"].get<std::string>();
 
