@@ -57,6 +57,8 @@ std::string age(int64_t ms) {
   std::ostringstream o;
   if (ms < 10000)
     o << std::fixed << std::setprecision(1) << static_cast<double>(ms) / 1000.0 << "s";
+  else if (ms < 60000)
+    o << ms / 1000 << "s";
   else if (ms < 3600000)
     o << ms / 60000 << "m" << (ms / 1000) % 60 << "s";
   else

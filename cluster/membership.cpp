@@ -452,9 +452,20 @@ void tick(membership_actor* self) {
     }
     publish_placement(self, rows);
     start_release(self, b.releasing);
-    // Stopping: done once this node holds nothing and every shard has an owner the registry knows.
-    if (!s.draining.empty() && b.owned.empty() && !s.releasing && rows.size() == static_cast<size_t>(s.opts.shards)) {
-      log::info("drained: every shard is with another node", {{"node", s.opts.node_id}});
+    // Stopping: done once this node holds nothing and every shard has an owner the
+    // registry knows, or when no active node is left to take them (all stopping at once).
+    bool nobody_left = false;
+    if (!s.draining.empty()) {
+      pqxx::read_transaction txn{*s.conn};
+      nobody_left = txn.exec_params("SELECT count(*) FROM cluster_nodes WHERE status = 'active' AND node_id <> $1",
+                                    s.opts.node_id)[0][0]
+                        .as<int>() == 0;
+    }
+    if (!s.draining.empty() &&
+        (nobody_left || (b.owned.empty() && !s.releasing && rows.size() == static_cast<size_t>(s.opts.shards)))) {
+      log::info(nobody_left ? "no active node is left to take the shards; stopping with them"
+                            : "drained: every shard is with another node",
+                {{"node", s.opts.node_id}});
       for (auto& rp : s.draining)
         rp.deliver(true);
       s.draining.clear();
