@@ -44,6 +44,7 @@ using hh_bench::pct;
 
 struct options {
   int port = 8080;
+  std::vector<int> ports;  ///< --ports: connections spread over these nodes (the WebSocket on the first)
   std::string db_url;
   std::string secret = "dev-secret-change-me";
   int connections = 64;
@@ -51,6 +52,11 @@ struct options {
   int jobs = 200000;
   double load_factor = 0.7;
 };
+
+int port_of(const options& o, int t) {
+  return o.ports.empty() ? o.port : o.ports[static_cast<size_t>(t) % o.ports.size()];
+}
+
 
 std::string token(const std::string& sub, const std::string& role, const std::string& secret) {
   hirehub::jwt::claims c{
@@ -97,8 +103,8 @@ phase_result run_closed(shared& sh, int seconds) {
   auto start = clock_type::now();
   std::vector<std::thread> threads;
   for (int t = 0; t < sh.opt.connections; ++t)
-    threads.emplace_back([&] {
-      connection c{sh.opt.port};
+    threads.emplace_back([&, t] {
+      connection c{port_of(sh.opt, t)};
       std::vector<double> lat;
       size_t ok = 0, err = 0;
       while (!stop) {
@@ -132,8 +138,8 @@ phase_result run_open(shared& sh, double rate, int seconds, int conns) {
   auto start = clock_type::now() + std::chrono::milliseconds(100);
   std::vector<std::thread> threads;
   for (int t = 0; t < conns; ++t)
-    threads.emplace_back([&] {
-      connection c{sh.opt.port};
+    threads.emplace_back([&, t] {
+      connection c{port_of(sh.opt, t)};
       std::vector<double> lat;
       size_t ok = 0, err = 0;
       std::vector<std::pair<std::string, clock_type::time_point>> ids;
@@ -217,6 +223,7 @@ int main(int argc, char** argv) {
   CLI::App app{"HireHub apply benchmark (run through bench/apply_e2e.sh)"};
   options opt;
   app.add_option("--port", opt.port);
+  app.add_option("--ports", opt.ports, "Nodes of one cluster: connections round-robin over them")->delimiter(',');
   app.add_option("--db-url", opt.db_url)->required();
   app.add_option("--secret", opt.secret);
   app.add_option("--connections", opt.connections);
@@ -225,6 +232,8 @@ int main(int argc, char** argv) {
   app.add_option("--load-factor", opt.load_factor);
   CLI11_PARSE(app, argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  if (!opt.ports.empty())
+    opt.port = opt.ports.front();
 
   shared sh;
   sh.opt = opt;

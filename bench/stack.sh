@@ -14,7 +14,10 @@ chmod 755 "$work"
 pg_port=$(hh_free_port)
 http_port=$(hh_free_port)
 node_pid=""
+node_ports=()  # bench_add_node: more nodes of the same cluster
+node_pids=()
 cleanup() {
+  for pid in "${node_pids[@]}"; do hh_stop_pid "$pid"; done
   hh_stop_pid "$node_pid"
   hh_stop_pid "${HH_BROKER_PID:-}"
   hh_pg_stop "$work/pg"
@@ -37,3 +40,14 @@ bench_restart_node() {
 }
 bench_start_node
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; everything on this box"
+# Starts node number $1 (1, 2, ...) of the same cluster on a new port:
+# ${node_ports[$1]} and ${node_pids[$1]} (index 0 is the first node).
+bench_add_node() {
+  local i=$1
+  node_ports[$i]=$(hh_free_port)
+  HIREHUB_DB_URL=$db_url HIREHUB_KAFKA_BOOTSTRAP_SERVERS=$(cat "$work/broker.addr") HIREHUB_HTTP_PORT=${node_ports[$i]} \
+    HIREHUB_LOG_LEVEL=warn HIREHUB_LOG_FILE="$work/node$i.log" build/gateway/hirehub serve >>"$work/node$i.out" 2>&1 &
+  node_pids[$i]=$!
+  hh_wait_ready "http://127.0.0.1:${node_ports[$i]}" 60 "${node_pids[$i]}" || { cat "$work/node$i.out"; exit 1; }
+}
+node_ports[0]=$http_port

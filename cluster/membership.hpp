@@ -42,10 +42,10 @@ struct membership_options {
   std::string caf_host;  ///< CAF middleman address (empty: not published yet)
   int caf_port = 0;
   int shards = 64;
-  std::chrono::milliseconds heartbeat{500};
-  std::chrono::milliseconds suspect_after{1500};
-  std::chrono::milliseconds dead_after{2500};
-  std::chrono::milliseconds lease{2500};
+  std::chrono::milliseconds heartbeat{250};
+  std::chrono::milliseconds suspect_after{1000};
+  std::chrono::milliseconds dead_after{2000};
+  std::chrono::milliseconds lease{2000};
 };
 
 /// Why a node may not join.
