@@ -57,7 +57,6 @@ int port_of(const options& o, int t) {
   return o.ports.empty() ? o.port : o.ports[static_cast<size_t>(t) % o.ports.size()];
 }
 
-
 std::string token(const std::string& sub, const std::string& role, const std::string& secret) {
   hirehub::jwt::claims c{
       sub, role, role == "company" ? sub : "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200};

@@ -14,6 +14,7 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -101,16 +102,27 @@ std::string default_url() {
   return "http://127.0.0.1:8080";
 }
 
-int nodes(const client& c) {
-  auto v = c.call("GET", "/admin/api/nodes");
+/// GETs a listing; with --json prints it as it is. Returns its items to format,
+/// or nothing when it is done (`rc` says how it went).
+std::optional<json> listing(const client& c, const std::string& path, int& rc) {
+  auto v = c.call("GET", path);
+  rc = v.is_null() ? 1 : 0;
   if (v.is_null())
-    return 1;
+    return std::nullopt;
   if (c.raw) {
     std::cout << v.dump(2) << '\n';
-    return 0;
+    return std::nullopt;
   }
+  return v["items"];
+}
+
+int nodes(const client& c) {
+  int rc = 0;
+  auto items = listing(c, "/admin/api/nodes", rc);
+  if (!items)
+    return rc;
   std::vector<std::vector<std::string>> rows;
-  for (auto& n : v["items"])
+  for (auto& n : *items)
     rows.push_back({str(n["node_id"]), str(n["status"]), str(n["shards"]), n.value("coordinator", false) ? "yes" : "",
                     age(n.value("heartbeat_age_ms", int64_t{0})), age(n.value("uptime_s", int64_t{0}) * 1000),
                     n["load"].contains("entities") ? str(n["load"]["entities"]) : "-", str(n["http_url"])});
@@ -119,16 +131,13 @@ int nodes(const client& c) {
 }
 
 int shards(const client& c) {
-  auto v = c.call("GET", "/admin/api/shards");
-  if (v.is_null())
-    return 1;
-  if (c.raw) {
-    std::cout << v.dump(2) << '\n';
-    return 0;
-  }
+  int rc = 0;
+  auto items = listing(c, "/admin/api/shards", rc);
+  if (!items)
+    return rc;
   std::vector<std::vector<std::string>> rows;
   std::map<std::string, int> per_owner;
-  for (auto& s : v["items"]) {
+  for (auto& s : *items) {
     rows.push_back({str(s["shard"]), str(s["owner"]), str(s["epoch"]), s.value("releasing", false) ? "releasing" : ""});
     ++per_owner[str(s["owner"])];
   }
