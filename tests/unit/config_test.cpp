@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
+#include <map>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "runtime/config.hpp"
@@ -82,4 +86,35 @@ TEST(config, example_file_in_deploy_matches_the_registry) {
   auto cfg = load_config(std::string{HIREHUB_SOURCE_DIR} + "/deploy/hirehub.example.toml", &env);
   for (auto& spec : option_registry())
     EXPECT_EQ(cfg.origins().count(spec.name), 1u) << spec.name;
+}
+
+// The container and Kubernetes files configure nodes by environment variables:
+// each one must name an option (a renamed option would otherwise be ignored
+// there, silently), and the values the files set must pass the option's checks.
+TEST(config, every_variable_the_deploy_files_set_names_an_option) {
+  std::set<std::string> known;
+  for (auto& spec : option_registry())
+    known.insert(env_name(spec.name));
+  int seen = 0;
+  for (auto file : {"/deploy/docker/docker-compose.yml", "/deploy/docker/Dockerfile", "/deploy/k8s/hirehub.yaml"}) {
+    std::ifstream in{std::string{HIREHUB_SOURCE_DIR} + file};
+    ASSERT_TRUE(in) << file;
+    std::string text{std::istreambuf_iterator<char>(in), {}};
+    std::regex var{R"(HIREHUB_[A-Z0-9_]+)"};
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), var); it != std::sregex_iterator(); ++it) {
+      ++seen;
+      EXPECT_TRUE(known.count(it->str())) << file << " sets " << it->str() << ", which names no option";
+    }
+  }
+  EXPECT_GT(seen, 20);
+  // The values the image and the manifests give pass the options' checks.
+  std::map<std::string, std::string> env = {{"HIREHUB_HTTP_ADDRESS", "0.0.0.0"},
+                                            {"HIREHUB_HTTP_PORT", "8080"},
+                                            {"HIREHUB_CLUSTER_CAF_ADDRESS", "0.0.0.0"},
+                                            {"HIREHUB_CLUSTER_CAF_PORT", "4242"},
+                                            {"HIREHUB_CLUSTER_DRAIN_TIMEOUT_MS", "20000"},
+                                            {"HIREHUB_LOG_LEVEL", "info"},
+                                            {"HIREHUB_RESUME_STORAGE_DIR", "/var/lib/hirehub/resumes"}};
+  auto cfg = load_config("", &env);
+  EXPECT_EQ(cfg.get_int("cluster.caf_port"), 4242);
 }
