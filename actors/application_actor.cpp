@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/interview_ics.hpp"
+#include "actors/resume/pii.hpp"
 #include "actors/messages.hpp"
 #include "persistence/messages.hpp"
 #include "runtime/atoms.hpp"
@@ -11,6 +12,7 @@
 #include "runtime/errors.hpp"
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub::application {
 
@@ -26,7 +28,7 @@ struct app_state {
   const char* name = "application";
 };
 
-using app_actor = caf::stateful_actor<app_state>;
+using app_actor = observed_actor<app_state>;
 
 caf::actor service(app_actor* self, const char* name) {
   return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
@@ -142,6 +144,28 @@ decision decide_interview(const state& st, const interview_action& a, const std:
   return d;
 }
 
+/// The admin's view of an entity: every free-text value (cover letter, notes,
+/// feedback, locations, reasons) goes through the PII masker; ids, statuses,
+/// numbers and times are kept.
+void mask_free_text(nlohmann::json& v, const std::string& key = {}) {
+  if (v.is_object()) {
+    for (auto& [k, x] : v.items())
+      mask_free_text(x, k);
+  } else if (v.is_array()) {
+    for (auto& x : v)
+      mask_free_text(x, key);
+  } else if (v.is_string()) {
+    auto ends = [&](const char* suffix) {
+      std::string_view k{key}, sfx{suffix};
+      return k.size() >= sfx.size() && k.substr(k.size() - sfx.size()) == sfx;
+    };
+    if (key == "id" || ends("_id") || ends("_at") || ends("status") || key == "type" || key == "time_zone" ||
+        key == "mode")
+      return;
+    v = resume::mask_pii(v.get<std::string>()).masked;
+  }
+}
+
 caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry, actor_options opts) {
   auto& s = self->state;
   s.ctx = ctx;
@@ -238,6 +262,26 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
         if (q.calendar)
           v.ics = interview_ics(s.st, *iv, now_ms());
         return v;
+      },
+      // The cluster admin API: this entity's state, PII masked, and where it runs.
+      [self](inspect_atom) -> caf::result<std::string> {
+        auto& s = self->state;
+        if (s.st.current == status::none) {
+          passivate_if_empty(self);
+          return make_error(errc::not_found, "no application with this id");
+        }
+        auto state_json = to_json(s.st, audience::full);
+        mask_free_text(state_json);
+        nlohmann::json out = {{"kind", s.ctx.kind},
+                              {"id", s.ctx.id},
+                              {"node_id", s.opts.node_id},
+                              {"seq", s.st.seq},
+                              {"journal_events", s.journal.size()},
+                              {"passivating", s.passivating},
+                              {"idle_timeout_ms", s.opts.idle_timeout.count()},
+                              {"actor", sample_entity(caf::actor_cast<caf::actor>(self), s.ctx.kind, s.ctx.id)},
+                              {"state", std::move(state_json)}};
+        return out.dump();
       },
       [self](get_application& q) -> caf::result<application_view> {
         auto& s = self->state;

@@ -16,6 +16,7 @@
 #include "runtime/http_post.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 #include "runtime/rate_limiter.hpp"
 
 namespace hirehub::notification {
@@ -160,7 +161,7 @@ struct channel_state {
   const char* name = "delivery_channel";
 };
 
-using channel_actor = caf::stateful_actor<channel_state>;
+using channel_actor = observed_actor<channel_state>;
 
 template <class F>
 void in_txn(channel_actor* self, F fn) {

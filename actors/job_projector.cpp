@@ -13,6 +13,7 @@
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub::jobs {
 
@@ -23,7 +24,7 @@ struct projector_state {
   const char* name = "job_projector";
 };
 
-using projector_actor = caf::stateful_actor<projector_state>;
+using projector_actor = observed_actor<projector_state>;
 
 caf::behavior projector_impl(projector_actor* self, std::chrono::milliseconds timeout) {
   self->state.timeout = timeout;

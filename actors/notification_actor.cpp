@@ -14,6 +14,7 @@
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub::notification {
 
@@ -31,7 +32,7 @@ caf::actor service(caf::local_actor* self, const char* name) {
 /// The in_app channel: its notifications are stored by the dispatcher's
 /// transaction (stored = delivered to the inbox); this actor pushes each new one
 /// to the user's live sessions.
-caf::behavior in_app_impl(caf::event_based_actor* self, options) {
+caf::behavior in_app_impl(observed_event_actor* self, options) {
   return {
       [self](publish_atom, const std::vector<stored_notification>& stored) {
         static auto& sent = metrics::get_counter("hirehub_notifications_total", "Notifications stored and pushed",
@@ -96,7 +97,7 @@ struct dispatcher_state {
   const char* name = "notification_dispatcher";
 };
 
-using dispatcher_actor = caf::stateful_actor<dispatcher_state>;
+using dispatcher_actor = observed_actor<dispatcher_state>;
 
 using load_atom = caf::atom_constant<caf::atom("load")>;
 

@@ -12,6 +12,7 @@
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub::rag {
 
@@ -44,7 +45,7 @@ struct index_state {
   std::chrono::steady_clock::time_point load_started;
   const char* name = "ragindex";
 };
-using index_actor = caf::stateful_actor<index_state>;
+using index_actor = observed_actor<index_state>;
 
 metrics::gauge& chunks_gauge() {
   static auto& g = metrics::get_gauge("hirehub_rag_index_chunks", "Resume chunks in this node's vector index");

@@ -14,6 +14,7 @@
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub::resume_pipeline {
 
@@ -185,7 +186,7 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
 /// One stage: asks the "resumedb" pool to run it, reports to the pipeline and
 /// ends normally; on a transient error it ends abnormally (the pipeline
 /// restarts it).
-caf::behavior stage_child(caf::event_based_actor* self, caf::actor parent, int k, std::shared_ptr<work> w,
+caf::behavior stage_child(observed_event_actor* self, caf::actor parent, int k, std::shared_ptr<work> w,
                           std::shared_ptr<const options> o) {
   auto pool = lookup(self, "resumedb");
   if (!pool) {
@@ -237,7 +238,7 @@ struct pipeline_state {
   std::deque<std::chrono::steady_clock::time_point> restarts;  ///< in the policy's window
   const char* name = "resume_pipeline";
 };
-using pipeline_actor = caf::stateful_actor<pipeline_state>;
+using pipeline_actor = observed_actor<pipeline_state>;
 
 void passivate(pipeline_actor* self) {
   auto& s = self->state;
@@ -360,6 +361,29 @@ caf::behavior pipeline_impl(pipeline_actor* self, entity_context ctx, caf::actor
     return true;
   };
   return {
+      // The cluster admin API: where the pipeline is (never the resume's text).
+      [self](inspect_atom) -> std::string {
+        auto& s = self->state;
+        nlohmann::json out = {{"kind", s.ctx.kind},
+                              {"id", s.ctx.id},
+                              {"node_id", s.opts->node_id},
+                              {"running", s.running},
+                              {"passivating", s.passivating},
+                              {"stage", s.current >= 0 ? json(resume::to_string(stages[s.current])) : json(nullptr)},
+                              {"stage_restarts_in_window", s.restarts.size()},
+                              {"actor", sample_entity(caf::actor_cast<caf::actor>(self), s.ctx.kind, s.ctx.id)}};
+        if (s.w)
+          out["row"] = {{"status", s.w->row.status},
+                        {"stage", s.w->row.stage},
+                        {"seq", s.w->row.seq},
+                        {"file_type", s.w->row.file_type},
+                        {"user_id", s.w->row.user_id}};
+        if (s.child)
+          out["stage_child"] = sample(s.child);
+        if (!s.running)
+          passivate(self);  // activated only to be looked at
+        return out.dump();
+      },
       [self, claim, run_from](process_atom) {
         if (!claim())
           return;
@@ -442,7 +466,7 @@ caf::behavior pipeline_impl(pipeline_actor* self, entity_context ctx, caf::actor
   };
 }
 
-caf::behavior sweep_impl(caf::event_based_actor* self, std::chrono::milliseconds period,
+caf::behavior sweep_impl(observed_event_actor* self, std::chrono::milliseconds period,
                          std::chrono::milliseconds call_timeout) {
   self->delayed_send(self, std::chrono::milliseconds(500), tick_atom::value);
   return {

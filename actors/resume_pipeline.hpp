@@ -49,6 +49,7 @@ struct options {
   std::shared_ptr<resume::summariser> summariser;  ///< the provider chain ending in the local summary
   restart_policy policy;
   std::chrono::milliseconds call_timeout{30000};
+  std::string node_id;  ///< shown by the admin API's entity view
 };
 
 entity_factory make_factory(options opts);

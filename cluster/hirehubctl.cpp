@@ -3,6 +3,9 @@
 ///   hirehubctl nodes                 the nodes: status, shards, coordinator, heartbeat age, uptime, entities
 ///   hirehubctl shards                the shard map: owner and epoch of each shard
 ///   hirehubctl drain NODE            move a node's shards to the others (then stop it)
+///   hirehubctl actors NODE           the node's actor tree: supervisors, children, mailbox depth, msgs/s, restarts
+///   hirehubctl stop NODE ACTOR_ID    stop one actor (its supervisor decides what happens next)
+///   hirehubctl entity KIND ID        one entity's live state (application: PII masked; resume: its stage)
 ///   hirehubctl dead-letters          resumes whose pipeline failed, notifications that could not be delivered
 ///   hirehubctl replay ID             run a failed resume pipeline again, or retry a failed notification
 ///
@@ -160,6 +163,59 @@ int drain(const client& c, const std::string& node) {
   return 0;
 }
 
+void tree_rows(const json& a, const std::string& indent, bool last, std::vector<std::vector<std::string>>& rows) {
+  auto n = [&](const char* k) { return a.contains(k) && !a[k].is_null() ? str(a[k]) : std::string("-"); };
+  std::string name = indent + (indent.empty() ? "" : (last ? "`- " : "|- ")) + str(a.value("name", json("?")));
+  std::string note = a.contains("error") ? "error: " + str(a["error"]) : "";
+  if (a.contains("total") && a.contains("children") && a["total"] != json(a["children"].size()))
+    note = "showing " + std::to_string(a["children"].size()) + " of " + str(a["total"]) + " entities";
+  if (a.value("running", true) == false)
+    note = "not running";
+  rows.push_back({name, n("kind"), n("id"), n("mailbox"), n("rate"), n("handled"), n("restarts"), note});
+  if (!a.contains("children"))
+    return;
+  auto child_indent = indent.empty() ? std::string(" ") : indent + (last ? "   " : "|  ");
+  const auto& kids = a["children"];
+  for (size_t i = 0; i < kids.size(); ++i)
+    tree_rows(kids[i], child_indent, i + 1 == kids.size(), rows);
+}
+
+int actors(const client& c, const std::string& node) {
+  auto v = c.call("GET", "/admin/api/nodes/" + node + "/actors");
+  if (v.is_null())
+    return 1;
+  if (c.raw) {
+    std::cout << v.dump(2) << '\n';
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  tree_rows(v["root"], "", true, rows);
+  for (auto& a : v["system"])
+    tree_rows(a, "", true, rows);
+  table({"ACTOR", "KIND", "ID", "MAILBOX", "MSG/S", "HANDLED", "RESTARTS", ""}, rows);
+  return 0;
+}
+
+int stop(const client& c, const std::string& node, const std::string& actor) {
+  auto v = c.call("POST", "/admin/api/nodes/" + node + "/actors/" + actor + "/stop", json::object());
+  if (v.is_null())
+    return 1;
+  if (c.raw)
+    std::cout << v.dump(2) << '\n';
+  else
+    std::cout << "stopped " << str(v["stopped"]["name"]) << " (" << actor << ") under "
+              << str(v["stopped"]["supervisor"]) << ": " << str(v["stopped"]["then"]) << '\n';
+  return 0;
+}
+
+int entity(const client& c, const std::string& kind, const std::string& id) {
+  auto v = c.call("GET", "/admin/api/entities/" + kind + "/" + id);
+  if (v.is_null())
+    return 1;
+  std::cout << v.dump(2) << '\n';
+  return 0;
+}
+
 int dead_letters(const client& c) {
   auto resumes = c.call("GET", "/api/v1/admin/resumes/dead-letters?limit=100");
   auto notes = c.call("GET", "/api/v1/admin/notifications?status=failed&limit=100");
@@ -214,6 +270,16 @@ int main(int argc, char** argv) {
   std::string node, id;
   auto* d = app.add_subcommand("drain", "Move a node's shards to the other nodes");
   d->add_option("node", node, "Node id (see `hirehubctl nodes`)")->required();
+  auto* ac =
+      app.add_subcommand("actors", "A node's actor tree: supervisors, children, mailbox depth, msgs/s, restarts");
+  ac->add_option("node", node, "Node id (see `hirehubctl nodes`)")->required();
+  std::string actor_id, kind;
+  auto* st = app.add_subcommand("stop", "Stop one actor of a node; its supervisor decides what happens next");
+  st->add_option("node", node, "Node id")->required();
+  st->add_option("actor", actor_id, "Actor id (see `hirehubctl actors NODE`)")->required();
+  auto* en = app.add_subcommand("entity", "One entity's live state (PII masked)");
+  en->add_option("kind", kind, "application or resume")->required()->check(CLI::IsMember({"application", "resume"}));
+  en->add_option("id", id, "Entity id")->required();
   auto* dl = app.add_subcommand("dead-letters", "Failed resume pipelines and undelivered notifications");
   auto* r = app.add_subcommand("replay", "Run a failed resume pipeline again, or retry a failed notification");
   r->add_option("id", id, "Resume or notification id")->required();
@@ -230,6 +296,12 @@ int main(int argc, char** argv) {
     return shards(c);
   if (*d)
     return drain(c, node);
+  if (*ac)
+    return actors(c, node);
+  if (*st)
+    return stop(c, node, actor_id);
+  if (*en)
+    return entity(c, kind, id);
   if (*dl)
     return dead_letters(c);
   if (*r)

@@ -1,8 +1,11 @@
 #include "cluster/ingress.hpp"
 
 #include <caf/all.hpp>
+#include <nlohmann/json.hpp>
 
 #include "runtime/atoms.hpp"
+#include "runtime/observe.hpp"
+#include "runtime/supervisor.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/metrics.hpp"
 
@@ -14,7 +17,7 @@ caf::actor local(caf::local_actor* self, const char* name) {
   return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
 }
 
-caf::behavior ingress_impl(caf::event_based_actor* self, int) {
+caf::behavior ingress_impl(observed_event_actor* self, std::string node_id) {
   return {
       [self](forward_atom fwd, const std::string& kind, const std::string& id, bool fresh, caf::message& cmd,
              int32_t hops) -> caf::result<caf::message> {
@@ -26,6 +29,42 @@ caf::behavior ingress_impl(caf::event_based_actor* self, int) {
         self->delegate(registry, fwd, kind, id, fresh, std::move(cmd), hops);
         return caf::delegated<caf::message>{};
       },
+      [self, node_id](tree_atom) -> caf::result<std::string> {
+        auto root = local(self, "node");
+        if (!root)
+          return make_error(errc::unavailable, "the node is starting or stopping; retry");
+        auto rp = self->make_response_promise<std::string>();
+        self->request(root, tree_timeout * 2, tree_atom::value)
+            .then(
+                [self, rp, node_id](std::string& tree) mutable {
+                  nlohmann::json system = nlohmann::json::array();
+                  auto add = [&](const char* name, caf::actor h) {
+                    auto x = sample(h);
+                    if (x.is_null())
+                      return;
+                    x["name"] = name;
+                    x["kind"] = "worker";
+                    system.push_back(std::move(x));
+                  };
+                  add("ingress", caf::actor_cast<caf::actor>(self));
+                  add("membership", local(self, "membership"));
+                  nlohmann::json out = {{"node_id", node_id},
+                                        {"root", nlohmann::json::parse(tree, nullptr, false)},
+                                        {"system", std::move(system)}};
+                  rp.deliver(out.dump());
+                },
+                [rp](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
+      },
+      [self](stop_atom stop, uint64_t id) -> caf::result<std::string> {
+        auto root = local(self, "node");
+        if (!root)
+          return make_error(errc::unavailable, "the node is starting or stopping; retry");
+        if (id == self->id())
+          return make_error(errc::conflict, "the ingress is not supervised; stop the node instead");
+        self->delegate(root, stop, id);
+        return caf::delegated<std::string>{};
+      },
       [self](publish_atom pub, const std::string& topic, int64_t seq, const std::string& frame, bool) {
         if (auto hub = local(self, "hub"))
           self->send(hub, pub, topic, seq, frame, true);
@@ -35,8 +74,8 @@ caf::behavior ingress_impl(caf::event_based_actor* self, int) {
 
 }  // namespace
 
-caf::actor spawn_ingress(caf::actor_system& sys) {
-  return sys.spawn(ingress_impl, 0);
+caf::actor spawn_ingress(caf::actor_system& sys, std::string node_id) {
+  return sys.spawn(ingress_impl, std::move(node_id));
 }
 
 }  // namespace hirehub::cluster

@@ -15,6 +15,7 @@
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub::cluster {
 
@@ -95,6 +96,15 @@ std::vector<owner_row> owners(pqxx::transaction_base& txn) {
                 "cluster_nodes n ON n.node_id = s.owner WHERE s.lease_until >= now() AND n.status IN ('active', "
                 "'suspected', 'draining') ORDER BY s.shard"))
     out.push_back({r[0].as<int>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>()});
+  return out;
+}
+
+std::vector<owner_row> live_nodes(pqxx::transaction_base& txn) {
+  std::vector<owner_row> out;
+  for (const auto& r :
+       txn.exec("SELECT node_id, COALESCE(caf_host, ''), COALESCE(caf_port, 0) FROM cluster_nodes WHERE "
+                "status IN ('active', 'suspected', 'draining') ORDER BY node_id"))
+    out.push_back({-1, r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int>()});
   return out;
 }
 
@@ -284,12 +294,13 @@ struct membership_state {
   std::vector<int> owned;
   std::map<std::string, peer> peers;  ///< node id -> its ingress
   std::vector<owner_row> last_rows;   ///< the shard owners as last read
+  std::vector<owner_row> last_live;   ///< the live nodes as last read (shard -1)
   std::chrono::steady_clock::time_point last_beat = std::chrono::steady_clock::now();
   bool holding = true;                          ///< false after the registry was told this node holds nothing
   std::vector<caf::response_promise> draining;  ///< stop requests waiting until every shard moved away
   const char* name = "membership";
 };
-using membership_actor = caf::stateful_actor<membership_state>;
+using membership_actor = observed_actor<membership_state>;
 
 void name_session(pqxx::connection& c, const std::string& node_id) {
   pqxx::nontransaction q{c};
@@ -374,6 +385,12 @@ void publish_placement(membership_actor* self, const std::vector<owner_row>& row
         peers.push_back(h);
     }
   }
+  // Frames go to every live node, also those without shards (drained, just joined):
+  // their WebSocket clients watch entities living elsewhere.
+  for (const auto& n : s.last_live)
+    if (n.node_id != s.opts.node_id && !live.count(n.node_id))
+      if (auto h = ingress_of(self, n); h && live.insert(n.node_id).second)
+        peers.push_back(h);
   if (auto registry = local(self, "registry"))
     self->send(registry, placement_atom::value, placement_ptr{map});
   if (auto hub = local(self, "hub"))
@@ -449,6 +466,7 @@ void tick(membership_actor* self) {
     {
       pqxx::read_transaction txn{*s.conn};
       rows = owners(txn);
+      s.last_live = live_nodes(txn);
     }
     publish_placement(self, rows);
     start_release(self, b.releasing);
@@ -488,6 +506,55 @@ void tick(membership_actor* self) {
       owned_gauge.set(0);
     }
   }
+}
+
+/// Hands an admin request (answered with a JSON string) to `node`'s ingress:
+/// this node's own, or another live node's through the middleman.
+template <class... Ts>
+caf::result<std::string> ask_node(membership_actor* self, const std::string& node, Ts... xs) {
+  auto& s = self->state;
+  if (node == s.opts.node_id) {
+    auto in = local(self, "ingress");
+    if (!in)
+      return make_error(errc::unavailable, "the node is starting or stopping; retry");
+    self->delegate(in, xs...);
+    return caf::delegated<std::string>{};
+  }
+  owner_row where;
+  try {
+    open(s);
+    pqxx::read_transaction txn{*s.conn};
+    auto r = txn.exec_params(
+        "SELECT status, COALESCE(caf_host, ''), COALESCE(caf_port, 0) FROM cluster_nodes WHERE node_id = $1", node);
+    if (r.empty())
+      return make_error(errc::not_found, "no node with this id");
+    auto status = r[0][0].as<std::string>();
+    if (status == "dead" || status == "left")
+      return make_error(errc::conflict, "node " + node + " is " + status);
+    where = {-1, node, r[0][1].as<std::string>(), r[0][2].as<int>()};
+  } catch (const std::exception& e) {
+    s.conn.reset();
+    log::warn("cannot read a node's address", {{"node", node}, {"error", e.what()}});
+    return make_error(errc::unavailable, "the cluster's database is unreachable; retry");
+  }
+  if (auto in = ingress_of(self, where)) {
+    self->delegate(in, xs...);
+    return caf::delegated<std::string>{};
+  }
+  auto rp = self->make_response_promise<std::string>();
+  self->request(self->system().middleman().actor_handle(), std::chrono::seconds(3), caf::connect_atom::value,
+                where.caf_host, static_cast<uint16_t>(where.caf_port))
+      .then(
+          [rp, xs...](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) mutable {
+            if (!ptr)
+              rp.deliver(make_error(errc::unavailable, "the node did not publish its ingress; retry"));
+            else
+              rp.delegate(caf::actor_cast<caf::actor>(ptr), xs...);
+          },
+          [rp, node](caf::error&) mutable {
+            rp.deliver(make_error(errc::unavailable, "cannot reach node " + node + "; retry"));
+          });
+  return rp;
 }
 
 caf::behavior membership_impl(membership_actor* self, membership_options o, std::function<void()> on_dead,
@@ -561,6 +628,8 @@ caf::behavior membership_impl(membership_actor* self, membership_options o, std:
         s.draining.push_back(rp);
         return rp;
       },
+      [self](tree_atom tree, const std::string& node) { return ask_node(self, node, tree); },
+      [self](stop_atom stop, const std::string& node, uint64_t id) { return ask_node(self, node, stop, id); },
       [self](stats_atom) {
         auto& s = self->state;
         return json{{"node_id", s.opts.node_id}, {"coordinator", s.coordinator}, {"shards", s.owned}}.dump();

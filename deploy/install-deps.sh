@@ -12,6 +12,7 @@ packages=(
   libre2-dev libpoppler-cpp-dev libzip-dev libpugixml-dev libhnswlib-dev libcairo2-dev fonts-nanum
   clang libclang-rt-14-dev
   curl procps clang-format python3 python3-icalendar python3-aiosmtpd
+  chromium nodejs npm
 )
 
 missing=()

@@ -90,5 +90,6 @@ if ((seed)); then
     "$bin" "${config_args[@]}" seed --url "http://127.0.0.1:$http_port" "${seed_args[@]}" ||
     echo "seeding failed (the node keeps running)" >&2
 fi
+echo "Admin console: http://127.0.0.1:$http_port/admin (an admin account, or a token: $bin ${config_args[*]} token --role admin --sub \$(cat /proc/sys/kernel/random/uuid))"
 echo "(endpoints in var/run/endpoints.env, logs in var/log/; hirehubctl: build/cluster/hirehubctl; Ctrl-C stops everything)"
 wait -n "${node_pids[@]}"

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "actors/notification_actor.hpp"
+#include "cluster/feed.hpp"
 #include "gateway/request_context.hpp"
 #include "persistence/messages.hpp"
 #include "persistence/types.hpp"
@@ -15,6 +16,7 @@
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub::gateway {
 
@@ -112,7 +114,7 @@ struct session_state {
   }
 };
 
-using session_actor = caf::stateful_actor<session_state>;
+using session_actor = observed_actor<session_state>;
 
 void send_error(session_actor* self, errc code, const std::string& message, const std::string& topic = {}) {
   nlohmann::json f = {{"type", "error"}, {"error", {{"code", to_string(code)}, {"message", message}}}};
@@ -238,9 +240,20 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
     hub_topic = st.by.role == "jobseeker" ? topic + ":applicant" : topic;
   } else if (topic.rfind("resume:", 0) == 0 && ids::is_uuid(topic.substr(7))) {
     hub_topic = topic;
+  } else if (topic == "cluster") {
+    // The admin console's live view of the cluster (cluster/feed).
+    if (st.by.role != "admin") {
+      send_error(self, errc::forbidden, "the cluster topic is for admins", topic);
+      return;
+    }
+    if (after_seq) {
+      send_error(self, errc::bad_request, "the cluster topic has no history: omit after_seq", topic);
+      return;
+    }
+    hub_topic = cluster::feed_topic;
   } else {
-    send_error(self, errc::bad_request, "unknown topic '" + topic + "': application:<id>, resume:<id> or notifications",
-               topic);
+    send_error(self, errc::bad_request,
+               "unknown topic '" + topic + "': application:<id>, resume:<id>, notifications or cluster", topic);
     return;
   }
   // Subscribe first, then read what was missed: frames arriving meanwhile are
@@ -250,6 +263,12 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
   st.subs[topic] = std::move(sub);
   st.by_hub_topic[hub_topic] = topic;
   self->send(hub, subscribe_atom::value, hub_topic, caf::actor_cast<caf::actor>(self));
+  if (topic == "cluster") {
+    finish_subscribe(self, topic, 0, {});
+    if (auto feed = service(self->system(), "feed"))
+      self->send(feed, kick_atom::value);  // the first view now, not after a period
+    return;
+  }
   if (topic == "notifications") {
     if (!after_seq) {
       finish_subscribe(self, topic, 0, {});

@@ -21,6 +21,7 @@
 #include "actors/resume_pipeline.hpp"
 #include "persistence/file_store.hpp"
 #include "actors/template_render.hpp"
+#include "cluster/feed.hpp"
 #include "cluster/ingress.hpp"
 #include "cluster/membership.hpp"
 #include "gateway/api.hpp"
@@ -210,6 +211,7 @@ int run_node(const config& cfg) {
                 cfg.get_ms("ai.llm1.timeout_ms") + cfg.get_ms("ai.llm2.timeout_ms") + std::chrono::milliseconds(10000),
                 cfg.get_ms("ai.embeddings.timeout_ms") + std::chrono::milliseconds(10000)});
   auto sweep_period = cfg.get_ms("resume.sweep_ms");
+  auto console_refresh = cfg.get_ms("cluster.console_refresh_ms");
   rag::options rag_opts;
   rag_opts.index.dims = resume_opts.embedder->dims();
   rag_opts.index.m = static_cast<size_t>(cfg.get_int("rag.hnsw_m"));
@@ -218,7 +220,9 @@ int run_node(const config& cfg) {
   rag_opts.index.exact_limit = static_cast<size_t>(cfg.get_int("rag.exact_limit"));
   rag_opts.model = resume_opts.embedder->model();
   rag_opts.call_timeout = resume_opts.call_timeout;
-  application::actor_options app_opts{cfg.get_ms("entity.idle_timeout_ms"), cfg.get_ms("http.request_timeout_ms")};
+  application::actor_options app_opts{cfg.get_ms("entity.idle_timeout_ms"), cfg.get_ms("http.request_timeout_ms"),
+                                      node_id};
+  resume_opts.node_id = node_id;
   registry_options reg_opts{static_cast<size_t>(cfg.get_int("entity.max_active"))};
   // Entities live on the node holding their shard's lease (cluster/membership).
   reg_opts.shard_of = [shards = static_cast<int>(cfg.get_int("cluster.shards"))](const std::string& id) {
@@ -237,21 +241,22 @@ int run_node(const config& cfg) {
   //   ├── jobs (all_for_one): jobproj (read-model projector), jobconsumer
   //   ├── registry: the entity registry (application entities and resume pipelines under it)
   //   ├── resumesweep: restarts resume pipelines left unfinished
-  //   └── ragindex: the vector index of resume chunks (rebuilt from PostgreSQL when it starts)
+  //   ├── ragindex: the vector index of resume chunks (rebuilt from PostgreSQL when it starts)
+  //   └── feed: the admin console's live view (reads the cluster only while someone watches)
   std::vector<child_spec> persistence_children = {
       {"db", [db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, db_opts); },
-       restart_mode::permanent, true},
+       restart_mode::permanent, true, child_kind::pool},
       {"notifdb", [notif_db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, notif_db_opts); },
-       restart_mode::permanent, true},
+       restart_mode::permanent, true, child_kind::pool},
       {"accounts", [accounts_db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, accounts_db_opts); },
-       restart_mode::permanent, true},
+       restart_mode::permanent, true, child_kind::pool},
       {"journal", [journal_opts](caf::actor_system& s) { return persistence::spawn_journal_writer(s, journal_opts); },
        restart_mode::permanent, true},
       {"relay", [relay_opts](caf::actor_system& s) { return persistence::spawn_outbox_relay(s, relay_opts); },
        restart_mode::permanent, true},
       // Resume uploads and the pipeline's stages (CPU work and its commit, off the scheduler threads).
       {"resumedb", [resume_db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, resume_db_opts); },
-       restart_mode::permanent, true},
+       restart_mode::permanent, true, child_kind::pool},
   };
   std::vector<child_spec> notification_children = {
       {"in_app", [notify_opts](caf::actor_system& s) { return notification::spawn_in_app_channel(s, notify_opts); },
@@ -281,18 +286,18 @@ int run_node(const config& cfg) {
        [policy, persistence_children](caf::actor_system& s) {
          return spawn_supervisor(s, "persistence", restart_strategy::one_for_one, policy, persistence_children);
        },
-       restart_mode::permanent, false},
+       restart_mode::permanent, false, child_kind::supervisor},
       {"hub", [](caf::actor_system& s) { return spawn_hub(s); }, restart_mode::permanent, true},
       {"notifs",
        [policy, notification_children](caf::actor_system& s) {
          return spawn_supervisor(s, "notifications", restart_strategy::all_for_one, policy, notification_children);
        },
-       restart_mode::permanent, false},
+       restart_mode::permanent, false, child_kind::supervisor},
       {"jobs",
        [policy, job_children](caf::actor_system& s) {
          return spawn_supervisor(s, "jobs", restart_strategy::all_for_one, policy, job_children);
        },
-       restart_mode::permanent, false},
+       restart_mode::permanent, false, child_kind::supervisor},
       {"registry",
        [app_opts, reg_opts, resume_opts](caf::actor_system& s) {
          return spawn_entity_registry(s,
@@ -300,7 +305,7 @@ int run_node(const config& cfg) {
                                        {"resume", resume_pipeline::make_factory(resume_opts)}},
                                       reg_opts);
        },
-       restart_mode::permanent, true},
+       restart_mode::permanent, true, child_kind::registry},
       {"resumesweep",
        [sweep_period, call_timeout](caf::actor_system& s) {
          return resume_pipeline::spawn_recovery_sweep(s, sweep_period, call_timeout);
@@ -308,8 +313,17 @@ int run_node(const config& cfg) {
        restart_mode::permanent, false},
       {"ragindex", [rag_opts](caf::actor_system& s) { return rag::spawn_index(s, rag_opts); }, restart_mode::permanent,
        true},
+      {"feed",
+       [console_refresh, node_id](caf::actor_system& s) { return cluster::spawn_feed(s, console_refresh, node_id); },
+       restart_mode::permanent, true},
   };
   auto root = spawn_supervisor(sys, "node", restart_strategy::one_for_one, policy, root_children);
+  // Found by the ingress for the admin API's actor tree (names dropped before the system stops).
+  sys.registry().put(caf::atom("node"), root);
+  auto unregister = [&sys] {
+    for (const char* name : {"node", "ingress", "membership"})
+      sys.registry().erase(caf::atom_from_string(name));
+  };
   auto health = sys.spawn<caf::detached>(health_checker, ready, bootstrap);
 
   gateway::api api{sys, std::move(api_opts), ready};
@@ -334,6 +348,7 @@ int run_node(const config& cfg) {
     log::error("cannot listen", {{"address", so.address}, {"port", so.port}, {"error", e.what()}});
     std::cerr << "hirehub: cannot listen on " << so.address << ":" << so.port << " (http.port): " << e.what() << '\n';
     api.shutdown();
+    unregister();
     caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
     return 2;
@@ -354,7 +369,7 @@ int run_node(const config& cfg) {
   mo.dead_after = cfg.get_ms("cluster.dead_after_ms");
   mo.lease = cfg.get_ms("cluster.lease_ms");
   caf::actor membership;
-  auto ingress = cluster::spawn_ingress(sys);
+  auto ingress = cluster::spawn_ingress(sys, node_id);
   try {
     auto caf_address = cfg.get_string("cluster.caf_address");
     auto published = sys.middleman().publish(ingress, static_cast<uint16_t>(cfg.get_int("cluster.caf_port")),
@@ -368,6 +383,8 @@ int run_node(const config& cfg) {
       mo.caf_host = adv;
     mo.caf_port = *published;
     membership = cluster::spawn_membership(sys, mo, [] { stop_signal.store(SIGTERM); });
+    sys.registry().put(caf::atom("ingress"), ingress);
+    sys.registry().put(caf::atom("membership"), membership);
   } catch (const std::exception& e) {
     log::error("cannot join the cluster", {{"error", e.what()}});
     std::cerr << "hirehub: cannot join the cluster: " << e.what() << '\n';
@@ -376,6 +393,7 @@ int run_node(const config& cfg) {
     caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(ingress, caf::exit_reason::user_shutdown);
+    unregister();
     sys.await_all_actors_done();
     server->stop();
     return 2;
@@ -425,6 +443,7 @@ int run_node(const config& cfg) {
     self->send_exit(membership, caf::exit_reason::user_shutdown);  // leaves: its shards are free at once
     self->send_exit(ingress, caf::exit_reason::user_shutdown);
   }
+  unregister();
   sys.await_all_actors_done();
   metrics::remove_collector(collector);
   server->stop();

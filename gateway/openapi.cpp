@@ -44,6 +44,10 @@ json id_param() {
   return {{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}, {"format", "uuid"}}}};
 }
 
+json node_param() {
+  return {{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}};
+}
+
 json interview_param() {
   return {{"name", "interview_id"},
           {"in", "path"},
@@ -341,6 +345,55 @@ json build() {
           {"epoch", {{"type", "integer"}}},
           {"lease_until", nullable_string},
           {"releasing", {{"type", "boolean"}}}}}}},
+      {"Actor",
+       {{"type", "object"},
+        {"description",
+         "One actor of a node's tree: supervisors, pools and the entity registry have children "
+         "(the registry lists its busiest entities, at most 200, and the total)"},
+        {"required", {"name", "kind", "id"}},
+        {"properties",
+         {{"name", {{"type", "string"}}},
+          {"kind", {{"type", "string"}, {"enum", {"supervisor", "pool", "registry", "worker", "entity"}}}},
+          {"id", {{"type", "integer"}, {"nullable", true}, {"description", "CAF actor id (null: not running)"}}},
+          {"mailbox", {{"type", "integer"}, {"description", "messages waiting"}}},
+          {"handled", {{"type", "integer"}, {"description", "messages handled since it started"}}},
+          {"rate", {{"type", "integer"}, {"description", "messages handled in the last full second"}}},
+          {"running", {{"type", "boolean"}}},
+          {"restarts", {{"type", "integer"}, {"description", "restarts decided by its supervisor"}}},
+          {"mode", {{"type", "string"}, {"enum", {"permanent", "transient"}}}},
+          {"strategy", {{"type", "string"}, {"enum", {"one_for_one", "all_for_one"}}}},
+          {"total", {{"type", "integer"}, {"description", "registry: active entities"}}},
+          {"waiting", {{"type", "integer"}, {"description", "registry: commands waiting for a shard owner"}}},
+          {"error", {{"type", "string"}, {"description", "this part of the tree did not answer"}}},
+          {"children", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/Actor"}}}}}}}}},
+      {"ActorTree",
+       {{"type", "object"},
+        {"required", {"node_id", "root", "system"}},
+        {"properties",
+         {{"node_id", {{"type", "string"}}},
+          {"root", ref("Actor")},
+          {"system", {{"type", "array"}, {"items", ref("Actor")}}}}}}},
+      {"ActorStopped",
+       {{"type", "object"},
+        {"required", {"stopped"}},
+        {"properties",
+         {{"stopped",
+           {{"type", "object"},
+            {"required", {"id", "name", "supervisor", "then"}},
+            {"properties",
+             {{"id", {{"type", "integer"}}},
+              {"name", {{"type", "string"}}},
+              {"supervisor", {{"type", "string"}}},
+              {"then", {{"type", "string"}}}}}}}}}}},
+      {"EntityState",
+       {{"type", "object"},
+        {"required", {"kind", "id", "actor"}},
+        {"properties",
+         {{"kind", {{"type", "string"}, {"enum", {"application", "resume"}}}},
+          {"id", {{"type", "string"}, {"format", "uuid"}}},
+          {"node_id", {{"type", "string"}, {"description", "the node the entity runs on"}}},
+          {"actor", ref("Actor")},
+          {"state", {{"type", "object"}, {"description", "application: its state with free text PII-masked"}}}}}}},
       {"Resume",
        {{"type", "object"},
         {"required",
@@ -873,8 +926,42 @@ json build() {
        {{"post", op("Drain a node (admins): its shards move to the other nodes; then it can be stopped with "
                     "nothing lost. 409 for a node that is dead or has left, or the only active one",
                     merge({{"202", response("draining", ref("ClusterNode"))}}, errors({401, 403, 404, 409})), true,
-                    nullptr, json::array({{{"name", "id"}, {"in", "path"}, {"required", true},
-                                           {"schema", {{"type", "string"}}}}}))}}},
+                    nullptr, json::array({node_param()}))}}},
+      {"/admin",
+       {{"get", op("The cluster admin console: a web page (no data until an admin signs in) that shows the nodes, the "
+                   "shard map, each node's actor tree and the dead letters live over the WebSocket topic `cluster`, "
+                   "with drain, stop and replay actions",
+                   {{"200",
+                     {{"description", "the page"}, {"content", {{"text/html", {{"schema", {{"type", "string"}}}}}}}}}},
+                   false)}}},
+      {"/admin/api/nodes/{id}/actors",
+       {{"get", op("A node's actor tree (admins): supervisors and their children with kind, CAF id, mailbox depth, "
+                   "messages handled and per second, restarts; the entity registry's busiest entities. Asked of the "
+                   "node over the cluster. 409 for a node that is dead or has left",
+                   merge({{"200", response("actor tree", ref("ActorTree"))}}, errors({401, 403, 404, 409})), true,
+                   nullptr, json::array({node_param()}))}}},
+      {"/admin/api/nodes/{id}/actors/{actor_id}/stop",
+       {{"post", op("Stop (kill) one actor of a node (admins); its supervisor decides what happens next (a "
+                    "supervised child is restarted after the backoff, an entity is activated again on its next "
+                    "command). 404 when the node has no such actor; 409 for a pool's worker, the node's ingress, or a "
+                    "node that is dead or has left",
+                    merge({{"200", response("stopped", ref("ActorStopped"))}}, errors({400, 401, 403, 404, 409})),
+                    true, nullptr,
+                    json::array({node_param(), {{"name", "actor_id"},
+                                                {"in", "path"},
+                                                {"required", true},
+                                                {"schema", {{"type", "integer"}, {"minimum", 1}}}}}))}}},
+      {"/admin/api/entities/{kind}/{id}",
+       {{"get", op("One entity's live state (admins), from the node that holds its shard (activated from the "
+                   "journal if it was idle): an application with its free text PII-masked, a resume pipeline's stage "
+                   "(never its text)",
+                   merge({{"200", response("entity", ref("EntityState"))}}, errors({400, 401, 403, 404})), true,
+                   nullptr,
+                   json::array({{{"name", "kind"},
+                                 {"in", "path"},
+                                 {"required", true},
+                                 {"schema", {{"type", "string"}, {"enum", {"application", "resume"}}}}},
+                                id_param()}))}}},
       {"/api/v1/rag/index",
        {{"post", op("Re-chunk and re-embed a ready resume with this node's embedder and replace its chunks in the "
                     "vector index (owner, admins); 409 while it is still being processed",

@@ -16,6 +16,7 @@
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub::persistence {
 
@@ -32,7 +33,7 @@ struct worker_state {
   const char* name = "db_worker";
 };
 
-using worker_actor = caf::stateful_actor<worker_state>;
+using worker_actor = observed_actor<worker_state>;
 
 /// Runs `fn(txn)` in a transaction; on failure returns an error (and drops a broken connection).
 template <class F>

@@ -13,6 +13,7 @@
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub::persistence {
 
@@ -34,7 +35,7 @@ struct journal_state {
   const char* name = "journal_writer";
 };
 
-using journal_actor = caf::stateful_actor<journal_state>;
+using journal_actor = observed_actor<journal_state>;
 
 std::string join(const std::vector<std::string>& parts) {
   std::string out;

@@ -21,6 +21,7 @@
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub::persistence {
 
@@ -106,7 +107,7 @@ struct relay_state {
   }
 };
 
-using relay_actor = caf::stateful_actor<relay_state>;
+using relay_actor = observed_actor<relay_state>;
 
 void make_producer(relay_state& st) {
   auto conf = make_conf({{"bootstrap.servers", st.opts.bootstrap},
@@ -310,7 +311,7 @@ struct consumer_state {
   }
 };
 
-using consumer_actor = caf::stateful_actor<consumer_state>;
+using consumer_actor = observed_actor<consumer_state>;
 
 void deliver_batch(consumer_actor* self);
 

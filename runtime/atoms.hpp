@@ -27,5 +27,8 @@ using forward_atom = caf::atom_constant<caf::atom("forward")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;
 using placement_atom = caf::atom_constant<caf::atom("placement")>;
 using peers_atom = caf::atom_constant<caf::atom("peers")>;
+using tree_atom = caf::atom_constant<caf::atom("tree")>;
+using stop_atom = caf::atom_constant<caf::atom("stopactor")>;
+using inspect_atom = caf::atom_constant<caf::atom("inspect")>;
 
 }  // namespace hirehub

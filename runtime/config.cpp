@@ -41,6 +41,9 @@ const std::vector<option_spec>& option_registry() {
       num("cluster.route_wait_ms", 5000, 0, 600000,
           "How long a command waits for its shard to get an owner (moving, or a node died) before it fails with "
           "503."),
+      num("cluster.console_refresh_ms", 1000, 100, 60000,
+          "How often the admin console's live view (/admin, WebSocket topic `cluster`) is refreshed while someone "
+          "watches it."),
       num("cluster.drain_timeout_ms", 10000, 0, 600000,
           "On SIGTERM a node first moves its shards to the other nodes, waiting at most this long."),
       str("cluster.advertise_url", "",

@@ -5,11 +5,13 @@
 #include <unordered_map>
 
 #include <caf/all.hpp>
+#include <nlohmann/json.hpp>
 
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub {
 
@@ -18,6 +20,9 @@ namespace {
 /// A forwarded command is passed on at most this many times before it waits
 /// for a fresher shard map (two nodes with stale maps must not ping-pong it).
 constexpr int32_t max_hops = 2;
+
+/// Entities listed in the actor tree (the busiest first); the total is given too.
+constexpr size_t tree_limit = 200;
 
 /// A command waiting for its shard to get an owner.
 struct waiting {
@@ -56,7 +61,7 @@ struct registry_state {
   }
 };
 
-using registry_actor = caf::stateful_actor<registry_state>;
+using registry_actor = observed_actor<registry_state>;
 
 metrics::gauge& active_gauge(const std::string& kind) {
   return metrics::get_gauge("hirehub_active_entities", "Entity actors currently active on this node", {{"kind", kind}});
@@ -328,6 +333,45 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
         return caf::unit;
       },
       [self](stats_atom) -> size_t { return self->state.active.size(); },
+      // The admin API's actor tree: the busiest entities first (at most tree_limit).
+      [self](tree_atom) -> std::string {
+        auto& st = self->state;
+        std::vector<nlohmann::json> all;
+        all.reserve(st.active.size());
+        for (auto& [key, handle] : st.active) {
+          auto slash = key.find('/');
+          all.push_back(sample_entity(handle, key.substr(0, slash), key.substr(slash + 1)));
+        }
+        auto busier = [](const nlohmann::json& a, const nlohmann::json& b) {
+          auto ka = std::make_tuple(a.value("mailbox", uint64_t{0}), a.value("rate", uint64_t{0}),
+                                    a.value("handled", uint64_t{0}));
+          auto kb = std::make_tuple(b.value("mailbox", uint64_t{0}), b.value("rate", uint64_t{0}),
+                                    b.value("handled", uint64_t{0}));
+          return ka > kb;
+        };
+        auto shown = std::min(all.size(), tree_limit);
+        std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(shown), all.end(), busier);
+        all.resize(shown);
+        nlohmann::json out = {{"children", all}, {"total", st.active.size()}, {"waiting", st.queue.size()}};
+        return out.dump();
+      },
+      // An operator stops one entity: it is killed and forgotten; the next command
+      // activates it again from the journal.
+      [self](stop_atom, uint64_t id) -> caf::result<std::string> {
+        for (auto& [key, handle] : self->state.active)
+          if (handle.id() == id) {
+            log::warn("an operator stops an entity", {{"entity", key}, {"id", id}});
+            nlohmann::json out = {
+                {"stopped",
+                 {{"id", id},
+                  {"name", key},
+                  {"supervisor", "registry"},
+                  {"then", "the registry forgets it; the next command activates it again from the journal"}}}};
+            self->send_exit(handle, caf::exit_reason::kill);
+            return out.dump();
+          }
+        return make_error(errc::not_found, "no such actor on this node");
+      },
   };
 }
 

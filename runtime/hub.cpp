@@ -7,6 +7,7 @@
 
 #include "runtime/atoms.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub {
 
@@ -19,7 +20,7 @@ struct hub_state {
   std::string name;
 };
 
-using hub_actor = caf::stateful_actor<hub_state>;
+using hub_actor = observed_actor<hub_state>;
 
 void drop(hub_actor* self, const caf::actor_addr& session) {
   auto& st = self->state;
@@ -89,6 +90,11 @@ caf::behavior hub_impl(hub_actor* self, std::string name) {
         fan_out(self, topic, seq, frame);  // from a peer: local sessions only
       },
       [self](peers_atom, std::vector<caf::actor>& peers) { self->state.peers = std::move(peers); },
+      // How many sessions watch a topic (the admin feed reads nothing while nobody does).
+      [self](stats_atom, const std::string& topic) -> size_t {
+        auto t = self->state.topics.find(topic);
+        return t == self->state.topics.end() ? 0 : t->second.size();
+      },
   };
 }
 

@@ -7,6 +7,7 @@
 /// `(unsubscribe_atom, topic, session)`; a session that ends is dropped
 /// (monitored). Topics: "application:<id>", "notifications:<user_id>".
 /// The hub keeps no history: catch-up (after_seq) reads the journal.
+/// `(stats_atom, topic)` answers how many sessions watch the topic.
 /// In a cluster the membership sends `(peers_atom, std::vector<caf::actor>)`,
 /// the other nodes' ingresses: a frame published here also goes to them as
 /// `(publish_atom, topic, seq, frame, true)`, which their hubs fan out to their

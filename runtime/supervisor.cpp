@@ -10,6 +10,7 @@
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/observe.hpp"
 
 namespace hirehub {
 
@@ -59,7 +60,7 @@ struct supervisor_state {
   }
 };
 
-using sup_actor = caf::stateful_actor<supervisor_state>;
+using sup_actor = observed_actor<supervisor_state>;
 
 void start_child(sup_actor* self, size_t i) {
   auto& st = self->state;
@@ -88,6 +89,157 @@ void stop_children(sup_actor* self) {
       c = nullptr;
     }
   }
+}
+
+const char* kind_name(child_kind k) {
+  switch (k) {
+    case child_kind::supervisor: return "supervisor";
+    case child_kind::pool: return "pool";
+    case child_kind::registry: return "registry";
+    default: return "worker";
+  }
+}
+
+/// Answers once every nested part of the tree (or stop search) has answered.
+struct gather {
+  nlohmann::json tree;
+  size_t pending = 1;  // the caller's own share, released by done() after it asked everyone
+  caf::response_promise rp;
+  caf::error found_error = make_error(errc::not_found, "no such actor on this node");
+  bool found = false;
+
+  void done() {
+    if (--pending > 0)
+      return;
+    if (tree.is_null() && !found)
+      rp.deliver(found_error);
+    else
+      rp.deliver(tree.dump());
+  }
+};
+
+caf::result<std::string> tree(sup_actor* self) {
+  auto& st = self->state;
+  auto g = std::make_shared<gather>();
+  g->rp = self->make_response_promise<std::string>();
+  g->tree = sample(caf::actor_cast<caf::actor>(self));
+  g->tree["name"] = st.name;
+  g->tree["kind"] = "supervisor";
+  g->tree["strategy"] = st.strategy == restart_strategy::one_for_one ? "one_for_one" : "all_for_one";
+  auto& children = g->tree["children"] = nlohmann::json::array();
+  for (size_t i = 0; i < st.specs.size(); ++i) {
+    auto& spec = st.specs[i];
+    auto c = sample(st.children[i]);
+    if (c.is_null())
+      c = {{"id", nullptr}};
+    c["name"] = spec.name;
+    c["kind"] = kind_name(spec.kind);
+    c["running"] = static_cast<bool>(st.children[i]);
+    c["restarts"] = st.total_restarts[i];
+    c["mode"] = spec.mode == restart_mode::permanent ? "permanent" : "transient";
+    children.push_back(std::move(c));
+  }
+  for (size_t i = 0; i < st.specs.size(); ++i) {
+    auto& child = st.children[i];
+    auto kind = st.specs[i].kind;
+    if (!child || kind == child_kind::worker)
+      continue;
+    ++g->pending;
+    auto on_error = [g, i](caf::error& err) {
+      g->tree["children"][i]["error"] = caf::to_string(err);
+      g->done();
+    };
+    if (kind == child_kind::pool) {
+      self->request(child, tree_timeout, caf::sys_atom::value, caf::get_atom::value)
+          .then(
+              [g, i](std::vector<caf::actor>& workers) {
+                auto arr = nlohmann::json::array();
+                for (auto& w : workers) {
+                  auto x = sample(w);
+                  x["name"] = "worker";
+                  x["kind"] = "worker";
+                  arr.push_back(std::move(x));
+                }
+                g->tree["children"][i]["children"] = std::move(arr);
+                g->done();
+              },
+              on_error);
+    } else {
+      self->request(child, tree_timeout, tree_atom::value)
+          .then(
+              [g, i](std::string& sub) {
+                auto j = nlohmann::json::parse(sub, nullptr, false);
+                auto& node = g->tree["children"][i];
+                if (j.is_object())
+                  for (auto& [k, v] : j.items())
+                    if (k != "name" && k != "kind" && k != "id" && k != "mailbox" && k != "handled" && k != "rate")
+                      node[k] = v;
+                g->done();
+              },
+              on_error);
+    }
+  }
+  g->done();
+  return g->rp;
+}
+
+caf::result<std::string> stop_actor(sup_actor* self, uint64_t id) {
+  auto& st = self->state;
+  for (size_t i = 0; i < st.children.size(); ++i) {
+    auto& child = st.children[i];
+    if (!child || child.id() != id)
+      continue;
+    log::warn("an operator stops an actor", {{"supervisor", st.name}, {"child", st.specs[i].name}, {"id", id}});
+    nlohmann::json out = {{"stopped",
+                           {{"id", id},
+                            {"name", st.specs[i].name},
+                            {"supervisor", st.name},
+                            {"then", st.strategy == restart_strategy::one_for_one
+                                         ? "its supervisor restarts it after a backoff"
+                                         : "its supervisor restarts it and its siblings after a backoff"}}}};
+    self->send_exit(child, caf::exit_reason::kill);
+    return out.dump();
+  }
+  auto g = std::make_shared<gather>();
+  g->rp = self->make_response_promise<std::string>();
+  for (size_t i = 0; i < st.children.size(); ++i) {
+    auto& child = st.children[i];
+    auto kind = st.specs[i].kind;
+    if (!child || kind == child_kind::worker)
+      continue;
+    ++g->pending;
+    if (kind == child_kind::pool) {
+      self->request(child, tree_timeout, caf::sys_atom::value, caf::get_atom::value)
+          .then(
+              [g, id, name = st.specs[i].name](std::vector<caf::actor>& workers) {
+                for (auto& w : workers)
+                  if (w.id() == id)
+                    g->found_error =
+                        make_error(errc::conflict, "actor " + std::to_string(id) + " is a worker of pool " + name +
+                                                       ", which would not replace it; stop the pool");
+                g->done();
+              },
+              [g](caf::error&) { g->done(); });
+    } else {
+      self->request(child, tree_timeout, stop_atom::value, id)
+          .then(
+              [g](std::string& answer) {
+                if (!g->found) {
+                  g->found = true;
+                  g->tree = nlohmann::json::parse(answer, nullptr, false);
+                }
+                g->done();
+              },
+              [g](caf::error& err) {
+                auto v = view(err);
+                if (v.code == errc::conflict)
+                  g->found_error = err;
+                g->done();
+              });
+    }
+  }
+  g->done();
+  return g->rp;
 }
 
 caf::behavior supervisor_impl(sup_actor* self, std::string name, restart_strategy strategy, restart_policy policy,
@@ -165,6 +317,8 @@ caf::behavior supervisor_impl(sup_actor* self, std::string name, restart_strateg
           start_child(self, static_cast<size_t>(which));
         }
       },
+      [self](tree_atom) { return tree(self); },
+      [self](stop_atom, uint64_t id) { return stop_actor(self, id); },
       [self](stats_atom) -> std::string {
         auto& st = self->state;
         nlohmann::json out = nlohmann::json::array();

@@ -36,11 +36,17 @@ enum class restart_mode {
   transient,  ///< restarted only after an abnormal exit
 };
 
+/// What a child is, for the actor tree of the admin API: a supervisor and the
+/// entity registry answer `tree_atom` and `stop_atom` themselves; a pool lists
+/// its workers (`caf::actor_pool`).
+enum class child_kind { worker, supervisor, pool, registry };
+
 struct child_spec {
   std::string name;  ///< also the key in the actor system registry when `registered` is set
   std::function<caf::actor(caf::actor_system&)> start;
   restart_mode mode = restart_mode::transient;
   bool registered = false;  ///< put into system.registry() under atom_from_string(name) (<= 10 chars)
+  child_kind kind = child_kind::worker;
 };
 
 /// Per-child view for the admin API and tests.
@@ -50,11 +56,22 @@ struct child_status {
   int restarts = 0;  ///< total since the supervisor started
 };
 
-/// Spawns a supervisor. Its handle answers `stats_atom` with a vector of
-/// child_status (as a JSON string, to keep this header free of message types).
+/// Spawns a supervisor. Its handle answers
+/// - `stats_atom` with its children (name, running, restarts) as a JSON array string;
+/// - `tree_atom` with its subtree as a JSON object string: {name, kind, id,
+///   strategy, mailbox, handled, rate, children: [{name, kind, id, running,
+///   restarts, mode, mailbox, handled, rate, children?}]}, nested supervisors,
+///   pools and the registry asked in turn (`tree_timeout` each);
+/// - `(stop_atom, actor_id)` by stopping that actor if it is in its subtree
+///   (a child is killed, and restarted by the rules of its spec; an entity is
+///   killed and activated again on demand) with {"stopped": {...}} as a JSON
+///   string, or a not_found error. Workers of a pool are not stopped
+///   (a pool does not replace them): conflict.
 caf::actor spawn_supervisor(caf::actor_system& sys, std::string name, restart_strategy strategy, restart_policy policy,
                             std::vector<child_spec> children);
 
+/// How long a supervisor waits for a nested part of the tree.
+constexpr std::chrono::milliseconds tree_timeout{2000};
 /// Backoff before the n-th restart (n >= 1) in the current window.
 std::chrono::milliseconds restart_delay(const restart_policy& p, int n);
 

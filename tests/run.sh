@@ -24,6 +24,11 @@ if [[ ${HIREHUB_SKIP_FUZZ:-0} != 1 ]]; then
   cmake --build build-fuzz -j2
 fi
 
+# The console test drives Debian's chromium with playwright-core (pinned in tests/browser/package-lock.json).
+if [[ ! -d tests/browser/node_modules/playwright-core ]]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 source deploy/services.sh
 work=$(mktemp -d /tmp/hirehub-tests-XXXXXX)
 chmod 755 "$work"

@@ -232,6 +232,10 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
       {"GET", "/admin/api/nodes", "/admin/api/nodes", nullptr, everyone},
       {"GET", "/admin/api/shards", "/admin/api/shards", nullptr, everyone},
       {"POST", "/admin/api/nodes/{id}/drain", "/admin/api/nodes/" + node_id + "/drain", nullptr, everyone},
+      {"GET", "/admin/api/nodes/{id}/actors", "/admin/api/nodes/" + node_id + "/actors", nullptr, everyone},
+      {"POST", "/admin/api/nodes/{id}/actors/{actor_id}/stop", "/admin/api/nodes/" + node_id + "/actors/1/stop",
+       nullptr, everyone},
+      {"GET", "/admin/api/entities/{kind}/{id}", "/admin/api/entities/application/" + app_id, nullptr, everyone},
       // RAG: the owner's resumes (and admins'); nobody searches another jobseeker's.
       {"POST",
        "/api/v1/rag/index",

@@ -1,0 +1,67 @@
+#include "runtime/observe.hpp"
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+namespace hirehub {
+
+namespace {
+
+int64_t now_second() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+void actor_counters::on_take() {
+  auto n = handled_.fetch_add(1, std::memory_order_relaxed) + 1;
+  auto now = now_second();
+  auto cur = second_.load(std::memory_order_relaxed);
+  if (now != cur) {
+    // Only the actor's own thread gets here, so plain stores are enough.
+    auto started = handled_at_second_.load(std::memory_order_relaxed);
+    last_second_.store(now == cur + 1 ? n - 1 - started : 0, std::memory_order_relaxed);
+    handled_at_second_.store(n - 1, std::memory_order_relaxed);
+    second_.store(now, std::memory_order_relaxed);
+  }
+}
+
+uint64_t actor_counters::rate() const {
+  auto now = now_second();
+  auto cur = second_.load(std::memory_order_relaxed);
+  if (now == cur)
+    return last_second_.load(std::memory_order_relaxed);
+  if (now == cur + 1) {
+    // Read without the actor's thread: a torn pair of values reads as 0, never as a wrap-around.
+    auto at = handled_at_second_.load(std::memory_order_relaxed);
+    auto h = handled();
+    return h > at ? h - at : 0;
+  }
+  return 0;
+}
+
+nlohmann::json sample(const caf::actor& handle) {
+  if (!handle)
+    return nullptr;
+  auto* a = caf::actor_cast<caf::abstract_actor*>(handle);
+  nlohmann::json out = {{"id", handle.id()}};
+  const auto* o = dynamic_cast<const observable*>(a);
+  if (!o)
+    return out;
+  const auto& c = o->counters;
+  auto enq = c.enqueued();
+  auto done = c.handled();
+  out["mailbox"] = enq > done ? enq - done : 0;
+  out["handled"] = done;
+  out["rate"] = c.rate();
+  return out;
+}
+
+nlohmann::json sample_entity(const caf::actor& handle, const std::string& kind, const std::string& id) {
+  auto x = sample(handle);
+  x["name"] = kind + "/" + id;
+  x["kind"] = "entity";
+  return x;
+}
+
+}  // namespace hirehub
