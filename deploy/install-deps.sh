@@ -12,8 +12,13 @@ packages=(
   libre2-dev libpoppler-cpp-dev libzip-dev libpugixml-dev libhnswlib-dev libcairo2-dev fonts-nanum
   clang libclang-rt-14-dev
   curl procps clang-format python3 python3-icalendar python3-aiosmtpd
-  chromium nodejs npm
+  chromium
 )
+# npm (for the browser test's playwright-core): Debian's, unless the machine already has
+# Node.js with npm from elsewhere (NodeSource bundles npm; Debian's npm would conflict).
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
