@@ -116,6 +116,9 @@ caf::behavior dispatcher_impl(dispatcher_actor* self, options opts) {
         self->request(db, self->state.opts.call_timeout, load_tmpl_atom::value)
             .then(
                 [self](std::vector<template_row>& t) {
+                  static auto& loads = metrics::get_counter("hirehub_notification_template_loads_total",
+                                                            "Times this node loaded the notification templates");
+                  loads.inc();
                   log::info("notification templates loaded", {{"count", t.size()}});
                   self->state.templates = std::move(t);
                   self->state.loaded = true;

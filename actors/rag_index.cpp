@@ -10,6 +10,7 @@
 #include "persistence/resumes.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
+#include "runtime/hub.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/observe.hpp"
@@ -129,6 +130,51 @@ void load_next(index_actor* self) {
           });
 }
 
+/// Another node changed a resume's chunks: take what PostgreSQL holds now (a
+/// deleted resume is dropped for good; versions keep a late reload from undoing
+/// a newer update).
+void reload(index_actor* self, const std::string& resume_id) {
+  static auto& reloads =
+      metrics::get_counter("hirehub_rag_index_reloads_total", "Resumes reloaded on another node's notice");
+  auto pool = self->system().registry().get<caf::actor>(caf::atom("resumedb"));
+  if (!pool)
+    return;
+  auto st = std::make_shared<persistence::resumes::index_state>();
+  persistence::db_task task{[st, resume_id](pqxx::transaction_base& txn) {
+    *st = persistence::resumes::index_of(txn, resume_id);
+    return persistence::reply(nullptr);
+  }};
+  self->request(pool, self->state.opts.call_timeout, std::move(task))
+      .then(
+          [self, st, resume_id](persistence::db_reply& r) {
+            if (r.error)
+              return;
+            reloads.inc();
+            update u{resume_id, st->user_id, st->version, false, {}};
+            if (!st->exists) {
+              u.remove = true;
+              u.version = resume::vector_index::deleted_forever;
+            }
+            for (auto& row : st->rows) {
+              auto vec = resume::from_bytes(row.vector);
+              if (row.model != self->state.opts.model || static_cast<int>(vec.size()) != self->state.index->dims())
+                continue;
+              u.chunks.push_back({row.chunk_index, std::move(row.text), std::move(vec)});
+            }
+            if (st->exists && u.chunks.empty())
+              u.remove = true;
+            try {
+              apply(self, u);
+            } catch (const std::exception& e) {
+              log::warn("vector index: reload refused", {{"resume_id", resume_id}, {"error", e.what()}});
+            }
+          },
+          [resume_id](caf::error& err) {
+            log::warn("vector index: reload failed; the node rebuilds on restart",
+                      {{"resume_id", resume_id}, {"error", view(err).message}});
+          });
+}
+
 caf::behavior index_impl(index_actor* self, options o) {
   auto& s = self->state;
   s.opts = std::move(o);
@@ -142,6 +188,8 @@ caf::behavior index_impl(index_actor* self, options o) {
           load_next(self);
       },
       [self](const update_ptr& u) -> int64_t {
+        // Committed here: the other nodes' indexes reload this resume from PostgreSQL.
+        tell_peers(self->system(), "rag", u->resume_id);
         try {
           return apply(self, *u);
         } catch (const std::exception& e) {
@@ -149,6 +197,7 @@ caf::behavior index_impl(index_actor* self, options o) {
           return -1;
         }
       },
+      [self](reload_atom, const std::string& resume_id) { reload(self, resume_id); },
       [self](query_atom, const query_ptr& q) -> caf::result<std::string> {
         auto& s = self->state;
         if (!s.loaded)

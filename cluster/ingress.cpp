@@ -65,6 +65,16 @@ caf::behavior ingress_impl(observed_event_actor* self, std::string node_id) {
         self->delegate(root, stop, id);
         return caf::delegated<std::string>{};
       },
+      // A cluster notice from another node: reload what it changed in PostgreSQL.
+      [self](reload_atom reload, const std::string& what, const std::string& id) {
+        if (what == "rag") {
+          if (auto idx = local(self, "ragindex"))
+            self->send(idx, reload, id);
+        } else if (what == "templates") {
+          if (auto notify = local(self, "notify"))
+            self->send(notify, reload);
+        }
+      },
       [self](publish_atom pub, const std::string& topic, int64_t seq, const std::string& frame, bool) {
         if (auto hub = local(self, "hub"))
           self->send(hub, pub, topic, seq, frame, true);

@@ -5,6 +5,7 @@
 #include "gateway/request_context.hpp"
 #include "persistence/notifications.hpp"
 #include "runtime/atoms.hpp"
+#include "runtime/hub.hpp"
 #include "runtime/ids.hpp"
 
 namespace hirehub::gateway {
@@ -128,9 +129,11 @@ void put_template(request_actor* self, api_shared& sh, const route_params& p) {
         return persistence::reply(store::save_template(txn, {name, event_type, channel, subject, text, active}));
       },
       [sys = sh.sys](json& saved) {
-        // This node's dispatcher renders with the new text from its next batch.
+        // This node's dispatcher renders with the new text from its next batch; the
+        // other nodes' dispatchers reload too (a cluster notice).
         if (auto d = service(*sys, "notify"))
           caf::anon_send(d, reload_atom::value);
+        tell_peers(*sys, "templates", "");
         return json_response(200, saved.dump());
       });
 }

@@ -302,6 +302,30 @@ std::vector<std::string> unfinished(pqxx::transaction_base& txn, int limit) {
 
 // ---- the vector index and the RAG API ---------------------------------------------
 
+index_state index_of(pqxx::transaction_base& txn, const std::string& resume_id) {
+  index_state out;
+  auto head = txn.exec_params("SELECT user_id::text, seq FROM resumes WHERE id = $1::uuid", resume_id);
+  if (head.empty())
+    return out;
+  out.exists = true;
+  out.user_id = head[0][0].as<std::string>();
+  out.version = head[0][1].as<int64_t>();
+  for (const auto& r : txn.exec_params("SELECT chunk_index, chunk_text, model, embedding FROM resume_embeddings WHERE "
+                                       "resume_id = $1::uuid ORDER BY chunk_index",
+                                       resume_id)) {
+    index_row x;
+    x.resume_id = resume_id;
+    x.user_id = out.user_id;
+    x.version = out.version;
+    x.chunk_index = r[0].as<int>();
+    x.text = r[1].as<std::string>();
+    x.model = r[2].as<std::string>();
+    x.vector = pqxx::binarystring(r[3]).str();
+    out.rows.push_back(std::move(x));
+  }
+  return out;
+}
+
 std::vector<index_row> index_page(pqxx::transaction_base& txn, const std::string& after, int max_resumes) {
   auto rows = txn.exec_params(
       "WITH page AS (SELECT r.id, r.user_id, r.seq FROM resumes r WHERE r.id > COALESCE($1::uuid, "

@@ -116,6 +116,16 @@ struct index_row {
 /// rebuilding the index.
 std::vector<index_row> index_page(pqxx::transaction_base& txn, const std::string& after, int max_resumes);
 
+/// What the index should hold for one resume right now (another node changed
+/// it): its owner, version and stored chunks; `exists` false when it was deleted.
+struct index_state {
+  bool exists = false;
+  std::string user_id;
+  int64_t version = 0;
+  std::vector<index_row> rows;
+};
+index_state index_of(pqxx::transaction_base& txn, const std::string& resume_id);
+
 /// The masked text of a resume to (re-)index: owner or admin, not_found
 /// otherwise; illegal_transition unless the resume is ready.
 struct masked_text {

@@ -90,6 +90,13 @@ caf::behavior hub_impl(hub_actor* self, std::string name) {
         fan_out(self, topic, seq, frame);  // from a peer: local sessions only
       },
       [self](peers_atom, std::vector<caf::actor>& peers) { self->state.peers = std::move(peers); },
+      [self](reload_atom reload, const std::string& what, const std::string& id) {
+        static auto& sent = metrics::get_counter("hirehub_cluster_notices_total", "Cluster notices sent to peers");
+        for (auto& peer : self->state.peers) {
+          self->send(peer, reload, what, id);
+          sent.inc();
+        }
+      },
       // How many sessions watch a topic (the admin feed reads nothing while nobody does).
       [self](stats_atom, const std::string& topic) -> size_t {
         auto t = self->state.topics.find(topic);
@@ -99,6 +106,11 @@ caf::behavior hub_impl(hub_actor* self, std::string name) {
 }
 
 }  // namespace
+
+void tell_peers(caf::actor_system& sys, const std::string& what, const std::string& id) {
+  if (auto hub = sys.registry().get<caf::actor>(caf::atom("hub")))
+    caf::anon_send(hub, reload_atom::value, what, id);
+}
 
 caf::actor spawn_hub(caf::actor_system& sys) {
   return sys.spawn(hub_impl, std::string{"hub"});

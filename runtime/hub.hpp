@@ -13,10 +13,23 @@
 /// `(publish_atom, topic, seq, frame, true)`, which their hubs fan out to their
 /// own sessions only (one connection per pair of nodes keeps the order).
 
+///
+/// The same peer connections carry cluster notices, `(reload_atom, what, id)`:
+/// "something changed in PostgreSQL, reload it" for state each node caches —
+/// "rag" (a resume's chunks in the vector index), "templates" (notification
+/// templates). The hub passes a notice published here to every peer's ingress,
+/// which hands it to its node's actor; a node that misses one (not connected at
+/// that moment) catches up when it restarts and rebuilds from PostgreSQL.
+
+#include <string>
+
 #include <caf/fwd.hpp>
 
 namespace hirehub {
 
 caf::actor spawn_hub(caf::actor_system& sys);
+
+/// Tells the other nodes that `what` (`id`) changed in PostgreSQL (fire and forget).
+void tell_peers(caf::actor_system& sys, const std::string& what, const std::string& id);
 
 }  // namespace hirehub

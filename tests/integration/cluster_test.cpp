@@ -642,3 +642,74 @@ TEST(cluster, the_admin_console_drains_a_node_by_a_click_in_headless_chromium) {
     return balanced(env.owners(cl.nodes[1]->port), {cl.ids[0], cl.ids[1]});
   }));
 }
+
+TEST(cluster, every_node_follows_resume_chunks_and_templates_changed_on_another) {
+  cluster_env env;
+  env.node_env["HIREHUB_RESUME_STORAGE_DIR"] = temp_dir() + "/files";
+  auto cl = start_cluster(env, 2);
+  ASSERT_FALSE(HasFailure());
+  auto& http = cl.http;
+  // A user for the resume. Password hashing is slow on a busy box: a signup that timed out (503)
+  // may still have committed, so a client retries and, told the address is taken, logs in.
+  auto email = "minji-" + uuid().substr(0, 8) + "@example.com";
+  http_result su;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    su = http[0]->post("/api/v1/auth/signup",
+                       {{"email", email}, {"password", "a-good-password"}, {"role", "jobseeker"}, {"name", "Minji"}}, "");
+    if (su.status == 409)
+      su = http[0]->post("/api/v1/auth/login", {{"email", email}, {"password", "a-good-password"}}, "");
+    if (su.status != 503)
+      break;
+  }
+  ASSERT_TRUE(su.status == 201 || su.status == 200) << su.body;
+  api_user seeker{su.json_body["user"]["id"], su.json_body["access_token"], ""};
+  const std::string boundary = "----hirehub-cluster-rag";
+  std::string cv =
+      "Name: Minji Park\nPhone: 010-3456-7890\n\nExperience\nToss | Platform Engineer | 2020.01 ~ present\n"
+      "Kubernetes operators, Kafka consumers and PostgreSQL tuning for payments.\n\nSkills\nGo, Kubernetes, Kafka\n";
+  std::string body = "--" + boundary +
+                     "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cv.txt\"\r\n\r\n" + cv + "\r\n--" +
+                     boundary + "--\r\n";
+  auto up = http[0]->request(
+      "POST", "/api/v1/resumes", body,
+      {{"Authorization", "Bearer " + seeker.tok}, {"Content-Type", "multipart/form-data; boundary=" + boundary}});
+  ASSERT_EQ(up.status, 202) << up.body;
+  auto id = up.json_body["id"].get<std::string>();
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    return http[1]->get("/api/v1/resumes/" + id, seeker.tok).json_body.value("status", "") == "ready";
+  }));
+  json q = {{"query", "Kubernetes Kafka"}, {"resume_ids", {id}}};
+  // Whether each node's index holds the resume (a 503 while an index loads counts as not yet).
+  auto found_on = [&](size_t i) {
+    auto r = http[i]->post("/api/v1/rag/query", q, seeker.tok);
+    return r.status == 200 && !r.json_body["results"].empty();
+  };
+  auto everywhere = [&](bool present) {
+    return eventually(std::chrono::seconds(10), [&] { return found_on(0) == present && found_on(1) == present; });
+  };
+  EXPECT_TRUE(everywhere(true)) << "the pipeline ran on one node; both indexes hold the chunks";
+  ASSERT_EQ(http[1]->post("/api/v1/rag/delete", {{"resume_id", id}}, seeker.tok).status, 200);
+  EXPECT_TRUE(everywhere(false)) << "dropped through node 1, gone from both";
+  ASSERT_EQ(http[0]->post("/api/v1/rag/index", {{"resume_id", id}}, seeker.tok).status, 200);
+  EXPECT_TRUE(everywhere(true)) << "re-indexed through node 0, back on both";
+  ASSERT_EQ(http[1]->request("DELETE", "/api/v1/resumes/" + id, "", {{"Authorization", "Bearer " + seeker.tok}}).status,
+            204);
+  EXPECT_TRUE(everywhere(false)) << "the deleted resume is gone from both";
+  EXPECT_GT(metric(cl.nodes[0]->port, "hirehub_rag_index_reloads_total"), 0);
+  EXPECT_GT(metric(cl.nodes[1]->port, "hirehub_rag_index_reloads_total"), 0);
+
+  // A template saved through node 0 is reloaded by node 1's dispatcher too.
+  auto loads = metric(cl.nodes[1]->port, "hirehub_notification_template_loads_total");
+  EXPECT_GE(loads, 1);
+  auto put = http[0]->request("PUT", "/api/v1/admin/notification-templates/cluster_status_in_app",
+                              json({{"event_type", "application.status_changed"},
+                                    {"channel", "in_app"},
+                                    {"subject", "Update"},
+                                    {"body", "{{job_title}} moved on"}})
+                                  .dump(),
+                              {{"Authorization", "Bearer " + env.admin}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_TRUE(eventually(std::chrono::seconds(5), [&] {
+    return metric(cl.nodes[1]->port, "hirehub_notification_template_loads_total") > loads;
+  }));
+}
