@@ -4,6 +4,7 @@
 #include "persistence/resumes.hpp"
 #include "gateway/route_match.hpp"
 
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -99,6 +100,12 @@ struct topic_sub {
   int64_t last_seq = 0;
   bool pending = true;
   std::vector<std::pair<int64_t, std::string>> buffered;
+  /// Dense numbering (the notifications topic: inbox_seq 1, 2, 3, ...): a frame
+  /// past last_seq + 1 waits in `ahead` while the missing ones are read back
+  /// (frames stored on different nodes may overtake each other on the way here).
+  bool dense = false;
+  bool filling = false;
+  std::map<int64_t, std::string> ahead;
 };
 
 struct session_state {
@@ -123,11 +130,71 @@ void send_error(session_actor* self, errc code, const std::string& message, cons
   self->state.conn->send(f.dump());
 }
 
-void deliver_live(session_actor* self, topic_sub& sub, int64_t seq, const std::string& frame) {
+void fill_gap(session_actor* self, const std::string& topic);
+
+void deliver_live(session_actor* self, const std::string& topic, topic_sub& sub, int64_t seq,
+                  const std::string& frame) {
   if (seq <= sub.last_seq)
     return;  // already sent by the catch-up
+  if (sub.dense && seq > sub.last_seq + 1 && sub.ahead.size() < 1000) {
+    sub.ahead.emplace(seq, frame);
+    if (!sub.filling)
+      fill_gap(self, topic);
+    return;
+  }
   sub.last_seq = seq;
   self->state.conn->send(frame);
+  // Frames that came early follow, in order.
+  while (!sub.ahead.empty() && sub.ahead.begin()->first <= sub.last_seq + 1) {
+    auto it = sub.ahead.begin();
+    if (it->first == sub.last_seq + 1) {
+      sub.last_seq = it->first;
+      self->state.conn->send(it->second);
+    }
+    sub.ahead.erase(it);
+  }
+}
+
+/// Reads the user's in-app notifications after the last one sent, so frames that
+/// overtook them go out in order with nothing missing.
+void fill_gap(session_actor* self, const std::string& topic) {
+  static auto& fills = metrics::get_counter("hirehub_websocket_gap_fills_total",
+                                            "Notification frames read back because later ones arrived first");
+  auto& sub = self->state.subs[topic];
+  auto db = service(self->system(), "db");
+  if (!db)
+    return;
+  sub.filling = true;
+  fills.inc();
+  self->request(db, std::chrono::seconds(5), list_notif_atom::value, self->state.by.user_id, sub.last_seq,
+                int32_t{1000})
+      .then(
+          [self, topic](std::vector<stored_notification>& ns) {
+            auto it = self->state.subs.find(topic);
+            if (it == self->state.subs.end())
+              return;
+            auto& sub = it->second;
+            sub.filling = false;
+            for (auto& n : ns)
+              deliver_live(self, topic, sub, n.seq, notification::notification_frame(n.seq, n.json));
+            if (!sub.ahead.empty() && sub.ahead.begin()->first > sub.last_seq + 1 && !sub.filling) {
+              // Not in the store either (cannot happen while numbers are handed out in
+              // commit order): send what arrived rather than hold it forever.
+              log::warn("notification numbers missing; sending what arrived",
+                        {{"user_id", self->state.by.user_id}, {"after", sub.last_seq}});
+              sub.last_seq = sub.ahead.begin()->first - 1;
+              auto first = sub.ahead.begin();
+              auto seq = first->first;
+              auto frame = std::move(first->second);
+              sub.ahead.erase(first);
+              deliver_live(self, topic, sub, seq, frame);
+            }
+          },
+          [self, topic](caf::error&) {
+            auto it = self->state.subs.find(topic);
+            if (it != self->state.subs.end())
+              it->second.filling = false;  // the next early frame tries again
+          });
 }
 
 void finish_subscribe(session_actor* self, const std::string& topic, int64_t last_seq,
@@ -139,12 +206,12 @@ void finish_subscribe(session_actor* self, const std::string& topic, int64_t las
   nlohmann::json ack = {{"type", "subscribed"}, {"topic", topic}, {"seq", last_seq}};
   self->state.conn->send(ack.dump());
   for (auto& [seq, frame] : history)
-    deliver_live(self, sub, seq, frame);
+    deliver_live(self, topic, sub, seq, frame);
   if (sub.last_seq < last_seq)
     sub.last_seq = last_seq;
   sub.pending = false;
   for (auto& [seq, frame] : sub.buffered)
-    deliver_live(self, sub, seq, frame);
+    deliver_live(self, topic, sub, seq, frame);
   sub.buffered.clear();
 }
 
@@ -270,13 +337,19 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
     return;
   }
   if (topic == "notifications") {
-    if (!after_seq) {
-      finish_subscribe(self, topic, 0, {});
-      return;
-    }
+    st.subs[topic].dense = true;
+    if (after_seq)
+      st.subs[topic].last_seq = *after_seq;  // the numbering goes on from what the client saw
     auto db = service(self->system(), "db");
     if (!db) {
       fail_subscribe(self, topic, make_error(errc::unavailable, "the database pool is restarting; retry"));
+      return;
+    }
+    if (!after_seq) {
+      // Live from now: the numbering starts after the user's last notification.
+      self->request(db, sh->opts.request_timeout, inbox_last_atom::value, st.by.user_id)
+          .then([self, topic](int64_t last) { finish_subscribe(self, topic, last, {}); },
+                [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
       return;
     }
     self->request(db, sh->opts.request_timeout, list_notif_atom::value, st.by.user_id, *after_seq, int32_t{1000})
@@ -366,7 +439,7 @@ caf::behavior session_impl(session_actor* self, std::shared_ptr<ws_connection> c
           sub.buffered.emplace_back(seq, frame);
           return;
         }
-        deliver_live(self, sub, seq, frame);
+        deliver_live(self, t->second, sub, seq, frame);
       },
       [self](close_atom) {
         self->state.closed = true;

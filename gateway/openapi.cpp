@@ -494,6 +494,12 @@ json build() {
         {"properties",
          {{"id", {{"type", "string"}, {"format", "uuid"}}},
           {"seq", {{"type", "integer"}}},
+          {"inbox_seq",
+           {{"type", "integer"},
+            {"nullable", true},
+            {"description",
+             "in-app only: the user's own numbering 1, 2, 3, ... in commit order; the WebSocket "
+             "`notifications` topic's seq and after_seq"}}},
           {"event_id", {{"type", "string"}, {"format", "uuid"}}},
           {"event_type", {{"type", "string"}}},
           {"channel", {{"type", "string"}}},

@@ -180,15 +180,23 @@ caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
       [self](list_notif_atom, const std::string& user_id, int64_t after_seq,
              int32_t limit) -> caf::result<std::vector<stored_notification>> {
         return run(self, [&](pqxx::work& txn) {
-          auto r = txn.exec_params(std::string{"SELECT n.id::text, n.seq, n.user_id::text, "} + notification_json_sql +
-                                       " FROM notifications n WHERE n.user_id = $1::uuid AND n.seq > $2 "
-                                       "AND n.channel = 'in_app' ORDER BY n.seq LIMIT $3",
-                                   user_id, after_seq, limit);
+          auto r =
+              txn.exec_params(std::string{"SELECT n.id::text, n.inbox_seq, n.user_id::text, "} + notification_json_sql +
+                                  " FROM notifications n WHERE n.user_id = $1::uuid AND n.inbox_seq > $2 "
+                                  "AND n.channel = 'in_app' ORDER BY n.inbox_seq LIMIT $3",
+                              user_id, after_seq, limit);
           std::vector<stored_notification> out;
           for (auto row : r)
             out.push_back(
                 {row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()});
           return out;
+        });
+      },
+      [self](inbox_last_atom, const std::string& user_id) -> caf::result<int64_t> {
+        return run(self, [&](pqxx::work& txn) {
+          auto r =
+              txn.exec_params("SELECT last_seq FROM notification_inbox_counters WHERE user_id = $1::uuid", user_id);
+          return r.empty() ? int64_t{0} : r[0][0].as<int64_t>();
         });
       },
       [self](read_notif_atom, const std::string& user_id, const std::string& id) -> caf::result<stored_notification> {

@@ -621,6 +621,26 @@ CREATE TABLE cluster_shards (
 CREATE INDEX cluster_shards_owner ON cluster_shards (owner);
 )SQL";
 
+// Each user's in-app notifications are numbered 1, 2, 3, ... (inbox_seq) in
+// commit order: the counter row is locked until the storing transaction
+// commits, so number n+1 is only handed out after n is visible. The WebSocket
+// `notifications` topic uses it: with several nodes storing notifications, a
+// session that sees n+2 before n+1 knows one is missing and reads it back.
+const char* v13_sql = R"SQL(
+ALTER TABLE notifications ADD COLUMN inbox_seq BIGINT;
+UPDATE notifications n SET inbox_seq = x.rn
+  FROM (SELECT id, row_number() OVER (PARTITION BY user_id ORDER BY seq) AS rn
+          FROM notifications WHERE channel = 'in_app' AND user_id IS NOT NULL) x
+ WHERE n.id = x.id;
+CREATE UNIQUE INDEX idx_notifications_inbox_seq ON notifications (user_id, inbox_seq) WHERE inbox_seq IS NOT NULL;
+CREATE TABLE notification_inbox_counters (
+    user_id UUID PRIMARY KEY,
+    last_seq BIGINT NOT NULL
+);
+INSERT INTO notification_inbox_counters (user_id, last_seq)
+  SELECT user_id, max(inbox_seq) FROM notifications WHERE inbox_seq IS NOT NULL GROUP BY user_id;
+)SQL";
+
 const std::vector<migration>& migrations() {
   static const std::vector<migration> all = {
       {1, "apply slice: jobs, applications, journal, notifications, outbox", v1_sql},
@@ -635,6 +655,7 @@ const std::vector<migration>& migrations() {
       {10, "notifications to an address; the invitation e-mail", v10_sql},
       {11, "resumes, their parsed rows, embeddings, PII masking logs and ai_tasks", v11_sql},
       {12, "cluster membership and shard leases", v12_sql},
+      {13, "each user's in-app notifications numbered in commit order (inbox_seq)", v13_sql},
   };
   return all;
 }

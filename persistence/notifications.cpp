@@ -1,5 +1,8 @@
 #include "persistence/notifications.hpp"
 
+#include <map>
+
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "persistence/db.hpp"
@@ -18,14 +21,15 @@ std::string uuid_array(pqxx::transaction_base& txn, const std::vector<std::strin
 }
 
 const char* inbox_json =
-    "json_build_object('id', n.id, 'seq', n.seq, 'event_id', n.event_id, 'event_type', n.event_type, "
-    "'channel', n.channel, 'title', n.title, 'content', n.content, 'data', n.data, 'status', n.status, "
+    "json_build_object('id', n.id, 'seq', n.seq, 'inbox_seq', n.inbox_seq, 'event_id', n.event_id, "
+    "'event_type', n.event_type, 'channel', n.channel, 'title', n.title, 'content', n.content, 'data', n.data, "
+    "'status', n.status, "
     "'created_at', " HH_SQL_ISO("n.created_at") ", 'read_at', " HH_SQL_ISO("n.read_at") ")::text";
 
 /// With the delivery fields (the per-channel lists).
 const char* row_json =
-    "json_build_object('id', n.id, 'seq', n.seq, 'event_id', n.event_id, 'event_type', n.event_type, "
-    "'user_id', n.user_id, 'address', n.address, 'channel', n.channel, 'title', n.title, 'content', n.content, 'data', n.data, "
+    "json_build_object('id', n.id, 'seq', n.seq, 'inbox_seq', n.inbox_seq, 'event_id', n.event_id, "
+    "'event_type', n.event_type, 'user_id', n.user_id, 'address', n.address, 'channel', n.channel, 'title', n.title, 'content', n.content, 'data', n.data, "
     "'status', n.status, 'attempts', n.attempts, 'error', n.error_message, 'recipient', n.recipient, "
     "'created_at', " HH_SQL_ISO("n.created_at") ", 'sent_at', " HH_SQL_ISO("n.sent_at") ", 'delivered_at', " HH_SQL_ISO(
         "n.delivered_at") ", 'read_at', " HH_SQL_ISO("n.read_at") ", 'next_attempt_at', " HH_SQL_ISO("n.next_attempt_at") ")::text";
@@ -35,6 +39,42 @@ const char* row_json =
 const char* inbox_json_sql() {
   return inbox_json;
 }
+
+namespace {
+
+/// Numbers new in-app notifications per user (inbox_seq), in the order given.
+/// The counter rows are taken in user-id order, so two transactions never wait
+/// on each other in a cycle, and stay locked until the commit: a number is only
+/// handed out after the ones before it are visible. `rows[i].seq` becomes the
+/// inbox number and the JSON gets it too.
+void number_inbox(pqxx::transaction_base& txn, std::vector<stored_notification>& rows) {
+  if (rows.empty())
+    return;
+  std::map<std::string, int64_t> per_user;
+  for (auto& n : rows)
+    ++per_user[n.user_id];
+  std::string values;
+  for (auto& [user, count] : per_user)
+    values += (values.empty() ? "(" : ",(") + txn.quote(user) + "::uuid," + std::to_string(count) + ")";
+  std::map<std::string, int64_t> next;  // the first number of each user's new rows
+  for (const auto& r : txn.exec("INSERT INTO notification_inbox_counters AS c (user_id, last_seq) VALUES " + values +
+                                " ON CONFLICT (user_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq "
+                                "RETURNING c.user_id::text, c.last_seq")) {
+    auto user = r[0].as<std::string>();
+    next[user] = r[1].as<int64_t>() - per_user[user] + 1;
+  }
+  std::string assign;
+  for (auto& n : rows) {
+    n.seq = next[n.user_id]++;
+    assign += (assign.empty() ? "(" : ",(") + txn.quote(n.id) + "::uuid," + std::to_string(n.seq) + ")";
+    auto j = nlohmann::json::parse(n.json);
+    j["inbox_seq"] = n.seq;
+    n.json = j.dump();
+  }
+  txn.exec("UPDATE notifications n SET inbox_seq = v.s FROM (VALUES " + assign + ") AS v(id, s) WHERE n.id = v.id");
+}
+
+}  // namespace
 
 std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::vector<notification_draft>& drafts) {
   std::vector<stored_notification> out;
@@ -75,6 +115,7 @@ std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::v
       std::string{inbox_json} + " FROM ins n WHERE n.channel = 'in_app' ORDER BY n.seq");
   for (auto row : r)
     out.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()});
+  number_inbox(txn, out);
   return out;
 }
 
