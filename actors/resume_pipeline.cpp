@@ -362,8 +362,13 @@ caf::behavior pipeline_impl(pipeline_actor* self, entity_context ctx, caf::actor
   };
   return {
       // The cluster admin API: where the pipeline is (never the resume's text).
-      [self](inspect_atom) -> std::string {
+      [self](inspect_atom) -> caf::result<std::string> {
         auto& s = self->state;
+        if (!s.running && !s.w) {
+          passivate(self);  // activated only to be looked at
+          return make_error(errc::not_found,
+                            "no pipeline is running for this resume (its state is at GET /api/v1/resumes/{id})");
+        }
         nlohmann::json out = {{"kind", s.ctx.kind},
                               {"id", s.ctx.id},
                               {"node_id", s.opts->node_id},

@@ -587,6 +587,7 @@ TEST(cluster, admins_see_every_nodes_actors_stop_one_and_inspect_an_entity_from_
   EXPECT_EQ(http[0]->get("/admin/api/entities/job/" + app, env.admin).status, 400);
   EXPECT_EQ(http[0]->get("/admin/api/entities/application/not-a-uuid", env.admin).status, 404);
   EXPECT_EQ(http[0]->get("/admin/api/entities/application/" + uuid(), env.admin).status, 404);
+  EXPECT_EQ(http[0]->get("/admin/api/entities/resume/" + uuid(), env.admin).status, 404) << "no pipeline running";
   EXPECT_EQ(env.db.count("SELECT count(*) FROM application_events WHERE application_id = '" + app + "'"), 1);
   auto t2 = tree_of(0, ids[1]);
   for (auto& a : t2["system"])
