@@ -125,6 +125,9 @@ json coordinate(pqxx::transaction_base& txn, const membership_options& o) {
   txn.exec_params(
       "INSERT INTO cluster_shards (shard) SELECT g FROM generate_series(0, $1::int - 1) g ON CONFLICT DO NOTHING",
       o.shards);
+  // Every restart is a new node id (hostname-pid by default): forget finished ones after a week.
+  txn.exec(
+      "DELETE FROM cluster_nodes WHERE status IN ('dead', 'left') AND status_changed_at < now() - interval '7 days'");
   // Heartbeat age decides: active -> suspected -> dead (draining nodes die the same way).
   for (const auto& r : txn.exec_params(
            "UPDATE cluster_nodes SET status = CASE WHEN heartbeat_at < now() - $2::interval THEN 'dead' ELSE "
@@ -253,6 +256,7 @@ json nodes(pqxx::transaction_base& txn) {
             AND a.application_name = 'hirehub-membership:' || n.node_id),
       'load', n.load)::text
     FROM cluster_nodes n
+    WHERE n.status NOT IN ('dead', 'left') OR n.status_changed_at > now() - interval '1 day'
     ORDER BY n.status IN ('dead', 'left'), n.started_at, n.node_id)";
   json out = json::array();
   for (const auto& row : txn.exec_params(sql, coordinator_lock))

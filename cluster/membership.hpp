@@ -94,7 +94,8 @@ bool try_coordinate_lock(pqxx::transaction_base& txn);
 /// throws conflict for a node that is dead or left, or the last active one.
 nlohmann::json drain(pqxx::transaction_base& txn, const std::string& node_id);
 
-/// Admin views.
+/// Admin views. `nodes`: the live ones and those that died or left in the last
+/// day (the coordinator deletes finished nodes after a week).
 nlohmann::json nodes(pqxx::transaction_base& txn);
 nlohmann::json shard_map(pqxx::transaction_base& txn);
 

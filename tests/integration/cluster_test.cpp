@@ -249,6 +249,15 @@ TEST(cluster, the_admin_api_refuses_non_admins_unknown_and_finished_nodes) {
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(env.db.scalar("SELECT status FROM cluster_nodes WHERE node_id = '" + idb + "'"), "left");
 
+  // Finished nodes leave the view after a day and the table after a week (every restart is a new id).
+  env.db.exec("UPDATE cluster_nodes SET status_changed_at = now() - interval '2 days' WHERE node_id = '" + idb + "'");
+  EXPECT_EQ(env.nodes(a->port).count(idb), 0u);
+  EXPECT_EQ(env.db.count("SELECT count(*) FROM cluster_nodes WHERE node_id = '" + idb + "'"), 1);
+  env.db.exec("UPDATE cluster_nodes SET status_changed_at = now() - interval '8 days' WHERE node_id = '" + idb + "'");
+  EXPECT_TRUE(eventually(std::chrono::seconds(5), [&] {
+    return env.db.count("SELECT count(*) FROM cluster_nodes WHERE node_id = '" + idb + "'") == 0;
+  }));
+
   // A second node may not join under the id of a live one.
   auto same = env.node_env;
   same["HIREHUB_NODE_ID"] = ida;
