@@ -230,7 +230,7 @@ int dead_letters(const client& c) {
     rows.push_back({"resume", str(r["id"]), "stage " + str(r.value("stage", json(nullptr))),
                     r.contains("error") ? str(r["error"].value("message", json(nullptr))) : "-"});
   for (auto& n : notes["notifications"])
-    rows.push_back({"notification", str(n["id"]), str(n["channel"]), str(n.value("error_message", json(nullptr)))});
+    rows.push_back({"notification", str(n["id"]), str(n["channel"]), str(n.value("error", json(nullptr)))});
   table({"KIND", "ID", "WHERE", "ERROR"}, rows);
   return 0;
 }

@@ -35,8 +35,9 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
 });
 let failed = false;
+let page = null;
 try {
-  const page = await browser.newPage();
+  page = await browser.newPage();
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") pageErrors.push(m.text()); });
@@ -61,7 +62,11 @@ try {
   // Every node, the full shard map with one owner per node, and each node's actor tree.
   await page.waitForFunction((n) => document.querySelectorAll("#nodes tbody tr[data-status=active]").length === n,
                              nodeCount, { timeout: 20000 });
-  await page.waitForFunction(() => document.querySelectorAll(".shard").length === 64, null, { timeout: 10000 });
+  // Every node holds shards (a node may be re-granted some while the page loads on a busy machine).
+  await page.waitForFunction((n) => {
+    const cells = [...document.querySelectorAll(".shard")];
+    return cells.length === 64 && new Set(cells.map((c) => c.getAttribute("data-owner")).filter((o) => o)).size === n;
+  }, nodeCount, { timeout: 30000 });
   let owners = await shardOwners(page);
   const distinct = new Set(owners.filter((o) => o));
   if (distinct.size !== nodeCount) throw new Error("shard owners before the drain: " + [...distinct].join(","));
@@ -99,6 +104,18 @@ try {
 } catch (e) {
   failed = true;
   console.error("[console-test] FAILED:", e.message);
+  if (page) {
+    // What the page showed, for the log.
+    const seen = await page.evaluate(() => ({
+      status: document.querySelector("#status")?.textContent,
+      nodes: [...document.querySelectorAll("#nodes tbody tr")].map((r) => r.textContent),
+      shards: document.querySelector("#shards-summary")?.textContent,
+      log: [...document.querySelectorAll("#log div")].map((d) => d.textContent),
+    })).catch(() => null);
+    console.error("[console-test] the page showed:", JSON.stringify(seen));
+    if (process.env.HIREHUB_CONSOLE_SCREENSHOT)
+      await page.screenshot({ path: process.env.HIREHUB_CONSOLE_SCREENSHOT, fullPage: true }).catch(() => {});
+  }
 } finally {
   await browser.close();
 }

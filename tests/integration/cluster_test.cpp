@@ -603,6 +603,15 @@ TEST(cluster, admins_see_every_nodes_actors_stop_one_and_inspect_an_entity_from_
     if (a["name"] == "ingress")
       EXPECT_EQ(a["id"], ingress_id) << "the refused stop left the ingress alone";
 
+  // A dead letter: hirehubctl lists it with its error; the console's view counts it.
+  env.db.exec(
+      "INSERT INTO notifications (event_id, event_type, user_id, channel, title, content, status, error_message) "
+      "VALUES (gen_random_uuid(), 'application.submitted', gen_random_uuid(), 'email', 't', 'c', 'failed', "
+      "'smtp 550 mailbox unavailable')");
+  auto [drc, dout] = ctl(nodes[1]->port, env.admin, "dead-letters");
+  EXPECT_EQ(drc, 0) << dout;
+  EXPECT_NE(dout.find("smtp 550 mailbox unavailable"), std::string::npos) << dout;
+
   // The live view for the console: admins only, one frame with every node's tree.
   ws_client nosy{nodes[0]->port, company_tok};
   ASSERT_TRUE(nosy.open());
@@ -627,6 +636,7 @@ TEST(cluster, admins_see_every_nodes_actors_stop_one_and_inspect_an_entity_from_
     EXPECT_EQ((*view)["actors"][id]["root"]["name"], "node") << id;
   }
   EXPECT_TRUE((*view)["dead_letters"]["resumes"].is_number());
+  EXPECT_GE((*view)["dead_letters"]["notifications"].get<int64_t>(), 1);
   auto next = ws.read_until([](const json& f) { return f.value("type", "") == "cluster"; });
   ASSERT_TRUE(next) << "the view is refreshed";
   EXPECT_GT((*next)["seq"].get<int64_t>(), (*view)["seq"].get<int64_t>());
