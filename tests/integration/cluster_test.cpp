@@ -444,8 +444,9 @@ TEST(cluster, kill_9_under_load_loses_no_accepted_request_and_duplicates_nothing
       continue;
     auto g = a.get("/api/v1/applications/" + o.app, company_tok);
     ASSERT_EQ(g.status, 200) << g.body;
-    if (o.review == 200)
+    if (o.review == 200) {
       EXPECT_EQ(g.json_body["status"], "reviewing") << o.app;
+    }
     EXPECT_EQ(g.json_body["seq"].get<int64_t>(), journal[o.app]) << o.app;
   }
   // One notification per accepted submission for the company: none lost with the dead node's consumers, none twice.
@@ -599,9 +600,11 @@ TEST(cluster, admins_see_every_nodes_actors_stop_one_and_inspect_an_entity_from_
   EXPECT_EQ(http[0]->get("/admin/api/entities/resume/" + uuid(), env.admin).status, 404) << "no pipeline running";
   EXPECT_EQ(env.db.count("SELECT count(*) FROM application_events WHERE application_id = '" + app + "'"), 1);
   auto t2 = tree_of(0, ids[1]);
-  for (auto& a : t2["system"])
-    if (a["name"] == "ingress")
+  for (auto& a : t2["system"]) {
+    if (a["name"] == "ingress") {
       EXPECT_EQ(a["id"], ingress_id) << "the refused stop left the ingress alone";
+    }
+  }
 
   // A dead letter: hirehubctl lists it with its error; the console's view counts it.
   env.db.exec(
