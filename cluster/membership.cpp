@@ -138,9 +138,6 @@ json coordinate(pqxx::transaction_base& txn, const membership_options& o) {
     changes[r[1].as<std::string>()].push_back(r[0].as<std::string>());
     log::warn("cluster node status changed", {{"node", r[0].as<std::string>()}, {"status", r[1].as<std::string>()}});
   }
-  // Forget long-gone incarnations.
-  txn.exec(
-      "DELETE FROM cluster_nodes WHERE status IN ('dead', 'left') AND status_changed_at < now() - interval '1 day'");
 
   // Shard counts of the nodes that may take shards (active; suspected ones keep theirs but get none).
   std::map<std::string, int> load;
