@@ -44,20 +44,24 @@ caf::behavior projector_impl(projector_actor* self, std::chrono::milliseconds ti
                       {{"topic", rec.topic}, {"partition", rec.partition}, {"offset", rec.offset}});
             continue;
           }
-          touched.insert(id);
-          if (rec.topic == "application.submitted")
-            applied.insert(id);
+          // A job's own events rebuild its search row and document; applications
+          // only change its applies_count.
+          (rec.topic == "application.submitted" ? applied : touched).insert(id);
         }
-        if (touched.empty())
+        if (touched.empty() && applied.empty())
           return caf::unit;
         auto db = self->system().registry().get<caf::actor>(caf::atom("db"));
         if (!db)
           return make_error(errc::unavailable, "the database pool is restarting");
-        std::vector<std::string> all(touched.begin(), touched.end());
-        std::vector<std::string> recount(applied.begin(), applied.end());
-        persistence::db_task task{[all, recount](pqxx::transaction_base& txn) {
-          persistence::jobs::recount_applies(txn, recount);
-          return persistence::reply(static_cast<int64_t>(persistence::jobs::project(txn, all)));
+        std::vector<std::string> rebuild(touched.begin(), touched.end());
+        std::vector<std::string> recount_only, recount_then_rebuild;
+        for (auto& id : applied)
+          (touched.count(id) ? recount_then_rebuild : recount_only).push_back(id);
+        persistence::db_task task{[rebuild, recount_only, recount_then_rebuild](pqxx::transaction_base& txn) {
+          persistence::jobs::recount_applies(txn, recount_then_rebuild);
+          persistence::jobs::recount_applies(txn, recount_only, true);
+          return persistence::reply(
+              static_cast<int64_t>(persistence::jobs::project(txn, rebuild) + recount_only.size()));
         }};
         auto rp = self->make_response_promise();
         self->request(db, self->state.timeout, std::move(task))

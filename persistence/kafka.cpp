@@ -131,6 +131,11 @@ void ensure_connection(relay_state& st) {
   // crash the rows are published again, and consumers deduplicate by event id.
   pqxx::nontransaction setup{*st.conn};
   setup.exec("SET synchronous_commit = off");
+  // Published rows leave dead entries in the pending index until VACUUM. A plain
+  // index scan marks them dead as it passes, so the next round skips them; the
+  // bitmap scan the planner prefers for a small pending set visits every one of
+  // them again in each round (1.5-3.5 ms a round at 50k published rows vs 0.3).
+  setup.exec("SET enable_bitmapscan = off");
 }
 
 struct round_result {

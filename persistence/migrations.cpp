@@ -641,6 +641,16 @@ INSERT INTO notification_inbox_counters (user_id, last_seq)
   SELECT user_id, max(inbox_seq) FROM notifications WHERE inbox_seq IS NOT NULL GROUP BY user_id;
 )SQL";
 
+// Indexes every insert paid for and no query needs: (user_id) and (job_id,
+// status) are prefixes of the keyset indexes of migration 4; notifications by
+// status alone were only ever read for failed (idx_notifications_failed) and
+// pending (idx_notifications_due) rows.
+const char* v14_sql = R"SQL(
+DROP INDEX IF EXISTS idx_applications_user_id;
+DROP INDEX IF EXISTS idx_applications_job_status;
+DROP INDEX IF EXISTS idx_notifications_status;
+)SQL";
+
 const std::vector<migration>& migrations() {
   static const std::vector<migration> all = {
       {1, "apply slice: jobs, applications, journal, notifications, outbox", v1_sql},
@@ -656,6 +666,7 @@ const std::vector<migration>& migrations() {
       {11, "resumes, their parsed rows, embeddings, PII masking logs and ai_tasks", v11_sql},
       {12, "cluster membership and shard leases", v12_sql},
       {13, "each user's in-app notifications numbered in commit order (inbox_seq)", v13_sql},
+      {14, "drop indexes that other indexes cover", v14_sql},
   };
   return all;
 }

@@ -1,6 +1,8 @@
 #include "persistence/notifications.hpp"
 
 #include <map>
+#include <set>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -40,52 +42,37 @@ const char* inbox_json_sql() {
   return inbox_json;
 }
 
-namespace {
-
-/// Numbers new in-app notifications per user (inbox_seq), in the order given.
-/// The counter rows are taken in user-id order, so two transactions never wait
-/// on each other in a cycle, and stay locked until the commit: a number is only
-/// handed out after the ones before it are visible. `rows[i].seq` becomes the
-/// inbox number and the JSON gets it too.
-void number_inbox(pqxx::transaction_base& txn, std::vector<stored_notification>& rows) {
-  if (rows.empty())
-    return;
-  std::map<std::string, int64_t> per_user;
-  for (auto& n : rows)
-    ++per_user[n.user_id];
-  std::string values;
-  for (auto& [user, count] : per_user)
-    values += (values.empty() ? "(" : ",(") + txn.quote(user) + "::uuid," + std::to_string(count) + ")";
-  std::map<std::string, int64_t> next;  // the first number of each user's new rows
-  for (const auto& r : txn.exec("INSERT INTO notification_inbox_counters AS c (user_id, last_seq) VALUES " + values +
-                                " ON CONFLICT (user_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq "
-                                "RETURNING c.user_id::text, c.last_seq")) {
-    auto user = r[0].as<std::string>();
-    next[user] = r[1].as<int64_t>() - per_user[user] + 1;
-  }
-  std::string assign;
-  for (auto& n : rows) {
-    n.seq = next[n.user_id]++;
-    assign += (assign.empty() ? "(" : ",(") + txn.quote(n.id) + "::uuid," + std::to_string(n.seq) + ")";
-    auto j = nlohmann::json::parse(n.json);
-    j["inbox_seq"] = n.seq;
-    n.json = j.dump();
-  }
-  txn.exec("UPDATE notifications n SET inbox_seq = v.s FROM (VALUES " + assign + ") AS v(id, s) WHERE n.id = v.id");
-}
-
-}  // namespace
-
 std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::vector<notification_draft>& drafts) {
   std::vector<stored_notification> out;
-  if (drafts.empty())
-    return out;
+  // At most one draft per event, user and channel (a redelivered event may repeat in a batch).
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  std::set<std::string> inbox_users;
   std::string rows;
+  int ord = 0;
   for (auto& d : drafts) {
-    rows += (rows.empty() ? "(" : ",(") + txn.quote(d.event_id) + "::uuid," + txn.quote(d.event_type) + "," +
-            txn.quote(d.user_id) + "::uuid," + txn.quote(d.channel) + "," +
+    if (!seen.emplace(d.event_id, d.user_id, d.channel).second)
+      continue;
+    if (d.channel == "in_app")
+      inbox_users.insert(d.user_id);
+    rows += (rows.empty() ? "(" : ",(") + std::to_string(ord++) + "," + txn.quote(d.event_id) + "::uuid," +
+            txn.quote(d.event_type) + "," + txn.quote(d.user_id) + "::uuid," + txn.quote(d.channel) + "," +
             (d.template_id.empty() ? std::string{"NULL"} : txn.quote(d.template_id)) + "::uuid," + txn.quote(d.title) +
             "," + txn.quote(d.content) + "," + txn.quote(d.data) + "::jsonb)";
+  }
+  if (rows.empty())
+    return out;
+  // In-app rows are numbered per user (inbox_seq) as they are inserted. The
+  // users' counter rows are locked first, in user-id order (two writers never
+  // wait on each other in a cycle), and stay locked until the commit: every
+  // writer of a user's in-app rows holds that lock, so the existence check
+  // below is exact, no number is skipped, and a number is only handed out
+  // after the ones before it are visible.
+  if (!inbox_users.empty()) {
+    std::string lock;
+    for (auto& u : inbox_users)
+      lock += (lock.empty() ? "(" : ",(") + txn.quote(u) + "::uuid, 0)";
+    txn.exec("INSERT INTO notification_inbox_counters AS c (user_id, last_seq) VALUES " + lock +
+             " ON CONFLICT (user_id) DO UPDATE SET last_seq = c.last_seq");
   }
   // Settings are read in the same statement: a disabled channel or event type
   // stores nothing; neither does a channel the user cannot be reached on (no
@@ -93,14 +80,8 @@ std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::v
   // (event_id, user_id, channel) makes redelivery a no-op. In-app rows are
   // delivered by being stored; the others wait for their channel actor.
   auto r = txn.exec(
-      "WITH input(event_id, event_type, user_id, channel, template_id, title, content, data) AS (VALUES " + rows +
-      "), ins AS (INSERT INTO notifications AS n (event_id, event_type, user_id, channel, template_id, title, "
-      "content, data, status, sent_at, delivered_at, next_attempt_at) "
-      "SELECT i.event_id, i.event_type, i.user_id, i.channel, i.template_id, i.title, i.content, i.data, "
-      "CASE WHEN i.channel = 'in_app' THEN 'delivered' ELSE 'pending' END, "
-      "CASE WHEN i.channel = 'in_app' THEN now() END, CASE WHEN i.channel = 'in_app' THEN now() END, "
-      "CASE WHEN i.channel = 'in_app' THEN NULL ELSE now() END "
-      "FROM input i LEFT JOIN user_notification_settings s ON s.user_id = i.user_id "
+      "WITH input(ord, event_id, event_type, user_id, channel, template_id, title, content, data) AS (VALUES " + rows +
+      "), wanted AS (SELECT i.* FROM input i LEFT JOIN user_notification_settings s ON s.user_id = i.user_id "
       "WHERE COALESCE(CASE i.channel WHEN 'in_app' THEN s.in_app_enabled WHEN 'email' THEN s.email_enabled "
       "WHEN 'push' THEN s.push_enabled WHEN 'sms' THEN s.sms_enabled END, i.channel <> 'sms') "
       "AND NOT (i.event_type = ANY(COALESCE(s.disabled_event_types, '{}'::text[]))) "
@@ -110,12 +91,24 @@ std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::v
       "AND COALESCE(p.phone, '') <> '')) "
       "OR (i.channel = 'push' AND EXISTS (SELECT 1 FROM device_tokens d WHERE d.user_id = i.user_id AND "
       "d.is_active))) "
-      "ON CONFLICT (event_id, user_id, channel) DO NOTHING RETURNING n.*) "
-      "SELECT n.id::text, n.seq, n.user_id::text, " +
-      std::string{inbox_json} + " FROM ins n WHERE n.channel = 'in_app' ORDER BY n.seq");
+      "AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.event_id = i.event_id AND x.user_id = i.user_id "
+      "AND x.channel = i.channel)), "
+      "numbered AS (SELECT w.*, CASE WHEN w.channel = 'in_app' THEN c.last_seq + row_number() OVER (PARTITION BY "
+      "w.user_id, w.channel ORDER BY w.ord) END AS inbox_seq FROM wanted w LEFT JOIN notification_inbox_counters c "
+      "ON c.user_id = w.user_id), "
+      "ins AS (INSERT INTO notifications AS n (event_id, event_type, user_id, channel, template_id, title, "
+      "content, data, status, sent_at, delivered_at, next_attempt_at, inbox_seq) "
+      "SELECT i.event_id, i.event_type, i.user_id, i.channel, i.template_id, i.title, i.content, i.data, "
+      "CASE WHEN i.channel = 'in_app' THEN 'delivered' ELSE 'pending' END, "
+      "CASE WHEN i.channel = 'in_app' THEN now() END, CASE WHEN i.channel = 'in_app' THEN now() END, "
+      "CASE WHEN i.channel = 'in_app' THEN NULL ELSE now() END, i.inbox_seq FROM numbered i ORDER BY i.ord "
+      "ON CONFLICT (event_id, user_id, channel) DO NOTHING RETURNING n.*), "
+      "bump AS (UPDATE notification_inbox_counters c SET last_seq = m.last FROM (SELECT user_id, max(inbox_seq) AS "
+      "last FROM ins WHERE inbox_seq IS NOT NULL GROUP BY user_id) m WHERE c.user_id = m.user_id) "
+      "SELECT n.id::text, n.inbox_seq, n.user_id::text, " +
+      std::string{inbox_json} + " FROM ins n WHERE n.channel = 'in_app' ORDER BY n.user_id, n.inbox_seq");
   for (auto row : r)
     out.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()});
-  number_inbox(txn, out);
   return out;
 }
 

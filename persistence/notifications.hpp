@@ -27,7 +27,8 @@ namespace hirehub::persistence::notifications {
 const char* inbox_json_sql();
 
 /// Stores the drafts the user's settings and reachability allow (at most one per
-/// event, user and channel); returns the in-app ones stored now, in seq order.
+/// event, user and channel); returns the in-app ones stored now, numbered per
+/// user (`seq` is the inbox number), by user and number.
 std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::vector<notification_draft>& drafts);
 
 struct person {

@@ -281,11 +281,19 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
           if (r && st.watched.insert(r.address()).second)
             self->monitor(r);
         // Shards this node no longer holds (lease lost or released): their entities stop here.
-        if (before && st.opts.shard_of)
-          stop_entities(self, [&](int s) {
-            auto i = static_cast<size_t>(s);
-            return i < before->local.size() && before->local[i] && (i >= map->local.size() || !map->local[i]);
-          });
+        // (A map arrives with every lease renewal: the entities are walked only when a shard was lost.)
+        if (before && st.opts.shard_of) {
+          std::vector<bool> lost(before->local.size(), false);
+          bool any = false;
+          for (size_t i = 0; i < before->local.size(); ++i) {
+            bool gone = before->local[i] && (i >= map->local.size() || !map->local[i]);
+            lost[i] = gone;
+            any = any || gone;
+          }
+          if (any)
+            stop_entities(self,
+                          [&](int s) { return static_cast<size_t>(s) < lost.size() && lost[static_cast<size_t>(s)]; });
+        }
         for (auto it = st.handing_off.begin(); it != st.handing_off.end();) {
           auto i = static_cast<size_t>(*it);
           if (i >= map->local.size() || !map->local[i])
