@@ -644,11 +644,15 @@ INSERT INTO notification_inbox_counters (user_id, last_seq)
 // Indexes every insert paid for and no query needs: (user_id) and (job_id,
 // status) are prefixes of the keyset indexes of migration 4; notifications by
 // status alone were only ever read for failed (idx_notifications_failed) and
-// pending (idx_notifications_due) rows.
+// pending (idx_notifications_due) rows. And the foreign key from a
+// notification to its template: a check (and a lock on the template row) for
+// every notification stored, for templates that are never deleted (a saved
+// template is a new active version; the old row stays).
 const char* v14_sql = R"SQL(
 DROP INDEX IF EXISTS idx_applications_user_id;
 DROP INDEX IF EXISTS idx_applications_job_status;
 DROP INDEX IF EXISTS idx_notifications_status;
+ALTER TABLE notifications DROP CONSTRAINT IF EXISTS notifications_template_id_fkey;
 )SQL";
 
 const std::vector<migration>& migrations() {
@@ -666,7 +670,7 @@ const std::vector<migration>& migrations() {
       {11, "resumes, their parsed rows, embeddings, PII masking logs and ai_tasks", v11_sql},
       {12, "cluster membership and shard leases", v12_sql},
       {13, "each user's in-app notifications numbered in commit order (inbox_seq)", v13_sql},
-      {14, "drop indexes that other indexes cover", v14_sql},
+      {14, "drop indexes that other indexes cover and the notification -> template foreign key", v14_sql},
   };
   return all;
 }
