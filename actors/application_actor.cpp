@@ -75,6 +75,14 @@ void passivate_if_empty(app_actor* self) {
     passivate(self);
 }
 
+// The journal writer and the database workers answer every request they take
+// (an error when PostgreSQL fails; their state answers what is still pending
+// when they stop), and CAF answers the ones left in a stopped actor's mailbox.
+// So these requests carry no timeout: a timeout would go through CAF's one
+// clock thread twice per request (set, then cancel) on the hottest path, and
+// an append that timed out could still commit. The HTTP request has its own
+// timeout (http.request_timeout_ms).
+
 /// Appends one event; on commit applies it, publishes it (the full frame to the
 /// company's topic, the applicant's view to theirs) and answers `rp` with
 /// `make(state after)`.
@@ -103,7 +111,7 @@ void append(app_actor* self, journal_event ev, bool create, const std::string& r
   for (auto& iv : changed_interviews(s.st, next))
     req.interviews.push_back(row_of(next, iv));
   req.events.push_back(ev);
-  self->request(journal, s.opts.call_timeout, std::move(req))
+  self->request(journal, caf::infinite, std::move(req))
       .await(
           [self, next, ev, rp, make](append_result&) mutable {
             auto& s = self->state;
@@ -208,7 +216,7 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
       return {};
     }
     // Rebuild from the journal before any command is handled.
-    self->request(db, opts.call_timeout, load_evts_atom::value, ctx.id)
+    self->request(db, caf::infinite, load_evts_atom::value, ctx.id)
         .await(
             [self](std::vector<journal_event>& evs) {
               self->state.st = fold(self->state.ctx.id, evs);
@@ -232,7 +240,7 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
           return make_error(errc::unavailable, "the database pool is restarting; retry");
         }
         auto rp = self->make_response_promise<application_view>();
-        self->request(db, s.opts.call_timeout, load_job_atom::value, cmd.job_id)
+        self->request(db, caf::infinite, load_job_atom::value, cmd.job_id)
             .await(
                 [self, cmd, sc, rp](job_info& job) mutable {
                   auto& s = self->state;

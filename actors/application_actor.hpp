@@ -13,8 +13,7 @@ namespace hirehub::application {
 
 struct actor_options {
   std::chrono::milliseconds idle_timeout{120000};
-  std::chrono::milliseconds call_timeout{5000};  ///< for journal and database calls
-  std::string node_id;                           ///< shown by the admin API's entity view
+  std::string node_id;  ///< shown by the admin API's entity view
 };
 
 /// The factory the registry uses for kind "application".

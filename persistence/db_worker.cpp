@@ -31,6 +31,13 @@ struct worker_state {
   std::map<std::string, std::vector<caf::response_promise>> job_loads;
   bool flush_scheduled = false;
   const char* name = "db_worker";
+  // Callers may wait without a timeout: batched loads not run yet are answered when the worker stops.
+  ~worker_state() {
+    for (auto* waiting : {&event_loads, &job_loads})
+      for (auto& [id, rps] : *waiting)
+        for (auto& rp : rps)
+          rp.deliver(make_error(errc::unavailable, "the database worker stopped; retry"));
+  }
 };
 
 using worker_actor = observed_actor<worker_state>;

@@ -33,6 +33,11 @@ struct journal_state {
   bool flush_scheduled = false;
   int64_t next_batch_id = 1;
   const char* name = "journal_writer";
+  // Callers wait without a timeout: what was accepted and not written is answered when the writer stops.
+  ~journal_state() {
+    for (auto& p : pending)
+      p.rp.deliver(make_error(errc::unavailable, "the journal writer stopped; retry"));
+  }
 };
 
 using journal_actor = observed_actor<journal_state>;
