@@ -30,14 +30,6 @@ std::string interval(std::chrono::milliseconds ms) {
   return std::to_string(ms.count()) + " milliseconds";
 }
 
-std::vector<int> ints(const pqxx::result& rows) {
-  std::vector<int> out;
-  for (const auto& r : rows)
-    out.push_back(r[0].as<int>());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 }  // namespace
 
 void register_node(pqxx::transaction_base& txn, const membership_options& o) {

@@ -3,13 +3,37 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <stdexcept>
 
 #include <pqxx/pqxx>
+
+#include "persistence/notifications.hpp"
+#include "runtime/ids.hpp"
 
 namespace hirehub::persistence {
 
 std::unique_ptr<pqxx::connection> connect(const std::string& url) {
-  return std::make_unique<pqxx::connection>(url);
+  auto conn = std::make_unique<pqxx::connection>(url);
+  conn->prepare(load_jobs_statement,
+                "SELECT id::text, company_id::text, created_by::text, title, CASE WHEN status = 'open' AND "
+                "expires_at <= now() THEN 'closed' ELSE status END FROM jobs WHERE id = ANY($1::uuid[])");
+  conn->prepare(load_events_statement,
+                "SELECT id::text, application_id::text, seq, event_type, from_status, to_status, actor_id::text, "
+                "actor_type, reason, payload::text, (extract(epoch from created_at) * 1000)::bigint "
+                "FROM application_events WHERE application_id = ANY($1::uuid[]) ORDER BY application_id, seq");
+  conn->prepare(notifications::lock_inboxes_statement, notifications::lock_inboxes_sql());
+  conn->prepare(notifications::store_statement, notifications::store_sql());
+  return conn;
+}
+
+std::string uuid_array_literal(const std::vector<std::string>& ids) {
+  std::string out = "{";
+  for (auto& id : ids) {
+    if (!ids::is_uuid(id))
+      throw std::invalid_argument("not a UUID: " + id.substr(0, 40));
+    out += (out.size() > 1 ? "," : "") + id;
+  }
+  return out + "}";
 }
 
 errc classify(const std::exception& e) {

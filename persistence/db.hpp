@@ -5,6 +5,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "runtime/errors.hpp"
 
@@ -20,8 +21,20 @@ class transaction_base;
 
 namespace hirehub::persistence {
 
-/// Opens a connection; throws on failure.
+/// Opens a connection; throws on failure. The hot statements below are declared
+/// on it (libpqxx prepares one on the server the first time it runs there, and
+/// again after a reconnect): their text never changes, so PostgreSQL plans them
+/// once per connection instead of once per call.
 std::unique_ptr<pqxx::connection> connect(const std::string& url);
+
+/// Prepared: jobs by id ($1: uuid[]) -> id, company_id, created_by, title, status
+/// (an open job past its expires_at reads as closed).
+inline constexpr const char* load_jobs_statement = "hh_load_jobs";
+/// Prepared: the journal of applications ($1: uuid[]), ordered by application and seq.
+inline constexpr const char* load_events_statement = "hh_load_events";
+
+/// A PostgreSQL array literal of UUIDs (each checked; throws std::invalid_argument otherwise).
+std::string uuid_array_literal(const std::vector<std::string>& ids);
 
 /// Turns an exception from libpqxx (or anything else) into an errc:
 /// broken connections and serialization failures are `unavailable` (retryable),

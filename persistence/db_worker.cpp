@@ -95,14 +95,10 @@ void flush_loads(worker_actor* self) {
   };
   if (!events.empty()) {
     auto res = run(self, [&](pqxx::work& txn) {
-      std::string ids;
+      std::vector<std::string> ids;
       for (auto& [id, rps] : events)
-        ids += (ids.empty() ? "" : ",") + txn.quote(id) + "::uuid";
-      auto r = txn.exec(
-          "SELECT id::text, application_id::text, seq, event_type, from_status, to_status, actor_id::text, "
-          "actor_type, reason, payload::text, (extract(epoch from created_at) * 1000)::bigint "
-          "FROM application_events WHERE application_id IN (" +
-          ids + ") ORDER BY application_id, seq");
+        ids.push_back(id);
+      auto r = txn.exec_prepared(load_events_statement, uuid_array_literal(ids));
       std::map<std::string, std::vector<journal_event>> out;
       for (auto row : r) {
         auto e = event_from_row(row);
@@ -123,14 +119,11 @@ void flush_loads(worker_actor* self) {
   }
   if (!jobs.empty()) {
     auto res = run(self, [&](pqxx::work& txn) {
-      std::string ids;
+      std::vector<std::string> ids;
       for (auto& [id, rps] : jobs)
-        ids += (ids.empty() ? "" : ",") + txn.quote(id) + "::uuid";
-      // An open job past its expires_at takes no more applications.
-      auto r = txn.exec(
-          "SELECT id::text, company_id::text, created_by::text, title, CASE WHEN status = 'open' AND "
-          "expires_at <= now() THEN 'closed' ELSE status END FROM jobs WHERE id IN (" +
-          ids + ")");
+        ids.push_back(id);
+      // An open job past its expires_at takes no more applications (the statement says closed).
+      auto r = txn.exec_prepared(load_jobs_statement, uuid_array_literal(ids));
       std::map<std::string, job_info> out;
       for (auto row : r) {
         job_info j{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),

@@ -42,46 +42,31 @@ const char* inbox_json_sql() {
   return inbox_json;
 }
 
-std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::vector<notification_draft>& drafts) {
-  std::vector<stored_notification> out;
-  // At most one draft per event, user and channel (a redelivered event may repeat in a batch).
-  std::set<std::tuple<std::string, std::string, std::string>> seen;
-  std::set<std::string> inbox_users;
-  std::string rows;
-  int ord = 0;
-  for (auto& d : drafts) {
-    if (!seen.emplace(d.event_id, d.user_id, d.channel).second)
-      continue;
-    if (d.channel == "in_app")
-      inbox_users.insert(d.user_id);
-    rows += (rows.empty() ? "(" : ",(") + std::to_string(ord++) + "," + txn.quote(d.event_id) + "::uuid," +
-            txn.quote(d.event_type) + "," + txn.quote(d.user_id) + "::uuid," + txn.quote(d.channel) + "," +
-            (d.template_id.empty() ? std::string{"NULL"} : txn.quote(d.template_id)) + "::uuid," + txn.quote(d.title) +
-            "," + txn.quote(d.content) + "," + txn.quote(d.data) + "::jsonb)";
-  }
-  if (rows.empty())
-    return out;
-  // In-app rows are numbered per user (inbox_seq) as they are inserted. The
-  // users' counter rows are locked first, in user-id order (two writers never
-  // wait on each other in a cycle), and stay locked until the commit: every
-  // writer of a user's in-app rows holds that lock, so the existence check
-  // below is exact, no number is skipped, and a number is only handed out
-  // after the ones before it are visible.
-  if (!inbox_users.empty()) {
-    std::string lock;
-    for (auto& u : inbox_users)
-      lock += (lock.empty() ? "(" : ",(") + txn.quote(u) + "::uuid, 0)";
-    txn.exec("INSERT INTO notification_inbox_counters AS c (user_id, last_seq) VALUES " + lock +
-             " ON CONFLICT (user_id) DO UPDATE SET last_seq = c.last_seq");
-  }
-  // Settings are read in the same statement: a disabled channel or event type
-  // stores nothing; neither does a channel the user cannot be reached on (no
-  // account e-mail, no phone, no active device token). The unique
-  // (event_id, user_id, channel) makes redelivery a no-op. In-app rows are
-  // delivered by being stored; the others wait for their channel actor.
-  auto r = txn.exec(
-      "WITH input(ord, event_id, event_type, user_id, channel, template_id, title, content, data) AS (VALUES " + rows +
-      "), wanted AS (SELECT i.* FROM input i LEFT JOIN user_notification_settings s ON s.user_id = i.user_id "
+// In-app rows are numbered per user (inbox_seq) as they are inserted. The
+// users' counter rows are locked first (lock_inboxes), in user-id order (two
+// writers never wait on each other in a cycle), and stay locked until the
+// commit: every writer of a user's in-app rows holds that lock, so the existence
+// check below is exact, no number is skipped, and a number is only handed out
+// after the ones before it are visible.
+const std::string& lock_inboxes_sql() {
+  static const std::string sql =
+      "INSERT INTO notification_inbox_counters AS c (user_id, last_seq) SELECT u, 0 FROM unnest($1::uuid[]) "
+      "WITH ORDINALITY AS x(u, k) ORDER BY k ON CONFLICT (user_id) DO UPDATE SET last_seq = c.last_seq";
+  return sql;
+}
+
+// Settings are read in the same statement: a disabled channel or event type
+// stores nothing; neither does a channel the user cannot be reached on (no
+// account e-mail, no phone, no active device token). The unique
+// (event_id, user_id, channel) makes redelivery a no-op. In-app rows are
+// delivered by being stored; the others wait for their channel actor. $1 is a
+// JSON array of the drafts (one parameter: the text of the statement never
+// changes, so it is planned once per connection).
+const std::string& store_sql() {
+  static const std::string sql =
+      "WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, event_id uuid, event_type text, "
+      "user_id uuid, channel text, template_id uuid, title text, content text, data text)), "
+      "wanted AS (SELECT i.* FROM input i LEFT JOIN user_notification_settings s ON s.user_id = i.user_id "
       "WHERE COALESCE(CASE i.channel WHEN 'in_app' THEN s.in_app_enabled WHEN 'email' THEN s.email_enabled "
       "WHEN 'push' THEN s.push_enabled WHEN 'sms' THEN s.sms_enabled END, i.channel <> 'sms') "
       "AND NOT (i.event_type = ANY(COALESCE(s.disabled_event_types, '{}'::text[]))) "
@@ -98,7 +83,7 @@ std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::v
       "ON c.user_id = w.user_id), "
       "ins AS (INSERT INTO notifications AS n (event_id, event_type, user_id, channel, template_id, title, "
       "content, data, status, sent_at, delivered_at, next_attempt_at, inbox_seq) "
-      "SELECT i.event_id, i.event_type, i.user_id, i.channel, i.template_id, i.title, i.content, i.data, "
+      "SELECT i.event_id, i.event_type, i.user_id, i.channel, i.template_id, i.title, i.content, i.data::jsonb, "
       "CASE WHEN i.channel = 'in_app' THEN 'delivered' ELSE 'pending' END, "
       "CASE WHEN i.channel = 'in_app' THEN now() END, CASE WHEN i.channel = 'in_app' THEN now() END, "
       "CASE WHEN i.channel = 'in_app' THEN NULL ELSE now() END, i.inbox_seq FROM numbered i ORDER BY i.ord "
@@ -106,8 +91,37 @@ std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::v
       "bump AS (UPDATE notification_inbox_counters c SET last_seq = m.last FROM (SELECT user_id, max(inbox_seq) AS "
       "last FROM ins WHERE inbox_seq IS NOT NULL GROUP BY user_id) m WHERE c.user_id = m.user_id) "
       "SELECT n.id::text, n.inbox_seq, n.user_id::text, " +
-      std::string{inbox_json} + " FROM ins n WHERE n.channel = 'in_app' ORDER BY n.user_id, n.inbox_seq");
-  for (auto row : r)
+      std::string{inbox_json} + " FROM ins n WHERE n.channel = 'in_app' ORDER BY n.user_id, n.inbox_seq";
+  return sql;
+}
+
+std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::vector<notification_draft>& drafts) {
+  std::vector<stored_notification> out;
+  // At most one draft per event, user and channel (a redelivered event may repeat in a batch).
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  std::set<std::string> inbox_users;
+  auto input = nlohmann::json::array();
+  for (auto& d : drafts) {
+    if (!seen.emplace(d.event_id, d.user_id, d.channel).second)
+      continue;
+    if (d.channel == "in_app")
+      inbox_users.insert(d.user_id);
+    input.push_back({{"ord", input.size()},
+                     {"event_id", d.event_id},
+                     {"event_type", d.event_type},
+                     {"user_id", d.user_id},
+                     {"channel", d.channel},
+                     {"template_id", d.template_id.empty() ? nlohmann::json() : nlohmann::json(d.template_id)},
+                     {"title", d.title},
+                     {"content", d.content},
+                     {"data", d.data}});
+  }
+  if (input.empty())
+    return out;
+  if (!inbox_users.empty())
+    txn.exec_prepared(lock_inboxes_statement,
+                      uuid_array_literal(std::vector<std::string>(inbox_users.begin(), inbox_users.end())));
+  for (auto row : txn.exec_prepared(store_statement, input.dump()))
     out.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()});
   return out;
 }

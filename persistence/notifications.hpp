@@ -26,6 +26,12 @@ namespace hirehub::persistence::notifications {
 /// SQL for the in-app inbox item of row alias `n` (what the WebSocket and the inbox show), as text.
 const char* inbox_json_sql();
 
+/// The statements `store` runs prepared (persistence::connect declares them on every connection).
+inline constexpr const char* lock_inboxes_statement = "hh_lock_inboxes";
+inline constexpr const char* store_statement = "hh_store_notifications";
+const std::string& lock_inboxes_sql();
+const std::string& store_sql();
+
 /// Stores the drafts the user's settings and reachability allow (at most one per
 /// event, user and channel); returns the in-app ones stored now, numbered per
 /// user (`seq` is the inbox number), by user and number.
