@@ -54,14 +54,10 @@ caf::behavior projector_impl(projector_actor* self, std::chrono::milliseconds ti
         if (!db)
           return make_error(errc::unavailable, "the database pool is restarting");
         std::vector<std::string> rebuild(touched.begin(), touched.end());
-        std::vector<std::string> recount_only, recount_then_rebuild;
-        for (auto& id : applied)
-          (touched.count(id) ? recount_then_rebuild : recount_only).push_back(id);
-        persistence::db_task task{[rebuild, recount_only, recount_then_rebuild](pqxx::transaction_base& txn) {
-          persistence::jobs::recount_applies(txn, recount_then_rebuild);
-          persistence::jobs::recount_applies(txn, recount_only, true);
-          return persistence::reply(
-              static_cast<int64_t>(persistence::jobs::project(txn, rebuild) + recount_only.size()));
+        std::vector<std::string> recount(applied.begin(), applied.end());
+        persistence::db_task task{[rebuild, recount](pqxx::transaction_base& txn) {
+          persistence::jobs::recount_applies(txn, recount);
+          return persistence::reply(static_cast<int64_t>(persistence::jobs::project(txn, rebuild) + recount.size()));
         }};
         auto rp = self->make_response_promise();
         self->request(db, self->state.timeout, std::move(task))

@@ -294,25 +294,17 @@ size_t project(pqxx::transaction_base& txn, const std::vector<std::string>& job_
   return job_ids.size();
 }
 
-void recount_applies(pqxx::transaction_base& txn, const std::vector<std::string>& job_ids, bool refresh_docs) {
+void recount_applies(pqxx::transaction_base& txn, const std::vector<std::string>& job_ids) {
   if (job_ids.empty())
     return;
-  std::string ids;
-  for (auto& id : job_ids)
-    ids += (ids.empty() ? "" : ",") + txn.quote(id) + "::uuid";
-  std::string recount =
-      "UPDATE jobs j SET applies_count = (SELECT count(*) FROM applications a WHERE a.job_id = j.id) WHERE j.id IN (" +
-      ids + ")";
-  if (!refresh_docs) {
-    txn.exec(recount);
-    return;
-  }
   // The counters (views are counted in the write model as they happen) are the
-  // only part of the document that changes.
-  txn.exec("WITH c AS (" + recount +
-           " RETURNING j.id, jsonb_build_object('applies_count', j.applies_count, 'views_count', j.views_count) AS "
-           "counts) UPDATE job_search_docs d SET doc = d.doc || c.counts FROM c WHERE d.job_id = c.id AND NOT d.doc @> "
-           "c.counts");
+  // only part of the search document that an application changes.
+  txn.exec_params(
+      "WITH c AS (UPDATE jobs j SET applies_count = (SELECT count(*) FROM applications a WHERE a.job_id = j.id) "
+      "WHERE j.id = ANY($1::uuid[]) RETURNING j.id, jsonb_build_object('applies_count', j.applies_count, "
+      "'views_count', j.views_count) AS counts) UPDATE job_search_docs d SET doc = d.doc || c.counts FROM c "
+      "WHERE d.job_id = c.id AND NOT d.doc @> c.counts",
+      uuid_array_literal(job_ids));
 }
 
 json search(pqxx::transaction_base& txn, const search_query& q) {

@@ -75,10 +75,9 @@ nlohmann::json search(pqxx::transaction_base& txn, const search_query& q);
 /// jobs leave it). Idempotent; a row never goes back to an older version.
 size_t project(pqxx::transaction_base& txn, const std::vector<std::string>& job_ids);
 
-/// Recounts applies_count of `job_ids` from the applications (idempotent).
-/// With `refresh_docs`, also sets the counts (applies, views) in their search documents (the
-/// cheap path for jobs that only got applications: nothing else in the
-/// document or the search row changed, so neither is rebuilt).
-void recount_applies(pqxx::transaction_base& txn, const std::vector<std::string>& job_ids, bool refresh_docs = false);
+/// Recounts applies_count of `job_ids` from the applications and sets the
+/// counts (applies, views) in their search documents; idempotent. Cheap next
+/// to `project`: nothing else in the document or the search row changes.
+void recount_applies(pqxx::transaction_base& txn, const std::vector<std::string>& job_ids);
 
 }  // namespace hirehub::persistence::jobs
