@@ -50,7 +50,8 @@ run_suite() {
   summary=$(grep -E '^\[==========\] [0-9]+ tests? from' "$work/$name.log" | tail -n 1 || true)
   local total fails
   total=$(echo "$summary" | grep -oE '[0-9]+ tests?' | head -n 1 | grep -oE '[0-9]+' || echo 0)
-  fails=$(grep -cE '^\[  FAILED  \] [A-Za-z_]+\.[A-Za-z_]+' "$work/$name.log" || true)
+  # gtest names a failed test twice (when it ends and in the list at the end): count names once.
+  fails=$({ grep -oE '^\[  FAILED  \] [A-Za-z_/]+\.[A-Za-z_/0-9]+' "$work/$name.log" || true; } | sort -u | wc -l)
   if [[ -z $total || $total -eq 0 ]]; then
     echo "!! $name ran no tests"
     failed=$((failed + 1))

@@ -506,6 +506,14 @@ std::optional<json> ws_client::read_until(const std::function<bool(const json&)>
 
 std::vector<std::pair<std::string, std::string>> consume_topic(const std::string& bootstrap, const std::string& topic,
                                                                size_t min_count, std::chrono::milliseconds timeout) {
+  return consume_topic_until(
+      bootstrap, topic, [min_count](const auto& out) { return out.size() >= min_count; }, timeout);
+}
+
+std::vector<std::pair<std::string, std::string>> consume_topic_until(
+    const std::string& bootstrap, const std::string& topic,
+    const std::function<bool(const std::vector<std::pair<std::string, std::string>>&)>& done,
+    std::chrono::milliseconds timeout) {
   std::string err;
   std::unique_ptr<RdKafka::Conf> conf{RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL)};
   conf->set("bootstrap.servers", bootstrap, err);
@@ -518,7 +526,7 @@ std::vector<std::pair<std::string, std::string>> consume_topic(const std::string
   c->subscribe({topic});
   std::vector<std::pair<std::string, std::string>> out;
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (out.size() < min_count && std::chrono::steady_clock::now() < deadline) {
+  while (!done(out) && std::chrono::steady_clock::now() < deadline) {
     std::unique_ptr<RdKafka::Message> m{c->consume(100)};
     if (m->err() != RdKafka::ERR_NO_ERROR)
       continue;

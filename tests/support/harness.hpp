@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -141,6 +142,12 @@ class ws_client {
 /// Reads every message of `topic` from the beginning until `min_count` arrived or `timeout`.
 std::vector<std::pair<std::string, std::string>> consume_topic(const std::string& bootstrap, const std::string& topic,
                                                                size_t min_count, std::chrono::milliseconds timeout);
+
+/// Reads `topic` from the beginning until `done(messages so far)` holds or `timeout` passes.
+std::vector<std::pair<std::string, std::string>> consume_topic_until(
+    const std::string& bootstrap, const std::string& topic,
+    const std::function<bool(const std::vector<std::pair<std::string, std::string>>&)>& done,
+    std::chrono::milliseconds timeout);
 
 /// Produces one message (key, payload) to `topic`.
 void produce(const std::string& bootstrap, const std::string& topic, const std::string& key,
