@@ -2,6 +2,8 @@
 // notifications whatever Kafka redelivers; the outbox relay across a broker outage.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <regex>
 #include <set>
 #include <thread>
@@ -150,8 +152,15 @@ TEST(lifecycle, the_relay_survives_a_broker_outage_without_loss_or_reordering) {
   ASSERT_TRUE(eventually(std::chrono::seconds(60), [&] {
     return db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0;
   })) << "the relay did not catch up after the broker came back";
-  auto submitted = consume_topic(kafka.bootstrap, "application.submitted", 10, std::chrono::seconds(30));
-  auto changed = consume_topic(kafka.bootstrap, "application.status_changed", 10, std::chrono::seconds(30));
+  // Read until every application is seen: a send retried after a timeout may be delivered twice
+  // (at least once), so a count of messages is not a count of applications.
+  auto has_all = [&](const std::vector<std::pair<std::string, std::string>>& got) {
+    return std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
+      return std::any_of(got.begin(), got.end(), [&](const auto& m) { return m.first == id; });
+    });
+  };
+  auto submitted = consume_topic_until(kafka.bootstrap, "application.submitted", has_all, std::chrono::seconds(30));
+  auto changed = consume_topic_until(kafka.bootstrap, "application.status_changed", has_all, std::chrono::seconds(30));
   std::set<std::string> sub_keys;
   for (auto& [k, v] : submitted)
     sub_keys.insert(k);
