@@ -655,6 +655,16 @@ DROP INDEX IF EXISTS idx_notifications_status;
 ALTER TABLE notifications DROP CONSTRAINT IF EXISTS notifications_template_id_fkey;
 )SQL";
 
+// Version 15: room on every page for the counter updates. Each application bumps its job's
+// applies_count (and the search document's copy); on pages packed full (fillfactor 100, as a
+// bulk load leaves them) the new row version lands on another page and every index of the
+// table gets a new entry (a bench run: 14% of these updates were HOT). With room left, they
+// stay heap-only. Applies to pages written from now on (VACUUM FULL repacks old ones).
+const char* v15_sql = R"SQL(
+ALTER TABLE jobs SET (fillfactor = 80);
+ALTER TABLE job_search_docs SET (fillfactor = 80);
+)SQL";
+
 const std::vector<migration>& migrations() {
   static const std::vector<migration> all = {
       {1, "apply slice: jobs, applications, journal, notifications, outbox", v1_sql},
@@ -671,6 +681,7 @@ const std::vector<migration>& migrations() {
       {12, "cluster membership and shard leases", v12_sql},
       {13, "each user's in-app notifications numbered in commit order (inbox_seq)", v13_sql},
       {14, "drop indexes that other indexes cover and the notification -> template foreign key", v14_sql},
+      {15, "room on job pages for counter updates to stay heap-only (fillfactor 80)", v15_sql},
   };
   return all;
 }
