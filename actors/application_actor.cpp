@@ -201,6 +201,22 @@ void check_idle(app_actor* self) {
   self->delayed_send(self, idle_check_period(s.opts), tick_atom::value);
 }
 
+// Decides a submit against the job's facts (read now, or cached: the journal checks in the
+// commit that the job is still open) and appends the event.
+void submit_to(app_actor* self, const submit_application& cmd, const submit_command& sc, const job_info& job,
+               caf::typed_response_promise<application_view> rp) {
+  auto& s = self->state;
+  job_facts facts{job.id, job.company_id, job.owner_user_id, job.title, job.status};
+  auto d = decide_submit(s.st, cmd.by, sc, facts, ids::random_uuid(), now_ms());
+  if (d.code != errc::ok) {
+    rp.deliver(make_error(d.code, d.message, d.field));
+    passivate_if_empty(self);
+    return;
+  }
+  append(self, std::move(d.event), true, cmd.request_id, rp,
+         [by = cmd.by](const state& st) { return view_of(st, by); });
+}
+
 caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry, actor_options opts) {
   auto& s = self->state;
   s.active_at = std::chrono::steady_clock::now();
@@ -234,25 +250,23 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
             return make_error(d.code, d.message, d.field);
           return view_of(s.st, cmd.by, true);
         }
+        auto rp = self->make_response_promise<application_view>();
+        if (s.opts.jobs)
+          if (auto job = s.opts.jobs->find(cmd.job_id)) {
+            submit_to(self, cmd, sc, *job, rp);
+            return rp;
+          }
         auto db = service(self, "db");
         if (!db) {
           passivate_if_empty(self);
           return make_error(errc::unavailable, "the database pool is restarting; retry");
         }
-        auto rp = self->make_response_promise<application_view>();
         self->request(db, caf::infinite, load_job_atom::value, cmd.job_id)
             .await(
                 [self, cmd, sc, rp](job_info& job) mutable {
-                  auto& s = self->state;
-                  job_facts facts{job.id, job.company_id, job.owner_user_id, job.title, job.status};
-                  auto d = decide_submit(s.st, cmd.by, sc, facts, ids::random_uuid(), now_ms());
-                  if (d.code != errc::ok) {
-                    rp.deliver(make_error(d.code, d.message, d.field));
-                    passivate_if_empty(self);
-                    return;
-                  }
-                  append(self, std::move(d.event), true, cmd.request_id, rp,
-                         [by = cmd.by](const state& st) { return view_of(st, by); });
+                  if (self->state.opts.jobs)
+                    self->state.opts.jobs->put(job);
+                  submit_to(self, cmd, sc, job, rp);
                 },
                 [self, rp](caf::error& err) mutable {
                   rp.deliver(err);

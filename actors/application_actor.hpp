@@ -6,14 +6,17 @@
 /// each change to the hub (topic "application:<id>"), and passivates when idle.
 
 #include <chrono>
+#include <memory>
 
+#include "actors/job_facts_cache.hpp"
 #include "runtime/entity_registry.hpp"
 
 namespace hirehub::application {
 
 struct actor_options {
   std::chrono::milliseconds idle_timeout{120000};
-  std::string node_id;  ///< shown by the admin API's entity view
+  std::string node_id;                    ///< shown by the admin API's entity view
+  std::shared_ptr<job_facts_cache> jobs;  ///< shared by the node's entities; null: read every job
 };
 
 /// The factory the registry uses for kind "application".

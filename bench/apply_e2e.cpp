@@ -1,7 +1,8 @@
 // bench/apply_e2e: end-to-end apply throughput and latency against a running
 // node (bench/apply_e2e.sh starts PostgreSQL, the broker and the node).
 //
-//   1. setup (not measured): N open jobs of one company, inserted with COPY;
+//   1. setup (not measured): N open jobs of one company, inserted with COPY (each
+//      application goes to its own job; --hot-jobs K: all go to K popular ones);
 //   2. peak: C keep-alive connections submit as fast as they can for T seconds;
 //   3. at 70% of peak: an open-loop schedule (latency counted from the scheduled
 //      send time, so queueing is not hidden) for T seconds, while the company's
@@ -50,6 +51,7 @@ struct options {
   int connections = 64;
   int seconds = 10;
   int jobs = 200000;
+  int hot_jobs = 0;  ///< > 0: every application goes to one of the first hot_jobs jobs (popular postings)
   double load_factor = 0.7;
 };
 
@@ -69,6 +71,10 @@ struct shared {
   std::vector<std::string> seeker_tokens;
   std::vector<std::string> seeker_ids;
   std::atomic<size_t> next_job{0};
+  /// How many distinct (job, jobseeker) pairs there are to apply with.
+  size_t capacity() const {
+    return opt.hot_jobs > 0 ? static_cast<size_t>(opt.hot_jobs) * seeker_ids.size() : jobs.size();
+  }
   std::mutex mtx;
   std::unordered_map<std::string, clock_type::time_point> submitted_at;  // application id -> reply time
   std::vector<std::pair<std::string, clock_type::time_point>> arrivals;  // company frames: application id, when
@@ -77,8 +83,10 @@ struct shared {
 
 /// One submit; returns the application id ("" on failure).
 std::string submit(shared& sh, connection& c, size_t i, int* status) {
-  auto job = sh.jobs[i % sh.jobs.size()];
-  auto u = i % sh.seeker_tokens.size();
+  // Each application its own job; or, with --hot-jobs K, K jobs taking every jobseeker in turn.
+  auto k = static_cast<size_t>(sh.opt.hot_jobs);
+  auto job = k > 0 ? sh.jobs[i % k] : sh.jobs[i % sh.jobs.size()];
+  auto u = (k > 0 ? i / k : i) % sh.seeker_tokens.size();
   nlohmann::json body = {{"job_id", job}, {"resume_id", sh.seeker_ids[u]}};
   std::string out;
   *status = c.post("/api/v1/applications", body.dump(), sh.seeker_tokens[u], &out);
@@ -108,7 +116,7 @@ phase_result run_closed(shared& sh, int seconds) {
       size_t ok = 0, err = 0;
       while (!stop) {
         auto i = sh.next_job++;
-        if (i >= sh.jobs.size())
+        if (i >= sh.capacity())
           break;
         auto t0 = clock_type::now();
         int status = 0;
@@ -149,7 +157,7 @@ phase_result run_open(shared& sh, double rate, int seconds, int conns) {
         auto scheduled = start + std::chrono::nanoseconds(static_cast<int64_t>(1e9 * static_cast<double>(k) / rate));
         std::this_thread::sleep_until(scheduled);
         auto i = sh.next_job++;
-        if (i >= sh.jobs.size())
+        if (i >= sh.capacity())
           break;
         int status = 0;
         auto id = submit(sh, c, i, &status);
@@ -228,6 +236,7 @@ int main(int argc, char** argv) {
   app.add_option("--connections", opt.connections);
   app.add_option("--seconds", opt.seconds);
   app.add_option("--jobs", opt.jobs);
+  app.add_option("--hot-jobs", opt.hot_jobs, "Apply to the first K jobs only (K x 256 applications at most)");
   app.add_option("--load-factor", opt.load_factor);
   CLI11_PARSE(app, argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);

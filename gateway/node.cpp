@@ -220,7 +220,10 @@ int run_node(const config& cfg) {
   rag_opts.index.exact_limit = static_cast<size_t>(cfg.get_int("rag.exact_limit"));
   rag_opts.model = resume_opts.embedder->model();
   rag_opts.call_timeout = resume_opts.call_timeout;
-  application::actor_options app_opts{cfg.get_ms("entity.idle_timeout_ms"), node_id};
+  application::actor_options app_opts{
+      cfg.get_ms("entity.idle_timeout_ms"), node_id,
+      std::make_shared<application::job_facts_cache>(cfg.get_ms("entity.job_cache_ttl_ms"),
+                                                     static_cast<size_t>(cfg.get_int("entity.job_cache_size")))};
   resume_opts.node_id = node_id;
   registry_options reg_opts{static_cast<size_t>(cfg.get_int("entity.max_active"))};
   // Entities live on the node holding their shard's lease (cluster/membership).

@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <caf/all.hpp>
@@ -22,9 +23,10 @@ namespace {
 struct pending_append {
   append_request req;
   caf::response_promise rp;
+  std::string job_status;  ///< why a new application was refused at commit (outcome::job_not_open)
 };
 
-enum class outcome { ok, duplicate, conflict };
+enum class outcome { ok, duplicate, conflict, job_not_open };
 
 struct journal_state {
   journal_options opts;
@@ -63,36 +65,57 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
   };
   results.assign(group.size(), outcome::ok);
 
-  // 1. First events create the read-model row. ON CONFLICT DO NOTHING keeps a
-  //    duplicate (same job and user) from failing the rest of the group.
+  // 1. First events create the read-model row, only while the job is open: checked here, in
+  //    the commit, so a job closed after the entity looked at it takes no more applications
+  //    (a scalar subquery: one index probe per row, never a join planned over all jobs).
+  //    ON CONFLICT DO NOTHING keeps a duplicate (same job and user) from failing the rest.
   std::vector<std::string> rows;
   for (auto* p : group)
     if (p->req.create) {
       auto& r = p->req.row;
       rows.push_back("(" + uuid(r.id) + "," + uuid(r.job_id) + "," + uuid(r.user_id) + "," + uuid(r.company_id) + "," +
-                     uuid(r.resume_id) + "," + nullable(r.cover_letter) + "," + q(r.status) + ")");
+                     uuid(r.resume_id) + "," + nullable(r.cover_letter) + "::text," + q(r.status) + ")");
     }
   if (!rows.empty()) {
-    auto res =
-        txn.exec("INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) VALUES " +
-                 join(rows) + " ON CONFLICT DO NOTHING RETURNING id::text");
+    auto res = txn.exec(
+        "INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) SELECT v.id, "
+        "v.job_id, v.user_id, v.company_id, v.resume_id, v.cover_letter, v.status FROM (VALUES " +
+        join(rows) +
+        ") AS v (id, job_id, user_id, company_id, resume_id, cover_letter, status) WHERE (SELECT j.status = 'open' "
+        "AND (j.expires_at IS NULL OR j.expires_at > now()) FROM jobs j WHERE j.id = v.job_id) ON CONFLICT DO "
+        "NOTHING RETURNING id::text");
     std::unordered_set<std::string> inserted;
     for (auto row : res)
       inserted.insert(row[0].as<std::string>());
-    std::vector<std::string> missing;
+    std::vector<std::string> missing, missing_jobs;
     for (auto* p : group)
-      if (p->req.create && !inserted.count(p->req.row.id))
+      if (p->req.create && !inserted.count(p->req.row.id)) {
         missing.push_back(uuid(p->req.row.id));
+        missing_jobs.push_back(uuid(p->req.row.job_id));
+      }
     std::unordered_set<std::string> existing;
+    std::unordered_map<std::string, std::string> job_status;
     if (!missing.empty()) {
-      auto ex = txn.exec("SELECT id::text FROM applications WHERE id IN (" + join(missing) + ")");
-      for (auto row : ex)
+      for (auto row : txn.exec("SELECT id::text FROM applications WHERE id IN (" + join(missing) + ")"))
         existing.insert(row[0].as<std::string>());
+      for (auto row : txn.exec("SELECT id::text, CASE WHEN status = 'open' AND expires_at <= now() THEN 'closed' "
+                               "ELSE status END FROM jobs WHERE id IN (" +
+                               join(missing_jobs) + ")"))
+        job_status[row[0].as<std::string>()] = row[1].as<std::string>();
     }
     for (size_t i = 0; i < group.size(); ++i) {
       auto& req = group[i]->req;
-      if (req.create && !inserted.count(req.row.id))
-        results[i] = existing.count(req.row.id) ? outcome::conflict : outcome::duplicate;
+      if (!req.create || inserted.count(req.row.id))
+        continue;
+      auto js = job_status.find(req.row.job_id);
+      if (existing.count(req.row.id)) {
+        results[i] = outcome::conflict;
+      } else if (js == job_status.end() || js->second != "open") {
+        results[i] = outcome::job_not_open;
+        group[i]->job_status = js == job_status.end() ? "not found" : js->second;
+      } else {
+        results[i] = outcome::duplicate;
+      }
     }
   }
 
@@ -197,6 +220,10 @@ void deliver(pending_append& p, outcome o, int64_t batch_id, int32_t size) {
     case outcome::conflict:
       p.rp.deliver(make_error(errc::conflict, "another writer appended to this application first; retry"));
       break;
+    case outcome::job_not_open:
+      p.rp.deliver(make_error(errc::job_not_open, "the job is not open for applications (status: " + p.job_status + ")",
+                              "job_id"));
+      break;
   }
 }
 
@@ -298,7 +325,7 @@ caf::behavior journal_impl(journal_actor* self, journal_options opts) {
         if (st.pending.size() >= st.opts.queue_max)
           return make_error(errc::overloaded, "the journal is overloaded; retry later");
         auto rp = self->make_response_promise();
-        st.pending.push_back(pending_append{std::move(req), rp});
+        st.pending.push_back(pending_append{std::move(req), rp, {}});
         // Group commit: the flush message queues behind every append already in
         // the mailbox, so one transaction carries all of them.
         if (!st.flush_scheduled) {

@@ -161,6 +161,10 @@ const std::vector<option_spec>& option_registry() {
           "A RAG query whose filter leaves at most this many chunks scans them exactly instead of the graph."),
       num("entity.idle_timeout_ms", 120000, 10, 86400000, "An entity actor idle this long passivates."),
       num("entity.max_active", 1000000, 1, 100000000, "Most active entity actors per node; beyond: 503."),
+      num("entity.job_cache_ttl_ms", 5000, 0, 3600000,
+          "How long a node keeps a job's owner and title for new applications (the job's status is checked in the "
+          "commit); a title edit shows in notifications after at most this. 0: read the job for every submit."),
+      num("entity.job_cache_size", 100000, 0, 10000000, "Most jobs kept by entity.job_cache_ttl_ms."),
       num("supervisor.max_restarts", 5, 0, 1000,
           "Restarts of a child allowed within supervisor.window_ms before escalating."),
       num("supervisor.window_ms", 60000, 1, 86400000, "Window of the restart limit."),

@@ -277,6 +277,31 @@ TEST_F(apply_flow, applying_to_missing_draft_or_foreign_jobs_is_refused) {
   EXPECT_EQ(http_->get("/api/v1/applications/not-a-uuid", s.tok).status, 404);
 }
 
+TEST_F(apply_flow, a_job_closed_after_applications_takes_no_more) {
+  // The node keeps a job's owner and title for new applications (entity.job_cache_ttl_ms);
+  // whether it is open is checked in the commit, so closing takes effect at once.
+  company c;
+  auto job = create_job(c);
+  seeker first;
+  ASSERT_EQ(apply(first, job).status, 201);
+  auto closed = http_->post("/api/v1/jobs/" + job + "/close", nlohmann::json::object(), c.tok);
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  auto apps = rows("applications");
+  auto events = rows("application_events");
+  auto outbox = rows("outbox");
+  seeker late;
+  auto r = apply(late, job);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.json_body["error"]["code"], "job_not_open");
+  EXPECT_NE(r.body.find("closed"), std::string::npos) << r.body;
+  EXPECT_EQ(rows("applications"), apps);
+  EXPECT_EQ(rows("application_events"), events);
+  EXPECT_EQ(rows("outbox"), outbox);
+  // Open again: applications are taken again.
+  ASSERT_EQ(http_->post("/api/v1/jobs/" + job + "/open", nlohmann::json::object(), c.tok).status, 200);
+  EXPECT_EQ(apply(late, job).status, 201);
+}
+
 TEST_F(apply_flow, bad_input_gets_a_clear_error_and_changes_nothing) {
   company c;
   seeker s;

@@ -38,12 +38,13 @@ struct journal_fixture : ::testing::Test {
     sys = std::make_unique<caf::actor_system>(cfg);
   }
 
-  append_request submit(const std::string& app_id, const std::string& user, int64_t seq = 1) {
+  append_request submit(const std::string& app_id, const std::string& user, int64_t seq = 1,
+                        const std::string& job = {}) {
     append_request r;
     r.request_id = "t";
     r.application_id = app_id;
     r.create = seq == 1;
-    r.row = {app_id, job_id, user, company, uuid(), "", "submitted"};
+    r.row = {app_id, job.empty() ? job_id : job, user, company, uuid(), "", "submitted"};
     journal_event ev{uuid(), app_id, seq, seq == 1 ? "submitted" : "status_changed", "", "submitted", user, "jobseeker",
                      "",     "{}",   1000};
     r.events.push_back(ev);
@@ -182,4 +183,34 @@ TEST_F(journal_fixture, connections_plan_prepared_statements_with_current_statis
   auto conn = persistence::connect(db.url);
   pqxx::nontransaction txn{*conn};
   EXPECT_EQ(txn.exec1("SHOW plan_cache_mode")[0].as<std::string>(), "force_custom_plan");
+}
+
+TEST_F(journal_fixture, a_job_that_is_not_open_at_the_commit_takes_no_application) {
+  auto closed = uuid();
+  auto expired = uuid();
+  db.exec("INSERT INTO jobs (id, company_id, created_by, title, status) VALUES ('" + closed + "', '" + company +
+          "', '" + company + "', 'Closed', 'closed')");
+  db.exec("INSERT INTO jobs (id, company_id, created_by, title, status, expires_at) VALUES ('" + expired + "', '" +
+          company + "', '" + company + "', 'Expired', 'open', now() - interval '1 hour')");
+  auto journal = persistence::spawn_journal_writer(*sys, {db.url, 512, 20000, std::chrono::milliseconds(100)});
+  caf::scoped_actor self{*sys};
+  // One burst (one commit): open, closed, open, expired, open.
+  std::vector<std::string> jobs = {job_id, closed, job_id, expired, job_id};
+  std::vector<caf::response_handle<caf::blocking_actor, caf::message, true>> pending;
+  for (auto& job : jobs)
+    pending.push_back(self->request(journal, std::chrono::seconds(20), submit(uuid(), uuid(), 1, job)));
+  std::vector<std::string> refused;
+  for (size_t i = 0; i < jobs.size(); ++i)
+    pending[i].receive([&](append_result&) { EXPECT_EQ(jobs[i], job_id) << i; },
+                       [&](caf::error& e) {
+                         EXPECT_EQ(view(e).code, errc::job_not_open) << sys->render(e);
+                         refused.push_back(view(e).message);
+                       });
+  ASSERT_EQ(refused.size(), 2u);
+  EXPECT_NE(refused[0].find("closed"), std::string::npos) << refused[0];
+  EXPECT_NE(refused[1].find("closed"), std::string::npos) << refused[1];  // expired reads as closed
+  EXPECT_EQ(db.count("SELECT count(*) FROM applications"), 3);
+  EXPECT_EQ(db.count("SELECT count(*) FROM application_events"), 3);
+  EXPECT_EQ(db.count("SELECT count(*) FROM outbox"), 3);
+  self->send_exit(journal, caf::exit_reason::user_shutdown);
 }
