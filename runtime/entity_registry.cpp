@@ -344,22 +344,20 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
       // The admin API's actor tree: the busiest entities first (at most tree_limit).
       [self](tree_atom) -> std::string {
         auto& st = self->state;
-        std::vector<nlohmann::json> all;
-        all.reserve(st.active.size());
-        for (auto& [key, handle] : st.active) {
+        // Rank every entity by its counters, then describe only the busiest.
+        std::vector<std::pair<activity, const decltype(st.active)::value_type*>> ranked;
+        ranked.reserve(st.active.size());
+        for (auto& entry : st.active)
+          ranked.emplace_back(activity_of(entry.second), &entry);
+        auto shown = std::min(ranked.size(), tree_limit);
+        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(shown), ranked.end(),
+                          [](const auto& a, const auto& b) { return a.first > b.first; });
+        auto all = nlohmann::json::array();
+        for (size_t i = 0; i < shown; ++i) {
+          auto& [key, handle] = *ranked[i].second;
           auto slash = key.find('/');
           all.push_back(sample_entity(handle, key.substr(0, slash), key.substr(slash + 1)));
         }
-        auto busier = [](const nlohmann::json& a, const nlohmann::json& b) {
-          auto ka = std::make_tuple(a.value("mailbox", uint64_t{0}), a.value("rate", uint64_t{0}),
-                                    a.value("handled", uint64_t{0}));
-          auto kb = std::make_tuple(b.value("mailbox", uint64_t{0}), b.value("rate", uint64_t{0}),
-                                    b.value("handled", uint64_t{0}));
-          return ka > kb;
-        };
-        auto shown = std::min(all.size(), tree_limit);
-        std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(shown), all.end(), busier);
-        all.resize(shown);
         nlohmann::json out = {{"children", all}, {"total", st.active.size()}, {"waiting", st.queue.size()}};
         return out.dump();
       },

@@ -40,6 +40,20 @@ uint64_t actor_counters::rate() const {
   return 0;
 }
 
+activity activity_of(const caf::actor& handle) {
+  activity out;
+  if (!handle)
+    return out;
+  const auto* o = dynamic_cast<const observable*>(caf::actor_cast<caf::abstract_actor*>(handle));
+  if (!o)
+    return out;
+  auto enq = o->counters.enqueued();
+  out.handled = o->counters.handled();
+  out.mailbox = enq > out.handled ? enq - out.handled : 0;
+  out.rate = o->counters.rate();
+  return out;
+}
+
 nlohmann::json sample(const caf::actor& handle) {
   if (!handle)
     return nullptr;

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <tuple>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/fwd.hpp>
@@ -83,6 +84,18 @@ using observed_event_actor = observed<caf::event_based_actor>;
 /// {"id", "mailbox", "handled", "rate"} of a live actor spawned as `observed`;
 /// {"id"} alone for other actors (pools, CAF's own); null for an invalid handle.
 nlohmann::json sample(const caf::actor& handle);
+
+/// How busy an observed actor is (all zero for others): ordering many actors
+/// by it costs no JSON (the registry shows only its busiest entities).
+struct activity {
+  uint64_t mailbox = 0;
+  uint64_t rate = 0;
+  uint64_t handled = 0;
+  bool operator>(const activity& o) const {
+    return std::tie(mailbox, rate, handled) > std::tie(o.mailbox, o.rate, o.handled);
+  }
+};
+activity activity_of(const caf::actor& handle);
 
 /// An entity's line of the actor tree: `sample` with name "<kind>/<id>" and kind "entity".
 nlohmann::json sample_entity(const caf::actor& handle, const std::string& kind, const std::string& id);
