@@ -120,10 +120,14 @@ void append(app_actor* self, journal_event ev, bool create, const std::string& r
             s.journal.push_back(ev);
             if (auto hub = service(self, "hub")) {
               auto topic = "application:" + s.st.id;
-              self->send(hub, publish_atom::value, topic, s.st.seq, frame_for(s.st, ev));
-              auto mine = applicant_frame_for(before, s.st, ev);
-              if (!mine.empty())
-                self->send(hub, publish_atom::value, topic + ":applicant", s.st.seq, std::move(mine));
+              auto wanted = [&s](const std::string& t) { return !s.opts.watch || s.opts.watch->wanted(t); };
+              if (wanted(topic))
+                self->send(hub, publish_atom::value, topic, s.st.seq, frame_for(s.st, ev));
+              if (wanted(topic + ":applicant")) {
+                auto mine = applicant_frame_for(before, s.st, ev);
+                if (!mine.empty())
+                  self->send(hub, publish_atom::value, topic + ":applicant", s.st.seq, std::move(mine));
+              }
             }
             rp.deliver(make(s.st));
           },

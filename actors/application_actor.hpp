@@ -10,6 +10,7 @@
 
 #include "actors/job_facts_cache.hpp"
 #include "runtime/entity_registry.hpp"
+#include "runtime/hub.hpp"
 
 namespace hirehub::application {
 
@@ -17,6 +18,7 @@ struct actor_options {
   std::chrono::milliseconds idle_timeout{120000};
   std::string node_id;                    ///< shown by the admin API's entity view
   std::shared_ptr<job_facts_cache> jobs;  ///< shared by the node's entities; null: read every job
+  std::shared_ptr<hub_watch> watch;       ///< frames only for watched topics; null: always
 };
 
 /// The factory the registry uses for kind "application".

@@ -14,6 +14,7 @@
 #include "persistence/messages.hpp"
 #include "persistence/types.hpp"
 #include "runtime/atoms.hpp"
+#include "runtime/hub.hpp"
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
@@ -329,6 +330,8 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
   sub.hub_topic = hub_topic;
   st.subs[topic] = std::move(sub);
   st.by_hub_topic[hub_topic] = topic;
+  if (sh->opts.watch)
+    sh->opts.watch->add(hub_topic);  // before the subscribe and the read of what was missed
   self->send(hub, subscribe_atom::value, hub_topic, caf::actor_cast<caf::actor>(self));
   if (topic == "cluster") {
     finish_subscribe(self, topic, 0, {});

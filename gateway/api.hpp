@@ -22,7 +22,8 @@
 
 namespace hirehub {
 class config;
-}
+class hub_watch;
+}  // namespace hirehub
 namespace hirehub::resume {
 class embedder;
 class summariser;
@@ -63,6 +64,7 @@ struct api_options {
   size_t max_upload_bytes = 10485760;                     ///< resume.max_upload_bytes
   std::shared_ptr<persistence::file_store> resume_files;  ///< where uploads go
   std::shared_ptr<resume::embedder> embedder;             ///< the node's (RAG queries are embedded like the chunks)
+  std::shared_ptr<hub_watch> watch;                       ///< sessions count their topics in (runtime/hub.hpp)
 };
 
 /// Reads the API options; loads the signing keys (throws std::runtime_error

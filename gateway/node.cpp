@@ -220,10 +220,14 @@ int run_node(const config& cfg) {
   rag_opts.index.exact_limit = static_cast<size_t>(cfg.get_int("rag.exact_limit"));
   rag_opts.model = resume_opts.embedder->model();
   rag_opts.call_timeout = resume_opts.call_timeout;
+  // Which live topics this node's sessions watch (publishers skip frames nobody can see).
+  auto watch = std::make_shared<hub_watch>();
+  api_opts.watch = watch;
   application::actor_options app_opts{
       cfg.get_ms("entity.idle_timeout_ms"), node_id,
       std::make_shared<application::job_facts_cache>(cfg.get_ms("entity.job_cache_ttl_ms"),
-                                                     static_cast<size_t>(cfg.get_int("entity.job_cache_size")))};
+                                                     static_cast<size_t>(cfg.get_int("entity.job_cache_size"))),
+      watch};
   resume_opts.node_id = node_id;
   registry_options reg_opts{static_cast<size_t>(cfg.get_int("entity.max_active"))};
   // Entities live on the node holding their shard's lease (cluster/membership).
@@ -289,7 +293,7 @@ int run_node(const config& cfg) {
          return spawn_supervisor(s, "persistence", restart_strategy::one_for_one, policy, persistence_children);
        },
        restart_mode::permanent, false, child_kind::supervisor},
-      {"hub", [](caf::actor_system& s) { return spawn_hub(s); }, restart_mode::permanent, true},
+      {"hub", [watch](caf::actor_system& s) { return spawn_hub(s, watch); }, restart_mode::permanent, true},
       {"notifs",
        [policy, notification_children](caf::actor_system& s) {
          return spawn_supervisor(s, "notifications", restart_strategy::all_for_one, policy, notification_children);
