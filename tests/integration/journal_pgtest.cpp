@@ -6,12 +6,9 @@
 
 #include <set>
 
-#include <pqxx/pqxx>
-
 #include "actors/message_types.hpp"
 #include "actors/resume/skill_taxonomy.hpp"
 #include "actors/template_render.hpp"
-#include "persistence/db.hpp"
 #include "persistence/journal_writer.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/types.hpp"
@@ -176,13 +173,6 @@ TEST_F(journal_fixture, every_taxonomy_skill_is_a_skill_tag) {
   // are exactly what jobs can be tagged with.
   for (const auto& s : hirehub::resume::all_skills())
     EXPECT_EQ(db.count("SELECT count(*) FROM skill_tags WHERE name = '" + s.name + "'"), 1) << s.name;
-}
-
-TEST_F(journal_fixture, connections_plan_prepared_statements_with_current_statistics) {
-  // A generic plan picked while a table is small would be kept for the connection's life.
-  auto conn = persistence::connect(db.url);
-  pqxx::nontransaction txn{*conn};
-  EXPECT_EQ(txn.exec1("SHOW plan_cache_mode")[0].as<std::string>(), "force_custom_plan");
 }
 
 TEST_F(journal_fixture, a_job_that_is_not_open_at_the_commit_takes_no_application) {
