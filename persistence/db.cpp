@@ -14,9 +14,8 @@ namespace hirehub::persistence {
 
 std::unique_ptr<pqxx::connection> connect(const std::string& url) {
   auto conn = std::make_unique<pqxx::connection>(url);
-  conn->prepare(load_jobs_statement,
-                "SELECT id::text, company_id::text, created_by::text, title, CASE WHEN status = 'open' AND "
-                "expires_at <= now() THEN 'closed' ELSE status END FROM jobs WHERE id = ANY($1::uuid[])");
+  conn->prepare(load_jobs_statement, "SELECT id::text, company_id::text, created_by::text, title, " HH_SQL_JOB_STATUS(
+                                         "jobs") " FROM jobs WHERE id = ANY($1::uuid[])");
   conn->prepare(load_events_statement,
                 "SELECT id::text, application_id::text, seq, event_type, from_status, to_status, actor_id::text, "
                 "actor_type, reason, payload::text, (extract(epoch from created_at) * 1000)::bigint "

@@ -15,6 +15,10 @@
 /// SQL for a timestamptz column as RFC 3339 UTC text with milliseconds.
 #define HH_SQL_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
+/// SQL for a job's status as users see it: an open job past its expires_at reads as closed.
+#define HH_SQL_JOB_STATUS(alias) \
+  "CASE WHEN " alias ".status = 'open' AND " alias ".expires_at <= now() THEN 'closed' ELSE " alias ".status END"
+
 namespace pqxx {
 class transaction_base;
 }

@@ -24,7 +24,7 @@ const char* job_json_sql =
     "'title', j.title, 'description', j.description, 'requirements', j.requirements, 'job_type', j.job_type, "
     "'experience_level', j.experience_level, 'experience_min', j.experience_min, 'experience_max', j.experience_max, "
     "'salary_min', j.salary_min, 'salary_max', j.salary_max, 'location', j.location, 'remote_type', j.remote_type, "
-    "'status', CASE WHEN j.status = 'open' AND j.expires_at <= now() THEN 'closed' ELSE j.status END, "
+    "'status', " HH_SQL_JOB_STATUS("j") ", "
     "'views_count', j.views_count, 'applies_count', j.applies_count, "
     "'posted_at', " HH_SQL_ISO("j.posted_at") ", 'expires_at', " HH_SQL_ISO("j.expires_at") ", "
     "'created_at', " HH_SQL_ISO("j.created_at") ", 'updated_at', " HH_SQL_ISO("j.updated_at") ", "

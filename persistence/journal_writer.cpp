@@ -81,9 +81,8 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
         "INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) SELECT v.id, "
         "v.job_id, v.user_id, v.company_id, v.resume_id, v.cover_letter, v.status FROM (VALUES " +
         join(rows) +
-        ") AS v (id, job_id, user_id, company_id, resume_id, cover_letter, status) WHERE (SELECT j.status = 'open' "
-        "AND (j.expires_at IS NULL OR j.expires_at > now()) FROM jobs j WHERE j.id = v.job_id) ON CONFLICT DO "
-        "NOTHING RETURNING id::text");
+        ") AS v (id, job_id, user_id, company_id, resume_id, cover_letter, status) WHERE (SELECT " HH_SQL_JOB_STATUS(
+            "j") " = 'open' FROM jobs j WHERE j.id = v.job_id) ON CONFLICT DO NOTHING RETURNING id::text");
     std::unordered_set<std::string> inserted;
     for (auto row : res)
       inserted.insert(row[0].as<std::string>());
@@ -98,8 +97,7 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
     if (!missing.empty()) {
       for (auto row : txn.exec("SELECT id::text FROM applications WHERE id IN (" + join(missing) + ")"))
         existing.insert(row[0].as<std::string>());
-      for (auto row : txn.exec("SELECT id::text, CASE WHEN status = 'open' AND expires_at <= now() THEN 'closed' "
-                               "ELSE status END FROM jobs WHERE id IN (" +
+      for (auto row : txn.exec("SELECT id::text, " HH_SQL_JOB_STATUS("jobs") " FROM jobs WHERE id IN (" +
                                join(missing_jobs) + ")"))
         job_status[row[0].as<std::string>()] = row[1].as<std::string>();
     }
