@@ -42,14 +42,16 @@ struct worker_state {
 
 using worker_actor = observed_actor<worker_state>;
 
-/// Runs `fn(txn)` in a transaction; on failure returns an error (and drops a broken connection).
-template <class F>
-auto run(worker_actor* self, F fn) -> caf::expected<decltype(fn(std::declval<pqxx::work&>()))> {
+/// Runs `fn(txn)` in a transaction (Txn: pqxx::work, or pqxx::nontransaction for one read
+/// statement: no BEGIN and COMMIT round trips); on failure returns an error (and drops a
+/// broken connection).
+template <class Txn = pqxx::work, class F>
+auto run(worker_actor* self, F fn) -> caf::expected<decltype(fn(std::declval<Txn&>()))> {
   auto& st = self->state;
   try {
     if (!st.conn)
       st.conn = connect(st.opts.db_url);
-    pqxx::work txn{*st.conn};
+    Txn txn{*st.conn};
     auto out = fn(txn);
     txn.commit();
     return out;
@@ -94,11 +96,11 @@ void flush_loads(worker_actor* self) {
         rp.deliver(err);
   };
   if (!events.empty()) {
-    auto res = run(self, [&](pqxx::work& txn) {
+    auto res = run<pqxx::nontransaction>(self, [&](pqxx::nontransaction& txn) {
       std::vector<std::string> ids;
       for (auto& [id, rps] : events)
         ids.push_back(id);
-      auto r = txn.exec_prepared(load_events_statement, uuid_array_literal(ids));
+      auto r = txn.exec_prepared(load_events_statement, uuid_list(ids));
       std::map<std::string, std::vector<journal_event>> out;
       for (auto row : r) {
         auto e = event_from_row(row);
@@ -118,12 +120,12 @@ void flush_loads(worker_actor* self) {
     }
   }
   if (!jobs.empty()) {
-    auto res = run(self, [&](pqxx::work& txn) {
+    auto res = run<pqxx::nontransaction>(self, [&](pqxx::nontransaction& txn) {
       std::vector<std::string> ids;
       for (auto& [id, rps] : jobs)
         ids.push_back(id);
       // An open job past its expires_at takes no more applications (the statement says closed).
-      auto r = txn.exec_prepared(load_jobs_statement, uuid_array_literal(ids));
+      auto r = txn.exec_prepared(load_jobs_statement, uuid_list(ids));
       std::map<std::string, job_info> out;
       for (auto row : r) {
         job_info j{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
