@@ -4,6 +4,8 @@
 #include "persistence/resumes.hpp"
 #include "gateway/route_match.hpp"
 
+#include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -73,6 +75,14 @@ void serve(request_actor* self, api_shared& sh) {
 caf::behavior request_impl(request_actor* self, std::shared_ptr<request_job> job, api_shared* sh) {
   self->state.out.job = std::move(job);
   self->state.out.inflight = &sh->inflight;
+  // The gateway supervisor ends a request at its deadline (sec::request_timeout): answer 503 timeout.
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    if (em.reason == caf::sec::request_timeout) {
+      fail(self, em.reason);
+      return;
+    }
+    self->quit(em.reason);
+  });
   self->set_exception_handler([self](std::exception_ptr& ep) -> caf::error {
     try {
       std::rethrow_exception(ep);
@@ -453,36 +463,79 @@ caf::behavior session_impl(session_actor* self, std::shared_ptr<ws_connection> c
 
 // ---- the gateway supervisor -----------------------------------------------------
 
+using deadline_tick_atom = caf::atom_constant<caf::atom("gwtick")>;
+
+// It watches the request actors and the WebSocket sessions, stops them when the
+// node stops, and ends a request past its deadline (http.request_timeout_ms from
+// its start, for all the actor calls it makes): the request actor is sent an exit
+// with sec::request_timeout and answers 503 `timeout`. The calls themselves carry
+// no CAF timeout, which would wake CAF's clock thread twice per call (set, cancel).
 struct gateway_sup_state {
-  std::set<caf::actor> children;
+  std::unordered_map<caf::actor_addr, caf::actor> children;
+  /// Requests by deadline: each gets the same timeout on adoption, so the order of adoption is the order of deadlines.
+  std::deque<std::pair<std::chrono::steady_clock::time_point, caf::actor_addr>> deadlines;
+  std::chrono::milliseconds request_timeout{5000};
+  bool tick_pending = false;
   std::string name;
   ~gateway_sup_state() {
-    for (auto& c : children)
+    for (auto& [addr, c] : children)
       caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
   }
 };
 
+using gateway_sup_actor = caf::stateful_actor<gateway_sup_state>;
+
+/// How often the supervisor looks for expired requests: a request ends between its
+/// deadline and one tick later.
+std::chrono::milliseconds deadline_tick(std::chrono::milliseconds timeout) {
+  return std::clamp(timeout / 20, std::chrono::milliseconds{10}, std::chrono::milliseconds{250});
+}
+
+void schedule_deadline_tick(gateway_sup_actor* self) {
+  auto& st = self->state;
+  if (st.tick_pending || st.deadlines.empty())
+    return;
+  st.tick_pending = true;
+  self->delayed_send(self, deadline_tick(st.request_timeout), deadline_tick_atom::value);
+}
+
 // Takes its name as an argument: CAF 0.17 binds a reference to a null
 // shared_ptr<std::tuple<>> for argument-less actor functions (UBSan reports it).
-caf::behavior gateway_supervisor(caf::stateful_actor<gateway_sup_state>* self, std::string name) {
+caf::behavior gateway_supervisor(gateway_sup_actor* self, std::string name, std::chrono::milliseconds request_timeout) {
   self->state.name = std::move(name);
+  self->state.request_timeout = request_timeout;
   self->set_down_handler([self](caf::down_msg& dm) {
-    auto& children = self->state.children;
-    for (auto it = children.begin(); it != children.end(); ++it)
-      if (it->address() == dm.source) {
-        children.erase(it);
-        break;
-      }
-    if (dm.reason && dm.reason != caf::exit_reason::normal && dm.reason != caf::exit_reason::user_shutdown)
+    self->state.children.erase(dm.source);
+    if (dm.reason && dm.reason != caf::exit_reason::normal && dm.reason != caf::exit_reason::user_shutdown &&
+        dm.reason != caf::sec::request_timeout)
       metrics::get_counter("hirehub_gateway_actor_failures_total",
                            "Request and session actors that failed (their request or socket got an error)")
           .inc();
   });
   return {
       // Children are stopped, never restarted: a request or a socket cannot be replayed.
-      [self](adopt_atom, const caf::actor& child) {
-        self->state.children.insert(child);
+      // A request (has_deadline) is ended at its deadline; a WebSocket session lives as long as its socket.
+      [self](adopt_atom, const caf::actor& child, bool has_deadline) {
+        auto& st = self->state;
+        st.children.emplace(child.address(), child);
         self->monitor(child);
+        if (has_deadline) {
+          st.deadlines.emplace_back(std::chrono::steady_clock::now() + st.request_timeout, child.address());
+          schedule_deadline_tick(self);
+        }
+      },
+      [self](deadline_tick_atom) {
+        auto& st = self->state;
+        st.tick_pending = false;
+        auto now = std::chrono::steady_clock::now();
+        while (!st.deadlines.empty() && st.deadlines.front().first <= now) {
+          auto found = st.children.find(st.deadlines.front().second);
+          if (found != st.children.end())
+            self->send_exit(found->second, caf::make_error(caf::sec::request_timeout));
+          st.deadlines.pop_front();
+        }
+        // Finished requests leave their entries behind until their deadline passes.
+        schedule_deadline_tick(self);
       },
   };
 }
@@ -499,7 +552,7 @@ api::api(caf::actor_system& sys, api_options opts, std::shared_ptr<readiness> re
   impl_->login_by_account = std::make_unique<rate_limiter>(o.login_attempts_per_account, o.login_window);
   impl_->login_by_address = std::make_unique<rate_limiter>(o.login_attempts_per_address, o.login_window);
   impl_->signup_by_address = std::make_unique<rate_limiter>(o.signups_per_address, o.login_window);
-  impl_->gw_sup = sys.spawn(gateway_supervisor, std::string{"gateway_supervisor"});
+  impl_->gw_sup = sys.spawn(gateway_supervisor, std::string{"gateway_supervisor"}, impl_->opts.request_timeout);
 }
 
 std::vector<std::pair<std::string, std::string>> api_routes() {
@@ -541,7 +594,7 @@ server_handlers api::handlers() {
       return;
     }
     auto child = sh->sys->spawn(request_impl, std::move(job), static_cast<api_shared*>(sh.get()));
-    caf::anon_send(sh->gw_sup, adopt_atom::value, child);
+    caf::anon_send(sh->gw_sup, adopt_atom::value, child, true);
   };
   h.on_ws_authorize = [sh](const http_request& req) -> std::optional<http_response> {
     try {
@@ -568,7 +621,7 @@ server_handlers api::handlers() {
       return cb;
     }
     auto session = sh->sys->spawn(session_impl, conn, by, static_cast<api_shared*>(sh.get()));
-    caf::anon_send(sh->gw_sup, adopt_atom::value, session);
+    caf::anon_send(sh->gw_sup, adopt_atom::value, session, false);
     caf::actor s = session;
     cb.on_text = [s](std::string text) { caf::anon_send(s, frame_atom::value, std::move(text)); };
     cb.on_close = [s] { caf::anon_send(s, close_atom::value); };

@@ -188,7 +188,9 @@ inline void finish(request_actor* self, http_response r) {
 void fail(request_actor* self, const caf::error& err);
 
 /// Asks the service registered as `name` and answers the request with `on_ok`'s
-/// response, or with the error mapped to HTTP. The request actor then ends.
+/// response, or with the error mapped to HTTP. The request actor then ends. The
+/// call has no timeout of its own: the gateway supervisor ends the request at its
+/// deadline (http.request_timeout_ms from its start).
 template <class T, class F, class... Ts>
 void ask(request_actor* self, api_shared& sh, const char* name, F on_ok, Ts&&... xs) {
   auto dest = service(*sh.sys, name);
@@ -196,7 +198,7 @@ void ask(request_actor* self, api_shared& sh, const char* name, F on_ok, Ts&&...
     fail(self, make_error(errc::unavailable, "the node is starting, restarting a service or stopping; retry"));
     return;
   }
-  self->request(dest, sh.opts.request_timeout, std::forward<Ts>(xs)...)
+  self->request(dest, caf::infinite, std::forward<Ts>(xs)...)
       .then([self, on_ok](T& value) { finish(self, on_ok(value)); }, [self](caf::error& err) { fail(self, err); });
 }
 
@@ -223,7 +225,7 @@ void ask_task_then(request_actor* self, api_shared& sh, const char* pool,
     fail(self, make_error(errc::unavailable, "the node is starting, restarting a service or stopping; retry"));
     return;
   }
-  self->request(dest, sh.opts.request_timeout, persistence::db_task{std::move(fn)})
+  self->request(dest, caf::infinite, persistence::db_task{std::move(fn)})
       .then(
           [self, then](persistence::db_reply& r) mutable {
             if (r.error)

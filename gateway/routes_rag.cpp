@@ -32,7 +32,12 @@ void update_index_then_reply(request_actor* self, api_shared& sh, rag::update u,
     finish(self, json_response(200, body.dump()));
     return;
   }
-  self->request(idx, sh.opts.request_timeout, rag::update_ptr{std::make_shared<const rag::update>(std::move(u))})
+  // Not confirmed in time is still a success (the index catches up from PostgreSQL):
+  // wait for it at most until shortly before the request's deadline.
+  auto left = sh.opts.request_timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::steady_clock::now() - self->state.out.job->started);
+  self->request(idx, std::max(left - left / 4, std::chrono::milliseconds{1}),
+                rag::update_ptr{std::make_shared<const rag::update>(std::move(u))})
       .then(
           [self, body](int64_t) mutable {
             body["index"] = "updated";
@@ -116,7 +121,7 @@ void run_query(request_actor* self, api_shared& sh, std::shared_ptr<rag::query> 
     return;
   }
   auto model = sh.opts.embedder->model();
-  self->request(idx, sh.opts.request_timeout, query_atom::value, rag::query_ptr{std::move(q)})
+  self->request(idx, caf::infinite, query_atom::value, rag::query_ptr{std::move(q)})
       .then(
           [self, model](std::string& hits) {
             finish(self, json_response(200, R"({"model":)" + json(model).dump() + R"(,"results":)" + hits + "}"));

@@ -18,8 +18,9 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url) {
   // PostgreSQL sees the array's length in each custom plan, prices it below the generic one
   // and plans every call again (~65 us a call at the bench peak, a job load per ~3
   // applications); a set-returning function it cannot size lets it keep the generic plan.
-  conn->prepare(load_jobs_statement, "SELECT id::text, company_id::text, created_by::text, title, " HH_SQL_JOB_STATUS(
-                                         "jobs") " FROM jobs WHERE id IN (SELECT k::uuid FROM string_to_table($1, ',') k)");
+  conn->prepare(load_jobs_statement,
+                "SELECT id::text, company_id::text, created_by::text, title, " HH_SQL_JOB_STATUS(
+                    "jobs") " FROM jobs WHERE id IN (SELECT k::uuid FROM string_to_table($1, ',') k)");
   conn->prepare(load_events_statement,
                 "SELECT id::text, application_id::text, seq, event_type, from_status, to_status, actor_id::text, "
                 "actor_type, reason, payload::text, (extract(epoch from created_at) * 1000)::bigint "

@@ -58,7 +58,7 @@ const std::vector<option_spec>& option_registry() {
       num("http.max_body_bytes", 65536, 1024, 104857600, "Largest accepted request body (413 beyond)."),
       num("http.idle_timeout_ms", 30000, 100, 3600000, "A keep-alive connection idle this long is closed."),
       num("http.request_timeout_ms", 5000, 50, 600000,
-          "Deadline of every actor call made for one request (503 beyond)."),
+          "Deadline of one HTTP request, from its start and for all the actor calls it makes (503 timeout beyond)."),
       num("http.max_inflight_requests", 4096, 1, 1000000, "Requests being served at once; beyond: 503 overloaded."),
       num("ws.max_queued_frames", 1024, 1, 1000000, "Frames queued to one WebSocket before it is closed as too slow."),
       num("ws.max_frame_bytes", 16384, 256, 1048576, "Largest accepted client frame."),

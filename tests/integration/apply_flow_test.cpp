@@ -2,6 +2,12 @@
 // journal + outbox -> Kafka (embedded broker) -> notification actors -> WebSocket.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <pqxx/pqxx>
+
 #include "support/harness.hpp"
 
 using namespace hh_test;
@@ -300,6 +306,59 @@ TEST_F(apply_flow, a_job_closed_after_applications_takes_no_more) {
   // Open again: applications are taken again.
   ASSERT_EQ(http_->post("/api/v1/jobs/" + job + "/open", nlohmann::json::object(), c.tok).status, 200);
   EXPECT_EQ(apply(late, job).status, 201);
+}
+
+TEST_F(apply_flow, a_request_past_its_deadline_gets_503_and_sessions_live_on) {
+  // A request's actor calls share one deadline (http.request_timeout_ms, 5 s here),
+  // enforced by the gateway supervisor. The jobs table is locked so that reading a job
+  // waits; the request is answered 503 `timeout` while the read still waits, and a
+  // WebSocket session (no deadline) opened before keeps working after it.
+  company c;
+  auto job = create_job(c);
+  ws_client company_ws{e_->n.port, c.tok};
+  ASSERT_TRUE(company_ws.open());
+  company_ws.send(R"({"op":"subscribe","topic":"notifications"})");
+  ASSERT_TRUE(company_ws.read());
+
+  std::mutex mx;
+  std::condition_variable cv;
+  bool locked = false;
+  bool release = false;
+  std::thread holder([&] {
+    pqxx::connection conn{e_->db.url};
+    pqxx::work txn{conn};
+    txn.exec("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE");
+    std::unique_lock lk{mx};
+    locked = true;
+    cv.notify_all();
+    // Released when the test is done with it, or after 30 s if the request never answers.
+    cv.wait_for(lk, std::chrono::seconds(30), [&] { return release; });
+    txn.abort();
+  });
+  {
+    std::unique_lock lk{mx};
+    cv.wait(lk, [&] { return locked; });
+  }
+  auto r = http_->get("/api/v1/jobs/" + job, c.tok);
+  {
+    std::lock_guard lk{mx};
+    release = true;
+  }
+  cv.notify_all();
+  holder.join();
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.json_body["error"]["code"], "timeout") << r.body;
+  EXPECT_EQ(r.headers["Retry-After"], "1");
+
+  EXPECT_EQ(http_->get("/api/v1/jobs/" + job, c.tok).status, 200);
+  seeker s;
+  auto applied = apply(s, job);
+  ASSERT_EQ(applied.status, 201) << applied.body;
+  auto id = applied.json_body["id"].get<std::string>();
+  auto frame = company_ws.read_until(
+      [&](const json& f) { return f.value("type", "") == "notification" && f["data"]["data"]["application_id"] == id; },
+      std::chrono::seconds(30));
+  EXPECT_TRUE(frame) << "the session opened before the deadline passed no longer gets frames";
 }
 
 TEST_F(apply_flow, bad_input_gets_a_clear_error_and_changes_nothing) {
