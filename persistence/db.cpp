@@ -14,41 +14,30 @@ namespace hirehub::persistence {
 
 std::unique_ptr<pqxx::connection> connect(const std::string& url) {
   auto conn = std::make_unique<pqxx::connection>(url);
-  // The ids come as one comma-separated text ($1, see uuid_list): with `= ANY($1::uuid[])`
-  // PostgreSQL sees the array's length in each custom plan, prices it below the generic one
-  // and plans every call again (~65 us a call at the bench peak, a job load per ~3
-  // applications); a set-returning function it cannot size lets it keep the generic plan.
-  conn->prepare(load_jobs_statement,
-                "SELECT id::text, company_id::text, created_by::text, title, " HH_SQL_JOB_STATUS(
-                    "jobs") " FROM jobs WHERE id IN (SELECT k::uuid FROM string_to_table($1, ',') k)");
+  // Custom plans (PostgreSQL plans these per call: it sees the array's length and prices
+  // the custom plan below the generic one): a plan made once, while the table was small,
+  // could scan it whole after it grew, until an ANALYZE; a custom plan follows its size.
+  conn->prepare(load_jobs_statement, "SELECT id::text, company_id::text, created_by::text, title, " HH_SQL_JOB_STATUS(
+                                         "jobs") " FROM jobs WHERE id = ANY($1::uuid[])");
   conn->prepare(load_events_statement,
                 "SELECT id::text, application_id::text, seq, event_type, from_status, to_status, actor_id::text, "
                 "actor_type, reason, payload::text, (extract(epoch from created_at) * 1000)::bigint "
-                "FROM application_events WHERE application_id IN (SELECT k::uuid FROM string_to_table($1, ',') k) "
-                "ORDER BY application_id, seq");
+                "FROM application_events WHERE application_id = ANY($1::uuid[]) ORDER BY application_id, seq");
   conn->prepare(notifications::lock_inboxes_statement, notifications::lock_inboxes_sql());
   // PostgreSQL runs this one on a generic plan after five calls (planning it costs ~1.6 ms a
-  // call: measured with plan_cache_mode = force_custom_plan, ~30 us per application at the
-  // bench peak); ANALYZE of the tables it reads invalidates that plan, so it follows their growth.
+  // call); notifications::store makes that plan hold whatever the tables grow to.
   conn->prepare(notifications::store_statement, notifications::store_sql());
   return conn;
 }
 
-std::string uuid_list(const std::vector<std::string>& ids) {
-  std::string out;
-  out.reserve(ids.size() * 37);
+std::string uuid_array_literal(const std::vector<std::string>& ids) {
+  std::string out = "{";
   for (auto& id : ids) {
     if (!ids::is_uuid(id))
       throw std::invalid_argument("not a UUID: " + id.substr(0, 40));
-    if (!out.empty())
-      out += ',';
-    out += id;
+    out += (out.size() > 1 ? "," : "") + id;
   }
-  return out;
-}
-
-std::string uuid_array_literal(const std::vector<std::string>& ids) {
-  return "{" + uuid_list(ids) + "}";
+  return out + "}";
 }
 
 errc classify(const std::exception& e) {

@@ -31,16 +31,14 @@ namespace hirehub::persistence {
 /// once per connection instead of once per call.
 std::unique_ptr<pqxx::connection> connect(const std::string& url);
 
-/// Prepared: jobs by id ($1: uuid_list) -> id, company_id, created_by, title, status
+/// Prepared: jobs by id ($1: uuid[]) -> id, company_id, created_by, title, status
 /// (an open job past its expires_at reads as closed).
 inline constexpr const char* load_jobs_statement = "hh_load_jobs";
-/// Prepared: the journal of applications ($1: uuid_list), ordered by application and seq.
+/// Prepared: the journal of applications ($1: uuid[]), ordered by application and seq.
 inline constexpr const char* load_events_statement = "hh_load_events";
 
 /// A PostgreSQL array literal of UUIDs (each checked; throws std::invalid_argument otherwise).
 std::string uuid_array_literal(const std::vector<std::string>& ids);
-/// The same UUIDs comma-separated, for `string_to_table($1, ',')` in prepared statements.
-std::string uuid_list(const std::vector<std::string>& ids);
 
 /// Turns an exception from libpqxx (or anything else) into an errc:
 /// broken connections and serialization failures are `unavailable` (retryable),

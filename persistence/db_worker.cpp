@@ -100,7 +100,7 @@ void flush_loads(worker_actor* self) {
       std::vector<std::string> ids;
       for (auto& [id, rps] : events)
         ids.push_back(id);
-      auto r = txn.exec_prepared(load_events_statement, uuid_list(ids));
+      auto r = txn.exec_prepared(load_events_statement, uuid_array_literal(ids));
       std::map<std::string, std::vector<journal_event>> out;
       for (auto row : r) {
         auto e = event_from_row(row);
@@ -125,7 +125,7 @@ void flush_loads(worker_actor* self) {
       for (auto& [id, rps] : jobs)
         ids.push_back(id);
       // An open job past its expires_at takes no more applications (the statement says closed).
-      auto r = txn.exec_prepared(load_jobs_statement, uuid_list(ids));
+      auto r = txn.exec_prepared(load_jobs_statement, uuid_array_literal(ids));
       std::map<std::string, job_info> out;
       for (auto row : r) {
         job_info j{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
