@@ -23,6 +23,27 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url) {
                 "SELECT id::text, application_id::text, seq, event_type, from_status, to_status, actor_id::text, "
                 "actor_type, reason, payload::text, (extract(epoch from created_at) * 1000)::bigint "
                 "FROM application_events WHERE application_id = ANY($1::uuid[]) ORDER BY application_id, seq");
+  // The journal's writes. A new application is stored only while its job is open (a scalar
+  // subquery: one probe of jobs' primary key per row; the journal's connection has
+  // sequential scans off, so a plan made while jobs was small holds as it grows).
+  conn->prepare(journal_apps_statement,
+                "INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) "
+                "SELECT v.id, v.job_id, v.user_id, v.company_id, v.resume_id, v.cover_letter, v.status "
+                "FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, job_id uuid, user_id uuid, company_id uuid, "
+                "resume_id uuid, cover_letter text, status text) WHERE (SELECT " HH_SQL_JOB_STATUS(
+                    "j") " = 'open' FROM jobs j WHERE j.id = v.job_id) ON CONFLICT DO NOTHING RETURNING id::text");
+  conn->prepare(journal_events_statement,
+                "INSERT INTO application_events (id, application_id, seq, event_type, from_status, to_status, "
+                "actor_id, actor_type, reason, payload, created_at) SELECT v.id, v.application_id, v.seq, "
+                "v.event_type, v.from_status, v.to_status, v.actor_id, v.actor_type, v.reason, v.payload::jsonb, "
+                "to_timestamp(v.created_ms::double precision / 1000) FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, "
+                "application_id uuid, seq int, event_type text, from_status text, to_status text, actor_id uuid, "
+                "actor_type text, reason text, payload text, created_ms bigint) "
+                "ON CONFLICT (application_id, seq) DO NOTHING RETURNING id::text");
+  // In the group's order: the outbox id orders each key's messages.
+  conn->prepare(journal_outbox_statement,
+                "INSERT INTO outbox (topic, key, payload) SELECT v.topic, v.key, v.payload::jsonb FROM "
+                "jsonb_to_recordset($1::jsonb) AS v(ord int, topic text, key text, payload text) ORDER BY v.ord");
   conn->prepare(notifications::lock_inboxes_statement, notifications::lock_inboxes_sql());
   // PostgreSQL runs this one on a generic plan after five calls (planning it costs ~1.6 ms a
   // call); notifications::store makes that plan hold whatever the tables grow to.

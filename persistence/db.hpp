@@ -37,6 +37,12 @@ inline constexpr const char* load_jobs_statement = "hh_load_jobs";
 /// Prepared: the journal of applications ($1: uuid[]), ordered by application and seq.
 inline constexpr const char* load_events_statement = "hh_load_events";
 
+/// Prepared on every connection, used by the journal writer: its group's new
+/// applications, events and outbox rows, each as one JSON array ($1; see journal_writer.cpp).
+inline constexpr const char* journal_apps_statement = "hh_journal_apps";
+inline constexpr const char* journal_events_statement = "hh_journal_events";
+inline constexpr const char* journal_outbox_statement = "hh_journal_outbox";
+
 /// A PostgreSQL array literal of UUIDs (each checked; throws std::invalid_argument otherwise).
 std::string uuid_array_literal(const std::vector<std::string>& ids);
 
