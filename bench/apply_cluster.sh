@@ -28,4 +28,4 @@ for _ in $(seq 1 100); do
 done
 echo "cluster: $nodes nodes, shards held by $owners"
 ports=$(IFS=,; echo "${node_ports[*]}")
-build/bench/hirehub_bench_apply --ports "$ports" --db-url "$db_url" "${args[@]}"
+build/bench/hirehub_bench_apply --ports "$ports" --db-url "$db_url" --kafka-bootstrap "$(cat "$work/broker.addr")" "${args[@]}"

@@ -8,11 +8,24 @@
 //      send time, so queueing is not hidden) for T seconds, while the company's
 //      WebSocket measures submit -> notification frame;
 //   4. the raw PostgreSQL ceiling for the same three rows per application
-//      (applications, application_events, outbox) with batched multi-row INSERTs.
+//      (applications, application_events, outbox) with batched multi-row INSERTs;
+//   5. floors: what the box's CPU spends, per application, on the parts of the flow
+//      that no design of HireHub can skip, each measured alone on this box: an HTTP
+//      request through the gateway (64 connections of GET /health: the load
+//      generator, the kernel's loopback, Beast, a request actor) and every row the
+//      flow must write (application, event, outbox row marked published, the
+//      company's in-app notification with its inbox number) with COPY in batches
+//      of 500; and the Kafka traffic of one application (one message produced the
+//      way the relay does, read by two consumers: the flow's two subscriptions to
+//      application.submitted). Their sum against the busy CPU per application of
+//      the peak phase, and against the cores / target rate budget.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -25,11 +38,14 @@
 #include <boost/beast/websocket.hpp>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <librdkafka/rdkafkacpp.h>
 #include <pqxx/pqxx>
 
 #include "bench/bench_support.hpp"
 #include "gateway/jwt.hpp"
 #include "runtime/ids.hpp"
+
+#include <unistd.h>
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
@@ -47,6 +63,7 @@ struct options {
   int port = 8080;
   std::vector<int> ports;  ///< --ports: connections spread over these nodes (the WebSocket on the first)
   std::string db_url;
+  std::string kafka_bootstrap;  ///< for the Kafka floor (skipped when empty)
   std::string secret = "dev-secret-change-me";
   int connections = 64;
   int seconds = 10;
@@ -224,6 +241,209 @@ double raw_pg_ceiling(const options& opt, const std::string& company, int apps) 
   return apps / secs;
 }
 
+/// Busy CPU seconds of the whole box so far, all cores (/proc/stat: user, nice,
+/// system, irq, softirq, steal).
+double box_busy_seconds() {
+  std::ifstream f{"/proc/stat"};
+  std::string cpu;
+  long long v[8] = {};
+  f >> cpu;
+  for (auto& x : v)
+    f >> x;
+  return static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+struct floor_result {
+  double rate = 0;    ///< per second
+  double cpu_us = 0;  ///< busy CPU of the box per unit, microseconds
+};
+
+/// The gateway's floor: GET /health over the benchmark's connections for `seconds`
+/// (each request parsed by Beast and answered by a request actor of its own).
+floor_result http_floor(const options& opt, int seconds) {
+  std::atomic<bool> stop{false};
+  std::atomic<size_t> done{0};
+  auto busy0 = box_busy_seconds();
+  auto start = clock_type::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < opt.connections; ++t)
+    threads.emplace_back([&, t] {
+      connection c{port_of(opt, t)};
+      size_t n = 0;
+      while (!stop)
+        n += c.get("/health", "", nullptr) == 200 ? 1 : 0;
+      done += n;
+    });
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  stop = true;
+  for (auto& t : threads)
+    t.join();
+  double secs = std::chrono::duration<double>(clock_type::now() - start).count();
+  auto n = static_cast<double>(std::max<size_t>(done, 1));
+  return {n / secs, 1e6 * (box_busy_seconds() - busy0) / n};
+}
+
+/// PostgreSQL's floor: the rows one application must leave behind, written the
+/// cheapest way (COPY, 500 applications a transaction, one connection): the
+/// application, its event, its outbox row (then marked published), and the
+/// company's in-app notification numbered in its inbox.
+floor_result pg_floor(const options& opt, const std::vector<std::string>& jobs, const std::string& company, int apps) {
+  pqxx::connection conn{opt.db_url};
+  const int batch = 500;
+  int64_t inbox = 0;
+  {
+    pqxx::work w{conn};
+    auto r = w.exec_params(
+        "INSERT INTO notification_inbox_counters AS c (user_id, last_seq) VALUES ($1::uuid, 0) ON CONFLICT "
+        "(user_id) DO UPDATE SET last_seq = c.last_seq RETURNING last_seq",
+        company);
+    inbox = r[0][0].as<int64_t>();
+    w.commit();
+  }
+  auto busy0 = box_busy_seconds();
+  auto start = clock_type::now();
+  for (int done = 0; done < apps; done += batch) {
+    pqxx::work w{conn};
+    auto last = w.exec("SELECT COALESCE(max(id), 0) FROM outbox")[0][0].as<int64_t>();
+    std::vector<std::tuple<std::string, std::string, std::string, std::string>> ids;  // application, user, event, job
+    for (int k = 0; k < batch; ++k)
+      ids.emplace_back(hirehub::ids::random_uuid(), hirehub::ids::random_uuid(), hirehub::ids::random_uuid(),
+                       jobs[static_cast<size_t>(done + k) % jobs.size()]);
+    // One stream at a time (libpqxx 6).
+    {
+      pqxx::stream_to a{w, "applications",
+                        std::vector<std::string>{"id", "job_id", "user_id", "company_id", "resume_id", "status"}};
+      for (auto& [id, user, ev, job] : ids)
+        a << std::make_tuple(id, job, user, company, user, std::string{"submitted"});
+      a.complete();
+    }
+    {
+      pqxx::stream_to e{w, "application_events",
+                        std::vector<std::string>{"id", "application_id", "seq", "event_type", "to_status", "actor_id",
+                                                 "actor_type", "payload"}};
+      for (auto& [id, user, ev, job] : ids)
+        e << std::make_tuple(ev, id, 1, std::string{"submitted"}, std::string{"submitted"}, user,
+                             std::string{"jobseeker"}, "{\"job_id\":\"" + job + "\"}");
+      e.complete();
+    }
+    {
+      pqxx::stream_to o{w, "outbox", std::vector<std::string>{"topic", "key", "payload"}};
+      for (auto& [id, user, ev, job] : ids)
+        o << std::make_tuple(
+            std::string{"application.submitted"}, id,
+            "{\"event_id\":\"" + ev + "\",\"application_id\":\"" + id + "\",\"user_id\":\"" + user + "\"}");
+      o.complete();
+    }
+    {
+      pqxx::stream_to n{w, "notifications",
+                        std::vector<std::string>{"event_id", "event_type", "user_id", "channel", "title", "content",
+                                                 "data", "status", "sent_at", "delivered_at", "inbox_seq"}};
+      for (auto& [id, user, ev, job] : ids)
+        n << std::make_tuple(ev, std::string{"application.submitted"}, company, std::string{"in_app"},
+                             std::string{"New applicant"}, std::string{"A jobseeker applied to Bench job"},
+                             "{\"application_id\":\"" + id + "\"}", std::string{"delivered"}, std::string{"now"},
+                             std::string{"now"}, ++inbox);
+      n.complete();
+    }
+    w.exec_params("UPDATE outbox SET published_at = now() WHERE id > $1 AND published_at IS NULL", last);
+    w.exec_params("UPDATE notification_inbox_counters SET last_seq = $2 WHERE user_id = $1::uuid", company, inbox);
+    w.commit();
+  }
+  double secs = std::chrono::duration<double>(clock_type::now() - start).count();
+  return {apps / secs, 1e6 * (box_busy_seconds() - busy0) / apps};
+}
+
+std::unique_ptr<RdKafka::Conf> kafka_conf(const std::map<std::string, std::string>& kv) {
+  std::unique_ptr<RdKafka::Conf> conf{RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL)};
+  std::string err;
+  for (auto& [k, v] : kv)
+    if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK)
+      throw std::runtime_error(k + ": " + err);
+  return conf;
+}
+
+/// Kafka's floor: `messages` application-sized messages on application.submitted,
+/// produced as the outbox relay does (idempotent, linger 1 ms) and read by two
+/// consumers (each application is read by the company's notification and by the
+/// job counters). The consumers read assigned partitions from their end, so no
+/// group join is waited for.
+floor_result kafka_floor(const options& opt, int messages) {
+  const std::string topic = "application.submitted";
+  std::string err;
+  auto pconf = kafka_conf({{"bootstrap.servers", opt.kafka_bootstrap},
+                           {"client.id", "bench-floor"},
+                           {"enable.idempotence", "true"},
+                           {"linger.ms", "1"}});
+  std::unique_ptr<RdKafka::Producer> producer{RdKafka::Producer::create(pconf.get(), err)};
+  if (!producer)
+    throw std::runtime_error("kafka floor: " + err);
+  RdKafka::Metadata* md = nullptr;
+  std::unique_ptr<RdKafka::Topic> t{RdKafka::Topic::create(producer.get(), topic, nullptr, err)};
+  if (producer->metadata(false, t.get(), &md, 10000) != RdKafka::ERR_NO_ERROR || md->topics()->empty())
+    throw std::runtime_error("kafka floor: no metadata for " + topic);
+  auto partitions = static_cast<int>(md->topics()->front()->partitions()->size());
+  delete md;
+  std::atomic<int> ready{0};
+  std::atomic<bool> give_up{false};
+  auto consume = [&](const std::string& group, size_t* seen) {
+    auto conf = kafka_conf({{"bootstrap.servers", opt.kafka_bootstrap},
+                            {"group.id", group},
+                            {"enable.auto.commit", "false"},
+                            {"fetch.wait.max.ms", "5"},
+                            {"enable.partition.eof", "false"}});
+    std::string e;
+    std::unique_ptr<RdKafka::KafkaConsumer> c{RdKafka::KafkaConsumer::create(conf.get(), e)};
+    if (!c)
+      throw std::runtime_error("kafka floor: " + e);
+    std::vector<RdKafka::TopicPartition*> tps;
+    for (int p = 0; p < partitions; ++p)
+      tps.push_back(RdKafka::TopicPartition::create(topic, p, RdKafka::Topic::OFFSET_END));
+    c->assign(tps);
+    RdKafka::TopicPartition::destroy(tps);
+    // Reading from the end starts once the consumer has looked the end up.
+    for (int i = 0; i < 20; ++i)
+      delete c->consume(50);
+    ++ready;
+    while (*seen < static_cast<size_t>(messages) && !give_up) {
+      std::unique_ptr<RdKafka::Message> m{c->consume(100)};
+      if (m->err() == RdKafka::ERR_NO_ERROR)
+        ++*seen;
+    }
+    c->close();
+  };
+  size_t seen_a = 0, seen_b = 0;
+  std::thread ca{consume, "bench-floor-a", &seen_a};
+  std::thread cb{consume, "bench-floor-b", &seen_b};
+  while (ready < 2)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto busy0 = box_busy_seconds();
+  auto start = clock_type::now();
+  for (int i = 0; i < messages; ++i) {
+    auto key = hirehub::ids::random_uuid();
+    auto payload = "{\"event_id\":\"" + hirehub::ids::random_uuid() + "\",\"application_id\":\"" + key +
+                   "\",\"job_id\":\"" + hirehub::ids::random_uuid() + "\",\"user_id\":\"" +
+                   hirehub::ids::random_uuid() + "\",\"company_id\":\"" + hirehub::ids::random_uuid() +
+                   "\",\"status\":\"submitted\",\"seq\":1}";
+    while (producer->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY, payload.data(),
+                             payload.size(), key.data(), key.size(), 0, nullptr) == RdKafka::ERR__QUEUE_FULL)
+      producer->poll(10);
+    producer->poll(0);
+  }
+  producer->flush(30000);
+  auto deadline = clock_type::now() + std::chrono::seconds(60);
+  while ((seen_a < static_cast<size_t>(messages) || seen_b < static_cast<size_t>(messages)) &&
+         clock_type::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  double secs = std::chrono::duration<double>(clock_type::now() - start).count();
+  double busy = box_busy_seconds() - busy0;
+  give_up = true;
+  ca.join();
+  cb.join();
+  if (seen_a < static_cast<size_t>(messages) || seen_b < static_cast<size_t>(messages))
+    std::printf("kafka floor: only %zu and %zu of %d messages read\n", seen_a, seen_b, messages);
+  return {messages / secs, 1e6 * busy / messages};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -233,6 +453,7 @@ int main(int argc, char** argv) {
   app.add_option("--ports", opt.ports, "Nodes of one cluster: connections round-robin over them")->delimiter(',');
   app.add_option("--db-url", opt.db_url)->required();
   app.add_option("--secret", opt.secret);
+  app.add_option("--kafka-bootstrap", opt.kafka_bootstrap, "The broker, for the Kafka floor");
   app.add_option("--connections", opt.connections);
   app.add_option("--seconds", opt.seconds);
   app.add_option("--jobs", opt.jobs);
@@ -302,6 +523,7 @@ int main(int argc, char** argv) {
 
   // Warm-up, then peak.
   run_closed(sh, 2);
+  auto peak_busy0 = box_busy_seconds();
   auto peak = run_closed(sh, opt.seconds);
   double peak_rate = peak.ok / peak.seconds;
   std::printf(
@@ -311,6 +533,8 @@ int main(int argc, char** argv) {
       opt.connections);
   // Let the relay and the notification pipeline drain before the latency phase.
   std::this_thread::sleep_for(std::chrono::seconds(5));
+  // The box's busy CPU over the peak and the drain after it, per application.
+  double peak_cpu_us = 1e6 * (box_busy_seconds() - peak_busy0) / static_cast<double>(std::max<size_t>(peak.ok, 1));
   double target = peak_rate * opt.load_factor;
   sh.measuring_ws = true;
   auto steady = run_open(sh, target, opt.seconds, std::max(opt.connections, 128));
@@ -364,6 +588,22 @@ int main(int argc, char** argv) {
       "raw PostgreSQL ceiling (3 rows per application, 500 per transaction): %.0f applications/s; "
       "HireHub peak = %.0f%% of it\n",
       ceiling, 100.0 * peak_rate / ceiling);
+  auto http = http_floor(opt, 3);
+  auto pg = pg_floor(opt, sh.jobs, company, 20000);
+  floor_result kafka;
+  if (!opt.kafka_bootstrap.empty())
+    kafka = kafka_floor(opt, 20000);
+  const double target_rate = 5000;
+  std::printf(
+      "floors, each alone on this box: an HTTP request (GET /health, %d connections) %.0f/s, %.0f us of CPU; "
+      "the rows of one application (COPY) %.0f/s, %.0f us of CPU; its Kafka message (produced, read twice) "
+      "%.0f/s, %.0f us of CPU\n",
+      opt.connections, http.rate, http.cpu_us, pg.rate, pg.cpu_us, kafka.rate, kafka.cpu_us);
+  std::printf(
+      "box CPU per application: HireHub at the peak %.0f us (incl. the drain after it), floors %.0f us; "
+      "%.0f/s on %ld cores allows %.0f us\n",
+      peak_cpu_us, http.cpu_us + pg.cpu_us + kafka.cpu_us, target_rate, sysconf(_SC_NPROCESSORS_ONLN),
+      1e6 * static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)) / target_rate);
   ws_thread.detach();
   return 0;
 }

@@ -11,10 +11,10 @@ pg_pids() { pgrep -x postgres || true; }
 node0=$(cpu_ticks "$node_pid")
 pg0=$(cpu_ticks $(pg_pids))
 apps0=$(psql "$db_url" -Atc "SELECT count(*) FROM applications")
-build/bench/hirehub_bench_apply --port "$http_port" --db-url "$db_url" "$@"
+build/bench/hirehub_bench_apply --port "$http_port" --db-url "$db_url" --kafka-bootstrap "$(cat "$work/broker.addr")" "$@"
 node1=$(cpu_ticks "$node_pid")
 pg1=$(cpu_ticks $(pg_pids))
-# Less the 20,000 rows the raw-ceiling step of apply_e2e.cpp inserts itself.
-apps=$(($(psql "$db_url" -Atc "SELECT count(*) FROM applications") - apps0 - 20000))
+# Less the 40,000 rows the raw-ceiling and floor steps of apply_e2e.cpp insert themselves.
+apps=$(($(psql "$db_url" -Atc "SELECT count(*) FROM applications") - apps0 - 40000))
 hz=$(getconf CLK_TCK)
 echo "CPU per application (${apps} submitted through the node): node $(( (node1 - node0) * 1000000 / hz / (apps > 0 ? apps : 1) )) us, PostgreSQL $(( (pg1 - pg0) * 1000000 / hz / (apps > 0 ? apps : 1) )) us (its server processes alive at the end; includes the setup COPY, not the raw ceiling's connection)"
