@@ -472,7 +472,7 @@ using deadline_tick_atom = caf::atom_constant<caf::atom("gwtick")>;
 // no CAF timeout, which would wake CAF's clock thread twice per call (set, cancel).
 struct gateway_sup_state {
   std::unordered_map<caf::actor_addr, caf::actor> children;
-  /// Requests by deadline: each gets the same timeout on adoption, so the order of adoption is the order of deadlines.
+  /// Requests by deadline (start + the same timeout for each; kept in order at adoption).
   std::deque<std::pair<std::chrono::steady_clock::time_point, caf::actor_addr>> deadlines;
   std::chrono::milliseconds request_timeout{5000};
   bool tick_pending = false;
@@ -514,13 +514,21 @@ caf::behavior gateway_supervisor(gateway_sup_actor* self, std::string name, std:
   });
   return {
       // Children are stopped, never restarted: a request or a socket cannot be replayed.
-      // A request (has_deadline) is ended at its deadline; a WebSocket session lives as long as its socket.
-      [self](adopt_atom, const caf::actor& child, bool has_deadline) {
+      // A request is ended at its deadline, counted from its start (`started_ns`: the
+      // steady clock's count when the gateway took it, the same start its handlers
+      // count from); a WebSocket session (0) lives as long as its socket.
+      [self](adopt_atom, const caf::actor& child, int64_t started_ns) {
         auto& st = self->state;
         st.children.emplace(child.address(), child);
         self->monitor(child);
-        if (has_deadline) {
-          st.deadlines.emplace_back(std::chrono::steady_clock::now() + st.request_timeout, child.address());
+        if (started_ns != 0) {
+          auto started = std::chrono::steady_clock::time_point{std::chrono::nanoseconds{started_ns}};
+          // Adopted in about the order they started (I/O threads hand them over): a deadline
+          // earlier than the last one queued is queued at that one's time, microseconds later.
+          auto at = started + st.request_timeout;
+          if (!st.deadlines.empty())
+            at = std::max(at, st.deadlines.back().first);
+          st.deadlines.emplace_back(at, child.address());
           schedule_deadline_tick(self);
         }
       },
@@ -593,8 +601,9 @@ server_handlers api::handlers() {
                                     std::to_string(sh->opts.max_inflight) + "); retry");
       return;
     }
+    int64_t started_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(job->started.time_since_epoch()).count();
     auto child = sh->sys->spawn(request_impl, std::move(job), static_cast<api_shared*>(sh.get()));
-    caf::anon_send(sh->gw_sup, adopt_atom::value, child, true);
+    caf::anon_send(sh->gw_sup, adopt_atom::value, child, started_ns);
   };
   h.on_ws_authorize = [sh](const http_request& req) -> std::optional<http_response> {
     try {
@@ -621,7 +630,7 @@ server_handlers api::handlers() {
       return cb;
     }
     auto session = sh->sys->spawn(session_impl, conn, by, static_cast<api_shared*>(sh.get()));
-    caf::anon_send(sh->gw_sup, adopt_atom::value, session, false);
+    caf::anon_send(sh->gw_sup, adopt_atom::value, session, int64_t{0});
     caf::actor s = session;
     cb.on_text = [s](std::string text) { caf::anon_send(s, frame_atom::value, std::move(text)); };
     cb.on_close = [s] { caf::anon_send(s, close_atom::value); };
