@@ -17,4 +17,4 @@ pg1=$(cpu_ticks $(pg_pids))
 # Less the 40,000 rows the raw-ceiling and floor steps of apply_e2e.cpp insert themselves.
 apps=$(($(psql "$db_url" -Atc "SELECT count(*) FROM applications") - apps0 - 40000))
 hz=$(getconf CLK_TCK)
-echo "CPU per application (${apps} submitted through the node): node $(( (node1 - node0) * 1000000 / hz / (apps > 0 ? apps : 1) )) us, PostgreSQL $(( (pg1 - pg0) * 1000000 / hz / (apps > 0 ? apps : 1) )) us (its server processes alive at the end; includes the setup COPY, not the raw ceiling's connection)"
+echo "CPU per application (${apps} submitted through the node): node $(( (node1 - node0) * 1000000 / hz / (apps > 0 ? apps : 1) )) us, PostgreSQL $(( (pg1 - pg0) * 1000000 / hz / (apps > 0 ? apps : 1) )) us (its server processes alive at the end; includes the setup COPY, not the connections of the raw ceiling and the floors)"
