@@ -25,8 +25,6 @@ struct app_state {
   caf::actor registry;
   actor_options opts;
   bool passivating = false;
-  uint64_t handled_at_check = 0;  ///< messages handled when the idle check last ran
-  std::chrono::steady_clock::time_point active_at;
   const char* name = "application";
 };
 
@@ -45,17 +43,6 @@ interview_row row_of(const state& st, const interview& iv) {
           iv.notes,        iv.status, iv.feedback, iv.rating,       iv.cancel_reason,    iv.version,   iv.created_at_ms,
           iv.updated_at_ms};
 }
-
-/// The idle check runs every quarter of the idle timeout; an entity that handled
-/// nothing but these checks for a whole timeout passivates (between 1 and 1.25
-/// timeouts after its last message). A receive timeout (`caf::after`) would be
-/// re-armed and cancelled with every message: two events through CAF's single
-/// clock thread per message, on the hottest path of the node.
-std::chrono::milliseconds idle_check_period(const actor_options& o) {
-  return std::max(std::chrono::milliseconds(1), o.idle_timeout / 4);
-}
-
-void check_idle(app_actor* self);
 
 /// Asks the registry to forget this incarnation, then stops. Messages the
 /// registry routed here before it forgot us arrive before its answer, so they
@@ -191,20 +178,6 @@ void mask_free_text(nlohmann::json& v, const std::string& key = {}) {
   }
 }
 
-void check_idle(app_actor* self) {
-  auto& s = self->state;
-  auto handled = self->counters.handled();
-  auto now = std::chrono::steady_clock::now();
-  if (handled != s.handled_at_check + 1)  // something besides this check came in
-    s.active_at = now;
-  s.handled_at_check = handled;
-  if (now - s.active_at >= s.opts.idle_timeout) {
-    passivate(self);
-    return;
-  }
-  self->delayed_send(self, idle_check_period(s.opts), tick_atom::value);
-}
-
 // Decides a submit against the job's facts (read now, or cached: the journal checks in the
 // commit that the job is still open) and appends the event.
 void submit_to(app_actor* self, const submit_application& cmd, const submit_command& sc, const job_info& job,
@@ -223,8 +196,6 @@ void submit_to(app_actor* self, const submit_application& cmd, const submit_comm
 
 caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry, actor_options opts) {
   auto& s = self->state;
-  s.active_at = std::chrono::steady_clock::now();
-  self->delayed_send(self, idle_check_period(opts), tick_atom::value);
   s.ctx = ctx;
   s.registry = std::move(registry);
   s.opts = opts;
@@ -379,7 +350,9 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
         h.last_seq = s.st.seq;
         return h;
       },
-      [self](tick_atom) { check_idle(self); },
+      // The registry saw no command for this entity in entity.idle_timeout_ms (it
+      // sweeps its entities on one timer: no timer per entity on the hot path).
+      [self](passivate_atom) { passivate(self); },
   };
 }
 

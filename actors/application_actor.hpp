@@ -3,7 +3,8 @@
 /// the entity registry. It rebuilds its state from the journal, handles the
 /// commands of actors/messages.hpp one at a time (the next waits while an
 /// append is in flight), answers only after the event is committed, publishes
-/// each change to the hub (topic "application:<id>"), and passivates when idle.
+/// each change to the hub (topic "application:<id>"), and passivates when the
+/// registry tells it it is idle (registry_options::idle_timeouts).
 
 #include <chrono>
 #include <memory>
@@ -15,10 +16,10 @@
 namespace hirehub::application {
 
 struct actor_options {
-  std::chrono::milliseconds idle_timeout{120000};
-  std::string node_id;                    ///< shown by the admin API's entity view
-  std::shared_ptr<job_facts_cache> jobs;  ///< shared by the node's entities; null: read every job
-  std::shared_ptr<hub_watch> watch;       ///< frames only for watched topics; null: always
+  std::chrono::milliseconds idle_timeout{120000};  ///< given to the registry (it sweeps); shown by the admin view
+  std::string node_id;                             ///< shown by the admin API's entity view
+  std::shared_ptr<job_facts_cache> jobs;           ///< shared by the node's entities; null: read every job
+  std::shared_ptr<hub_watch> watch;                ///< frames only for watched topics; null: always
 };
 
 /// The factory the registry uses for kind "application".

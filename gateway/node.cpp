@@ -229,12 +229,14 @@ int run_node(const config& cfg) {
                                                      static_cast<size_t>(cfg.get_int("entity.job_cache_size"))),
       watch};
   resume_opts.node_id = node_id;
-  registry_options reg_opts{static_cast<size_t>(cfg.get_int("entity.max_active"))};
+  registry_options reg_opts;
+  reg_opts.max_active = static_cast<size_t>(cfg.get_int("entity.max_active"));
   // Entities live on the node holding their shard's lease (cluster/membership).
   reg_opts.shard_of = [shards = static_cast<int>(cfg.get_int("cluster.shards"))](const std::string& id) {
     return cluster::shard_of(id, shards);
   };
   reg_opts.route_wait = cfg.get_ms("cluster.route_wait_ms");
+  reg_opts.idle_timeouts = {{"application", app_opts.idle_timeout}};
 
   // The supervision tree:
   //   node (one_for_one)

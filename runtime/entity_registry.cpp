@@ -40,10 +40,20 @@ struct release_wait {
   std::chrono::steady_clock::time_point deadline;
 };
 
+/// The registry's own timer for the idle sweep.
+using idle_sweep_atom = caf::atom_constant<caf::atom("idlesweep")>;
+
+/// An active entity and the idle sweep during which a command was last routed to it.
+struct entry {
+  caf::actor handle;
+  uint64_t routed_in = 0;
+  uint64_t idle_after = 0;  ///< sweeps without a command that make it idle; 0: never
+};
+
 struct registry_state {
   std::map<std::string, entity_factory> kinds;
   registry_options opts;
-  std::unordered_map<std::string, caf::actor> active;  // key: kind + '/' + id
+  std::unordered_map<std::string, entry> active;  // key: kind + '/' + id
   std::unordered_map<caf::actor_addr, std::string> keys;
   placement_ptr map;                  // null: no shard map yet (clustered only)
   std::set<int> handing_off;          // shards being released: their commands wait
@@ -52,12 +62,15 @@ struct registry_state {
   std::deque<waiting> queue;          // commands whose shard has no reachable owner right now
   std::vector<release_wait> releases;
   bool ticking = false;
+  uint64_t sweep = 0;                           // idle sweeps so far
+  std::chrono::milliseconds sweep_period{0};    // zero: no kind passivates when idle
+  std::map<std::string, uint64_t> idle_sweeps;  // per kind: sweeps without a command that make it idle
   const char* name = "entity_registry";
   // Entities are the registry's children: they stop with it (their state is in
   // the journal, so nothing is lost).
   ~registry_state() {
-    for (auto& [key, handle] : active)
-      caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
+    for (auto& [key, e] : active)
+      caf::anon_send_exit(e.handle, caf::exit_reason::user_shutdown);
   }
 };
 
@@ -81,7 +94,7 @@ void check_releases(registry_actor* self, bool expired_too) {
   auto now = std::chrono::steady_clock::now();
   for (auto it = st.releases.begin(); it != st.releases.end();) {
     bool busy = false;
-    for (auto& [key, handle] : st.active)
+    for (auto& [key, e] : st.active)
       if (it->shards.count(shard_of_key(st, key))) {
         busy = true;
         break;
@@ -114,17 +127,19 @@ void forget(registry_actor* self, const caf::actor_addr& addr) {
 /// Stops this node's entities of the shards in `shards` (they rebuild from
 /// the journal wherever they are activated next).
 void stop_entities(registry_actor* self, const std::function<bool(int)>& in_shards) {
-  for (auto& [key, handle] : self->state.active)
+  for (auto& [key, e] : self->state.active)
     if (in_shards(shard_of_key(self->state, key)))
-      self->send_exit(handle, caf::exit_reason::user_shutdown);
+      self->send_exit(e.handle, caf::exit_reason::user_shutdown);
 }
 
 caf::actor activate(registry_actor* self, const std::string& kind, const std::string& id, bool fresh, caf::error& err) {
   auto& st = self->state;
   auto key = kind + '/' + id;
   auto it = st.active.find(key);
-  if (it != st.active.end())
-    return it->second;
+  if (it != st.active.end()) {
+    it->second.routed_in = st.sweep;
+    return it->second.handle;
+  }
   auto f = st.kinds.find(kind);
   if (f == st.kinds.end()) {
     err = make_error(errc::internal, "unknown entity kind " + kind);
@@ -136,7 +151,8 @@ caf::actor activate(registry_actor* self, const std::string& kind, const std::st
   }
   auto handle = f->second(self->system(), entity_context{kind, id, fresh}, caf::actor_cast<caf::actor>(self));
   self->monitor(handle);
-  st.active.emplace(key, handle);
+  auto idle = st.idle_sweeps.find(kind);
+  st.active.emplace(key, entry{handle, st.sweep, idle == st.idle_sweeps.end() ? 0 : idle->second});
   st.keys.emplace(handle.address(), key);
   active_gauge(kind).add(1);
   metrics::get_counter("hirehub_entity_activations_total", "Entity activations", {{"kind", kind}}).inc();
@@ -228,9 +244,42 @@ void drain_queue(registry_actor* self) {
   waiting_gauge().set(static_cast<int64_t>(st.queue.size()));
 }
 
+/// Tells the entities no command was routed to for their kind's idle timeout to
+/// passivate. One timer for the whole node instead of one per entity: sweep k
+/// finds an entity idle when its last command came before sweep k - n + 1, with
+/// n = ceil(timeout / period) + 1, i.e. between 1 and 1 + period / timeout
+/// timeouts after that command (the period is a quarter of the shortest timeout).
+/// The entity passivates itself (it may be waiting for a commit), and a command
+/// routed to it meanwhile is still handled (entity_registry.hpp).
+void sweep_idle(registry_actor* self) {
+  auto& st = self->state;
+  ++st.sweep;
+  for (auto& [key, e] : st.active)
+    if (e.idle_after > 0 && st.sweep - e.routed_in >= e.idle_after) {
+      self->send(e.handle, passivate_atom::value);
+      e.routed_in = st.sweep;  // told once per timeout
+    }
+  self->delayed_send(self, st.sweep_period, idle_sweep_atom::value);
+}
+
+void start_idle_sweep(registry_actor* self) {
+  auto& st = self->state;
+  for (auto& [kind, timeout] : st.opts.idle_timeouts)
+    if (timeout.count() > 0 && (st.sweep_period.count() == 0 || timeout / 4 < st.sweep_period))
+      st.sweep_period = std::max(std::chrono::milliseconds(1), timeout / 4);
+  if (st.sweep_period.count() == 0)
+    return;
+  for (auto& [kind, timeout] : st.opts.idle_timeouts)
+    if (timeout.count() > 0)
+      st.idle_sweeps[kind] =
+          static_cast<uint64_t>((timeout + st.sweep_period - std::chrono::milliseconds(1)) / st.sweep_period) + 1;
+  self->delayed_send(self, st.sweep_period, idle_sweep_atom::value);
+}
+
 caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_factory> kinds, registry_options opts) {
   self->state.kinds = std::move(kinds);
   self->state.opts = opts;
+  start_idle_sweep(self);
   for (auto& [kind, f] : self->state.kinds)
     active_gauge(kind).set(0);
   self->set_down_handler([self](caf::down_msg& dm) {
@@ -321,6 +370,7 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
           self->state.handing_off.erase(s);
         drain_queue(self);
       },
+      [self](idle_sweep_atom) { sweep_idle(self); },
       [self](tick_atom) {
         auto& st = self->state;
         st.ticking = false;
@@ -334,8 +384,8 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
         auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
         auto it = st.active.find(kind + '/' + id);
         // Only the current incarnation is forgotten; a late request from an older one is simply acknowledged.
-        if (it != st.active.end() && it->second.address() == sender) {
-          self->demonitor(it->second);
+        if (it != st.active.end() && it->second.handle.address() == sender) {
+          self->demonitor(it->second.handle);
           forget(self, sender);
         }
         return caf::unit;
@@ -348,15 +398,15 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
         std::vector<std::pair<activity, const decltype(st.active)::value_type*>> ranked;
         ranked.reserve(st.active.size());
         for (auto& entry : st.active)
-          ranked.emplace_back(activity_of(entry.second), &entry);
+          ranked.emplace_back(activity_of(entry.second.handle), &entry);
         auto shown = std::min(ranked.size(), tree_limit);
         std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(shown), ranked.end(),
                           [](const auto& a, const auto& b) { return a.first > b.first; });
         auto all = nlohmann::json::array();
         for (size_t i = 0; i < shown; ++i) {
-          auto& [key, handle] = *ranked[i].second;
+          auto& [key, e] = *ranked[i].second;
           auto slash = key.find('/');
-          all.push_back(sample_entity(handle, key.substr(0, slash), key.substr(slash + 1)));
+          all.push_back(sample_entity(e.handle, key.substr(0, slash), key.substr(slash + 1)));
         }
         nlohmann::json out = {{"children", all}, {"total", st.active.size()}, {"waiting", st.queue.size()}};
         return out.dump();
@@ -364,8 +414,8 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
       // An operator stops one entity: it is killed and forgotten; the next command
       // activates it again from the journal.
       [self](stop_atom, uint64_t id) -> caf::result<std::string> {
-        for (auto& [key, handle] : self->state.active)
-          if (handle.id() == id) {
+        for (auto& [key, e] : self->state.active)
+          if (e.handle.id() == id) {
             log::warn("an operator stops an entity", {{"entity", key}, {"id", id}});
             nlohmann::json out = {
                 {"stopped",
@@ -373,7 +423,7 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
                   {"name", key},
                   {"supervisor", "registry"},
                   {"then", "the registry forgets it; the next command activates it again from the journal"}}}};
-            self->send_exit(handle, caf::exit_reason::kill);
+            self->send_exit(e.handle, caf::exit_reason::kill);
             return out.dump();
           }
         return make_error(errc::not_found, "no such actor on this node");

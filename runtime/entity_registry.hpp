@@ -5,7 +5,10 @@
 /// (use `route_message`); the registry activates the entity if needed and
 /// delegates `cmd` to it, so the entity answers the caller directly. `fresh`
 /// says the id was just generated, so the entity may skip loading its journal.
-/// Entities ask `(passivate_atom, kind, id)` when idle; the registry forgets them
+/// Entities of the kinds in `registry_options::idle_timeouts` that no command
+/// was routed to for that long are sent `passivate_atom` (one sweep timer for the
+/// node, no timer per entity). Entities ask `(passivate_atom, kind, id)` when
+/// they passivate (told so, or on their own); the registry forgets them
 /// and answers, and later messages activate a new incarnation that rebuilds from
 /// the journal. An entity that crashes is forgotten the same way (restart on
 /// demand).
@@ -50,7 +53,10 @@ struct registry_options {
   /// Entity id -> shard; empty: not clustered (every entity is local).
   std::function<int(const std::string&)> shard_of;
   std::chrono::milliseconds route_wait{5000};  ///< how long a command waits for its shard to get an owner
-  size_t max_waiting = 10000;                  ///< commands waiting for owners; beyond: overloaded
+  /// Per kind: passivate an entity no command was routed to for this long (between
+  /// 1 and 1.25 times it). Kinds not listed passivate on their own only.
+  std::map<std::string, std::chrono::milliseconds> idle_timeouts;
+  size_t max_waiting = 10000;  ///< commands waiting for owners; beyond: overloaded
 };
 
 /// Who holds each shard, as the membership last read it.
