@@ -20,14 +20,14 @@ namespace hirehub::jobs {
 namespace {
 
 struct projector_state {
-  std::chrono::milliseconds timeout;
   const char* name = "job_projector";
 };
 
 using projector_actor = observed_actor<projector_state>;
 
-caf::behavior projector_impl(projector_actor* self, std::chrono::milliseconds timeout) {
-  self->state.timeout = timeout;
+// Takes an argument: CAF 0.17 binds a reference to a null shared_ptr<std::tuple<>>
+// for argument-less actor functions (UBSan reports it).
+caf::behavior projector_impl(projector_actor* self, int) {
   return {
       [self](batch_atom, const std::vector<kafka_record>& batch) -> caf::result<void> {
         static auto& skipped = metrics::get_counter("hirehub_job_projector_events_skipped_total",
@@ -60,7 +60,9 @@ caf::behavior projector_impl(projector_actor* self, std::chrono::milliseconds ti
           return persistence::reply(static_cast<int64_t>(persistence::jobs::project(txn, rebuild) + recount.size()));
         }};
         auto rp = self->make_response_promise();
-        self->request(db, self->state.timeout, std::move(task))
+        // No timeout: the pool answers every task it takes (an error when PostgreSQL
+        // fails), and the consumer's watchdog retries a batch that takes too long.
+        self->request(db, caf::infinite, std::move(task))
             .then(
                 [rp](persistence::db_reply& r) mutable {
                   if (r.error) {
@@ -78,8 +80,8 @@ caf::behavior projector_impl(projector_actor* self, std::chrono::milliseconds ti
 
 }  // namespace
 
-caf::actor spawn_projector(caf::actor_system& sys, std::chrono::milliseconds call_timeout) {
-  return sys.spawn(projector_impl, call_timeout);
+caf::actor spawn_projector(caf::actor_system& sys) {
+  return sys.spawn(projector_impl, 0);
 }
 
 }  // namespace hirehub::jobs

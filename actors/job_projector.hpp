@@ -7,12 +7,10 @@
 /// "db" pool. Rebuilding from the current row makes redelivery and reordering
 /// harmless. It answers once committed, so offsets are committed only then.
 
-#include <chrono>
-
 #include <caf/fwd.hpp>
 
 namespace hirehub::jobs {
 
-caf::actor spawn_projector(caf::actor_system& sys, std::chrono::milliseconds call_timeout);
+caf::actor spawn_projector(caf::actor_system& sys);
 
 }  // namespace hirehub::jobs

@@ -157,7 +157,9 @@ caf::behavior dispatcher_impl(dispatcher_actor* self, options opts) {
           return store_events(txn, events, templates, channels);
         }};
         auto rp = self->make_response_promise();
-        self->request(db, st.opts.call_timeout, std::move(task))
+        // No timeout: the pool answers every task it takes (an error when PostgreSQL
+        // fails), and the consumer's watchdog retries a batch that takes too long.
+        self->request(db, caf::infinite, std::move(task))
             .then(
                 [self, rp](persistence::db_reply& r) mutable {
                   if (r.error) {

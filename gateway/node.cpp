@@ -281,8 +281,7 @@ int run_node(const config& cfg) {
                                      restart_mode::permanent, true});
   auto call_timeout = cfg.get_ms("http.request_timeout_ms") * 4;
   std::vector<child_spec> job_children = {
-      {"jobproj", [call_timeout](caf::actor_system& s) { return jobs::spawn_projector(s, call_timeout); },
-       restart_mode::permanent, true},
+      {"jobproj", [](caf::actor_system& s) { return jobs::spawn_projector(s); }, restart_mode::permanent, true},
       {"jobconsumer",
        [jobs_consumer_opts](caf::actor_system& s) {
          return persistence::spawn_kafka_consumer(s, jobs_consumer_opts, "jobproj");

@@ -302,6 +302,7 @@ caf::behavior relay_impl(relay_actor* self, relay_options opts) {
 
 using poll_atom = caf::atom_constant<caf::atom("poll")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
 
 struct consumer_state {
   consumer_options opts;
@@ -309,6 +310,12 @@ struct consumer_state {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;
   std::vector<kafka_record> batch;
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;
+  // The batch with the handler: its number (a late answer to an earlier one is
+  // ignored), since when, and whether the watchdog timer is set.
+  uint64_t batch_no = 0;
+  bool outstanding = false;
+  std::chrono::steady_clock::time_point sent_at;
+  bool watching = false;
   const char* name = "kafka_consumer";
   ~consumer_state() {
     if (consumer)
@@ -366,6 +373,19 @@ void poll_batch(consumer_actor* self) {
   deliver_batch(self);
 }
 
+/// The handler's deadline is kept by one watchdog timer, not by a timeout on each
+/// batch's request: a request timeout is set and cancelled through CAF's single
+/// clock thread, two wake-ups of it per batch (batches are a few messages at
+/// a time under load). The watchdog looks every quarter of handler_timeout while
+/// a batch is out; one out longer than that is retried, and its late answer ignored.
+void watch_handler(consumer_actor* self) {
+  auto& st = self->state;
+  if (st.watching)
+    return;
+  st.watching = true;
+  self->delayed_send(self, std::max(std::chrono::milliseconds(1), st.opts.handler_timeout / 4), watch_atom::value);
+}
+
 void deliver_batch(consumer_actor* self) {
   static auto& consumed = metrics::get_counter("hirehub_kafka_consumed_total", "Kafka messages handled");
   auto& st = self->state;
@@ -374,17 +394,29 @@ void deliver_batch(consumer_actor* self) {
     self->delayed_send(self, st.opts.retry, retry_atom::value);
     return;
   }
-  self->request(handler, st.opts.handler_timeout, batch_atom::value, st.batch)
+  auto no = ++st.batch_no;
+  st.outstanding = true;
+  st.sent_at = std::chrono::steady_clock::now();
+  watch_handler(self);
+  self->request(handler, caf::infinite, batch_atom::value, st.batch)
       .then(
-          [self]() {
-            consumed.inc(self->state.batch.size());
+          [self, no]() {
+            auto& st = self->state;
+            if (no != st.batch_no || !st.outstanding)
+              return;  // timed out and sent again
+            st.outstanding = false;
+            consumed.inc(st.batch.size());
             commit_batch(self);
             self->send(self, poll_atom::value);
           },
-          [self](caf::error& err) {
+          [self, no](caf::error& err) {
+            auto& st = self->state;
+            if (no != st.batch_no || !st.outstanding)
+              return;
+            st.outstanding = false;
             log::warn("consumer: handler failed, retrying the batch",
-                      {{"group", self->state.opts.group_id}, {"error", self->system().render(err)}});
-            self->delayed_send(self, self->state.opts.retry, retry_atom::value);
+                      {{"group", st.opts.group_id}, {"error", self->system().render(err)}});
+            self->delayed_send(self, st.opts.retry, retry_atom::value);
           });
 }
 
@@ -413,6 +445,20 @@ caf::behavior consumer_impl(consumer_actor* self, consumer_options opts, std::st
   return {
       [self](poll_atom) { poll_batch(self); },
       [self](retry_atom) { deliver_batch(self); },
+      [self](watch_atom) {
+        auto& st = self->state;
+        st.watching = false;
+        if (!st.outstanding)
+          return;
+        if (std::chrono::steady_clock::now() - st.sent_at < st.opts.handler_timeout) {
+          watch_handler(self);
+          return;
+        }
+        st.outstanding = false;
+        log::warn("consumer: the handler did not answer in time, retrying the batch",
+                  {{"group", st.opts.group_id}, {"timeout_ms", st.opts.handler_timeout.count()}});
+        deliver_batch(self);
+      },
   };
 }
 
