@@ -1,17 +1,22 @@
 // The persistence actors against the real PostgreSQL: group commit with a
-// failing neighbour, the journal fence, and idempotent migrations.
+// failing neighbour, the journal fence, idempotent migrations, and the Kafka
+// consumer's handler deadline.
 #include <gtest/gtest.h>
 
 #include <caf/all.hpp>
 
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "actors/message_types.hpp"
 #include "actors/resume/skill_taxonomy.hpp"
 #include "actors/template_render.hpp"
 #include "persistence/journal_writer.hpp"
+#include "persistence/kafka.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/types.hpp"
+#include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "support/harness.hpp"
 
@@ -203,4 +208,66 @@ TEST_F(journal_fixture, a_job_that_is_not_open_at_the_commit_takes_no_applicatio
   EXPECT_EQ(db.count("SELECT count(*) FROM application_events"), 3);
   EXPECT_EQ(db.count("SELECT count(*) FROM outbox"), 3);
   self->send_exit(journal, caf::exit_reason::user_shutdown);
+}
+
+// The consumer keeps the handler's deadline with its watchdog: a batch the
+// handler holds past handler_timeout is handed over again (handlers deduplicate
+// by event id), the late answer to the first hand-over changes nothing, and the
+// offsets are committed once a hand-over succeeds.
+TEST(kafka_consumer, a_batch_the_handler_holds_past_its_deadline_is_handed_over_again) {
+  hh_test::broker kafka;
+  caf::actor_system_config cfg;
+  announce_message_types(cfg);
+  caf::actor_system sys{cfg};
+  struct seen_t {
+    std::mutex mtx;
+    std::vector<std::string> payloads;
+    std::vector<caf::response_promise> held;
+  };
+  auto seen = std::make_shared<seen_t>();
+  auto handler = sys.spawn([seen](caf::event_based_actor* self) -> caf::behavior {
+    return {
+        [self, seen](batch_atom, const std::vector<kafka_record>& batch) -> caf::result<void> {
+          std::lock_guard<std::mutex> lock{seen->mtx};
+          for (auto& r : batch)
+            seen->payloads.push_back(r.payload);
+          if (seen->payloads.size() == batch.size()) {  // the first hand-over: no answer for now
+            seen->held.push_back(self->make_response_promise());
+            return seen->held.back();
+          }
+          return caf::unit;
+        },
+    };
+  });
+  sys.registry().put(caf::atom("testhandlr"), handler);
+  persistence::consumer_options o;
+  o.bootstrap = kafka.bootstrap;
+  o.group_id = "watchdog-" + uuid();
+  o.topics = {"application.submitted"};
+  o.handler_timeout = std::chrono::milliseconds(400);
+  o.retry = std::chrono::milliseconds(50);
+  auto consumer = persistence::spawn_kafka_consumer(sys, o, "testhandlr");
+  hh_test::produce(kafka.bootstrap, "application.submitted", "k1", R"({"n":1})");
+  auto count = [&] {
+    std::lock_guard<std::mutex> lock{seen->mtx};
+    return seen->payloads.size();
+  };
+  ASSERT_TRUE(hh_test::eventually(std::chrono::seconds(30), [&] { return count() >= 2; }))
+      << "the batch held past the deadline was not handed over again";
+  {
+    std::lock_guard<std::mutex> lock{seen->mtx};
+    EXPECT_EQ(seen->payloads[0], R"({"n":1})");
+    EXPECT_EQ(seen->payloads[1], R"({"n":1})");
+    // The first hand-over's answer comes late: it is ignored.
+    seen->held.front().deliver(make_error(errc::internal, "late"));
+  }
+  // The next message is handed over on its own: the first one's offset was committed.
+  hh_test::produce(kafka.bootstrap, "application.submitted", "k1", R"({"n":2})");
+  ASSERT_TRUE(hh_test::eventually(std::chrono::seconds(30), [&] { return count() >= 3; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // past another deadline
+  std::lock_guard<std::mutex> lock{seen->mtx};
+  ASSERT_EQ(seen->payloads.size(), 3u) << "a batch was handed over again after its handler answered";
+  EXPECT_EQ(seen->payloads[2], R"({"n":2})");
+  caf::anon_send_exit(consumer, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(handler, caf::exit_reason::user_shutdown);
 }
