@@ -26,6 +26,10 @@ pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)  # SMTP and HTTP for the notification channels
+# The node's allocator (not with the sanitizers: they bring their own).
+if(NOT HIREHUB_SANITIZE)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+endif()
 
 find_package(tomlplusplus REQUIRED)
 # CLI11 is header-only.

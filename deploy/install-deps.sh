@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libcaf-dev libboost-dev libpqxx-dev librdkafka-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libssl-dev libsodium-dev libgtest-dev libgmock-dev libhowardhinnant-date-dev tzdata libcurl4-openssl-dev
+  libjemalloc-dev libssl-dev libsodium-dev libgtest-dev libgmock-dev libhowardhinnant-date-dev tzdata libcurl4-openssl-dev
   postgresql postgresql-contrib
   libre2-dev libpoppler-cpp-dev libzip-dev libpugixml-dev libhnswlib-dev libcairo2-dev fonts-nanum
   clang libclang-rt-14-dev
