@@ -73,9 +73,25 @@ void passivate_if_empty(app_actor* self) {
 /// Appends one event; on commit applies it, publishes it (the full frame to the
 /// company's topic, the applicant's view to theirs) and answers `rp` with
 /// `make(state after)`.
+/// Sets the job's facts the journal committed (a submit that did not read the job).
+void learn_job(app_actor* self, state& next, journal_event& ev, const job_info& job) {
+  next.company_id = job.company_id;
+  next.job_owner_id = job.owner_user_id;
+  next.job_title = job.title;
+  auto p = nlohmann::json::parse(ev.payload.empty() ? "{}" : ev.payload, nullptr, false);
+  if (p.is_object()) {
+    p["company_id"] = job.company_id;
+    p["job_owner_id"] = job.owner_user_id;
+    p["job_title"] = job.title;
+    ev.payload = p.dump();
+  }
+  if (self->state.opts.jobs)
+    self->state.opts.jobs->put(job);
+}
+
 template <class View, class Make>
 void append(app_actor* self, journal_event ev, bool create, const std::string& request_id,
-            caf::typed_response_promise<View> rp, Make make) {
+            caf::typed_response_promise<View> rp, Make make, bool facts_from_commit = false) {
   auto& s = self->state;
   auto journal = service(self, "journal");
   if (!journal) {
@@ -98,9 +114,12 @@ void append(app_actor* self, journal_event ev, bool create, const std::string& r
   for (auto& iv : changed_interviews(s.st, next))
     req.interviews.push_back(row_of(next, iv));
   req.events.push_back(ev);
+  req.job_facts = create && facts_from_commit;
   self->request(journal, caf::infinite, std::move(req))
       .await(
-          [self, next, ev, rp, make](append_result&) mutable {
+          [self, next, ev, rp, make](append_result& res) mutable {
+            if (!res.job.id.empty())
+              learn_job(self, next, ev, res.job);
             auto& s = self->state;
             auto before = std::move(s.st);
             s.st = next;
@@ -178,10 +197,12 @@ void mask_free_text(nlohmann::json& v, const std::string& key = {}) {
   }
 }
 
-// Decides a submit against the job's facts (read now, or cached: the journal checks in the
-// commit that the job is still open) and appends the event.
+// Decides a submit against the job's facts and appends the event. The journal checks in
+// the commit that the job exists and is open; with the facts cached (entity.job_cache_ttl_ms)
+// the event carries them, otherwise (`facts_from_commit`) the commit takes them from the job row:
+// no read of the job before the commit.
 void submit_to(app_actor* self, const submit_application& cmd, const submit_command& sc, const job_info& job,
-               caf::typed_response_promise<application_view> rp) {
+               caf::typed_response_promise<application_view> rp, bool facts_from_commit) {
   auto& s = self->state;
   job_facts facts{job.id, job.company_id, job.owner_user_id, job.title, job.status};
   auto d = decide_submit(s.st, cmd.by, sc, facts, ids::random_uuid(), now_ms());
@@ -190,8 +211,9 @@ void submit_to(app_actor* self, const submit_application& cmd, const submit_comm
     passivate_if_empty(self);
     return;
   }
-  append(self, std::move(d.event), true, cmd.request_id, rp,
-         [by = cmd.by](const state& st) { return view_of(st, by); });
+  append(
+      self, std::move(d.event), true, cmd.request_id, rp, [by = cmd.by](const state& st) { return view_of(st, by); },
+      facts_from_commit);
 }
 
 caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry, actor_options opts) {
@@ -228,25 +250,10 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
         auto rp = self->make_response_promise<application_view>();
         if (s.opts.jobs)
           if (auto job = s.opts.jobs->find(cmd.job_id)) {
-            submit_to(self, cmd, sc, *job, rp);
+            submit_to(self, cmd, sc, *job, rp, false);
             return rp;
           }
-        auto db = service(self, "db");
-        if (!db) {
-          passivate_if_empty(self);
-          return make_error(errc::unavailable, "the database pool is restarting; retry");
-        }
-        self->request(db, caf::infinite, load_job_atom::value, cmd.job_id)
-            .await(
-                [self, cmd, sc, rp](job_info& job) mutable {
-                  if (self->state.opts.jobs)
-                    self->state.opts.jobs->put(job);
-                  submit_to(self, cmd, sc, job, rp);
-                },
-                [self, rp](caf::error& err) mutable {
-                  rp.deliver(err);
-                  passivate_if_empty(self);
-                });
+        submit_to(self, cmd, sc, job_info{cmd.job_id, "", "", "", "open"}, rp, true);
         return rp;
       },
       [self](change_status& cmd) -> caf::result<application_view> {

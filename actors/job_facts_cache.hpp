@@ -1,7 +1,9 @@
 // What an application entity needs to know of a job to take an application
-// (owner company, owner user, title), kept for a short while so a submit does
-// not read the job from PostgreSQL each time. The job's status is not cached:
-// the journal checks the job is open in the commit that stores the application.
+// (owner company, owner user, title), learnt from the commit of an earlier submit
+// to it and kept for a short while: a submit that finds them here writes them into
+// its event itself; one that does not lets the journal take them from the job row
+// in its commit (append_request::job_facts). The job's status is not cached: the
+// journal checks the job is open in the commit that stores the application.
 #pragma once
 
 #include <chrono>
@@ -18,7 +20,7 @@ namespace hirehub::application {
 
 class job_facts_cache {
  public:
-  /// `ttl` 0 turns the cache off (every submit reads the job).
+  /// `ttl` 0 turns the cache off (every submit's commit reads the job's facts).
   job_facts_cache(std::chrono::milliseconds ttl, size_t capacity);
 
   /// The job's facts if read within the last `ttl`; its status is "open" (unchecked: see above).

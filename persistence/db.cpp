@@ -14,24 +14,29 @@ namespace hirehub::persistence {
 
 std::unique_ptr<pqxx::connection> connect(const std::string& url) {
   auto conn = std::make_unique<pqxx::connection>(url);
-  // Custom plans (PostgreSQL plans these per call: it sees the array's length and prices
+  // A custom plan (PostgreSQL plans it per call: it sees the array's length and prices
   // the custom plan below the generic one): a plan made once, while the table was small,
   // could scan it whole after it grew, until an ANALYZE; a custom plan follows its size.
-  conn->prepare(load_jobs_statement, "SELECT id::text, company_id::text, created_by::text, title, " HH_SQL_JOB_STATUS(
-                                         "jobs") " FROM jobs WHERE id = ANY($1::uuid[])");
   conn->prepare(load_events_statement,
                 "SELECT id::text, application_id::text, seq, event_type, from_status, to_status, actor_id::text, "
                 "actor_type, reason, payload::text, (extract(epoch from created_at) * 1000)::bigint "
                 "FROM application_events WHERE application_id = ANY($1::uuid[]) ORDER BY application_id, seq");
-  // The journal's writes. A new application is stored only while its job is open (a scalar
-  // subquery: one probe of jobs' primary key per row; the journal's connection has
-  // sequential scans off, so a plan made while jobs was small holds as it grows).
+  // The journal's writes. A new application is stored only while its job is open, with
+  // the job's company; the job's facts come back for callers that did not read the job
+  // (append_request::job_facts). Each lookup is one probe of jobs' primary key per row (the
+  // journal's connection has sequential scans off, so a plan made while jobs was small
+  // holds as it grows).
   conn->prepare(journal_apps_statement,
-                "INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) "
-                "SELECT v.id, v.job_id, v.user_id, v.company_id, v.resume_id, v.cover_letter, v.status "
-                "FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, job_id uuid, user_id uuid, company_id uuid, "
-                "resume_id uuid, cover_letter text, status text) WHERE (SELECT " HH_SQL_JOB_STATUS(
-                    "j") " = 'open' FROM jobs j WHERE j.id = v.job_id) ON CONFLICT DO NOTHING RETURNING id::text");
+                "WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, job_id uuid, user_id uuid, "
+                "resume_id uuid, cover_letter text, status text)), "
+                "ins AS (INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) "
+                "SELECT v.id, v.job_id, v.user_id, j.company_id, v.resume_id, v.cover_letter, v.status FROM v "
+                "CROSS JOIN LATERAL (SELECT j.company_id, " HH_SQL_JOB_STATUS(
+                    "j") " AS status FROM jobs j WHERE j.id = v.job_id OFFSET 0) j WHERE j.status = 'open' "
+                         "ON CONFLICT DO NOTHING RETURNING id, job_id, company_id) "
+                         "SELECT ins.id::text, ins.company_id::text, j.created_by::text, j.title FROM ins "
+                         "CROSS JOIN LATERAL (SELECT j.created_by, j.title FROM jobs j WHERE j.id = ins.job_id "
+                         "OFFSET 0) j");
   conn->prepare(journal_events_statement,
                 "INSERT INTO application_events (id, application_id, seq, event_type, from_status, to_status, "
                 "actor_id, actor_type, reason, payload, created_at) SELECT v.id, v.application_id, v.seq, "

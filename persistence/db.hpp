@@ -33,7 +33,6 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url);
 
 /// Prepared: jobs by id ($1: uuid[]) -> id, company_id, created_by, title, status
 /// (an open job past its expires_at reads as closed).
-inline constexpr const char* load_jobs_statement = "hh_load_jobs";
 /// Prepared: the journal of applications ($1: uuid[]), ordered by application and seq.
 inline constexpr const char* load_events_statement = "hh_load_events";
 

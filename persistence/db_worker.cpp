@@ -28,15 +28,13 @@ struct worker_state {
   db_worker_options opts;
   std::unique_ptr<pqxx::connection> conn;
   std::map<std::string, std::vector<caf::response_promise>> event_loads;
-  std::map<std::string, std::vector<caf::response_promise>> job_loads;
   bool flush_scheduled = false;
   const char* name = "db_worker";
   // Callers may wait without a timeout: batched loads not run yet are answered when the worker stops.
   ~worker_state() {
-    for (auto* waiting : {&event_loads, &job_loads})
-      for (auto& [id, rps] : *waiting)
-        for (auto& rp : rps)
-          rp.deliver(make_error(errc::unavailable, "the database worker stopped; retry"));
+    for (auto& [id, rps] : event_loads)
+      for (auto& rp : rps)
+        rp.deliver(make_error(errc::unavailable, "the database worker stopped; retry"));
   }
 };
 
@@ -87,9 +85,7 @@ void flush_loads(worker_actor* self) {
   auto& st = self->state;
   st.flush_scheduled = false;
   auto events = std::move(st.event_loads);
-  auto jobs = std::move(st.job_loads);
   st.event_loads.clear();
-  st.job_loads.clear();
   auto fail = [](auto& waiting, const caf::error& err) {
     for (auto& [id, rps] : waiting)
       for (auto& rp : rps)
@@ -119,34 +115,6 @@ void flush_loads(worker_actor* self) {
       fail(events, res.error());
     }
   }
-  if (!jobs.empty()) {
-    auto res = run<pqxx::nontransaction>(self, [&](pqxx::nontransaction& txn) {
-      std::vector<std::string> ids;
-      for (auto& [id, rps] : jobs)
-        ids.push_back(id);
-      // An open job past its expires_at takes no more applications (the statement says closed).
-      auto r = txn.exec_prepared(load_jobs_statement, uuid_array_literal(ids));
-      std::map<std::string, job_info> out;
-      for (auto row : r) {
-        job_info j{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                   row[3].as<std::string>(), row[4].as<std::string>()};
-        out.emplace(j.id, j);
-      }
-      return out;
-    });
-    if (res) {
-      for (auto& [id, rps] : jobs) {
-        auto found = res->find(id);
-        for (auto& rp : rps)
-          if (found == res->end())
-            rp.deliver(make_error(errc::not_found, "no job with this id", "job_id"));
-          else
-            rp.deliver(found->second);
-      }
-    } else {
-      fail(jobs, res.error());
-    }
-  }
 }
 
 void schedule_flush(worker_actor* self) {
@@ -165,18 +133,11 @@ caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
         schedule_flush(self);
         return rp;
       },
-      [self](load_job_atom, const std::string& job_id) {
-        auto rp = self->make_response_promise();
-        self->state.job_loads[job_id].push_back(rp);
-        schedule_flush(self);
-        return rp;
-      },
       [self](flush_atom) {
         static auto& depth = metrics::get_gauge("hirehub_persistence_queue_depth",
                                                 "Commands waiting in a persistence actor (mailbox + batch queue)",
                                                 {{"actor", "db_worker"}});
-        depth.set(static_cast<int64_t>(self->state.event_loads.size() + self->state.job_loads.size() +
-                                       self->mailbox().size()));
+        depth.set(static_cast<int64_t>(self->state.event_loads.size() + self->mailbox().size()));
         flush_loads(self);
       },
       [self](list_notif_atom, const std::string& user_id, int64_t after_seq,

@@ -1,7 +1,7 @@
 #pragma once
 /// A pool of detached actors, each with its own PostgreSQL connection, serving
 /// reads and small writes (see persistence/messages.hpp for the protocol).
-/// Point lookups (journal loads, job lookups) that arrive together are answered
+/// Point lookups (journal loads) that arrive together are answered
 /// by one query each (batched by draining the mailbox before querying).
 
 #include <string>

@@ -25,6 +25,7 @@ struct pending_append {
   append_request req;
   caf::response_promise rp;
   std::string job_status;  ///< why a new application was refused at commit (outcome::job_not_open)
+  job_info job;            ///< with req.job_facts: the facts the commit took from the job row
 };
 
 enum class outcome { ok, duplicate, conflict, job_not_open };
@@ -55,6 +56,17 @@ std::string join(const std::vector<std::string>& parts) {
   return out;
 }
 
+/// Sets the job's facts in a payload the caller wrote without them (append_request::job_facts).
+std::string with_job_facts(const std::string& payload, const job_info& job) {
+  auto p = nlohmann::json::parse(payload.empty() ? "{}" : payload, nullptr, false);
+  if (!p.is_object())
+    return payload;
+  p["company_id"] = job.company_id;
+  p["job_owner_id"] = job.owner_user_id;
+  p["job_title"] = job.title;
+  return p.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json text_or_null(const std::string& s) {
   return s.empty() ? nlohmann::json() : nlohmann::json(s);
 }
@@ -78,6 +90,8 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
   //    the commit, so a job closed after the entity looked at it takes no more applications
   //    (a scalar subquery: one index probe per row, never a join planned over all jobs).
   //    ON CONFLICT DO NOTHING keeps a duplicate (same job and user) from failing the rest.
+  //    The row's company is the job's. A caller that did not read the job (req.job_facts)
+  //    gets its facts from here: they go into its events' and outbox messages' payloads.
   auto apps = nlohmann::json::array();
   for (auto* p : group)
     if (p->req.create) {
@@ -85,16 +99,29 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
       apps.push_back({{"id", r.id},
                       {"job_id", r.job_id},
                       {"user_id", r.user_id},
-                      {"company_id", r.company_id},
                       {"resume_id", r.resume_id},
                       {"cover_letter", text_or_null(r.cover_letter)},
                       {"status", r.status}});
     }
   if (!apps.empty()) {
     auto res = txn.exec_prepared(journal_apps_statement, json_param(apps));
-    std::unordered_set<std::string> inserted;
+    std::unordered_map<std::string, job_info> inserted;
     for (auto row : res)
-      inserted.insert(row[0].as<std::string>());
+      inserted.emplace(row[0].as<std::string>(), job_info{"", row[1].as<std::string>(), row[2].as<std::string>(),
+                                                          row[3].as<std::string>(), "open"});
+    for (auto* p : group) {
+      auto& req = p->req;
+      auto facts = req.create && req.job_facts ? inserted.find(req.row.id) : inserted.end();
+      if (facts == inserted.end())
+        continue;
+      p->job = facts->second;
+      p->job.id = req.row.job_id;
+      req.row.company_id = p->job.company_id;
+      for (auto& e : req.events)
+        e.payload = with_job_facts(e.payload, p->job);
+      for (auto& o : req.outbox)
+        o.payload = with_job_facts(o.payload, p->job);
+    }
     std::vector<std::string> missing, missing_jobs;
     for (auto* p : group)
       if (p->req.create && !inserted.count(p->req.row.id)) {
@@ -119,7 +146,7 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
         results[i] = outcome::conflict;
       } else if (js == job_status.end() || js->second != "open") {
         results[i] = outcome::job_not_open;
-        group[i]->job_status = js == job_status.end() ? "not found" : js->second;
+        group[i]->job_status = js == job_status.end() ? "" : js->second;  // "": no such job
       } else {
         results[i] = outcome::duplicate;
       }
@@ -224,7 +251,7 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
 
 void deliver(pending_append& p, outcome o, int64_t batch_id, int32_t size) {
   switch (o) {
-    case outcome::ok: p.rp.deliver(append_result{batch_id, size}); break;
+    case outcome::ok: p.rp.deliver(append_result{batch_id, size, p.job}); break;
     case outcome::duplicate:
       p.rp.deliver(make_error(errc::duplicate_application, "you have already applied to this job", "job_id"));
       break;
@@ -232,8 +259,11 @@ void deliver(pending_append& p, outcome o, int64_t batch_id, int32_t size) {
       p.rp.deliver(make_error(errc::conflict, "another writer appended to this application first; retry"));
       break;
     case outcome::job_not_open:
-      p.rp.deliver(make_error(errc::job_not_open, "the job is not open for applications (status: " + p.job_status + ")",
-                              "job_id"));
+      if (p.job_status.empty())
+        p.rp.deliver(make_error(errc::not_found, "no job with this id", "job_id"));
+      else
+        p.rp.deliver(make_error(errc::job_not_open,
+                                "the job is not open for applications (status: " + p.job_status + ")", "job_id"));
       break;
   }
 }

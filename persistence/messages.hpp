@@ -5,7 +5,6 @@
 ///
 /// db_worker pool:
 ///   (load_evts_atom, application_id)            -> std::vector<journal_event>
-///   (load_job_atom, job_id)                     -> job_info | not_found
 ///   (list_notif_atom, user_id, after_seq, limit)-> std::vector<stored_notification>  in-app, by inbox_seq
 ///   (inbox_last_atom, user_id)                 -> int64_t  the user's last inbox_seq (0: none yet)
 ///   (read_notif_atom, user_id, notification_id) -> stored_notification | not_found
@@ -18,7 +17,6 @@
 namespace hirehub {
 
 using load_evts_atom = caf::atom_constant<caf::atom("loadevts")>;
-using load_job_atom = caf::atom_constant<caf::atom("loadjob")>;
 using list_notif_atom = caf::atom_constant<caf::atom("listnotif")>;
 using inbox_last_atom = caf::atom_constant<caf::atom("inboxlast")>;
 using read_notif_atom = caf::atom_constant<caf::atom("readnotif")>;

@@ -97,25 +97,19 @@ struct append_request {
   std::string new_status;  ///< update applications.status ("" = unchanged)
   std::vector<outbox_row> outbox;
   std::vector<interview_row> interviews;  ///< created or changed by the events (upserted)
+  /// With `create`: the caller did not read the job. The commit takes its facts from the
+  /// job row (the one it checks is open): company_id, job_owner_id and job_title of the
+  /// events' and outbox messages' payloads, and answers them in append_result::job.
+  bool job_facts = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, append_request& x) {
   return f(caf::meta::type_name("append_request"), x.request_id, x.application_id, x.create, x.row, x.events,
-           x.new_status, x.outbox, x.interviews);
+           x.new_status, x.outbox, x.interviews, x.job_facts);
 }
 
 /// Answer to a successful append: which group commit carried it.
-struct append_result {
-  int64_t batch_id = 0;
-  int32_t batch_size = 0;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, append_result& x) {
-  return f(caf::meta::type_name("append_result"), x.batch_id, x.batch_size);
-}
-
 /// What an application needs to know about a job.
 struct job_info {
   std::string id;
@@ -128,6 +122,17 @@ struct job_info {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_info& x) {
   return f(caf::meta::type_name("job_info"), x.id, x.company_id, x.owner_user_id, x.title, x.status);
+}
+
+struct append_result {
+  int64_t batch_id = 0;
+  int32_t batch_size = 0;
+  job_info job;  ///< with append_request::job_facts: the job's facts as committed (status "open")
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, append_result& x) {
+  return f(caf::meta::type_name("append_result"), x.batch_id, x.batch_size, x.job);
 }
 
 /// A notification to store (one per event, user and channel).

@@ -163,7 +163,7 @@ const std::vector<option_spec>& option_registry() {
       num("entity.max_active", 1000000, 1, 100000000, "Most active entity actors per node; beyond: 503."),
       num("entity.job_cache_ttl_ms", 5000, 0, 3600000,
           "How long a node keeps a job's owner and title for new applications (the job's status is checked in the "
-          "commit); a title edit shows in notifications after at most this. 0: read the job for every submit."),
+          "commit); a title edit shows in notifications after at most this. 0: every submit's commit reads them."),
       num("entity.job_cache_size", 100000, 0, 10000000, "Most jobs kept by entity.job_cache_ttl_ms."),
       num("supervisor.max_restarts", 5, 0, 1000,
           "Restarts of a child allowed within supervisor.window_ms before escalating."),

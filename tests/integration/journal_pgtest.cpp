@@ -210,6 +210,64 @@ TEST_F(journal_fixture, a_job_that_is_not_open_at_the_commit_takes_no_applicatio
   self->send_exit(journal, caf::exit_reason::user_shutdown);
 }
 
+// A submit that did not read its job (append_request::job_facts): the commit takes the
+// company, owner and title from the job row into the application row, the event and the
+// outbox message, and answers them; a job that does not exist is a not_found on job_id,
+// and neither disturbs the other submits sent in the same burst.
+TEST_F(journal_fixture, a_submit_that_did_not_read_its_job_gets_the_facts_from_the_commit) {
+  auto owner = uuid();
+  auto other_job = uuid();
+  db.exec("INSERT INTO jobs (id, company_id, created_by, title, status) VALUES ('" + other_job + "', '" + company +
+          "', '" + owner + "', 'Data Engineer', 'open')");
+  auto journal = persistence::spawn_journal_writer(*sys, {db.url, 512, 20000, std::chrono::milliseconds(100)});
+  caf::scoped_actor self{*sys};
+  auto blank = [&](const std::string& job) {
+    auto r = submit(uuid(), uuid(), 1, job);
+    r.job_facts = true;
+    r.row.company_id = uuid();  // not the job's: the commit takes the job's
+    r.events[0].payload = R"({"job_id":")" + job + R"(","company_id":"","job_owner_id":"","job_title":""})";
+    r.outbox[0].payload = R"({"event_id":")" + r.events[0].event_id + R"(","company_id":"","job_title":""})";
+    return r;
+  };
+  auto known = submit(uuid(), uuid());  // facts given by the caller: answered without any
+  auto filled = blank(other_job);
+  auto missing = blank(uuid());
+  auto h_known = self->request(journal, std::chrono::seconds(20), known);
+  auto h_filled = self->request(journal, std::chrono::seconds(20), filled);
+  auto h_missing = self->request(journal, std::chrono::seconds(20), missing);
+  h_known.receive([](append_result& r) { EXPECT_TRUE(r.job.id.empty()); },
+                  [&](caf::error& e) { FAIL() << sys->render(e); });
+  h_filled.receive(
+      [&](append_result& r) {
+        EXPECT_EQ(r.job.id, other_job);
+        EXPECT_EQ(r.job.company_id, company);
+        EXPECT_EQ(r.job.owner_user_id, owner);
+        EXPECT_EQ(r.job.title, "Data Engineer");
+        EXPECT_EQ(r.job.status, "open");
+      },
+      [&](caf::error& e) { FAIL() << sys->render(e); });
+  h_missing.receive([](append_result&) { FAIL() << "accepted an application to a job that does not exist"; },
+                    [&](caf::error& e) {
+                      EXPECT_EQ(view(e).code, errc::not_found) << sys->render(e);
+                      EXPECT_EQ(view(e).field, "job_id");
+                    });
+  auto id = filled.application_id;
+  EXPECT_EQ(db.scalar("SELECT company_id::text FROM applications WHERE id = '" + id + "'"), company);
+  EXPECT_EQ(db.scalar("SELECT payload->>'company_id' || '|' || (payload->>'job_owner_id') || '|' || "
+                      "(payload->>'job_title') || '|' || (payload->>'job_id') FROM application_events WHERE "
+                      "application_id = '" +
+                      id + "'"),
+            company + "|" + owner + "|Data Engineer|" + other_job);
+  EXPECT_EQ(db.scalar("SELECT payload->>'company_id' || '|' || (payload->>'job_owner_id') || '|' || "
+                      "(payload->>'job_title') FROM outbox WHERE key = '" +
+                      id + "'"),
+            company + "|" + owner + "|Data Engineer");
+  EXPECT_EQ(db.count("SELECT count(*) FROM applications WHERE id = '" + missing.application_id + "'"), 0);
+  EXPECT_EQ(db.count("SELECT count(*) FROM applications"), 2);
+  EXPECT_EQ(db.count("SELECT count(*) FROM outbox"), 2);
+  self->send_exit(journal, caf::exit_reason::user_shutdown);
+}
+
 // The consumer keeps the handler's deadline with its watchdog: a batch the
 // handler holds past handler_timeout is handed over again (handlers deduplicate
 // by event id), the late answer to the first hand-over changes nothing, and the
