@@ -40,15 +40,15 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url) {
   conn->prepare(journal_events_statement,
                 "INSERT INTO application_events (id, application_id, seq, event_type, from_status, to_status, "
                 "actor_id, actor_type, reason, payload, created_at) SELECT v.id, v.application_id, v.seq, "
-                "v.event_type, v.from_status, v.to_status, v.actor_id, v.actor_type, v.reason, v.payload::jsonb, "
+                "v.event_type, v.from_status, v.to_status, v.actor_id, v.actor_type, v.reason, v.payload, "
                 "to_timestamp(v.created_ms::double precision / 1000) FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, "
                 "application_id uuid, seq int, event_type text, from_status text, to_status text, actor_id uuid, "
-                "actor_type text, reason text, payload text, created_ms bigint) "
+                "actor_type text, reason text, payload jsonb, created_ms bigint) "
                 "ON CONFLICT (application_id, seq) DO NOTHING RETURNING id::text");
   // In the group's order: the outbox id orders each key's messages.
   conn->prepare(journal_outbox_statement,
-                "INSERT INTO outbox (topic, key, payload) SELECT v.topic, v.key, v.payload::jsonb FROM "
-                "jsonb_to_recordset($1::jsonb) AS v(ord int, topic text, key text, payload text) ORDER BY v.ord");
+                "INSERT INTO outbox (topic, key, payload) SELECT v.topic, v.key, v.payload FROM "
+                "jsonb_to_recordset($1::jsonb) AS v(ord int, topic text, key text, payload jsonb) ORDER BY v.ord");
   conn->prepare(notifications::lock_inboxes_statement, notifications::lock_inboxes_sql());
   // PostgreSQL runs this one on a generic plan after five calls (planning it costs ~1.6 ms a
   // call); notifications::store makes that plan hold whatever the tables grow to.

@@ -78,6 +78,32 @@ std::string json_param(const nlohmann::json& rows) {
   return rows.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+/// The same for rows that carry a JSON payload: each object of `rows` gets its
+/// payload spliced in as JSON, not as a string holding JSON (no escaping here, no
+/// second parse in PostgreSQL). A payload that is not one JSON value fails the
+/// group (then that command alone, as its cast did): checked here, so it can
+/// never change the array's shape.
+std::string json_param(const nlohmann::json& rows, const std::vector<const std::string*>& payloads) {
+  std::string out = "[";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto obj = rows[i].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    obj.pop_back();  // the closing brace
+    if (i > 0)
+      out += ',';
+    out += obj;
+    out += obj.size() > 1 ? ",\"payload\":" : "\"payload\":";
+    if (payloads[i]->empty()) {
+      out += "{}";
+    } else {
+      if (!nlohmann::json::accept(*payloads[i]))
+        throw std::invalid_argument("an event or outbox payload is not JSON");
+      out += *payloads[i];
+    }
+    out += '}';
+  }
+  return out + "]";
+}
+
 /// Writes one group of commands in one transaction; fills `results`.
 void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, std::vector<outcome>& results) {
   pqxx::work txn{conn};
@@ -156,10 +182,12 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
   // 2. The journal. UNIQUE (application_id, seq) is the fence: a sequence number
   //    taken by another writer makes only that command fail.
   auto events = nlohmann::json::array();
+  std::vector<const std::string*> event_payloads;
   for (size_t i = 0; i < group.size(); ++i) {
     if (results[i] != outcome::ok)
       continue;
-    for (auto& e : group[i]->req.events)
+    for (auto& e : group[i]->req.events) {
+      event_payloads.push_back(&e.payload);
       events.push_back({{"id", e.event_id},
                         {"application_id", e.application_id},
                         {"seq", e.seq},
@@ -169,11 +197,11 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
                         {"actor_id", text_or_null(e.actor_id)},
                         {"actor_type", text_or_null(e.actor_type)},
                         {"reason", text_or_null(e.reason)},
-                        {"payload", e.payload.empty() ? std::string{"{}"} : e.payload},
                         {"created_ms", e.created_at_ms}});
+    }
   }
   if (!events.empty()) {
-    auto res = txn.exec_prepared(journal_events_statement, json_param(events));
+    auto res = txn.exec_prepared(journal_events_statement, json_param(events, event_payloads));
     std::unordered_set<std::string> inserted;
     for (auto row : res)
       inserted.insert(row[0].as<std::string>());
@@ -238,14 +266,17 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
 
   // 4. The outbox: what must reach Kafka commits with the state change.
   auto outbox = nlohmann::json::array();
+  std::vector<const std::string*> outbox_payloads;
   for (size_t i = 0; i < group.size(); ++i) {
     if (results[i] != outcome::ok)
       continue;
-    for (auto& o : group[i]->req.outbox)
-      outbox.push_back({{"ord", outbox.size()}, {"topic", o.topic}, {"key", o.key}, {"payload", o.payload}});
+    for (auto& o : group[i]->req.outbox) {
+      outbox_payloads.push_back(&o.payload);
+      outbox.push_back({{"ord", outbox.size()}, {"topic", o.topic}, {"key", o.key}});
+    }
   }
   if (!outbox.empty())
-    txn.exec_prepared(journal_outbox_statement, json_param(outbox));
+    txn.exec_prepared(journal_outbox_statement, json_param(outbox, outbox_payloads));
   txn.commit();
 }
 

@@ -103,6 +103,42 @@ TEST_F(journal_fixture, a_group_commit_keeps_a_failing_neighbour_from_failing_th
   self->send_exit(journal, caf::exit_reason::user_shutdown);
 }
 
+// Payloads go into the statement as JSON, not as strings: one that is not JSON (here
+// shaped to close its row and add another) fails its own command only; the rest of
+// the burst commits, and nothing of it reaches the tables.
+TEST_F(journal_fixture, a_payload_that_is_not_json_fails_its_command_alone) {
+  auto journal = persistence::spawn_journal_writer(*sys, {db.url, 512, 20000, std::chrono::milliseconds(100)});
+  caf::scoped_actor self{*sys};
+  std::vector<append_request> burst;
+  for (int i = 0; i < 5; ++i)
+    burst.push_back(submit(uuid(), uuid()));
+  burst[2].events[0].payload = R"({}},{"id":")" + uuid() + R"(","application_id":")" + burst[2].application_id +
+                               R"(","seq":2,"event_type":"forged","payload":{})";
+  burst[3].outbox[0].payload = "not json";
+  std::vector<caf::response_handle<caf::blocking_actor, caf::message, true>> pending;
+  for (auto& r : burst)
+    pending.push_back(self->request(journal, std::chrono::seconds(20), r));
+  int ok = 0;
+  for (size_t i = 0; i < burst.size(); ++i)
+    pending[i].receive(
+        [&](append_result&) {
+          ++ok;
+          EXPECT_TRUE(i != 2 && i != 3) << i;
+        },
+        [&](caf::error& e) {
+          EXPECT_TRUE(i == 2 || i == 3) << i << " " << sys->render(e);
+          EXPECT_EQ(view(e).code, errc::internal) << sys->render(e);
+        });
+  EXPECT_EQ(ok, 3);
+  EXPECT_EQ(db.count("SELECT count(*) FROM applications"), 3);
+  EXPECT_EQ(db.count("SELECT count(*) FROM application_events"), 3);
+  EXPECT_EQ(db.count("SELECT count(*) FROM application_events WHERE event_type = 'forged'"), 0);
+  EXPECT_EQ(db.count("SELECT count(*) FROM outbox"), 3);
+  for (int i : {2, 3})
+    EXPECT_EQ(db.count("SELECT count(*) FROM applications WHERE id = '" + burst[i].application_id + "'"), 0);
+  self->send_exit(journal, caf::exit_reason::user_shutdown);
+}
+
 TEST_F(journal_fixture, the_sequence_fence_refuses_a_second_writer) {
   auto journal = persistence::spawn_journal_writer(*sys, {db.url, 512, 20000, std::chrono::milliseconds(100)});
   caf::scoped_actor self{*sys};
