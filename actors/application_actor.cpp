@@ -6,6 +6,7 @@
 #include "actors/interview_ics.hpp"
 #include "actors/resume/pii.hpp"
 #include "actors/messages.hpp"
+#include "persistence/journal_writer.hpp"
 #include "persistence/messages.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/clock.hpp"
@@ -70,25 +71,21 @@ void passivate_if_empty(app_actor* self) {
 // an append that timed out could still commit. The HTTP request has its own
 // timeout (http.request_timeout_ms).
 
-/// Appends one event; on commit applies it, publishes it (the full frame to the
-/// company's topic, the applicant's view to theirs) and answers `rp` with
-/// `make(state after)`.
 /// Sets the job's facts the journal committed (a submit that did not read the job).
 void learn_job(app_actor* self, state& next, journal_event& ev, const job_info& job) {
   next.company_id = job.company_id;
   next.job_owner_id = job.owner_user_id;
   next.job_title = job.title;
-  auto p = nlohmann::json::parse(ev.payload.empty() ? "{}" : ev.payload, nullptr, false);
-  if (p.is_object()) {
-    p["company_id"] = job.company_id;
-    p["job_owner_id"] = job.owner_user_id;
-    p["job_title"] = job.title;
-    ev.payload = p.dump();
-  }
+  ev.payload = persistence::with_job_facts(ev.payload, job);
   if (self->state.opts.jobs)
     self->state.opts.jobs->put(job);
 }
 
+/// Appends one event; on commit applies it, publishes it (the full frame to the
+/// company's topic, the applicant's view to theirs) and answers `rp` with
+/// `make(state after)`.
+/// `facts_from_commit`: a new application whose job's facts the journal takes from the
+/// job row in its commit (and answers).
 template <class View, class Make>
 void append(app_actor* self, journal_event ev, bool create, const std::string& request_id,
             caf::typed_response_promise<View> rp, Make make, bool facts_from_commit = false) {

@@ -18,7 +18,7 @@ namespace hirehub::application {
 struct actor_options {
   std::chrono::milliseconds idle_timeout{120000};  ///< given to the registry (it sweeps); shown by the admin view
   std::string node_id;                             ///< shown by the admin API's entity view
-  std::shared_ptr<job_facts_cache> jobs;           ///< shared by the node's entities; null: read every job
+  std::shared_ptr<job_facts_cache> jobs;           ///< shared by the node's entities; null: every commit reads the job
   std::shared_ptr<hub_watch> watch;                ///< frames only for watched topics; null: always
 };
 

@@ -56,17 +56,6 @@ std::string join(const std::vector<std::string>& parts) {
   return out;
 }
 
-/// Sets the job's facts in a payload the caller wrote without them (append_request::job_facts).
-std::string with_job_facts(const std::string& payload, const job_info& job) {
-  auto p = nlohmann::json::parse(payload.empty() ? "{}" : payload, nullptr, false);
-  if (!p.is_object())
-    return payload;
-  p["company_id"] = job.company_id;
-  p["job_owner_id"] = job.owner_user_id;
-  p["job_title"] = job.title;
-  return p.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 nlohmann::json text_or_null(const std::string& s) {
   return s.empty() ? nlohmann::json() : nlohmann::json(s);
 }
@@ -417,6 +406,16 @@ caf::behavior journal_impl(journal_actor* self, journal_options opts) {
 }
 
 }  // namespace
+
+std::string with_job_facts(const std::string& payload, const job_info& job) {
+  auto p = nlohmann::json::parse(payload.empty() ? "{}" : payload, nullptr, false);
+  if (!p.is_object())
+    return payload;
+  p["company_id"] = job.company_id;
+  p["job_owner_id"] = job.owner_user_id;
+  p["job_title"] = job.title;
+  return p.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 caf::actor spawn_journal_writer(caf::actor_system& sys, journal_options opts) {
   return sys.spawn<caf::detached>(journal_impl, std::move(opts));

@@ -14,6 +14,10 @@
 
 #include <caf/fwd.hpp>
 
+namespace hirehub {
+struct job_info;
+}
+
 namespace hirehub::persistence {
 
 struct journal_options {
@@ -24,5 +28,10 @@ struct journal_options {
 };
 
 caf::actor spawn_journal_writer(caf::actor_system& sys, journal_options opts);
+
+/// `payload` (a JSON object) with the job's company_id, job_owner_id and job_title set:
+/// what the journal does to a submit's event and outbox payloads when it takes the job's
+/// facts in its commit (append_request::job_facts). Not an object: returned as it is.
+std::string with_job_facts(const std::string& payload, const job_info& job);
 
 }  // namespace hirehub::persistence
