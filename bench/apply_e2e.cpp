@@ -87,6 +87,7 @@ struct shared {
   std::vector<std::string> jobs;
   std::vector<std::string> seeker_tokens;
   std::vector<std::string> seeker_ids;
+  std::vector<std::string> seeker_resumes;  ///< one resume of each jobseeker: an application names it
   std::atomic<size_t> next_job{0};
   /// How many distinct (job, jobseeker) pairs there are to apply with.
   size_t capacity() const {
@@ -104,7 +105,7 @@ std::string submit(shared& sh, connection& c, size_t i, int* status) {
   auto k = static_cast<size_t>(sh.opt.hot_jobs);
   auto job = k > 0 ? sh.jobs[i % k] : sh.jobs[i % sh.jobs.size()];
   auto u = (k > 0 ? i / k : i) % sh.seeker_tokens.size();
-  nlohmann::json body = {{"job_id", job}, {"resume_id", sh.seeker_ids[u]}};
+  nlohmann::json body = {{"job_id", job}, {"resume_id", sh.seeker_resumes[u]}};
   std::string out;
   *status = c.post("/api/v1/applications", body.dump(), sh.seeker_tokens[u], &out);
   if (*status != 201)
@@ -480,9 +481,24 @@ int main(int argc, char** argv) {
     copy.complete();
     w.commit();
   }
-  for (int i = 0; i < 256; ++i) {
-    sh.seeker_ids.push_back(hirehub::ids::random_uuid());
-    sh.seeker_tokens.push_back(token(sh.seeker_ids.back(), "jobseeker", opt.secret));
+  {
+    pqxx::connection conn{opt.db_url};
+    pqxx::work w{conn};
+    for (int i = 0; i < 256; ++i) {
+      sh.seeker_ids.push_back(hirehub::ids::random_uuid());
+      sh.seeker_resumes.push_back(hirehub::ids::random_uuid());
+      sh.seeker_tokens.push_back(token(sh.seeker_ids.back(), "jobseeker", opt.secret));
+      w.exec_params(
+          "INSERT INTO users (id, email, password_hash, user_type) VALUES ($1::uuid, $1 || '@bench.test', "
+          "'-', 'jobseeker')",
+          sh.seeker_ids.back());
+      w.exec_params(
+          "INSERT INTO resumes (id, user_id, original_file_url, original_file_name, file_type, file_size, "
+          "file_sha256, status) VALUES ($1::uuid, $2::uuid, 'bench', 'cv.txt', 'txt', 1, repeat('0', 64), "
+          "'ready')",
+          sh.seeker_resumes.back(), sh.seeker_ids.back());
+    }
+    w.commit();
   }
 
   // The company's WebSocket: every submit ends as a notification frame here.

@@ -46,10 +46,14 @@ job=$(curl -sf -XPOST "$api/api/v1/jobs" -H "Authorization: Bearer $ctok" -H 'Co
   -d '{"title":"Failover bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 apps=()
 for _ in $(seq 1 192); do
-  stok=$($bin token --sub "$(cat /proc/sys/kernel/random/uuid)" --role jobseeker)
+  seeker=$(cat /proc/sys/kernel/random/uuid) resume=$(cat /proc/sys/kernel/random/uuid)
+  # An application names one of its applicant's resumes: rows for a user known from a token.
+  psql "$db_url" -qc "INSERT INTO users (id, email, password_hash, user_type) VALUES ('$seeker', '$seeker@bench.test',
+    '-', 'jobseeker'); INSERT INTO resumes (id, user_id, original_file_url, original_file_name, file_type, file_size,
+    file_sha256, status) VALUES ('$resume', '$seeker', 'bench', 'cv.txt', 'txt', 1, repeat('0', 64), 'ready')"
+  stok=$($bin token --sub "$seeker" --role jobseeker)
   apps+=("$(curl -sf -XPOST "$api/api/v1/applications" -H "Authorization: Bearer $stok" \
-    -H 'Content-Type: application/json' \
-    -d "{\"job_id\":\"$job\",\"resume_id\":\"$(cat /proc/sys/kernel/random/uuid)\"}" |
+    -H 'Content-Type: application/json' -d "{\"job_id\":\"$job\",\"resume_id\":\"$resume\"}" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')")
 done
 echo "3 nodes, 64 shards, ${#apps[@]} applications; $runs runs of kill -9"

@@ -1,6 +1,7 @@
 #include "gateway/request_context.hpp"
 #include "persistence/file_store.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "gateway/jwt.hpp"
@@ -279,6 +280,8 @@ std::string body_reader::uuid(const char* name, bool required) {
   auto s = text(name, required, 36);
   if (!s.empty() && !ids::is_uuid(s))
     throw bad_input{errc::bad_request, field(name) + " must be a UUID", field(name)};
+  // The canonical form (PostgreSQL's): ids are compared as text after a round trip.
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
 }
 

@@ -21,9 +21,10 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url) {
                 "SELECT id::text, application_id::text, seq, event_type, from_status, to_status, actor_id::text, "
                 "actor_type, reason, payload::text, (extract(epoch from created_at) * 1000)::bigint "
                 "FROM application_events WHERE application_id = ANY($1::uuid[]) ORDER BY application_id, seq");
-  // The journal's writes. A new application is stored only while its job is open, with
-  // the job's company; the job's facts come back for callers that did not read the job
-  // (append_request::job_facts). Each lookup is one probe of jobs' primary key per row (the
+  // The journal's writes. A new application is stored only while its job is open and its
+  // resume is one of the applicant's own, with the job's company; the job's facts come back
+  // for callers that did not read the job (append_request::job_facts). Each lookup is one
+  // probe of a primary key per row (the
   // journal's connection has sequential scans off, so a plan made while jobs was small
   // holds as it grows).
   conn->prepare(journal_apps_statement,
@@ -33,6 +34,7 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url) {
                 "SELECT v.id, v.job_id, v.user_id, j.company_id, v.resume_id, v.cover_letter, v.status FROM v "
                 "CROSS JOIN LATERAL (SELECT j.company_id, " HH_SQL_JOB_STATUS(
                     "j") " AS status FROM jobs j WHERE j.id = v.job_id OFFSET 0) j WHERE j.status = 'open' "
+                         "AND EXISTS (SELECT 1 FROM resumes r WHERE r.id = v.resume_id AND r.user_id = v.user_id) "
                          "ON CONFLICT DO NOTHING RETURNING id, job_id, company_id) "
                          "SELECT ins.id::text, ins.company_id::text, j.created_by::text, j.title FROM ins "
                          "CROSS JOIN LATERAL (SELECT j.created_by, j.title FROM jobs j WHERE j.id = ins.job_id "

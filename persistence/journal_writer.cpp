@@ -28,7 +28,7 @@ struct pending_append {
   job_info job;            ///< with req.job_facts: the facts the commit took from the job row
 };
 
-enum class outcome { ok, duplicate, conflict, job_not_open };
+enum class outcome { ok, duplicate, conflict, job_not_open, no_resume };
 
 struct journal_state {
   journal_options opts;
@@ -137,13 +137,17 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
       for (auto& o : req.outbox)
         o.payload = with_job_facts(o.payload, p->job);
     }
-    std::vector<std::string> missing, missing_jobs;
+    // Why the rows that were not inserted were refused, in this order: the id is taken
+    // (another writer), the job, the resume, and else the applicant applied to the job before.
+    std::vector<std::string> missing, missing_jobs, missing_resumes;
     for (auto* p : group)
       if (p->req.create && !inserted.count(p->req.row.id)) {
-        missing.push_back(uuid(p->req.row.id));
-        missing_jobs.push_back(uuid(p->req.row.job_id));
+        auto& r = p->req.row;
+        missing.push_back(uuid(r.id));
+        missing_jobs.push_back(uuid(r.job_id));
+        missing_resumes.push_back("(" + uuid(r.resume_id) + "," + uuid(r.user_id) + ")");
       }
-    std::unordered_set<std::string> existing;
+    std::unordered_set<std::string> existing, resumes;
     std::unordered_map<std::string, std::string> job_status;
     if (!missing.empty()) {
       for (auto row : txn.exec("SELECT id::text FROM applications WHERE id IN (" + join(missing) + ")"))
@@ -151,6 +155,9 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
       for (auto row : txn.exec("SELECT id::text, " HH_SQL_JOB_STATUS("jobs") " FROM jobs WHERE id IN (" +
                                join(missing_jobs) + ")"))
         job_status[row[0].as<std::string>()] = row[1].as<std::string>();
+      for (auto row : txn.exec("SELECT id::text || user_id::text FROM resumes WHERE (id, user_id) IN (" +
+                               join(missing_resumes) + ")"))
+        resumes.insert(row[0].as<std::string>());
     }
     for (size_t i = 0; i < group.size(); ++i) {
       auto& req = group[i]->req;
@@ -162,6 +169,8 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
       } else if (js == job_status.end() || js->second != "open") {
         results[i] = outcome::job_not_open;
         group[i]->job_status = js == job_status.end() ? "" : js->second;  // "": no such job
+      } else if (!resumes.count(req.row.resume_id + req.row.user_id)) {
+        results[i] = outcome::no_resume;
       } else {
         results[i] = outcome::duplicate;
       }
@@ -278,6 +287,10 @@ void deliver(pending_append& p, outcome o, int64_t batch_id, int32_t size) {
     case outcome::conflict:
       p.rp.deliver(make_error(errc::conflict, "another writer appended to this application first; retry"));
       break;
+    case outcome::no_resume:
+      // Another user's resume is answered as a missing one: the answer does not tell that it exists.
+      p.rp.deliver(make_error(errc::not_found, "you have no resume with this id", "resume_id"));
+      break;
     case outcome::job_not_open:
       if (p.job_status.empty())
         p.rp.deliver(make_error(errc::not_found, "no job with this id", "job_id"));
@@ -389,7 +402,7 @@ caf::behavior journal_impl(journal_actor* self, journal_options opts) {
         if (st.pending.size() >= st.opts.queue_max)
           return make_error(errc::overloaded, "the journal is overloaded; retry later");
         auto rp = self->make_response_promise();
-        st.pending.push_back(pending_append{std::move(req), rp, {}});
+        st.pending.push_back(pending_append{std::move(req), rp, {}, {}});
         // Group commit: the flush message queues behind every append already in
         // the mailbox, so one transaction carries all of them.
         if (!st.flush_scheduled) {

@@ -543,8 +543,10 @@ TEST_F(accounts, a_disabled_event_type_notifies_nobody_who_switched_it_off) {
           .status,
       200);
   std::vector<std::string> apps;
-  for (auto* t : {&qtok, &ltok}) {
-    auto r = http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", uuid()}}, *t);
+  for (auto* who : {&quiet, &loud}) {
+    auto resume = e_->db.resume_of((*who)["user"]["id"].get<std::string>());
+    auto r = http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", resume}},
+                         (*who)["access_token"].get<std::string>());
     ASSERT_EQ(r.status, 201) << r.body;
     apps.push_back(r.json_body["id"]);
   }

@@ -2,9 +2,11 @@
 // journal + outbox -> Kafka (embedded broker) -> notification actors -> WebSocket.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include <pqxx/pqxx>
 
@@ -25,9 +27,12 @@ struct company {
   std::string tok = token(id, "company");
 };
 
+database& suite_db();
+
 struct seeker {
   std::string id = uuid();
   std::string tok = token(id, "jobseeker");
+  std::string resume = suite_db().resume_of(id);
 };
 
 class apply_flow : public ::testing::Test {
@@ -46,16 +51,24 @@ class apply_flow : public ::testing::Test {
   }
 
   http_result apply(const seeker& s, const std::string& job, std::map<std::string, std::string> headers = {}) {
-    return http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", s.id}}, s.tok, headers);
+    return http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", s.resume}}, s.tok, headers);
   }
 
   int64_t rows(const std::string& table) { return e_->db.count("SELECT count(*) FROM " + table); }
 
+ public:
+  static database& db() { return e_->db; }
+
+ protected:
   static env* e_;
   std::unique_ptr<http_client> http_;
 };
 
 env* apply_flow::e_ = nullptr;
+
+database& suite_db() {
+  return apply_flow::db();
+}
 
 }  // namespace
 
@@ -210,8 +223,8 @@ TEST_F(apply_flow, idempotency_key_returns_the_first_answer) {
   auto id = first.json_body["id"].get<std::string>();
   EXPECT_EQ(e_->db.count("SELECT count(*) FROM application_events WHERE application_id = '" + id + "'"), 1);
   // The same key with another body is refused and changes nothing.
-  auto other =
-      http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", uuid()}}, s.tok, {{"Idempotency-Key", key}});
+  auto other = http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", e_->db.resume_of(s.id)}}, s.tok,
+                           {{"Idempotency-Key", key}});
   EXPECT_EQ(other.status, 422) << other.body;
   EXPECT_EQ(other.json_body["error"]["code"], "idempotency_key_reused");
   EXPECT_EQ(apply(s, job, {{"Idempotency-Key", std::string(201, 'k')}}).status, 400);
@@ -281,6 +294,31 @@ TEST_F(apply_flow, applying_to_missing_draft_or_foreign_jobs_is_refused) {
   EXPECT_EQ(rows("outbox"), outbox + 1) << "only the draft job's job.created was written";
   EXPECT_EQ(http_->get("/api/v1/applications/" + uuid(), s.tok).status, 404);
   EXPECT_EQ(http_->get("/api/v1/applications/not-a-uuid", s.tok).status, 404);
+}
+
+TEST_F(apply_flow, applying_with_a_missing_or_foreign_resume_is_refused_and_writes_nothing) {
+  company c;
+  seeker s, other;
+  auto job = create_job(c);
+  auto before = std::make_tuple(rows("applications"), rows("application_events"), rows("outbox"));
+  for (const auto& resume : {uuid(), other.resume}) {
+    auto r = http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", resume}}, s.tok);
+    EXPECT_EQ(r.status, 404) << r.body;
+    EXPECT_EQ(r.json_body["error"]["code"], "not_found") << r.body;
+    EXPECT_EQ(r.json_body["error"]["details"]["field"], "resume_id") << r.body;
+  }
+  EXPECT_EQ(std::make_tuple(rows("applications"), rows("application_events"), rows("outbox")), before);
+  // A missing job is named before the resume; the applicant's own resume (any case) is taken.
+  auto missing = http_->post("/api/v1/applications", {{"job_id", uuid()}, {"resume_id", uuid()}}, s.tok);
+  EXPECT_EQ(missing.json_body["error"]["details"]["field"], "job_id") << missing.body;
+  std::string upper = s.resume;
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char ch) { return std::toupper(ch); });
+  auto ok = http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", upper}}, s.tok);
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(ok.json_body["resume_id"], s.resume);
+  // Applying again is a duplicate, whichever resume: the job and user pair is taken.
+  auto again = http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", e_->db.resume_of(s.id)}}, s.tok);
+  EXPECT_EQ(again.status, 409) << again.body;
 }
 
 TEST_F(apply_flow, a_job_closed_after_applications_takes_no_more) {
@@ -373,7 +411,7 @@ TEST_F(apply_flow, bad_input_gets_a_clear_error_and_changes_nothing) {
       h["Authorization"] = "Bearer " + tok;
     return http_->request("POST", "/api/v1/applications", body, h);
   };
-  auto valid = json({{"job_id", job}, {"resume_id", s.id}}).dump();
+  auto valid = json({{"job_id", job}, {"resume_id", s.resume}}).dump();
   // Authentication and roles.
   EXPECT_EQ(post_raw(valid, "application/json", "").status, 401);
   auto bad_sig = token(s.id, "jobseeker").substr(0, 20) + "x.y.z";
@@ -396,18 +434,18 @@ TEST_F(apply_flow, bad_input_gets_a_clear_error_and_changes_nothing) {
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.json_body["error"]["code"], "bad_request");
   EXPECT_EQ(post_raw("[1,2]", "application/json", s.tok).status, 400);
-  r = post_raw(json({{"job_id", job}, {"resume_id", s.id}, {"salary", 1}}).dump(), "application/json", s.tok);
+  r = post_raw(json({{"job_id", job}, {"resume_id", s.resume}, {"salary", 1}}).dump(), "application/json", s.tok);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.json_body["error"]["details"]["field"], "salary");
-  r = post_raw(json({{"job_id", 42}, {"resume_id", s.id}}).dump(), "application/json", s.tok);
+  r = post_raw(json({{"job_id", 42}, {"resume_id", s.resume}}).dump(), "application/json", s.tok);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.json_body["error"]["details"]["field"], "job_id");
-  r = post_raw(json({{"job_id", "nope"}, {"resume_id", s.id}}).dump(), "application/json", s.tok);
+  r = post_raw(json({{"job_id", "nope"}, {"resume_id", s.resume}}).dump(), "application/json", s.tok);
   EXPECT_EQ(r.json_body["error"]["details"]["field"], "job_id");
-  r = post_raw(json({{"resume_id", s.id}}).dump(), "application/json", s.tok);
+  r = post_raw(json({{"resume_id", s.resume}}).dump(), "application/json", s.tok);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.json_body["error"]["details"]["field"], "job_id");
-  r = post_raw(json({{"job_id", job}, {"resume_id", s.id}, {"cover_letter", std::string(10001, 'x')}}).dump(),
+  r = post_raw(json({{"job_id", job}, {"resume_id", s.resume}, {"cover_letter", std::string(10001, 'x')}}).dump(),
                "application/json", s.tok);
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(r.json_body["error"]["details"]["field"], "cover_letter");

@@ -283,7 +283,8 @@ TEST(cluster, any_node_serves_any_entity_and_live_frames_cross_nodes) {
   for (int i = 0; i < 24; ++i) {
     auto seeker = uuid();
     auto tok = token(seeker, "jobseeker");
-    auto r = http[i % 3]->post("/api/v1/applications", {{"job_id", job_id}, {"resume_id", uuid()}}, tok);
+    auto r =
+        http[i % 3]->post("/api/v1/applications", {{"job_id", job_id}, {"resume_id", env.db.resume_of(seeker)}}, tok);
     ASSERT_EQ(r.status, 201) << r.body;
     auto id = r.json_body["id"].get<std::string>();
     apps.push_back(id);
@@ -375,16 +376,20 @@ TEST(cluster, kill_9_under_load_loses_no_accepted_request_and_duplicates_nothing
   std::mutex mtx;
   std::vector<outcome> done;
   std::atomic<bool> stop{false};
+  std::vector<std::string> seekers(4 * 400);
+  for (auto& s : seekers)
+    s = uuid();
+  auto resumes = env.db.resumes_of(seekers);
   std::vector<std::thread> clients;
   for (int t = 0; t < 4; ++t)
     clients.emplace_back([&, t] {
       http_client c{nodes[t % 2]->port};
       for (int i = 0; i < 400 && !stop; ++i) {
         outcome o;
-        o.seeker = uuid();
+        o.seeker = seekers[t * 400 + i];
         auto tok = token(o.seeker, "jobseeker");
         try {
-          auto r = c.post("/api/v1/applications", {{"job_id", job_id}, {"resume_id", uuid()}}, tok);
+          auto r = c.post("/api/v1/applications", {{"job_id", job_id}, {"resume_id", resumes[t * 400 + i]}}, tok);
           o.submit = r.status;
           if (r.status == 201) {
             o.app = r.json_body["id"];
@@ -474,10 +479,11 @@ TEST(cluster, admins_see_every_nodes_actors_stop_one_and_inspect_an_entity_from_
   auto company_tok = token(uuid(), "company");
   auto job = http[0]->post("/api/v1/jobs", {{"title", "Site Reliability Engineer"}}, company_tok);
   ASSERT_EQ(job.status, 201) << job.body;
-  auto seeker_tok = token(uuid(), "jobseeker");
+  auto seeker = uuid();
+  auto seeker_tok = token(seeker, "jobseeker");
   auto sub = http[1]->post("/api/v1/applications",
                            {{"job_id", job.json_body["id"]},
-                            {"resume_id", uuid()},
+                            {"resume_id", env.db.resume_of(seeker)},
                             {"cover_letter", "Call me at 010-2345-6789 or write to jane.doe@example.com, thanks"}},
                            seeker_tok);
   ASSERT_EQ(sub.status, 201) << sub.body;
@@ -757,14 +763,19 @@ TEST(cluster, a_users_notifications_arrive_numbered_in_order_with_none_missing_w
   // Submissions through both nodes from four clients: both nodes' consumers store the
   // company's notifications at the same time, and their frames race to node 0.
   constexpr int per_client = 40;
+  std::vector<std::string> seekers(4 * per_client);
+  for (auto& s : seekers)
+    s = uuid();
+  auto resumes = env.db.resumes_of(seekers);
   std::vector<std::thread> clients;
   std::atomic<int> accepted{0};
   for (int c = 0; c < 4; ++c)
     clients.emplace_back([&, c] {
       http_client h{cl.nodes[c % 2]->port};
       for (int i = 0; i < per_client; ++i) {
-        auto r = h.post("/api/v1/applications", {{"job_id", job.json_body["id"]}, {"resume_id", uuid()}},
-                        token(uuid(), "jobseeker"));
+        auto k = c * per_client + i;
+        auto r = h.post("/api/v1/applications", {{"job_id", job.json_body["id"]}, {"resume_id", resumes[k]}},
+                        token(seekers[k], "jobseeker"));
         if (r.status == 201)
           ++accepted;
       }

@@ -87,7 +87,8 @@ class interviews : public ::testing::Test {
     http_ = std::make_unique<http_client>(e_->n.port);
     auto job = http_->post("/api/v1/jobs", {{"title", "Platform Engineer"}}, ctok_);
     ASSERT_EQ(job.status, 201) << job.body;
-    auto app = http_->post("/api/v1/applications", {{"job_id", job.json_body["id"]}, {"resume_id", uuid()}}, stok_);
+    auto app = http_->post("/api/v1/applications",
+                           {{"job_id", job.json_body["id"]}, {"resume_id", e_->db.resume_of(sid_)}}, stok_);
     ASSERT_EQ(app.status, 201) << app.body;
     app_ = app.json_body["id"].get<std::string>();
     ASSERT_EQ(http_->patch(base(), {{"status", "reviewing"}}, ctok_).status, 200);

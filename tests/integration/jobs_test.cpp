@@ -280,7 +280,9 @@ TEST_F(jobs, views_and_applications_are_counted_in_both_models) {
   EXPECT_EQ(http_->get("/api/v1/jobs/" + id, c.tok).json_body["views_count"], 1)
       << "the company's own views do not count";
   for (auto* s : {&s1, &s2})
-    ASSERT_EQ(http_->post("/api/v1/applications", {{"job_id", id}, {"resume_id", uuid()}}, s->tok).status, 201);
+    ASSERT_EQ(
+        http_->post("/api/v1/applications", {{"job_id", id}, {"resume_id", e_->db.resume_of(s->id)}}, s->tok).status,
+        201);
   ASSERT_TRUE(eventually(std::chrono::seconds(30),
                          [&] { return http_->get("/api/v1/jobs/" + id, c.tok).json_body["applies_count"] == 2; }));
   auto page = search_until("company_id=" + c.company_id, s1.tok,
@@ -365,7 +367,7 @@ TEST_F(jobs, applications_are_listed_to_their_applicant_and_their_company_only) 
   auto s2 = seeker();
   std::vector<std::string> apps;
   for (auto& [s, job] : std::vector<std::pair<account*, std::string>>{{&s1, j1}, {&s2, j1}, {&s1, j2}, {&s2, j2}}) {
-    auto r = http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", uuid()}}, s->tok);
+    auto r = http_->post("/api/v1/applications", {{"job_id", job}, {"resume_id", e_->db.resume_of(s->id)}}, s->tok);
     ASSERT_EQ(r.status, 201) << r.body;
     apps.push_back(r.json_body["id"]);
   }

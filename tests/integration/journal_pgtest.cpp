@@ -40,13 +40,16 @@ struct journal_fixture : ::testing::Test {
     sys = std::make_unique<caf::actor_system>(cfg);
   }
 
+  /// A command of `user`; a first one names `resume`, or a new resume of the user's.
   append_request submit(const std::string& app_id, const std::string& user, int64_t seq = 1,
-                        const std::string& job = {}) {
+                        const std::string& job = {}, std::string resume = {}) {
     append_request r;
     r.request_id = "t";
     r.application_id = app_id;
     r.create = seq == 1;
-    r.row = {app_id, job.empty() ? job_id : job, user, company, uuid(), "", "submitted"};
+    if (r.create && resume.empty())
+      resume = db.resume_of(user);
+    r.row = {app_id, job.empty() ? job_id : job, user, company, resume, "", "submitted"};
     journal_event ev{uuid(), app_id, seq, seq == 1 ? "submitted" : "status_changed", "", "submitted", user, "jobseeker",
                      "",     "{}",   1000};
     r.events.push_back(ev);
@@ -63,20 +66,26 @@ TEST_F(journal_fixture, a_group_commit_keeps_a_failing_neighbour_from_failing_th
   caf::scoped_actor self{*sys};
   // Seed: user A already applied.
   auto user_a = uuid();
-  self->request(journal, std::chrono::seconds(10), submit(uuid(), user_a))
+  auto resume_a = db.resume_of(user_a);
+  self->request(journal, std::chrono::seconds(10), submit(uuid(), user_a, 1, {}, resume_a))
       .receive([](append_result&) {}, [&](caf::error& e) { FAIL() << sys->render(e); });
-  // A burst: 40 new applications and, in the middle, a duplicate of A's.
+  // A burst: 41 new applications and, in the middle, a duplicate of A's and one that
+  // names A's resume (not its applicant's own).
   std::vector<caf::response_handle<caf::blocking_actor, caf::message, true>> pending;
-  std::vector<std::string> users;
-  const int n = 41;
+  const int n = 42;
   auto dup_index = 20;
-  for (int i = 0; i < n; ++i) {
-    auto user = i == dup_index ? user_a : uuid();
-    users.push_back(user);
-    pending.push_back(self->request(journal, std::chrono::seconds(20), submit(uuid(), user)));
-  }
+  auto foreign_index = 30;
+  std::vector<std::string> users(n);
+  for (auto& u : users)
+    u = uuid();
+  users[dup_index] = user_a;
+  auto resumes = db.resumes_of(users);
+  resumes[foreign_index] = resume_a;
+  for (int i = 0; i < n; ++i)
+    pending.push_back(self->request(journal, std::chrono::seconds(20), submit(uuid(), users[i], 1, {}, resumes[i])));
   int ok = 0;
   int dup = 0;
+  int foreign = 0;
   std::map<int64_t, int> batches;
   for (int i = 0; i < n; ++i)
     pending[i].receive(
@@ -85,21 +94,29 @@ TEST_F(journal_fixture, a_group_commit_keeps_a_failing_neighbour_from_failing_th
           ++batches[r.batch_id];
         },
         [&](caf::error& e) {
+          if (i == foreign_index) {
+            EXPECT_EQ(view(e).code, errc::not_found) << sys->render(e);
+            EXPECT_EQ(view(e).field, "resume_id") << sys->render(e);
+            ++foreign;
+            return;
+          }
           EXPECT_EQ(i, dup_index);
           EXPECT_EQ(view(e).code, errc::duplicate_application) << sys->render(e);
           ++dup;
         });
-  EXPECT_EQ(ok, n - 1);
+  EXPECT_EQ(ok, n - 2);
   EXPECT_EQ(dup, 1);
+  EXPECT_EQ(foreign, 1);
   // The duplicate shared a commit with neighbours that succeeded.
   int largest = 0;
   for (auto& [id, count] : batches)
     largest = std::max(largest, count);
   EXPECT_GT(largest, 1) << "appends were not grouped into one commit";
-  EXPECT_EQ(db.count("SELECT count(*) FROM applications"), n);
-  EXPECT_EQ(db.count("SELECT count(*) FROM application_events"), n);
-  EXPECT_EQ(db.count("SELECT count(*) FROM outbox"), n);
+  EXPECT_EQ(db.count("SELECT count(*) FROM applications"), n - 1);
+  EXPECT_EQ(db.count("SELECT count(*) FROM application_events"), n - 1);
+  EXPECT_EQ(db.count("SELECT count(*) FROM outbox"), n - 1);
   EXPECT_EQ(db.count("SELECT count(*) FROM applications WHERE user_id = '" + user_a + "'"), 1);
+  EXPECT_EQ(db.count("SELECT count(*) FROM applications WHERE user_id = '" + users[foreign_index] + "'"), 0);
   self->send_exit(journal, caf::exit_reason::user_shutdown);
 }
 
@@ -227,9 +244,12 @@ TEST_F(journal_fixture, a_job_that_is_not_open_at_the_commit_takes_no_applicatio
   caf::scoped_actor self{*sys};
   // One burst (one commit): open, closed, open, expired, open.
   std::vector<std::string> jobs = {job_id, closed, job_id, expired, job_id};
-  std::vector<caf::response_handle<caf::blocking_actor, caf::message, true>> pending;
+  std::vector<append_request> burst;
   for (auto& job : jobs)
-    pending.push_back(self->request(journal, std::chrono::seconds(20), submit(uuid(), uuid(), 1, job)));
+    burst.push_back(submit(uuid(), uuid(), 1, job));
+  std::vector<caf::response_handle<caf::blocking_actor, caf::message, true>> pending;
+  for (auto& r : burst)
+    pending.push_back(self->request(journal, std::chrono::seconds(20), r));
   std::vector<std::string> refused;
   for (size_t i = 0; i < jobs.size(); ++i)
     pending[i].receive([&](append_result&) { EXPECT_EQ(jobs[i], job_id) << i; },

@@ -46,7 +46,7 @@ TEST(lifecycle, idle_entities_passivate_and_rebuild_from_the_journal) {
   http_client http{n.port};
   parties p{http};
   auto& [company, ctok, user, utok, job] = p;
-  auto app = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", user}}, utok);
+  auto app = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", db.resume_of(user)}}, utok);
   ASSERT_EQ(app.status, 201);
   auto id = app.json_body["id"].get<std::string>();
   ASSERT_EQ(http.patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, ctok).status, 200);
@@ -85,7 +85,7 @@ TEST(lifecycle, redelivered_events_notify_nobody_twice) {
   ws_client ws{n.port, ctok};
   ws.send(R"({"op":"subscribe","topic":"notifications"})");
   ASSERT_TRUE(ws.read());
-  auto app = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", user}}, utok);
+  auto app = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", db.resume_of(user)}}, utok);
   ASSERT_EQ(app.status, 201);
   auto id = app.json_body["id"].get<std::string>();
   auto first =
@@ -115,7 +115,7 @@ TEST(lifecycle, redelivered_events_notify_nobody_twice) {
   produce(kafka.bootstrap, "application.submitted", "x", "this is not json");
   auto company2 = uuid();
   auto job2 = create_job(http, token(company2, "company"));
-  ASSERT_EQ(http.post("/api/v1/applications", {{"job_id", job2}, {"resume_id", user}}, utok).status, 201);
+  ASSERT_EQ(http.post("/api/v1/applications", {{"job_id", job2}, {"resume_id", db.resume_of(user)}}, utok).status, 201);
   EXPECT_TRUE(eventually(std::chrono::seconds(30), [&] {
     return db.count("SELECT count(*) FROM notifications WHERE user_id = '" + company2 + "'") == 1;
   }));
@@ -137,7 +137,7 @@ TEST(lifecycle, the_relay_survives_a_broker_outage_without_loss_or_reordering) {
   for (int i = 0; i < 10; ++i) {
     auto user = uuid();
     auto utok = token(user, "jobseeker");
-    auto r = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", user}}, utok);
+    auto r = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", db.resume_of(user)}}, utok);
     ASSERT_EQ(r.status, 201) << "accepting requests does not depend on Kafka";
     auto id = r.json_body["id"].get<std::string>();
     ASSERT_EQ(http.patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, ctok).status, 200);

@@ -139,7 +139,8 @@ class notifications : public ::testing::Test {
   std::string applied_and_reviewed(const account& c, const account& s) {
     auto job = http_->post("/api/v1/jobs", {{"title", "데이터 엔지니어"}}, c.tok);
     EXPECT_EQ(job.status, 201) << job.body;
-    auto app = http_->post("/api/v1/applications", {{"job_id", job.json_body["id"]}, {"resume_id", uuid()}}, s.tok);
+    auto app = http_->post("/api/v1/applications",
+                           {{"job_id", job.json_body["id"]}, {"resume_id", e_->db.resume_of(s.id)}}, s.tok);
     EXPECT_EQ(app.status, 201) << app.body;
     auto id = app.json_body["id"].get<std::string>();
     EXPECT_EQ(http_->patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, c.tok).status, 200);

@@ -159,15 +159,16 @@ TEST_F(rag, CompaniesSeeTheResumesAttachedToTheirApplicationsUntilWithdrawn) {
   EXPECT_TRUE(seen.json_body["file_name"].is_null());
   EXPECT_EQ(http_->get("/api/v1/resumes/" + backend + "/file", c.tok).status, 404);
   EXPECT_EQ(http_->get("/api/v1/resumes/" + backend, c2.tok).status, 404);
-  // A resume id of someone else's attached to an application does not open it:
-  // the attachment must be by the resume's owner.
+  // Someone else's resume cannot be attached to an application (answered as if it did
+  // not exist), so it cannot open that resume to another company.
   auto stranger = signup();
   auto job2 = http_->post("/api/v1/jobs", {{"title", "Marketer"}}, c2.tok);
   ASSERT_EQ(job2.status, 201) << job2.body;
-  ASSERT_EQ(
-      http_->post("/api/v1/applications", {{"job_id", job2.json_body["id"]}, {"resume_id", backend}}, stranger.tok)
-          .status,
-      201);
+  auto foreign =
+      http_->post("/api/v1/applications", {{"job_id", job2.json_body["id"]}, {"resume_id", backend}}, stranger.tok);
+  EXPECT_EQ(foreign.status, 404) << foreign.body;
+  EXPECT_EQ(foreign.json_body["error"]["details"]["field"], "resume_id") << foreign.body;
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM applications WHERE user_id = '" + stranger.id + "'"), 0);
   EXPECT_TRUE(resumes_found(c2.tok, q).empty());
   EXPECT_EQ(http_->get("/api/v1/resumes/" + backend, c2.tok).status, 404);
 

@@ -221,6 +221,33 @@ void database::exec(const std::string& sql) {
   t.exec(sql);
 }
 
+std::string database::resume_of(const std::string& user_id) {
+  return resumes_of({user_id})[0];
+}
+
+std::vector<std::string> database::resumes_of(const std::vector<std::string>& user_ids) {
+  std::vector<std::string> ids;
+  std::string users = "{", resumes = "{";
+  for (auto& u : user_ids) {
+    ids.push_back(uuid());
+    users += (users.size() > 1 ? "," : "") + u;
+    resumes += (resumes.size() > 1 ? "," : "") + ids.back();
+  }
+  pqxx::connection c{url};
+  pqxx::work t{c};
+  t.exec_params(
+      "INSERT INTO users (id, email, password_hash, user_type) SELECT u, u || '@resume.test', '-', 'jobseeker' "
+      "FROM unnest($1::uuid[]) u ON CONFLICT DO NOTHING",
+      users + "}");
+  t.exec_params(
+      "INSERT INTO resumes (id, user_id, title, original_file_url, original_file_name, file_type, file_size, "
+      "file_sha256, status, progress) SELECT r, u, 'CV', 'resumes/' || r || '.txt', 'cv.txt', 'txt', 1, "
+      "repeat('0', 64), 'ready', 100 FROM unnest($1::uuid[], $2::uuid[]) AS x(r, u)",
+      resumes + "}", users + "}");
+  t.commit();
+  return ids;
+}
+
 // ---- OpenAPI conformance of every response --------------------------------------------
 
 namespace {

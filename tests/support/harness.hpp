@@ -74,6 +74,11 @@ class database {
   /// Every row, every column as text (NULL as "").
   std::vector<std::vector<std::string>> rows(const std::string& sql);
   void exec(const std::string& sql);
+  /// A resume row of `user_id` (and a users row for it when there is none, as for a
+  /// user known only from a token): an application must name one of its user's resumes.
+  std::string resume_of(const std::string& user_id);
+  /// The same for many users in one transaction: their resumes, in order.
+  std::vector<std::string> resumes_of(const std::vector<std::string>& user_ids);
 
  private:
   std::string name_;
