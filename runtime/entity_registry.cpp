@@ -48,6 +48,8 @@ struct entry {
   caf::actor handle;
   uint64_t routed_in = 0;
   uint64_t idle_after = 0;  ///< sweeps without a command that make it idle; 0: never
+  uint64_t last_use = 0;    ///< st.uses when a command was last routed to it (least recently used first)
+  bool told = false;        ///< told to passivate at the cap (it does: entities always obey)
 };
 
 struct registry_state {
@@ -63,6 +65,8 @@ struct registry_state {
   std::vector<release_wait> releases;
   bool ticking = false;
   uint64_t sweep = 0;                           // idle sweeps so far
+  size_t evicting = 0;                          // told to passivate at the cap and not gone yet
+  uint64_t uses = 0;                            // commands routed to entities so far
   std::chrono::milliseconds sweep_period{0};    // zero: no kind passivates when idle
   std::map<std::string, uint64_t> idle_sweeps;  // per kind: sweeps without a command that make it idle
   const char* name = "entity_registry";
@@ -117,6 +121,9 @@ void forget(registry_actor* self, const caf::actor_addr& addr) {
   if (k == st.keys.end())
     return;
   auto kind = k->second.substr(0, k->second.find('/'));
+  auto e = st.active.find(k->second);
+  if (e != st.active.end() && e->second.told && st.evicting > 0)
+    --st.evicting;
   st.active.erase(k->second);
   st.keys.erase(k);
   active_gauge(kind).add(-1);
@@ -132,12 +139,44 @@ void stop_entities(registry_actor* self, const std::function<bool(int)>& in_shar
       self->send_exit(e.handle, caf::exit_reason::user_shutdown);
 }
 
+/// At the cap of active entities: tells the least recently used entities of the kinds
+/// that passivate when idle to passivate now, enough to get an eighth of the cap
+/// under it (they rebuild from the journal when asked again). Returns false when
+/// there is nothing left to tell (every one is told already, or of a kind that
+/// only passivates on its own). One round per eighth of the cap: O(active) each.
+bool evict_least_recent(registry_actor* self) {
+  static auto& evicted =
+      metrics::get_counter("hirehub_entity_evictions_total", "Entities told to passivate at the cap of active ones");
+  auto& st = self->state;
+  if (st.evicting > 0)  // told already; they are still passivating
+    return true;
+  std::vector<entry*> candidates;
+  for (auto& [key, e] : st.active)
+    if (e.idle_after > 0 && !e.told)
+      candidates.push_back(&e);
+  if (candidates.empty())
+    return false;
+  auto n = std::min(candidates.size(), st.active.size() - st.opts.max_active + st.opts.max_active / 8 + 1);
+  std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n - 1), candidates.end(),
+                   [](const entry* a, const entry* b) { return a->last_use < b->last_use; });
+  for (size_t i = 0; i < n; ++i) {
+    candidates[i]->told = true;
+    self->send(candidates[i]->handle, passivate_atom::value);
+  }
+  st.evicting = n;
+  evicted.inc(n);
+  log::warn("at the cap of active entities: the least recently used passivate",
+            {{"active", st.active.size()}, {"max_active", st.opts.max_active}, {"told", n}});
+  return true;
+}
+
 caf::actor activate(registry_actor* self, const std::string& kind, const std::string& id, bool fresh, caf::error& err) {
   auto& st = self->state;
   auto key = kind + '/' + id;
   auto it = st.active.find(key);
   if (it != st.active.end()) {
     it->second.routed_in = st.sweep;
+    it->second.last_use = ++st.uses;
     return it->second.handle;
   }
   auto f = st.kinds.find(kind);
@@ -145,14 +184,17 @@ caf::actor activate(registry_actor* self, const std::string& kind, const std::st
     err = make_error(errc::internal, "unknown entity kind " + kind);
     return nullptr;
   }
-  if (st.active.size() >= st.opts.max_active) {
+  // Beyond the cap, the least recently used make room; the told ones may take up to an
+  // eighth more while they passivate. Only entities that never passivate fill it for good.
+  if (st.active.size() >= st.opts.max_active &&
+      (!evict_least_recent(self) || st.active.size() >= st.opts.max_active + st.opts.max_active / 8)) {
     err = make_error(errc::overloaded, "too many active entities on this node; retry later");
     return nullptr;
   }
   auto handle = f->second(self->system(), entity_context{kind, id, fresh}, caf::actor_cast<caf::actor>(self));
   self->monitor(handle);
   auto idle = st.idle_sweeps.find(kind);
-  st.active.emplace(key, entry{handle, st.sweep, idle == st.idle_sweeps.end() ? 0 : idle->second});
+  st.active.emplace(key, entry{handle, st.sweep, idle == st.idle_sweeps.end() ? 0 : idle->second, ++st.uses});
   st.keys.emplace(handle.address(), key);
   active_gauge(kind).add(1);
   metrics::get_counter("hirehub_entity_activations_total", "Entity activations", {{"kind", kind}}).inc();

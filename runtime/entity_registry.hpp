@@ -11,7 +11,10 @@
 /// they passivate (told so, or on their own); the registry forgets them
 /// and answers, and later messages activate a new incarnation that rebuilds from
 /// the journal. An entity that crashes is forgotten the same way (restart on
-/// demand).
+/// demand). At `registry_options::max_active` the least recently used entities of
+/// those kinds are told to passivate (an eighth of the cap at a time, which may
+/// be exceeded by as much while they go); a command is refused as overloaded
+/// only when none can make room.
 ///
 /// In a cluster (`registry_options::shard_of` set) an entity lives on the node
 /// that holds its shard's lease. The membership sends `(placement_atom,

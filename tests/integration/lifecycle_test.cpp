@@ -39,6 +39,41 @@ struct parties {
 
 }  // namespace
 
+// More applications than the node may keep active: each submit is still accepted (the
+// least recently used entities make room) and every application answers afterwards,
+// rebuilt from the journal where it had been let go.
+TEST(lifecycle, at_the_cap_of_active_entities_the_least_recent_make_room) {
+  database db;
+  broker kafka;
+  node n{db, kafka, {{"HIREHUB_ENTITY_MAX_ACTIVE", "16"}}};
+  http_client http{n.port};
+  auto ctok = token(uuid(), "company");
+  auto job = create_job(http, ctok);
+  std::vector<std::pair<std::string, std::string>> apps;  // id, applicant's token
+  for (int i = 0; i < 40; ++i) {
+    auto user = uuid();
+    auto utok = token(user, "jobseeker");
+    auto r = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", db.resume_of(user)}}, utok);
+    ASSERT_EQ(r.status, 201) << i << ": " << r.body;
+    apps.emplace_back(r.json_body["id"].get<std::string>(), utok);
+  }
+  EXPECT_LE(active_entities(http), 16 + 16 / 8);
+  for (auto& [id, utok] : apps) {
+    auto got = http.get("/api/v1/applications/" + id, utok);
+    ASSERT_EQ(got.status, 200) << got.body;
+    EXPECT_EQ(got.json_body["seq"], 1);
+  }
+  auto moved = http.patch("/api/v1/applications/" + apps[0].first + "/status", {{"status", "reviewing"}}, ctok);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(moved.json_body["seq"], 2);
+  std::smatch m;
+  auto metrics = http.get("/metrics").body;
+  ASSERT_TRUE(std::regex_search(metrics, m, std::regex(R"(hirehub_entity_evictions_total (\d+))"))) << "no metric";
+  EXPECT_GT(std::stoll(m[1]), 0);
+  EXPECT_EQ(db.count("SELECT count(*) FROM application_events"), 41);
+  EXPECT_EQ(n.stop(), 0);
+}
+
 TEST(lifecycle, idle_entities_passivate_and_rebuild_from_the_journal) {
   database db;
   broker kafka;

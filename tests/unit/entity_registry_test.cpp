@@ -1,9 +1,11 @@
 // The entity registry's idle sweep: entities of a kind with an idle timeout that
 // no command reached for that long are told to passivate (one timer for the
-// registry, none per entity); busy ones and kinds without a timeout stay.
+// registry, none per entity); busy ones and kinds without a timeout stay. At the
+// cap of active entities the least recently used of those kinds make room.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include <caf/all.hpp>
@@ -37,7 +39,7 @@ struct registry_sweep : ::testing::Test {
   std::shared_ptr<std::atomic<int>> told = std::make_shared<std::atomic<int>>(0);
   caf::actor registry;
 
-  void start(std::chrono::milliseconds toy_idle) {
+  void start(std::chrono::milliseconds toy_idle, size_t max_active = 1000000) {
     announce_message_types(cfg);
     sys = std::make_unique<caf::actor_system>(cfg);
     me = std::make_unique<caf::scoped_actor>(*sys);
@@ -46,6 +48,7 @@ struct registry_sweep : ::testing::Test {
     };
     registry_options opts;
     opts.idle_timeouts = {{"toy", toy_idle}};
+    opts.max_active = max_active;
     registry = spawn_entity_registry(*sys, {{"toy", factory}, {"other", factory}}, opts);
   }
   void TearDown() override {
@@ -109,4 +112,37 @@ TEST_F(registry_sweep, an_entity_that_keeps_getting_commands_stays_and_kinds_wit
   ASSERT_TRUE(eventually_active(2)) << "the idle entity of the same kind was not passivated";
   EXPECT_EQ(ping("other", "x"), other) << "an entity of a kind without an idle timeout was passivated";
   EXPECT_EQ(told->load(), 1);
+}
+
+TEST_F(registry_sweep, at_the_cap_the_least_recently_used_passivate_instead_of_refusing) {
+  start(std::chrono::hours(1), 16);
+  std::map<std::string, uint64_t> first;
+  for (int i = 0; i < 16; ++i)
+    first["e" + std::to_string(i)] = ping("toy", "e" + std::to_string(i));
+  // The first eight were used again: the other eight are the least recently used.
+  for (int i = 0; i < 8; ++i)
+    EXPECT_EQ(ping("toy", "e" + std::to_string(i)), first["e" + std::to_string(i)]);
+  EXPECT_EQ(active(), 16u);
+  EXPECT_EQ(told->load(), 0);
+  // One more: it is served, and the cap's eighth (plus one) of the least recent is told.
+  EXPECT_NE(ping("toy", "new"), 0u) << "refused at the cap";
+  ASSERT_TRUE(eventually_active(17 - 3)) << active();
+  EXPECT_EQ(told->load(), 3);
+  // The least recent three (e8, e9, e10) went; the rest answer as before.
+  for (int i = 0; i < 16; ++i)
+    if (i < 8 || i > 10)
+      EXPECT_EQ(ping("toy", "e" + std::to_string(i)), first["e" + std::to_string(i)]) << i << " was evicted";
+  for (int i = 8; i < 10; ++i)  // two: a third would reach the cap again
+    EXPECT_NE(ping("toy", "e" + std::to_string(i)), first["e" + std::to_string(i)]) << i << " was not evicted";
+  EXPECT_EQ(active(), 16u);
+}
+
+TEST_F(registry_sweep, at_the_cap_kinds_that_never_passivate_are_refused) {
+  start(std::chrono::hours(1), 4);
+  for (int i = 0; i < 4; ++i)
+    ASSERT_NE(ping("other", "o" + std::to_string(i)), 0u);
+  EXPECT_EQ(ping("other", "one-too-many"), 0u) << "nothing could make room";
+  EXPECT_EQ(ping("toy", "t"), 0u);
+  EXPECT_EQ(active(), 4u);
+  EXPECT_EQ(told->load(), 0);
 }
