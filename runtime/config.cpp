@@ -160,9 +160,9 @@ const std::vector<option_spec>& option_registry() {
       num("rag.exact_limit", 4096, 0, 10000000,
           "A RAG query whose filter leaves at most this many chunks scans them exactly instead of the graph."),
       num("entity.idle_timeout_ms", 120000, 10, 86400000, "An entity actor idle this long passivates."),
-      num("entity.max_active", 1000000, 1, 100000000,
-          "Most active entity actors per node: beyond it the least recently used passivate (they rebuild from "
-          "the journal when asked again); 503 only when none can."),
+      num("entity.max_active", 250000, 1, 100000000,
+          "Most active entity actors per node (~5 KB each): beyond it the least recently used passivate (they "
+          "rebuild from the journal when asked again); 503 only when none can."),
       num("entity.job_cache_ttl_ms", 5000, 0, 3600000,
           "How long a node keeps a job's owner and title for new applications (the job's status is checked in the "
           "commit); a title edit shows in notifications after at most this. 0: every submit's commit reads them."),

@@ -52,7 +52,7 @@ struct entity_context {
 using entity_factory = std::function<caf::actor(caf::actor_system&, const entity_context&, caf::actor registry)>;
 
 struct registry_options {
-  size_t max_active = 1000000;
+  size_t max_active = 250000;
   /// Entity id -> shard; empty: not clustered (every entity is local).
   std::function<int(const std::string&)> shard_of;
   std::chrono::milliseconds route_wait{5000};  ///< how long a command waits for its shard to get an owner
