@@ -599,6 +599,38 @@ int main(int argc, char** argv) {
       "submit -> company WebSocket frame: %zu of %zu frames (%zu within 5 s of the last submit, %zu missing), "
       "p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
       ws_frames, steady.ok, in_5s, steady.ok > ws_frames ? steady.ok - ws_frames : 0, ws_p50, ws_p99, ws_max);
+  {
+    // Where the time to the frame goes, from the rows' own timestamps (one clock: the
+    // box's): the entity's event time, the journal transaction's start, the relay's
+    // mark after Kafka acknowledged, the notification transaction's start.
+    std::string ids = "{";
+    {
+      std::lock_guard<std::mutex> g{sh.mtx};
+      for (auto& [id, at] : sh.submitted_at)
+        ids += (ids.size() > 1 ? "," : "") + id;
+    }
+    pqxx::connection conn{opt.db_url};
+    pqxx::work w{conn};
+    auto r = w.exec_params(
+        "WITH e AS (SELECT e.id AS ev, e.application_id, e.created_at AS t0 FROM application_events e "
+        "WHERE e.application_id = ANY($1::uuid[]) AND e.seq = 1), "
+        "o AS (SELECT e.*, o.created_at AS tc, o.published_at AS t1 FROM e JOIN outbox o ON o.key = "
+        "e.application_id::text AND o.topic = 'application.submitted'), "
+        "n AS (SELECT o.*, x.created_at AS t2 FROM o JOIN notifications x ON x.event_id = o.ev AND x.channel = "
+        "'in_app'), "
+        "ms AS (SELECT 1000 * extract(epoch FROM tc - t0) AS q, 1000 * extract(epoch FROM t1 - tc) AS p, "
+        "1000 * extract(epoch FROM t2 - tc) AS s FROM n) "
+        "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY q), percentile_cont(0.99) WITHIN GROUP "
+        "(ORDER BY q), percentile_cont(0.5) WITHIN GROUP (ORDER BY p), percentile_cont(0.99) WITHIN GROUP (ORDER BY "
+        "p), percentile_cont(0.5) WITHIN GROUP (ORDER BY s), percentile_cont(0.99) WITHIN GROUP (ORDER BY s) FROM ms",
+        ids + "}");
+    auto v = [&](int i) { return r[0][i].is_null() ? 0.0 : r[0][i].as<double>(); };
+    std::printf(
+        "  its stages (p50 / p99, %lld applications, from the rows' timestamps): submit to the journal's "
+        "transaction %.1f / %.1f ms; from there to the relay's mark (Kafka acknowledged) %.1f / %.1f ms, to the "
+        "notification's transaction %.1f / %.1f ms\n",
+        r[0][0].as<long long>(), v(1), v(2), v(3), v(4), v(5), v(6));
+  }
   auto ceiling = raw_pg_ceiling(opt, company, 20000);
   std::printf(
       "raw PostgreSQL ceiling (3 rows per application, 500 per transaction): %.0f applications/s; "
