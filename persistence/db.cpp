@@ -24,9 +24,8 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url) {
   // The journal's writes. A new application is stored only while its job is open and its
   // resume is one of the applicant's own, with the job's company; the job's facts come back
   // for callers that did not read the job (append_request::job_facts). Each lookup is one
-  // probe of a primary key per row (the
-  // journal's connection has sequential scans off, so a plan made while jobs was small
-  // holds as it grows).
+  // probe of a primary key per row (the journal's connection has sequential scans off, so
+  // a plan made while a table was small holds as it grows).
   conn->prepare(journal_apps_statement,
                 "WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, job_id uuid, user_id uuid, "
                 "resume_id uuid, cover_letter text, status text)), "
