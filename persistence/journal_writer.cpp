@@ -329,6 +329,9 @@ void flush(journal_actor* self) {
       // Every statement here finds rows by key: plans made while a table was small must
       // not keep scanning it whole as it grows (the prepared ones are planned once).
       st.conn->set_variable("enable_seqscan", "off");
+      // Its statements take one JSON array whatever the group's size: the generic
+      // plan fits every call, and planning again per commit costs ~0.1-0.3 ms each.
+      st.conn->set_variable("plan_cache_mode", "force_generic_plan");
     } catch (const std::exception& e) {
       log::error("journal: cannot connect to PostgreSQL", {{"error", e.what()}});
       fail_all(errc::unavailable, "the database is unavailable; retry");

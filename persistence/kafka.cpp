@@ -322,6 +322,8 @@ struct consumer_state {
   bool outstanding = false;
   std::chrono::steady_clock::time_point sent_at;
   bool watching = false;
+  metrics::histogram* batch_size = nullptr;
+  metrics::histogram* batch_time = nullptr;
   const char* name = "kafka_consumer";
   ~consumer_state() {
     if (consumer)
@@ -352,9 +354,19 @@ void commit_batch(consumer_actor* self) {
 
 void poll_batch(consumer_actor* self) {
   auto& st = self->state;
+  // The first message is waited for up to opts.poll; then, with opts.linger, more
+  // are gathered for that long (a handler whose cost is mostly per batch, off the
+  // path a user waits on, gets larger batches); without, what has arrived.
   auto first = true;
+  std::chrono::steady_clock::time_point until{};
   while (st.batch.size() < st.opts.batch_max) {
-    std::unique_ptr<RdKafka::Message> msg{st.consumer->consume(first ? static_cast<int>(st.opts.poll.count()) : 0)};
+    int wait_ms = static_cast<int>(st.opts.poll.count());
+    if (!first)
+      wait_ms = static_cast<int>(std::max<int64_t>(
+          std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count(), 0));
+    std::unique_ptr<RdKafka::Message> msg{st.consumer->consume(wait_ms)};
+    if (first)
+      until = std::chrono::steady_clock::now() + st.opts.linger;
     first = false;
     if (msg->err() == RdKafka::ERR__TIMED_OUT || msg->err() == RdKafka::ERR__PARTITION_EOF)
       break;
@@ -392,6 +404,19 @@ void watch_handler(consumer_actor* self) {
   self->delayed_send(self, std::max(std::chrono::milliseconds(1), st.opts.handler_timeout / 4), watch_atom::value);
 }
 
+/// A handled batch's size and time (the handler's answer, not the poll).
+void observe_batch(consumer_state& st) {
+  if (!st.batch_size) {
+    metrics::labels l{{"group", st.opts.group_id}};
+    st.batch_size = &metrics::get_histogram("hirehub_kafka_batch_size", "Messages per batch a consumer's handler took",
+                                            l, {1, 4, 16, 64, 256, 1024});
+    st.batch_time =
+        &metrics::get_histogram("hirehub_kafka_batch_seconds", "Time a consumer's handler took for a batch", l);
+  }
+  st.batch_size->observe(static_cast<double>(st.batch.size()));
+  st.batch_time->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - st.sent_at).count());
+}
+
 void deliver_batch(consumer_actor* self) {
   static auto& consumed = metrics::get_counter("hirehub_kafka_consumed_total", "Kafka messages handled");
   auto& st = self->state;
@@ -412,6 +437,7 @@ void deliver_batch(consumer_actor* self) {
               return;  // timed out and sent again
             st.outstanding = false;
             consumed.inc(st.batch.size());
+            observe_batch(st);
             commit_batch(self);
             self->send(self, poll_atom::value);
           },
