@@ -50,6 +50,19 @@ caf::behavior in_app_impl(observed_event_actor* self, options) {
 
 /// Looks the people of the events up, renders every enabled channel and stores
 /// the notifications, all in one transaction on the notification pool.
+/// The channels a recipient can be reached on, as the store checks them (and still
+/// does, in its statement): in-app always, e-mail with an account, SMS with a
+/// phone, push with an active device. Drafts for the others would be rendered
+/// only for the store to drop them.
+std::vector<std::string> reachable(const std::vector<std::string>& channels,
+                                   const persistence::notifications::person* p) {
+  std::vector<std::string> out;
+  for (auto& ch : channels)
+    if (ch == "in_app" || (p && (ch == "email" || (ch == "sms" && p->phone) || (ch == "push" && p->device))))
+      out.push_back(ch);
+  return out;
+}
+
 persistence::db_reply store_events(pqxx::transaction_base& txn, const std::vector<event_facts>& events,
                                    const std::vector<template_row>& templates,
                                    const std::vector<std::string>& channels) {
@@ -73,12 +86,14 @@ persistence::db_reply store_events(pqxx::transaction_base& txn, const std::vecto
       who.applicant_name = a->second.name;
     if (auto c = company_names.find(f.company_id); c != company_names.end())
       who.company_name = c->second;
+    const store::person* recipient = nullptr;
     if (auto r = people.find(f.recipient_id); r != people.end()) {
+      recipient = &r->second;
       who.recipient_time_zone = r->second.time_zone;
       who.recipient_name = r->second.name;
     }
     std::string error;
-    for (auto& d : render_drafts(f, who, templates, channels, &error))
+    for (auto& d : render_drafts(f, who, templates, reachable(channels, recipient), &error))
       drafts.push_back(std::move(d));
     if (!error.empty())
       log::error("notification template failed to render", {{"event_id", f.event_id}, {"error", error}});

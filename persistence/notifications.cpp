@@ -169,11 +169,14 @@ void lookup(pqxx::transaction_base& txn, const std::vector<std::string>& user_id
             std::map<std::string, std::string>& companies) {
   if (!user_ids.empty()) {
     auto r = txn.exec(
-        "SELECT u.id::text, COALESCE(p.name, m.name, ''), u.time_zone FROM users u LEFT JOIN jobseeker_profiles p "
-        "ON p.user_id = u.id LEFT JOIN company_members m ON m.user_id = u.id WHERE u.id = ANY(" +
+        "SELECT u.id::text, COALESCE(p.name, m.name, ''), u.time_zone, COALESCE(p.phone, '') <> '', "
+        "EXISTS (SELECT 1 FROM device_tokens d WHERE d.user_id = u.id AND d.is_active) FROM users u "
+        "LEFT JOIN jobseeker_profiles p ON p.user_id = u.id LEFT JOIN company_members m ON m.user_id = u.id "
+        "WHERE u.id = ANY(" +
         uuid_array(txn, user_ids) + ")");
     for (auto row : r)
-      users[row[0].as<std::string>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
+      users[row[0].as<std::string>()] = {row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<bool>(),
+                                         row[4].as<bool>()};
   }
   if (!company_ids.empty()) {
     auto r = txn.exec("SELECT id::text, name FROM companies WHERE id = ANY(" + uuid_array(txn, company_ids) + ")");

@@ -40,6 +40,8 @@ std::vector<stored_notification> store(pqxx::transaction_base& txn, const std::v
 struct person {
   std::string name;       ///< jobseeker profile or company member name (or "")
   std::string time_zone;  ///< users.time_zone (or "")
+  bool phone = false;     ///< a jobseeker profile with a phone number (sms)
+  bool device = false;    ///< an active device token (push)
 };
 
 /// The active template of an event type and channel, if any: {id, subject, body}.
@@ -52,7 +54,7 @@ void store_addressed_email(pqxx::transaction_base& txn, const std::string& event
                            const std::string& address, const std::string& template_id, const std::string& title,
                            const std::string& content, const nlohmann::json& data);
 
-/// Users and companies by id; unknown ids are absent.
+/// Users and companies by id; unknown ids are absent (a user found has an e-mail).
 void lookup(pqxx::transaction_base& txn, const std::vector<std::string>& user_ids,
             const std::vector<std::string>& company_ids, std::map<std::string, person>& users,
             std::map<std::string, std::string>& companies);
