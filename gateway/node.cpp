@@ -162,7 +162,6 @@ int run_node(const config& cfg) {
   auto jobs_consumer_opts = consumer_opts;
   jobs_consumer_opts.group_id = cfg.get_string("kafka.group_prefix") + "-job-search";
   jobs_consumer_opts.topics = {"job.created", "job.updated", "application.submitted"};
-  jobs_consumer_opts.linger = cfg.get_ms("kafka.read_model_linger_ms");
   notification::options notify_opts;
   notify_opts.public_url = cfg.get_string("notify.public_url");
   // The e-mail, push and SMS senders: one actor each for the configured ones.

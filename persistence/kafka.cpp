@@ -215,7 +215,8 @@ round_result relay_round(relay_actor* self) {
     }
   }
   if (!ids.empty())
-    txn.exec("UPDATE outbox SET published_at = now() WHERE id IN (" + ids + ")");
+    // When the acknowledgements were in (now() would be the round's start, before producing).
+    txn.exec("UPDATE outbox SET published_at = statement_timestamp() WHERE id IN (" + ids + ")");
   txn.commit();
   round_time.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   produced.inc(out.published);
@@ -354,19 +355,9 @@ void commit_batch(consumer_actor* self) {
 
 void poll_batch(consumer_actor* self) {
   auto& st = self->state;
-  // The first message is waited for up to opts.poll; then, with opts.linger, more
-  // are gathered for that long (a handler whose cost is mostly per batch, off the
-  // path a user waits on, gets larger batches); without, what has arrived.
   auto first = true;
-  std::chrono::steady_clock::time_point until{};
   while (st.batch.size() < st.opts.batch_max) {
-    int wait_ms = static_cast<int>(st.opts.poll.count());
-    if (!first)
-      wait_ms = static_cast<int>(std::max<int64_t>(
-          std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count(), 0));
-    std::unique_ptr<RdKafka::Message> msg{st.consumer->consume(wait_ms)};
-    if (first)
-      until = std::chrono::steady_clock::now() + st.opts.linger;
+    std::unique_ptr<RdKafka::Message> msg{st.consumer->consume(first ? static_cast<int>(st.opts.poll.count()) : 0)};
     first = false;
     if (msg->err() == RdKafka::ERR__TIMED_OUT || msg->err() == RdKafka::ERR__PARTITION_EOF)
       break;

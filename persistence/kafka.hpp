@@ -50,9 +50,6 @@ struct consumer_options {
   std::string client_id = "hirehub";
   std::chrono::milliseconds poll{20};
   size_t batch_max = 500;
-  /// After a batch's first message, how long to keep gathering more (0: hand
-  /// over what has arrived).
-  std::chrono::milliseconds linger{0};
   std::chrono::milliseconds handler_timeout{30000};
   std::chrono::milliseconds retry{500};
   /// A member silent this long leaves the group (its partitions move on).

@@ -99,9 +99,6 @@ const std::vector<option_spec>& option_registry() {
       num("kafka.session_timeout_ms", 10000, 1000, 300000,
           "A consumer silent this long (a crashed node) leaves its group and its partitions move to the others."),
       num("kafka.poll_ms", 20, 1, 10000, "Consumer poll timeout."),
-      num("kafka.read_model_linger_ms", 50, 0, 10000,
-          "How long the job search read model's consumer gathers events into one batch (its lag behind the "
-          "journal grows by up to this; its cost per event falls)."),
       num("outbox.batch", 500, 1, 100000, "Rows the relay publishes per round."),
       num("outbox.idle_poll_ms", 200, 1, 60000, "Relay poll period when nothing wakes it."),
       num("outbox.retry_ms", 1000, 10, 600000, "Relay back-off after a broker or database failure."),

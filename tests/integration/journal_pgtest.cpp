@@ -383,81 +383,12 @@ TEST(kafka_consumer, a_batch_the_handler_holds_past_its_deadline_is_handed_over_
   std::lock_guard<std::mutex> lock{seen->mtx};
   ASSERT_EQ(seen->payloads.size(), 3u) << "a batch was handed over again after its handler answered";
   EXPECT_EQ(seen->payloads[2], R"({"n":2})");
+  // The consumer's metrics count the batches its handler answered in time: two, of
+  // one message each (not the hand-over whose answer came late).
+  auto& sizes = metrics::get_histogram("hirehub_kafka_batch_size", "", {{"group", o.group_id}});
+  EXPECT_EQ(sizes.count(), 2u);
+  EXPECT_DOUBLE_EQ(sizes.sum(), 2.0);
+  EXPECT_EQ(metrics::get_histogram("hirehub_kafka_batch_seconds", "", {{"group", o.group_id}}).count(), 2u);
   caf::anon_send_exit(consumer, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(handler, caf::exit_reason::user_shutdown);
-}
-
-// With a linger, a batch's first message waits for those that follow it within
-// the linger (the job search read model's consumer: larger batches, fewer commits);
-// without, each is handed over as it comes.
-TEST(kafka_consumer, with_a_linger_messages_that_follow_the_first_join_its_batch) {
-  hh_test::broker kafka;
-  caf::actor_system_config cfg;
-  announce_message_types(cfg);
-  caf::actor_system sys{cfg};
-  struct seen_t {
-    std::mutex mtx;
-    std::vector<std::vector<std::string>> batches;
-  };
-  auto run = [&](std::chrono::milliseconds linger) {
-    auto seen = std::make_shared<seen_t>();
-    auto key = uuid();  // the topic also holds the other run's messages: only this run's count
-    auto handler = sys.spawn([seen, key](caf::event_based_actor*) -> caf::behavior {
-      return {
-          [seen, key](batch_atom, const std::vector<kafka_record>& batch) {
-            std::lock_guard<std::mutex> lock{seen->mtx};
-            std::vector<std::string> mine;
-            for (auto& r : batch)
-              if (r.key == key)
-                mine.push_back(r.payload);
-            if (!mine.empty())
-              seen->batches.push_back(std::move(mine));
-          },
-      };
-    });
-    auto name = "lingerh" + std::to_string(linger.count() > 0);
-    sys.registry().put(caf::atom_from_string(name), handler);
-    persistence::consumer_options o;
-    o.bootstrap = kafka.bootstrap;
-    o.group_id = "linger-" + uuid();
-    o.topics = {"job.created"};
-    o.linger = linger;
-    auto consumer = persistence::spawn_kafka_consumer(sys, o, name);
-    auto batches = [&] {
-      std::lock_guard<std::mutex> lock{seen->mtx};
-      return seen->batches;
-    };
-    // Once the first message is through, the consumer has joined its group and
-    // reads the next ones as they come.
-    hh_test::produce(kafka.bootstrap, "job.created", key, R"({"n":0})");
-    EXPECT_TRUE(hh_test::eventually(std::chrono::seconds(30), [&] { return !batches().empty(); }));
-    for (int n = 1; n <= 3; ++n) {
-      hh_test::produce(kafka.bootstrap, "job.created", key, "{\"n\":" + std::to_string(n) + "}");
-      std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    }
-    EXPECT_TRUE(hh_test::eventually(std::chrono::seconds(30), [&] {
-      size_t total = 0;
-      for (auto& b : batches())
-        total += b.size();
-      return total == 4;
-    }));
-    caf::anon_send_exit(consumer, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(handler, caf::exit_reason::user_shutdown);
-    auto out = batches();
-    // The consumer's metrics count the batches its handler took, and their messages
-    // (the topic holds only this run's messages in the first run).
-    if (linger.count() > 0) {
-      auto& sizes = metrics::get_histogram("hirehub_kafka_batch_size", "", {{"group", o.group_id}});
-      EXPECT_EQ(sizes.count(), out.size());
-      EXPECT_DOUBLE_EQ(sizes.sum(), 4.0);
-      EXPECT_EQ(metrics::get_histogram("hirehub_kafka_batch_seconds", "", {{"group", o.group_id}}).count(), out.size());
-    }
-    out.erase(out.begin());  // the first message's own batch
-    return out;
-  };
-  auto gathered = run(std::chrono::milliseconds(5000));
-  ASSERT_EQ(gathered.size(), 1u) << "messages 400 ms apart were not gathered into one batch by a 5 s linger";
-  EXPECT_EQ(gathered[0], (std::vector<std::string>{R"({"n":1})", R"({"n":2})", R"({"n":3})"}));
-  auto each = run(std::chrono::milliseconds(0));
-  EXPECT_EQ(each.size(), 3u) << "without a linger, messages 400 ms apart came in " << each.size() << " batches";
 }
