@@ -48,8 +48,6 @@ caf::behavior in_app_impl(observed_event_actor* self, options) {
   };
 }
 
-/// Looks the people of the events up, renders every enabled channel and stores
-/// the notifications, all in one transaction on the notification pool.
 /// The channels a recipient can be reached on, as the store checks them (and still
 /// does, in its statement): in-app always, e-mail with an account, SMS with a
 /// phone, push with an active device. Drafts for the others would be rendered
@@ -63,6 +61,9 @@ std::vector<std::string> reachable(const std::vector<std::string>& channels,
   return out;
 }
 
+/// Looks the people of the events up, renders every enabled channel they can be
+/// reached on and stores the notifications, all in one transaction on the
+/// notification pool.
 persistence::db_reply store_events(pqxx::transaction_base& txn, const std::vector<event_facts>& events,
                                    const std::vector<template_row>& templates,
                                    const std::vector<std::string>& channels) {
