@@ -167,7 +167,7 @@ template <class F>
 void in_txn(channel_actor* self, F fn) {
   auto& st = self->state;
   if (!st.conn)
-    st.conn = persistence::connect(st.opts.db_url);
+    st.conn = persistence::connect(st.opts.db_url, "hirehub-delivery-" + st.opts.channel);
   pqxx::work txn{*st.conn};
   fn(txn);
   txn.commit();

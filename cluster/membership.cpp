@@ -295,17 +295,16 @@ struct membership_state {
 };
 using membership_actor = observed_actor<membership_state>;
 
-void name_session(pqxx::connection& c, const std::string& node_id) {
-  pqxx::nontransaction q{c};
-  q.exec("SET application_name = " + q.quote("hirehub-membership:" + node_id));
+/// The liveness check above finds a node's session by this application_name.
+std::string session_name(const std::string& node_id) {
+  return "hirehub-membership:" + node_id;
 }
 
 void open(membership_state& s) {
   if (s.conn && s.conn->is_open())
     return;
   s.coordinator = false;
-  s.conn = persistence::connect(s.opts.db_url);
-  name_session(*s.conn, s.opts.node_id);
+  s.conn = persistence::connect(s.opts.db_url, session_name(s.opts.node_id));
 }
 
 caf::actor local(caf::local_actor* self, const char* name) {
@@ -634,8 +633,7 @@ caf::behavior membership_impl(membership_actor* self, membership_options o, std:
 
 caf::actor spawn_membership(caf::actor_system& sys, membership_options o, std::function<void()> on_declared_dead) {
   // Register before anything is spawned, so a refused join stops the start-up with its reason.
-  std::shared_ptr<pqxx::connection> conn = persistence::connect(o.db_url);
-  name_session(*conn, o.node_id);
+  std::shared_ptr<pqxx::connection> conn = persistence::connect(o.db_url, session_name(o.node_id));
   {
     pqxx::work txn{*conn};
     register_node(txn, o);

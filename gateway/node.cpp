@@ -139,8 +139,10 @@ int run_node(const config& cfg) {
                                          static_cast<size_t>(cfg.get_int("db.batch_max"))};
   auto notif_db_opts = db_opts;
   notif_db_opts.connections = 1;
+  notif_db_opts.name = "hirehub-notifications";
   auto accounts_db_opts = db_opts;
   accounts_db_opts.connections = static_cast<size_t>(cfg.get_int("db.account_connections"));
+  accounts_db_opts.name = "hirehub-accounts";
   persistence::journal_options journal_opts{db_url, static_cast<size_t>(cfg.get_int("db.batch_max")),
                                             static_cast<size_t>(cfg.get_int("db.queue_max")),
                                             cfg.get_ms("db.retry_ms")};
@@ -199,6 +201,7 @@ int run_node(const config& cfg) {
   }
   auto resume_db_opts = db_opts;
   resume_db_opts.connections = static_cast<size_t>(cfg.get_int("resume.workers"));
+  resume_db_opts.name = "hirehub-resumes";
   resume_pipeline::options resume_opts;
   resume_opts.store = persistence::make_local_file_store(cfg.get_string("resume.storage_dir"));
   resume_opts.stages.masking.threshold = static_cast<double>(cfg.get_int("resume.pii_threshold_pct")) / 100.0;

@@ -12,8 +12,9 @@
 
 namespace hirehub::persistence {
 
-std::unique_ptr<pqxx::connection> connect(const std::string& url) {
+std::unique_ptr<pqxx::connection> connect(const std::string& url, const std::string& name) {
   auto conn = std::make_unique<pqxx::connection>(url);
+  conn->set_variable("application_name", conn->quote(name));
   // A custom plan (PostgreSQL plans it per call: it sees the array's length and prices
   // the custom plan below the generic one): a plan made once, while the table was small,
   // could scan it whole after it grew, until an ANALYZE; a custom plan follows its size.

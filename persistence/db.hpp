@@ -28,8 +28,10 @@ namespace hirehub::persistence {
 /// Opens a connection; throws on failure. The hot statements below are declared
 /// on it (libpqxx prepares one on the server the first time it runs there, and
 /// again after a reconnect): their text never changes, so PostgreSQL plans them
-/// once per connection instead of once per call.
-std::unique_ptr<pqxx::connection> connect(const std::string& url);
+/// once per connection instead of once per call. `name` becomes the session's
+/// application_name, so pg_stat_activity (and a DBA) tells the journal from the
+/// relay and the pools.
+std::unique_ptr<pqxx::connection> connect(const std::string& url, const std::string& name = "hirehub");
 
 /// Prepared: jobs by id ($1: uuid[]) -> id, company_id, created_by, title, status
 /// (an open job past its expires_at reads as closed).

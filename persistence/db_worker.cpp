@@ -48,7 +48,7 @@ auto run(worker_actor* self, F fn) -> caf::expected<decltype(fn(std::declval<Txn
   auto& st = self->state;
   try {
     if (!st.conn)
-      st.conn = connect(st.opts.db_url);
+      st.conn = connect(st.opts.db_url, st.opts.name);
     Txn txn{*st.conn};
     auto out = fn(txn);
     txn.commit();

@@ -14,6 +14,7 @@ struct db_worker_options {
   std::string db_url;
   size_t connections = 2;
   size_t batch_max = 512;
+  std::string name = "hirehub-db";  ///< the connections' application_name
 };
 
 /// Returns a round-robin pool of `connections` workers.

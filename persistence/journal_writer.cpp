@@ -325,7 +325,7 @@ void flush(journal_actor* self) {
   };
   if (!st.conn) {
     try {
-      st.conn = connect(st.opts.db_url);
+      st.conn = connect(st.opts.db_url, "hirehub-journal");
       // Every statement here finds rows by key: plans made while a table was small must
       // not keep scanning it whole as it grows (the prepared ones are planned once).
       st.conn->set_variable("enable_seqscan", "off");

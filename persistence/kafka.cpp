@@ -126,7 +126,7 @@ void make_producer(relay_state& st) {
 void ensure_connection(relay_state& st) {
   if (st.conn)
     return;
-  st.conn = connect(st.opts.db_url);
+  st.conn = connect(st.opts.db_url, "hirehub-outbox-relay");
   // Marking rows published need not wait for an fsync: if that mark is lost in a
   // crash the rows are published again, and consumers deduplicate by event id.
   pqxx::nontransaction setup{*st.conn};

@@ -85,6 +85,14 @@ TEST(lifecycle, idle_entities_passivate_and_rebuild_from_the_journal) {
   ASSERT_EQ(app.status, 201);
   auto id = app.json_body["id"].get<std::string>();
   ASSERT_EQ(http.patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, ctok).status, 200);
+  // Each connection names its role in pg_stat_activity: the journal, the relay and the
+  // notification writer have all done their part for the two events by now.
+  for (auto name : {"hirehub-journal", "hirehub-outbox-relay", "hirehub-notifications"})
+    EXPECT_TRUE(eventually(std::chrono::seconds(10), [&] {
+      return db.count(std::string{"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                  "AND application_name = '"} +
+                      name + "'") == 1;
+    })) << name;
   ASSERT_TRUE(eventually(std::chrono::seconds(10), [&] { return active_entities(http) == 0; }))
       << "the idle application actor did not passivate";
   // A new incarnation rebuilds the same state from the journal ...
