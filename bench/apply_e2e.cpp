@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -64,6 +65,8 @@ struct options {
   std::vector<int> ports;  ///< --ports: connections spread over these nodes (the WebSocket on the first)
   std::string db_url;
   std::string kafka_bootstrap;  ///< for the Kafka floor (skipped when empty)
+  long node_pid = 0;            ///< for the CPU split by process (0: not split)
+  long broker_pid = 0;
   std::string secret = "dev-secret-change-me";
   int connections = 64;
   int seconds = 10;
@@ -252,6 +255,80 @@ double box_busy_seconds() {
   for (auto& x : v)
     f >> x;
   return static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+/// CPU seconds a process has used so far (utime + stime), 0 when it is gone.
+double process_cpu_seconds(long pid) {
+  std::ifstream f{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string line;
+  if (pid <= 0 || !std::getline(f, line))
+    return 0;
+  // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+  std::istringstream rest{line.substr(line.rfind(')') + 2)};
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i)
+    if (i >= 14)
+      ticks += std::stod(field);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+/// The box's processes by role, with the CPU each had used so far: the node, the
+/// broker, this load generator and every PostgreSQL process, named by its
+/// connection's application_name (the node names each connection by its role) or
+/// its kind (walwriter, autovacuum worker, ...).
+struct cpu_snapshot {
+  std::map<long, std::pair<std::string, double>> by_pid;  ///< pid -> role, CPU seconds
+  double box = 0;
+};
+
+cpu_snapshot take_cpu_snapshot(pqxx::connection& conn, long node_pid, long broker_pid) {
+  cpu_snapshot snap;
+  snap.box = box_busy_seconds();
+  pqxx::nontransaction q{conn};
+  for (auto row : q.exec("SELECT pid, CASE WHEN backend_type = 'client backend' THEN COALESCE(NULLIF("
+                         "application_name, ''), 'other connections') ELSE backend_type END FROM pg_stat_activity"))
+    snap.by_pid[row[0].as<long>()] = {"PostgreSQL:" + row[1].as<std::string>(), process_cpu_seconds(row[0].as<long>())};
+  snap.by_pid[node_pid] = {"node", process_cpu_seconds(node_pid)};
+  snap.by_pid[broker_pid] = {"broker", process_cpu_seconds(broker_pid)};
+  snap.by_pid[getpid()] = {"load generator", process_cpu_seconds(getpid())};
+  return snap;
+}
+
+/// "node 256 us; PostgreSQL 310 us (hirehub-journal 135, ...); ...": the CPU each role
+/// used between the snapshots, per application (a process that started in between
+/// counts from 0; one that ended in between is missed, and falls in the rest).
+std::string cpu_split(const cpu_snapshot& a, const cpu_snapshot& b, size_t apps) {
+  std::map<std::string, double> role;
+  double named = 0;
+  for (auto& [pid, entry] : b.by_pid) {
+    if (pid <= 0)
+      continue;
+    auto before = a.by_pid.find(pid);
+    double d = entry.second - (before == a.by_pid.end() ? 0.0 : before->second.second);
+    role[entry.first] += d;
+    named += d;
+  }
+  auto us = [&](double secs) { return 1e6 * secs / static_cast<double>(std::max<size_t>(apps, 1)); };
+  std::string pg_total, parts;
+  double pg = 0;
+  std::vector<std::pair<double, std::string>> pg_roles;
+  for (auto& [name, secs] : role)
+    if (name.rfind("PostgreSQL:", 0) == 0) {
+      pg += secs;
+      pg_roles.emplace_back(secs, name.substr(11));
+    }
+  std::sort(pg_roles.rbegin(), pg_roles.rend());
+  for (auto& [secs, name] : pg_roles)
+    if (us(secs) >= 0.5)
+      parts += (parts.empty() ? "" : ", ") + name + " " + std::to_string(std::lround(us(secs)));
+  char buf[512];
+  std::snprintf(
+      buf, sizeof buf,
+      "node %.0f us; PostgreSQL %.0f us (%s); broker %.0f us; load generator %.0f us; rest of the box %.0f us",
+      us(role["node"]), us(pg), parts.c_str(), us(role["broker"]), us(role["load generator"]),
+      us(b.box - a.box - named));
+  return buf;
 }
 
 struct floor_result {
@@ -460,6 +537,8 @@ int main(int argc, char** argv) {
   app.add_option("--jobs", opt.jobs);
   app.add_option("--hot-jobs", opt.hot_jobs, "Apply to the first K jobs only (K x 256 applications at most)");
   app.add_option("--load-factor", opt.load_factor);
+  app.add_option("--node-pid", opt.node_pid, "The node's process, for the CPU split of the peak");
+  app.add_option("--broker-pid", opt.broker_pid, "The broker's process, for the CPU split of the peak");
   CLI11_PARSE(app, argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (!opt.ports.empty())
@@ -539,7 +618,10 @@ int main(int argc, char** argv) {
 
   // Warm-up, then peak.
   run_closed(sh, 2);
-  auto peak_busy0 = box_busy_seconds();
+  pqxx::connection split_conn{opt.db_url};
+  split_conn.set_variable("application_name", "'hirehub-bench'");
+  auto split0 = take_cpu_snapshot(split_conn, opt.node_pid, opt.broker_pid);
+  auto peak_busy0 = split0.box;
   auto peak = run_closed(sh, opt.seconds);
   double peak_rate = peak.ok / peak.seconds;
   std::printf(
@@ -550,7 +632,8 @@ int main(int argc, char** argv) {
   // Let the relay and the notification pipeline drain before the latency phase.
   std::this_thread::sleep_for(std::chrono::seconds(5));
   // The box's busy CPU over the peak and the drain after it, per application.
-  double peak_cpu_us = 1e6 * (box_busy_seconds() - peak_busy0) / static_cast<double>(std::max<size_t>(peak.ok, 1));
+  auto split1 = take_cpu_snapshot(split_conn, opt.node_pid, opt.broker_pid);
+  double peak_cpu_us = 1e6 * (split1.box - peak_busy0) / static_cast<double>(std::max<size_t>(peak.ok, 1));
   double target = peak_rate * opt.load_factor;
   sh.measuring_ws = true;
   auto steady = run_open(sh, target, opt.seconds, std::max(opt.connections, 128));
@@ -652,6 +735,8 @@ int main(int argc, char** argv) {
       "%.0f/s on %ld cores allows %.0f us\n",
       peak_cpu_us, http.cpu_us + pg.cpu_us + kafka.cpu_us, target_rate, sysconf(_SC_NPROCESSORS_ONLN),
       1e6 * static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)) / target_rate);
+  if (opt.node_pid > 0)
+    std::printf("  by process (the peak and its drain): %s\n", cpu_split(split0, split1, peak.ok).c_str());
   ws_thread.detach();
   return 0;
 }
