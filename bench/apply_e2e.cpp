@@ -20,6 +20,7 @@
 //      application.submitted). Their sum against the busy CPU per application of
 //      the peak phase, and against the cores / target rate budget.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -98,9 +99,18 @@ struct shared {
   }
   std::mutex mtx;
   std::unordered_map<std::string, clock_type::time_point> submitted_at;  // application id -> reply time
+  /// Of the 70% phase's submits, on the box's wall clock (the rows' timestamps use it):
+  /// application id -> when it was due, sent, answered (microseconds since the epoch).
+  std::unordered_map<std::string, std::array<int64_t, 3>> submit_times;
   std::vector<std::pair<std::string, clock_type::time_point>> arrivals;  // company frames: application id, when
   std::atomic<bool> measuring_ws{false};
 };
+
+/// Microseconds since the epoch, by the wall clock.
+int64_t wall_clock_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 /// One submit; returns the application id ("" on failure).
 std::string submit(shared& sh, connection& c, size_t i, int* status) {
@@ -171,6 +181,7 @@ phase_result run_open(shared& sh, double rate, int seconds, int conns) {
       std::vector<double> lat;
       size_t ok = 0, err = 0;
       std::vector<std::pair<std::string, clock_type::time_point>> ids;
+      std::vector<std::array<int64_t, 3>> times;
       for (;;) {
         auto k = ticket++;
         if (k >= total)
@@ -181,20 +192,29 @@ phase_result run_open(shared& sh, double rate, int seconds, int conns) {
         if (i >= sh.capacity())
           break;
         int status = 0;
+        auto sent = clock_type::now();
         auto id = submit(sh, c, i, &status);
         auto done = clock_type::now();
+        // The wall clock at `done`, and the steady clock's points moved onto it.
+        auto wall_us = [wall = wall_clock_us(), done](clock_type::time_point t) {
+          return wall - std::chrono::duration_cast<std::chrono::microseconds>(done - t).count();
+        };
         lat.push_back(std::chrono::duration<double, std::milli>(done - scheduled).count());
         (status == 201 ? ok : err)++;
-        if (!id.empty())
+        if (!id.empty()) {
           ids.emplace_back(id, clock_type::now());
+          times.push_back({wall_us(scheduled), wall_us(sent), wall_us(done)});
+        }
       }
       std::lock_guard<std::mutex> g{mtx};
       r.ok += ok;
       r.errors += err;
       r.latency_ms.insert(r.latency_ms.end(), lat.begin(), lat.end());
       std::lock_guard<std::mutex> g2{sh.mtx};
-      for (auto& [id, at] : ids)
-        sh.submitted_at.emplace(id, at);
+      for (size_t n = 0; n < ids.size(); ++n) {
+        sh.submitted_at.emplace(ids[n].first, ids[n].second);
+        sh.submit_times.emplace(ids[n].first, times[n]);
+      }
     });
   for (auto& t : threads)
     t.join();
@@ -713,6 +733,36 @@ int main(int argc, char** argv) {
         "transaction %.1f / %.1f ms; from there to the relay's mark (Kafka acknowledged) %.1f / %.1f ms, to the "
         "notification's transaction %.1f / %.1f ms\n",
         r[0][0].as<long long>(), v(1), v(2), v(3), v(4), v(5), v(6));
+    // The submit's own time in four parts: the load generator late for its schedule;
+    // from sending to the event's time (the gateway, the request actor, the entity);
+    // from there to the journal's transaction; from that to the answer read here (the
+    // commit, the replies back, the write). Event times are in whole milliseconds.
+    auto rows = w.exec_params(
+        "SELECT e.application_id::text, (extract(epoch FROM e.created_at) * 1e6)::bigint, "
+        "(extract(epoch FROM o.created_at) * 1e6)::bigint FROM application_events e JOIN outbox o ON o.key = "
+        "e.application_id::text AND o.topic = 'application.submitted' WHERE e.application_id = ANY($1::uuid[]) "
+        "AND e.seq = 1",
+        ids + "}");
+    std::vector<double> late, to_event, to_txn, to_answer;
+    {
+      std::lock_guard<std::mutex> g{sh.mtx};
+      for (auto row : rows) {
+        auto t = sh.submit_times.find(row[0].as<std::string>());
+        if (t == sh.submit_times.end())
+          continue;
+        auto [due, sent, done] = t->second;
+        auto event = row[1].as<int64_t>(), txn = row[2].as<int64_t>();
+        late.push_back(static_cast<double>(sent - due) / 1000);
+        to_event.push_back(static_cast<double>(event - sent) / 1000);
+        to_txn.push_back(static_cast<double>(txn - event) / 1000);
+        to_answer.push_back(static_cast<double>(done - txn) / 1000);
+      }
+    }
+    std::printf(
+        "  the submit's parts (p50 / p99, %zu applications): the load generator late %.1f / %.1f ms; sent to the "
+        "event's time %.1f / %.1f ms; to the journal's transaction %.1f / %.1f ms; to the answer %.1f / %.1f ms\n",
+        late.size(), pct(late, 0.5), pct(late, 0.99), pct(to_event, 0.5), pct(to_event, 0.99), pct(to_txn, 0.5),
+        pct(to_txn, 0.99), pct(to_answer, 0.5), pct(to_answer, 0.99));
   }
   auto ceiling = raw_pg_ceiling(opt, company, 20000);
   std::printf(
