@@ -330,7 +330,7 @@ std::string cpu_split(const cpu_snapshot& a, const cpu_snapshot& b, size_t apps)
     named += d;
   }
   auto us = [&](double secs) { return 1e6 * secs / static_cast<double>(std::max<size_t>(apps, 1)); };
-  std::string pg_total, parts;
+  std::string parts;
   double pg = 0;
   std::vector<std::pair<double, std::string>> pg_roles;
   for (auto& [name, secs] : role)
