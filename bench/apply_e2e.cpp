@@ -82,7 +82,7 @@ int port_of(const options& o, int t) {
 
 std::string token(const std::string& sub, const std::string& role, const std::string& secret) {
   hirehub::jwt::claims c{
-      sub, role, role == "company" ? sub : "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200};
+      sub, role, role == "company" ? sub : "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200, ""};
   return hirehub::jwt::sign(c, secret);
 }
 

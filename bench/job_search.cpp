@@ -228,7 +228,7 @@ int main(int argc, char** argv) {
   if (opt.load_only)
     return 0;
   auto sub = hirehub::ids::random_uuid();
-  hirehub::jwt::claims c{sub, "jobseeker", "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200};
+  hirehub::jwt::claims c{sub, "jobseeker", "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200, ""};
   auto tok = hirehub::jwt::sign(c, opt.secret);
 
   // Query classes, each a list of concrete queries.

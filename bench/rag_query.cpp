@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
   }
 
   auto sign = [&](const std::string& sub, const char* role) {
-    hirehub::jwt::claims c{sub, role, "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200};
+    hirehub::jwt::claims c{sub, role, "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200, ""};
     return hirehub::jwt::sign(c, opt.secret);
   };
   auto admin = sign(hirehub::ids::random_uuid(), "admin");

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
           "INSERT INTO users (id, email, password_hash, user_type) VALUES ($1::uuid, $2, 'bench', "
           "'jobseeker')",
           id, "resume-bench-" + id.substr(0, 13) + "@example.com");
-      hirehub::jwt::claims c{id, "jobseeker", "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200};
+      hirehub::jwt::claims c{id, "jobseeker", "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200, ""};
       tokens.push_back(hirehub::jwt::sign(c, secret));
     }
     w.commit();

@@ -51,6 +51,11 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+# The nodes' token signing secret (auth.jwt_secret_file's default): random, made once per var/.
+if [[ ! -s var/run/jwt.secret ]]; then
+  (umask 077 && head -c 48 /dev/urandom | base64 -w0 >var/run/jwt.secret)
+fi
+
 hh_pg_start var/pg "$pg_port" var/log/postgres.log
 db_url="postgresql://hirehub@127.0.0.1:$pg_port/hirehub"
 hh_broker_start "$bin" var/run/broker.addr var/log/broker.log

@@ -54,6 +54,10 @@ void serve(request_actor* self, api_shared& sh) {
   for (auto& r : route_table()) {
     if (!match_path(req.path, r.path, &params))
       continue;
+    // Ids in one spelling: an upper-case UUID names the same entity (and shard).
+    for (auto& p : params)
+      if (auto id = ids::canonical_uuid(p); !id.empty())
+        p = std::move(id);
     path_match = &r;
     if (req.method == r.method) {
       out.route = r.path;
@@ -125,6 +129,8 @@ struct session_state {
   std::unordered_map<std::string, topic_sub> subs;  // client topic -> state
   std::unordered_map<std::string, std::string> by_hub_topic;
   bool closed = false;
+  std::string request_id;   ///< of the upgrade request, for the logs
+  std::string login_topic;  ///< the hub topic that ends this login (login_topic(sid)); empty for tool tokens
   const char* name = "ws_session";
   ~session_state() {
     if (conn && !closed)
@@ -269,6 +275,10 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
     return;
   }
   auto topic = topic_it->get<std::string>();
+  // Ids in one spelling: application:<ID> in upper case is the same topic and entity.
+  if (auto colon = topic.find(':'); colon != std::string::npos)
+    if (auto id = ids::canonical_uuid(topic.substr(colon + 1)); !id.empty())
+      topic = topic.substr(0, colon + 1) + id;
   if (op == "unsubscribe") {
     if (!drop_subscription(self, topic)) {
       send_error(self, errc::not_found, "not subscribed to " + topic, topic);
@@ -434,16 +444,51 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
           [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
 }
 
-caf::behavior session_impl(session_actor* self, std::shared_ptr<ws_connection> conn, principal by, api_shared* sh) {
+using expired_atom = caf::atom_constant<caf::atom("expired")>;
+
+caf::behavior session_impl(session_actor* self, std::shared_ptr<ws_connection> conn, principal by, int64_t expires_at,
+                           std::string login, std::string request_id, api_shared* sh) {
   self->state.conn = std::move(conn);
   self->state.by = std::move(by);
+  self->state.request_id = std::move(request_id);
   static auto& sessions = metrics::get_gauge("hirehub_websocket_sessions", "Open WebSocket sessions");
   sessions.add(1);
   self->attach_functor([] { sessions.add(-1); });
+  // A failing frame handler ends this session alone: logged, the socket closed with 1011.
+  self->set_exception_handler([self](std::exception_ptr& ep) -> caf::error {
+    log::warn("websocket session failed; closing it with 1011", {{"request_id", self->state.request_id}});
+    if (!self->state.closed) {
+      self->state.closed = true;
+      self->state.conn->close(1011, "internal error");
+    }
+    return log_actor_exception(self, ep);
+  });
+  // The socket lives as long as the token that opened it: at its expiry it is closed
+  // with 4001; the client reconnects with a fresh token (and resumes with after_seq).
+  if (expires_at > 0) {
+    auto left = std::chrono::seconds(expires_at) - std::chrono::duration_cast<std::chrono::seconds>(
+                                                       std::chrono::system_clock::now().time_since_epoch());
+    self->delayed_send(self, std::max<std::chrono::nanoseconds>(left, std::chrono::nanoseconds(0)),
+                       expired_atom::value);
+  }
+  // ... and as long as its login: a logout (on any node) closes it with 4001 too.
+  if (!login.empty()) {
+    self->state.login_topic = login_topic(login);
+    if (auto hub = service(self->system(), "hub"))
+      self->send(hub, subscribe_atom::value, self->state.login_topic, caf::actor_cast<caf::actor>(self));
+  }
   return {
       [self, sh](frame_atom, const std::string& text) { on_client_frame(self, sh, text); },
       [self](frame_atom, const std::string& hub_topic, int64_t seq, const std::string& frame) {
         auto& st = self->state;
+        if (!st.login_topic.empty() && hub_topic == st.login_topic) {
+          if (!st.closed) {
+            st.closed = true;
+            st.conn->close(4001, "logged out");
+          }
+          self->quit();
+          return;
+        }
         auto t = st.by_hub_topic.find(hub_topic);
         if (t == st.by_hub_topic.end())
           return;
@@ -453,6 +498,14 @@ caf::behavior session_impl(session_actor* self, std::shared_ptr<ws_connection> c
           return;
         }
         deliver_live(self, t->second, sub, seq, frame);
+      },
+      [self](expired_atom) {
+        auto& st = self->state;
+        if (!st.closed) {
+          st.closed = true;
+          st.conn->close(4001, "token expired");
+        }
+        self->quit();
       },
       [self](close_atom) {
         self->state.closed = true;
@@ -605,36 +658,40 @@ server_handlers api::handlers() {
     auto child = sh->sys->spawn(request_impl, std::move(job), static_cast<api_shared*>(sh.get()));
     caf::anon_send(sh->gw_sup, adopt_atom::value, child, started_ns);
   };
-  h.on_ws_authorize = [sh](const http_request& req) -> std::optional<http_response> {
+  h.on_ws_upgrade = [sh](const http_request& req) -> ws_admission {
+    // The caller is authenticated here, once; the session carries the principal
+    // and its token's expiry (it closes with 4001 when the token expires).
+    ws_admission out;
+    principal by;
+    jwt::claims claims;
     try {
       auto token = query_param(req.query, "access_token");
-      if (!token.empty())
-        authenticate(*sh, token, true);
-      else
-        authenticate(*sh, req.authorization);
-      return std::nullopt;
+      by = token.empty() ? authenticate(*sh, req.authorization, false, &claims)
+                         : authenticate(*sh, token, true, &claims);
     } catch (const bad_input& e) {
       http_response r;
       r.status = http_status_of(e.code);
       r.body = error_body(e.code, e.message);
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return r;
+      out.refused = std::move(r);
+      return out;
     }
-  };
-  h.on_ws_open = [sh](const http_request& req, std::shared_ptr<ws_connection> conn) -> ws_callbacks {
-    auto token = query_param(req.query, "access_token");
-    auto by = token.empty() ? authenticate(*sh, req.authorization) : authenticate(*sh, token, true);
-    ws_callbacks cb;
-    if (!sh->gw_sup) {
-      conn->close(1001, "the node is stopping");
+    out.open = [sh, by = std::move(by), expires_at = claims.expires_at, login = claims.session_id,
+                request_id = req.request_id](std::shared_ptr<ws_connection> conn) -> ws_callbacks {
+      ws_callbacks cb;
+      if (!sh->gw_sup) {
+        conn->close(1001, "the node is stopping");
+        return cb;
+      }
+      auto session =
+          sh->sys->spawn(session_impl, conn, by, expires_at, login, request_id, static_cast<api_shared*>(sh.get()));
+      caf::anon_send(sh->gw_sup, adopt_atom::value, session, int64_t{0});
+      caf::actor s = session;
+      cb.on_text = [s](std::string text) { caf::anon_send(s, frame_atom::value, std::move(text)); };
+      cb.on_close = [s] { caf::anon_send(s, close_atom::value); };
       return cb;
-    }
-    auto session = sh->sys->spawn(session_impl, conn, by, static_cast<api_shared*>(sh.get()));
-    caf::anon_send(sh->gw_sup, adopt_atom::value, session, int64_t{0});
-    caf::actor s = session;
-    cb.on_text = [s](std::string text) { caf::anon_send(s, frame_atom::value, std::move(text)); };
-    cb.on_close = [s] { caf::anon_send(s, close_atom::value); };
-    return cb;
+    };
+    return out;
   };
   return h;
 }

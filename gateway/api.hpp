@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +49,7 @@ struct api_options {
   std::string issuer;
   int64_t access_ttl_s = 900;
   int64_t refresh_ttl_s = 2592000;
+  int64_t admin_refresh_ttl_s = 43200;
   crypto::hash_cost password_cost;
   std::chrono::milliseconds login_window{300000};
   int64_t login_attempts_per_account = 10;
@@ -68,8 +70,9 @@ struct api_options {
 };
 
 /// Reads the API options; loads the signing keys (throws std::runtime_error
-/// naming the key file when it cannot be used).
-api_options api_options_from(const config& cfg);
+/// naming the key file when it cannot be used, or the secret when it is weak and
+/// `dev` is off: see load_keys).
+api_options api_options_from(const config& cfg, bool dev);
 
 /// The node's embedder: the local one, or the remote model of ai.embeddings.*.
 std::shared_ptr<resume::embedder> embedder_from(const config& cfg);
@@ -77,8 +80,14 @@ std::shared_ptr<resume::embedder> embedder_from(const config& cfg);
 /// The summary chain of ai.llm1 / ai.llm2, then the local summary.
 std::shared_ptr<resume::summariser> summariser_from(const config& cfg);
 
-/// The signing keys of auth.jwt_alg (HS256 secret or RS256 key file).
-jwt::keys load_keys(const config& cfg);
+/// The well-known secret a node signs with in development mode when none is set.
+inline constexpr const char* dev_jwt_secret = "dev-secret-change-me";
+
+/// The signing keys of auth.jwt_alg: RS256 with the key file, or HS256 with
+/// auth.jwt_secret, else the content of auth.jwt_secret_file. Without `dev` a
+/// missing or weak secret throws std::runtime_error saying what to set; with it,
+/// a missing one is the well-known dev_jwt_secret.
+jwt::keys load_keys(const config& cfg, bool dev);
 
 /// Every (method, path template) the API serves, for the OpenAPI coverage test.
 std::vector<std::pair<std::string, std::string>> api_routes();

@@ -1,5 +1,8 @@
 #include "gateway/jwt.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/core_names.h>
@@ -128,6 +131,8 @@ std::string keys::sign(const claims& c) const {
       {"sub", c.sub}, {"role", c.role}, {"iss", c.issuer}, {"iat", c.issued_at}, {"exp", c.expires_at}};
   if (!c.company_id.empty())
     body["company_id"] = c.company_id;
+  if (!c.session_id.empty())
+    body["sid"] = c.session_id;
   auto signing_input = base64url_encode(header.dump()) + "." + base64url_encode(body.dump());
   auto sig = impl_->pkey ? rsa_sign(impl_->pkey.get(), signing_input) : hmac_sha256(impl_->secret, signing_input);
   return signing_input + "." + base64url_encode(sig);
@@ -186,6 +191,7 @@ verify_result keys::verify(const std::string& token, const std::string& issuer, 
     c.issued_at = body.value("iat", int64_t{0});
     c.expires_at = body.at("exp").get<int64_t>();
     c.company_id = body.value("company_id", "");
+    c.session_id = body.value("sid", "");
   } catch (const std::exception&) {
     r.error = "token claims sub, role and exp are required";
     return r;
@@ -212,6 +218,10 @@ verify_result keys::verify(const std::string& token, const std::string& issuer, 
     r.error = "token company_id is not a UUID";
     return r;
   }
+  if (!c.session_id.empty() && !ids::is_uuid(c.session_id)) {
+    r.error = "token sid is not a UUID";
+    return r;
+  }
   r.ok = c;
   return r;
 }
@@ -222,6 +232,28 @@ std::string sign(const claims& c, const std::string& secret) {
 
 verify_result verify(const std::string& token, const std::string& secret, const std::string& issuer, int64_t now_s) {
   return keys::hs256(secret).verify(token, issuer, now_s);
+}
+
+std::optional<std::string> weak_secret(const std::string& secret) {
+  if (secret.empty())
+    return "it is empty";
+  std::string lower;
+  for (char c : secret)
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Secrets shipped in this repository (config default, manifests, compose file, benchmarks)
+  // and the usual placeholders: anyone can read them, so anyone could sign an admin token.
+  for (const char* shipped : {"dev-secret-change-me", "change-me-in-production-please-32b", "integration-test-secret"})
+    if (lower == shipped)
+      return "it is a secret shipped with HireHub";
+  for (const char* placeholder : {"change-me", "changeme", "change_me", "placeholder", "your-secret", "replace-me",
+                                  "xxxxxxxx"})
+    if (lower.find(placeholder) != std::string::npos)
+      return std::string{"it is a placeholder (contains '"} + placeholder + "')";
+  if (secret.size() < 32)
+    return "it is shorter than 32 bytes";
+  if (std::all_of(secret.begin(), secret.end(), [&](char c) { return c == secret[0]; }))
+    return "it repeats one character";
+  return std::nullopt;
 }
 
 }  // namespace hirehub::jwt

@@ -19,6 +19,7 @@ struct claims {
   std::string issuer;
   int64_t issued_at = 0;
   int64_t expires_at = 0;
+  std::string session_id;  ///< "sid": the login (refresh token family) that issued it; empty for tool tokens
 };
 
 /// Signs `c` with `secret`.
@@ -52,6 +53,11 @@ class keys {
   struct impl;
   std::shared_ptr<const impl> impl_;
 };
+
+/// Why `secret` must not sign tokens in production (empty, shorter than 32 bytes,
+/// a secret shipped with HireHub, a placeholder, one character repeated);
+/// nullopt when it may.
+std::optional<std::string> weak_secret(const std::string& secret);
 
 std::string base64url_encode(const std::string& in);
 std::optional<std::string> base64url_decode(const std::string& in);

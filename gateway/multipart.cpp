@@ -70,7 +70,9 @@ std::vector<form_part> parse_multipart(std::string_view body, const std::string&
   const std::string delim = "--" + boundary;
   std::vector<form_part> parts;
   size_t pos = body.find(delim);
-  if (pos == std::string_view::npos || (pos != 0 && body.substr(pos - 2, 2) != "\r\n"))
+  // The first delimiter opens the body or follows a preamble's line end (a delimiter
+  // at offset 1 has no room for one).
+  if (pos == std::string_view::npos || (pos != 0 && (pos < 2 || body.substr(pos - 2, 2) != "\r\n")))
     throw multipart_error("the body does not start with the multipart boundary");
   for (;;) {
     pos += delim.size();

@@ -75,7 +75,7 @@ std::string default_node_id() {
 
 }  // namespace
 
-int run_node(const config& cfg) {
+int run_node(const config& cfg, bool dev) {
   auto node_id = cfg.get_string("node.id");
   if (node_id.empty())
     node_id = default_node_id();
@@ -91,7 +91,11 @@ int run_node(const config& cfg) {
   }
   gateway::api_options api_opts;
   try {
-    api_opts = api_options_from(cfg);
+    api_opts = api_options_from(cfg, dev);
+    if (dev)
+      log::warn("development mode (--dev, HIREHUB_DEV): a missing or weak token signing secret is accepted; "
+                "without auth.jwt_secret or auth.jwt_secret_file tokens are signed with the well-known development "
+                "secret");
   } catch (const std::exception& e) {
     log::error("cannot start", {{"error", e.what()}});
     std::cerr << "hirehub: " << e.what() << '\n';

@@ -9,6 +9,7 @@ class config;
 namespace hirehub::gateway {
 
 /// Runs until a signal or until the root supervisor escalates; returns the exit code.
-int run_node(const config& cfg);
+/// `dev`: development mode (a missing or weak JWT secret is allowed).
+int run_node(const config& cfg, bool dev);
 
 }  // namespace hirehub::gateway

@@ -2,7 +2,9 @@
 #include "persistence/file_store.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <fstream>
 
 #include "gateway/jwt.hpp"
 #include "runtime/clock.hpp"
@@ -13,22 +15,45 @@
 
 namespace hirehub::gateway {
 
-jwt::keys load_keys(const config& cfg) {
+jwt::keys load_keys(const config& cfg, bool dev) {
   if (cfg.get_string("auth.jwt_alg") == "RS256") {
     auto path = cfg.get_string("auth.jwt_private_key_file");
     if (path.empty())
       throw std::runtime_error("auth.jwt_alg = RS256 needs auth.jwt_private_key_file (a PEM RSA private key)");
     return jwt::keys::rs256_from_file(path);
   }
-  return jwt::keys::hs256(cfg.get_string("auth.jwt_secret"));
+  auto secret = cfg.get_string("auth.jwt_secret");
+  std::string from = "auth.jwt_secret";
+  if (secret.empty()) {
+    auto file = cfg.get_string("auth.jwt_secret_file");
+    if (!file.empty()) {
+      std::ifstream in{file, std::ios::binary};
+      if (in) {
+        std::getline(in, secret);
+        while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back())))
+          secret.pop_back();
+        from = "auth.jwt_secret_file (" + file + ")";
+      }
+    }
+  }
+  if (secret.empty() && dev)
+    return jwt::keys::hs256(dev_jwt_secret);
+  if (auto why = jwt::weak_secret(secret); why && !dev)
+    throw std::runtime_error(
+        "refusing to sign access tokens with " + from + ": " + *why +
+        ". Set auth.jwt_secret (HIREHUB_AUTH_JWT_SECRET) to at least 32 random bytes, e.g. `openssl rand -base64 48`, "
+        "or auth.jwt_secret_file to a file holding one; for local experiments only, start with --dev "
+        "(HIREHUB_DEV=1)");
+  return jwt::keys::hs256(secret);
 }
 
-api_options api_options_from(const config& cfg) {
+api_options api_options_from(const config& cfg, bool dev) {
   api_options o;
-  o.keys = load_keys(cfg);
+  o.keys = load_keys(cfg, dev);
   o.issuer = cfg.get_string("auth.issuer");
   o.access_ttl_s = cfg.get_int("auth.access_ttl_s");
   o.refresh_ttl_s = cfg.get_int("auth.refresh_ttl_s");
+  o.admin_refresh_ttl_s = cfg.get_int("auth.admin_refresh_ttl_s");
   o.password_cost.opslimit = static_cast<uint64_t>(cfg.get_int("auth.password_opslimit"));
   o.password_cost.memlimit_bytes = static_cast<size_t>(cfg.get_int("auth.password_memlimit_kib")) * 1024;
   o.login_window = std::chrono::milliseconds{cfg.get_int("auth.login_window_s") * 1000};
@@ -158,6 +183,9 @@ query_reader::query_reader(const std::string& query, std::initializer_list<const
       throw bad_input{errc::bad_request, name + " is not valid percent-encoded UTF-8", name};
     if (values_.count(name))
       throw bad_input{errc::bad_request, name + " is given twice", name};
+    // Ids in one spelling (ids::is_uuid): a UUID in upper case is the same id.
+    if (auto id = ids::canonical_uuid(*value); !id.empty())
+      value = std::move(id);
     values_[name] = *value;
   }
 }
@@ -278,11 +306,13 @@ std::string body_reader::text(const char* name, bool required, size_t max_len) {
 
 std::string body_reader::uuid(const char* name, bool required) {
   auto s = text(name, required, 36);
-  if (!s.empty() && !ids::is_uuid(s))
-    throw bad_input{errc::bad_request, field(name) + " must be a UUID", field(name)};
+  if (s.empty())
+    return s;
   // The canonical form (PostgreSQL's): ids are compared as text after a round trip.
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
+  auto id = ids::canonical_uuid(s);
+  if (id.empty())
+    throw bad_input{errc::bad_request, field(name) + " must be a UUID", field(name)};
+  return id;
 }
 
 std::string body_reader::email(const char* name) {
@@ -415,7 +445,8 @@ responder::~responder() {
 
 // ---- auth and answers ------------------------------------------------------------------
 
-principal authenticate(const api_shared& sh, const std::string& header_or_token, bool raw_token) {
+principal authenticate(const api_shared& sh, const std::string& header_or_token, bool raw_token,
+                       jwt::claims* verified) {
   std::string token = header_or_token;
   if (!raw_token) {
     if (header_or_token.empty())
@@ -427,6 +458,8 @@ principal authenticate(const api_shared& sh, const std::string& header_or_token,
   auto v = sh.opts.keys.verify(token, sh.opts.issuer, now_ms() / 1000);
   if (!v.ok)
     throw bad_input{errc::unauthorized, v.error, ""};
+  if (verified)
+    *verified = *v.ok;
   return principal{v.ok->sub, v.ok->role, v.ok->company_id};
 }
 

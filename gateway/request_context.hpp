@@ -153,7 +153,16 @@ struct api_shared {
   std::unique_ptr<rate_limiter> signup_by_address;
 };
 
-principal authenticate(const api_shared& sh, const std::string& header_or_token, bool raw_token = false);
+/// Verifies a bearer token (the Authorization header, or the bare token when
+/// `raw_token`); throws unauthorized. `verified` receives the token's claims.
+principal authenticate(const api_shared& sh, const std::string& header_or_token, bool raw_token = false,
+                       jwt::claims* verified = nullptr);
+
+/// The hub topic a login's WebSockets listen on: a frame there closes them (4001)
+/// when the login ends (logout, or a refresh token reused).
+inline std::string login_topic(const std::string& family_id) {
+  return "login:" + family_id;
+}
 void require_role(const principal& p, const char* role);
 /// Throws rate_limited when `limiter` has no token left for `key`.
 void take_token(rate_limiter& limiter, const std::string& key, const char* what);

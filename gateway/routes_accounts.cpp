@@ -24,8 +24,10 @@ constexpr size_t min_password = 8;
 constexpr size_t max_password = 256;
 
 /// What a successful login, sign-up or refresh answers.
-json token_body(const api_options& o, const acc::subject& who, const std::string& refresh) {
+json token_body(const api_options& o, const acc::subject& who, const acc::refresh_grant& refresh,
+                int64_t refresh_expires_in) {
   jwt::claims c;
+  c.session_id = refresh.family_id;
   c.sub = who.user_id;
   c.role = who.role;
   c.company_id = who.company_id;
@@ -36,8 +38,16 @@ json token_body(const api_options& o, const acc::subject& who, const std::string
   if (!who.company_id.empty())
     user["company_id"] = who.company_id;
   return {{"access_token", o.keys.sign(c)},        {"token_type", "Bearer"},
-          {"expires_in", o.access_ttl_s},          {"refresh_token", refresh},
-          {"refresh_expires_in", o.refresh_ttl_s}, {"user", user}};
+          {"expires_in", o.access_ttl_s},          {"refresh_token", refresh.token},
+          {"refresh_expires_in", refresh_expires_in}, {"user", user}};
+}
+
+/// Tells the WebSockets of a login that ended (on every node) to close with 4001.
+/// Sent from the revoking transaction: a socket closed before that commits is
+/// only a reconnect for its client.
+void close_login_sockets(const caf::actor& hub, const std::string& family_id) {
+  if (hub && !family_id.empty())
+    caf::anon_send(hub, publish_atom::value, login_topic(family_id), int64_t{0}, std::string{"logout"});
 }
 
 /// A hash to verify against when the account does not exist, so that a wrong
@@ -128,8 +138,8 @@ void signup(request_actor* self, api_shared& sh, const route_params&) {
       [in = std::move(in), pw = std::move(pw), opts](pqxx::transaction_base& txn) mutable {
         in.password_hash = crypto::password_hash(pw, opts.password_cost);
         auto who = acc::signup(txn, in);
-        auto refresh = acc::issue_refresh(txn, who.user_id, "", opts.refresh_ttl_s);
-        return persistence::reply(token_body(opts, who, refresh), true);
+        auto refresh = acc::issue_refresh(txn, who.user_id, opts.refresh_ttl_s);
+        return persistence::reply(token_body(opts, who, refresh, opts.refresh_ttl_s), true);
       },
       [](json& v) {
         auto r = json_response(201, v.dump());
@@ -170,8 +180,10 @@ void login(request_actor* self, api_shared& sh, const route_params&) {
           step = *m;
         }
         acc::record_login(txn, row->who.user_id, step);
-        auto refresh = acc::issue_refresh(txn, row->who.user_id, "", opts.refresh_ttl_s);
-        return persistence::reply(token_body(opts, row->who, refresh));
+        // An admin's login ends sooner (auth.admin_refresh_ttl_s), however often it is refreshed.
+        auto ttl = row->who.role == "admin" ? std::min(opts.admin_refresh_ttl_s, opts.refresh_ttl_s) : opts.refresh_ttl_s;
+        auto refresh = acc::issue_refresh(txn, row->who.user_id, ttl);
+        return persistence::reply(token_body(opts, row->who, refresh, ttl));
       },
       json_reply());
 }
@@ -180,19 +192,22 @@ void refresh(request_actor* self, api_shared& sh, const route_params&) {
   body_reader body{req_of(self), {"refresh_token"}};
   auto token = body.text("refresh_token", true, 100);
   auto opts = sh.opts;
+  auto hub = service(*sh.sys, "hub");
   ask_task(
       self, sh, "accounts",
-      [token, opts](pqxx::transaction_base& txn) {
-        auto rot = acc::rotate_refresh(txn, token, opts.refresh_ttl_s);
-        if (rot.reused)
+      [token, opts, hub](pqxx::transaction_base& txn) {
+        auto rot = acc::rotate_refresh(txn, token);
+        if (rot.reused) {
+          close_login_sockets(hub, rot.family_id);
           return db_reply{{},
                           make_error(errc::unauthorized,
                                      "this refresh token was already used; every session of this login is revoked",
                                      "refresh_token"),
                           false};
+        }
         if (!rot.who)
           throw make_error(errc::unauthorized, "invalid, expired or revoked refresh token", "refresh_token");
-        return persistence::reply(token_body(opts, *rot.who, rot.token));
+        return persistence::reply(token_body(opts, *rot.who, {rot.token, rot.family_id}, rot.expires_in));
       },
       json_reply());
 }
@@ -201,10 +216,11 @@ void logout(request_actor* self, api_shared& sh, const route_params&) {
   body_reader body{req_of(self), {"refresh_token"}};
   auto token = body.text("refresh_token", true, 100);
   // Like RFC 7009: an unknown token is not an error (the answer reveals nothing).
+  auto hub = service(*sh.sys, "hub");
   ask_task(
       self, sh, "accounts",
-      [token](pqxx::transaction_base& txn) {
-        acc::revoke_family(txn, token);
+      [token, hub](pqxx::transaction_base& txn) {
+        close_login_sockets(hub, acc::revoke_family(txn, token));
         return persistence::reply(nullptr);
       },
       no_content);

@@ -140,10 +140,12 @@ void query(request_actor* self, api_shared& sh, const route_params&) {
   auto k = static_cast<size_t>(in.integer("top_k", false, 1, 50).value_or(5));
   auto user = in.uuid("user_id", false);
   auto resumes = in.text_list("resume_ids", 100, 36);
-  for (size_t i = 0; i < resumes.size(); ++i)
-    if (!ids::is_uuid(resumes[i]))
+  for (size_t i = 0; i < resumes.size(); ++i) {
+    resumes[i] = ids::canonical_uuid(resumes[i]);
+    if (resumes[i].empty())
       throw bad_input{errc::bad_request, "resume_ids[" + std::to_string(i) + "] must be a UUID",
                       "resume_ids[" + std::to_string(i) + "]"};
+  }
   auto q = std::make_shared<rag::query>();
   q->k = k;
   q->filter.resume_ids = resumes;

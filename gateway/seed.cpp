@@ -305,7 +305,7 @@ int run_seed(const config& cfg, const seed_options& o) {
     std::cerr << "hirehub seed: cannot create accounts: " << e.what() << '\n';
     return 1;
   }
-  auto keys = load_keys(cfg);
+  auto keys = load_keys(cfg, true);  // signs like the node it fills
   auto token_of = [&](const persistence::accounts::subject& s) {
     jwt::claims c;
     c.sub = s.user_id;

@@ -11,6 +11,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -19,6 +20,7 @@
 
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
+#include "runtime/metrics.hpp"
 
 namespace hirehub::gateway {
 
@@ -29,6 +31,42 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+/// Runs one call into the application on an I/O thread. An exception must never
+/// leave an I/O callback (it would end io_context::run and the process): it is
+/// logged with the request id and counted, and the caller answers for that
+/// connection alone. False when `f` threw.
+template <class F>
+bool guarded(const char* where, const std::string& request_id, F&& f) noexcept {
+  const char* what = nullptr;
+  std::string message;
+  try {
+    f();
+    return true;
+  } catch (const std::exception& e) {
+    what = "exception";
+    message = e.what();
+  } catch (...) {
+    what = "unknown exception";
+  }
+  try {
+    static auto& failures = metrics::get_counter(
+        "hirehub_gateway_callback_failures_total",
+        "Exceptions caught at the I/O boundary (the connection got 500 or was closed with 1011)");
+    failures.inc();
+    log::error("exception at the I/O boundary", {{"where", where}, {"request_id", request_id}, {"error", what},
+                                                 {"message", message}});
+  } catch (...) {
+  }
+  return false;
+}
+
+http_response error_response(int status, const std::string& code, const std::string& message) {
+  http_response r;
+  r.status = status;
+  r.body = R"({"error":{"code":")" + code + R"(","message":")" + message + R"(","details":{}}})";
+  return r;
+}
 
 struct shared_ctx {
   server_options opts;
@@ -52,8 +90,10 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public ws_co
     --ctx_->websockets;
   }
 
-  void run(bhttp::request<bhttp::string_body> req, http_request info) {
+  void run(bhttp::request<bhttp::string_body> req, http_request info,
+           std::function<ws_callbacks(std::shared_ptr<ws_connection>)> open) {
     info_ = std::move(info);
+    open_ = std::move(open);
     ws_.set_option(bws::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(ctx_->opts.ws_max_frame_bytes);
     ws_.set_option(
@@ -107,7 +147,13 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public ws_co
       std::lock_guard<std::mutex> guard{ctx_->ws_mtx};
       ctx_->ws_sessions.insert(weak_from_this());
     }
-    auto cb = ctx_->handlers.on_ws_open(info_, shared_from_this());
+    ws_callbacks cb;
+    auto open = std::move(open_);
+    if (!open || !guarded("websocket open", info_.request_id, [&] { cb = open(shared_from_this()); })) {
+      close(1011, "internal error");
+      do_read();  // reads the client's close answer
+      return;
+    }
     {
       std::lock_guard<std::mutex> guard{cb_mtx_};
       cb_ = std::move(cb);
@@ -133,8 +179,13 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public ws_co
       std::lock_guard<std::mutex> guard{cb_mtx_};
       on_text = cb_.on_text;
     }
-    if (on_text)
-      on_text(std::move(text));
+    if (on_text && !guarded("websocket frame", info_.request_id, [&] { on_text(std::move(text)); })) {
+      {
+        std::lock_guard<std::mutex> guard{cb_mtx_};
+        cb_.on_text = nullptr;
+      }
+      close(1011, "internal error");
+    }
     do_read();
   }
 
@@ -175,7 +226,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public ws_co
       cb_ = {};
     }
     if (on_close && !ctx_->stopping.load())
-      on_close();
+      guarded("websocket close", info_.request_id, on_close);
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
   }
@@ -190,6 +241,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public ws_co
   bws::close_reason close_reason_;
   std::atomic<bool> closed_{false};
   http_request info_;
+  std::function<ws_callbacks(std::shared_ptr<ws_connection>)> open_;
   std::mutex cb_mtx_;
   ws_callbacks cb_;
 };
@@ -281,14 +333,23 @@ class http_session : public std::enable_shared_from_this<http_session> {
         write_error(404, "not_found", "WebSocket endpoint is /ws");
         return;
       }
-      if (auto refused = ctx_->handlers.on_ws_authorize(info)) {
+      request_id_ = info.request_id;
+      ws_admission admission;
+      if (!guarded("websocket upgrade", info.request_id,
+                   [&] { admission = ctx_->handlers.on_ws_upgrade(info); })) {
+        write_error(500, "internal", "internal error");
+        return;
+      }
+      if (admission.refused || !admission.open) {
         keep_alive_ = false;
-        write(std::move(*refused));
+        if (!admission.refused)
+          admission.refused = error_response(503, "unavailable", "the node is stopping");
+        write(std::move(*admission.refused));
         return;
       }
       stream_.expires_never();
       auto ws = std::make_shared<ws_session>(stream_.release_socket(), ctx_);
-      ws->run(std::move(req), std::move(info));
+      ws->run(std::move(req), std::move(info), std::move(admission.open));
       return;
     }
     keep_alive_ = req.keep_alive();
@@ -300,9 +361,16 @@ class http_session : public std::enable_shared_from_this<http_session> {
     http_reply reply = [self, once](http_response r) {
       if (once->exchange(true))
         return;
-      asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
+      asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
+        if (!guarded("http response", self->request_id_, [&] { self->write(std::move(r)); }))
+          self->do_close();
+      });
     };
-    ctx_->handlers.on_http(std::move(info), std::move(reply));
+    auto id = info.request_id;
+    // A handler that throws has not taken the request: answer 500 here. (One that
+    // threw after replying: the reply's flag makes this a no-op.)
+    if (!guarded("http request", id, [&] { ctx_->handlers.on_http(std::move(info), reply); }))
+      reply(error_response(500, "internal", "internal error"));
   }
 
   http_request to_info(const bhttp::request<bhttp::string_body>& req) {
@@ -325,10 +393,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   void write_error(int status, const std::string& code, const std::string& message) {
     keep_alive_ = false;
-    http_response r;
-    r.status = status;
-    r.body = R"({"error":{"code":")" + code + R"(","message":")" + message + R"(","details":{}}})";
-    write(std::move(r));
+    write(error_response(status, code, message));
   }
 
   void write(http_response r) {
@@ -381,17 +446,32 @@ struct http_server::impl {
   std::vector<std::thread> threads;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
 
+  std::unique_ptr<asio::steady_timer> accept_backoff;
+
   void do_accept() {
     acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec == asio::error::operation_aborted || ctx->stopping.load())
           return;
-      } else if (ctx->connections.load() >= ctx->opts.max_connections) {
+        // Out of descriptors (EMFILE/ENFILE) or memory: accepting again at once
+        // would fail again at once and spin this thread. Wait, then try again.
+        static auto& errors = metrics::get_counter("hirehub_http_accept_errors_total",
+                                                   "Failed accepts (out of file descriptors or memory); retried after 50 ms");
+        errors.inc();
+        log::warn("accept failed; retrying in 50 ms", {{"error", ec.message()}});
+        accept_backoff->expires_after(std::chrono::milliseconds(50));
+        accept_backoff->async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec && !ctx->stopping.load())
+            do_accept();
+        });
+        return;
+      }
+      if (ctx->connections.load() >= ctx->opts.max_connections) {
         // Refuse at accept: past the limit a connection costs nothing more.
         beast::error_code ignored;
         socket.close(ignored);
       } else {
-        std::make_shared<http_session>(std::move(socket), ctx)->run();
+        guarded("accept", "", [&] { std::make_shared<http_session>(std::move(socket), ctx)->run(); });
       }
       do_accept();
     });
@@ -418,9 +498,23 @@ uint16_t http_server::start() {
   d.acceptor->listen(asio::socket_base::max_listen_connections);
   auto port = d.acceptor->local_endpoint().port();
   d.guard.emplace(d.ioc.get_executor());
+  d.accept_backoff = std::make_unique<asio::steady_timer>(d.acceptor->get_executor());
   d.do_accept();
   for (int i = 0; i < d.ctx->opts.io_threads; ++i)
-    d.threads.emplace_back([&d] { d.ioc.run(); });
+    d.threads.emplace_back([&d] {
+      // Every callback guards its calls into the application; this is the last line:
+      // an exception that still escapes is logged and the loop goes on.
+      for (;;) {
+        try {
+          d.ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          log::error("exception escaped an I/O callback; the I/O loop goes on", {{"error", e.what()}});
+        } catch (...) {
+          log::error("exception escaped an I/O callback; the I/O loop goes on");
+        }
+      }
+    });
   return port;
 }
 
@@ -430,6 +524,8 @@ void http_server::stop_accepting() {
     return;
   asio::post(d.acceptor->get_executor(), [&d] {
     beast::error_code ec;
+    if (d.accept_backoff)
+      d.accept_backoff->cancel();
     d.acceptor->close(ec);
   });
 }

@@ -55,13 +55,22 @@ struct ws_callbacks {
   std::function<void()> on_close;  ///< the socket is gone (either side)
 };
 
+/// The application's answer to an upgrade to /ws: refused with a response
+/// (e.g. 401), or accepted with the function that opens the session. The caller
+/// is authenticated once, here; `open` carries what was established (it never
+/// authenticates again, so a token that expires in between cannot fail it).
+struct ws_admission {
+  std::optional<http_response> refused;
+  std::function<ws_callbacks(std::shared_ptr<ws_connection>)> open;
+};
+
+/// Every handler runs on an I/O thread. The server guards each call: an
+/// exception that escapes one is logged with the request id and answered 500
+/// (HTTP) or closes that WebSocket with 1011; it never reaches the I/O loop.
 struct server_handlers {
   std::function<void(http_request, http_reply)> on_http;
-  /// Called for an upgrade to /ws before it is accepted: a response refuses it
-  /// (e.g. 401); nullopt accepts it.
-  std::function<std::optional<http_response>(const http_request&)> on_ws_authorize;
-  /// Called once an accepted WebSocket is open: returns its callbacks.
-  std::function<ws_callbacks(const http_request&, std::shared_ptr<ws_connection>)> on_ws_open;
+  /// Called for an upgrade to /ws before it is accepted.
+  std::function<ws_admission(const http_request&)> on_ws_upgrade;
 };
 
 struct server_options {

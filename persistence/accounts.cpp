@@ -8,6 +8,7 @@
 #include "runtime/crypto.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/ids.hpp"
+#include "runtime/log.hpp"
 
 namespace hirehub::persistence::accounts {
 
@@ -118,7 +119,7 @@ std::optional<login_row> find_login(pqxx::transaction_base& txn, const std::stri
   auto r = txn.exec_params(
       "SELECT u.id::text, u.email, u.user_type, COALESCE(m.company_id::text, ''), u.password_hash, u.status, "
       "COALESCE(u.totp_secret, ''), u.totp_last_step FROM users u "
-      "LEFT JOIN company_members m ON m.user_id = u.id WHERE lower(u.email) = lower($1)",
+      "LEFT JOIN company_members m ON m.user_id = u.id WHERE lower(u.email) = lower($1) FOR UPDATE OF u",
       email);
   if (r.empty())
     return std::nullopt;
@@ -128,8 +129,12 @@ std::optional<login_row> find_login(pqxx::transaction_base& txn, const std::stri
   out.password_hash = r[0][4].as<std::string>();
   out.status = r[0][5].as<std::string>();
   auto secret = r[0][6].as<std::string>();
-  if (!secret.empty())
+  if (!secret.empty()) {
+    // An undecodable secret leaves the key empty, which no code matches (totp_match fails closed).
     out.totp_secret = crypto::base32_decode(secret).value_or("");
+    if (out.totp_secret.empty())
+      log::error("an account's TOTP secret does not decode; its logins are refused", {{"user_id", out.who.user_id}});
+  }
   out.totp_last_step = r[0][7].as<int64_t>();
   return out;
 }
@@ -140,21 +145,21 @@ void record_login(pqxx::transaction_base& txn, const std::string& user_id, int64
       user_id, totp_step);
 }
 
-std::string issue_refresh(pqxx::transaction_base& txn, const std::string& user_id, const std::string& family_id,
-                          int64_t ttl_s) {
-  auto token = crypto::random_token(32);
+refresh_grant issue_refresh(pqxx::transaction_base& txn, const std::string& user_id, int64_t ttl_s) {
+  refresh_grant out{crypto::random_token(32), ids::random_uuid()};
   txn.exec_params(
       "INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) "
       "VALUES ($1::uuid, $2::uuid, $3, now() + make_interval(secs => $4))",
-      user_id, family_id.empty() ? ids::random_uuid() : family_id, crypto::sha256_hex(token), ttl_s);
-  return token;
+      user_id, out.family_id, crypto::sha256_hex(out.token), ttl_s);
+  return out;
 }
 
-rotation rotate_refresh(pqxx::transaction_base& txn, const std::string& token, int64_t ttl_s) {
+rotation rotate_refresh(pqxx::transaction_base& txn, const std::string& token) {
   rotation out;
   auto r = txn.exec_params(
       "SELECT t.id::text, t.user_id::text, t.family_id::text, t.used_at IS NOT NULL, t.revoked_at IS NOT NULL, "
-      "t.expires_at <= now(), u.email, u.user_type, COALESCE(m.company_id::text, ''), u.status "
+      "t.expires_at <= now(), u.email, u.user_type, COALESCE(m.company_id::text, ''), u.status, "
+      "GREATEST(0, floor(extract(epoch FROM t.expires_at - now())))::bigint "
       "FROM refresh_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN company_members m ON m.user_id = u.id "
       "WHERE t.token_hash = $1 FOR UPDATE OF t",
       crypto::sha256_hex(token));
@@ -166,6 +171,7 @@ rotation rotate_refresh(pqxx::transaction_base& txn, const std::string& token, i
   bool used = r[0][3].as<bool>();
   bool revoked = r[0][4].as<bool>();
   bool expired = r[0][5].as<bool>();
+  out.family_id = family;
   if (used && !revoked) {
     // A rotated token came back: whoever holds the family now may be a thief.
     txn.exec_params("UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1::uuid AND revoked_at IS NULL",
@@ -177,16 +183,24 @@ rotation rotate_refresh(pqxx::transaction_base& txn, const std::string& token, i
     return out;
   txn.exec_params("UPDATE refresh_tokens SET used_at = now() WHERE id = $1::uuid", id);
   out.who = subject{user_id, r[0][6].as<std::string>(), r[0][7].as<std::string>(), r[0][8].as<std::string>()};
-  out.token = issue_refresh(txn, user_id, family, ttl_s);
+  // The successor ends when the family does: a login lasts at most its lifetime from
+  // the login, however often it is refreshed.
+  out.token = crypto::random_token(32);
+  txn.exec_params(
+      "INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) "
+      "SELECT user_id, family_id, $2, expires_at FROM refresh_tokens WHERE id = $1::uuid",
+      id, crypto::sha256_hex(out.token));
+  out.expires_in = r[0][10].as<int64_t>();
+  out.family_id = family;
   return out;
 }
 
-bool revoke_family(pqxx::transaction_base& txn, const std::string& token) {
+std::string revoke_family(pqxx::transaction_base& txn, const std::string& token) {
   auto r = txn.exec_params(
       "UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE family_id = "
-      "(SELECT family_id FROM refresh_tokens WHERE token_hash = $1) RETURNING id",
+      "(SELECT family_id FROM refresh_tokens WHERE token_hash = $1) RETURNING family_id::text",
       crypto::sha256_hex(token));
-  return !r.empty();
+  return r.empty() ? std::string{} : r[0][0].as<std::string>();
 }
 
 std::string create_admin(pqxx::transaction_base& txn, const std::string& email, const std::string& password_hash,

@@ -56,27 +56,37 @@ struct login_row {
   int64_t totp_last_step = 0;
 };
 
+/// The account of `email`, its row locked until the transaction ends: concurrent
+/// logins of one account take turns, so a TOTP step recorded by one refuses the
+/// same code in the other.
 std::optional<login_row> find_login(pqxx::transaction_base& txn, const std::string& email);
 
 /// Records a successful login (and the TOTP step it used, so it cannot be replayed).
 void record_login(pqxx::transaction_base& txn, const std::string& user_id, int64_t totp_step);
 
-/// Starts a refresh-token family (empty `family_id`) or continues one; returns the opaque token.
-std::string issue_refresh(pqxx::transaction_base& txn, const std::string& user_id, const std::string& family_id,
-                          int64_t ttl_s);
+struct refresh_grant {
+  std::string token;      ///< the opaque refresh token (only its hash is stored)
+  std::string family_id;  ///< the login it belongs to (the access tokens' `sid`)
+};
+
+/// Starts a refresh-token family (a login) that ends `ttl_s` from now (its
+/// absolute lifetime: rotations never extend it).
+refresh_grant issue_refresh(pqxx::transaction_base& txn, const std::string& user_id, int64_t ttl_s);
 
 struct rotation {
   std::optional<subject> who;  ///< set: valid; `token` is its successor
   std::string token;
-  bool reused = false;  ///< an already used token came back: its family is now revoked
+  std::string family_id;
+  int64_t expires_in = 0;  ///< seconds until the family ends
+  bool reused = false;     ///< an already used token came back: its family is now revoked
 };
 
 /// Uses a refresh token once. A used token coming back revokes the whole family
 /// (the caller commits that and answers 401).
-rotation rotate_refresh(pqxx::transaction_base& txn, const std::string& token, int64_t ttl_s);
+rotation rotate_refresh(pqxx::transaction_base& txn, const std::string& token);
 
-/// Revokes the family of `token`; false when the token is unknown.
-bool revoke_family(pqxx::transaction_base& txn, const std::string& token);
+/// Revokes the family of `token`; its id, or empty when the token is unknown.
+std::string revoke_family(pqxx::transaction_base& txn, const std::string& token);
 
 /// Creates an admin account with a TOTP key; throws already_exists.
 std::string create_admin(pqxx::transaction_base& txn, const std::string& email, const std::string& password_hash,

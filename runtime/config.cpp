@@ -63,8 +63,11 @@ const std::vector<option_spec>& option_registry() {
       num("ws.max_queued_frames", 1024, 1, 1000000, "Frames queued to one WebSocket before it is closed as too slow."),
       num("ws.max_frame_bytes", 16384, 256, 1048576, "Largest accepted client frame."),
       num("ws.max_subscriptions", 256, 1, 100000, "Topics one WebSocket may subscribe to."),
-      str("auth.jwt_secret", "dev-secret-change-me",
-          "HS256 secret for access tokens. Set a long random value in production."),
+      str("auth.jwt_secret", "",
+          "HS256 secret for access tokens: at least 32 bytes of random. `hirehub serve` refuses to start with an "
+          "empty, short, shipped or placeholder secret unless --dev (HIREHUB_DEV=1)."),
+      str("auth.jwt_secret_file", "var/run/jwt.secret",
+          "Where the HS256 secret is read from when auth.jwt_secret is empty (./deploy/run.sh writes a random one)."),
       str("auth.issuer", "hirehub", "JWT issuer (iss) written and required."),
       num("auth.token_ttl_s", 3600, 1, 31536000, "Default lifetime of tokens printed by `hirehub token`."),
       str("auth.jwt_alg", "HS256",
@@ -73,7 +76,11 @@ const std::vector<option_spec>& option_registry() {
           "PEM RSA private key for RS256; its public half is served at /.well-known/jwks.json."),
       num("auth.access_ttl_s", 900, 30, 86400, "Lifetime of access tokens issued at login and refresh."),
       num("auth.refresh_ttl_s", 2592000, 60, 31536000,
-          "Lifetime of a refresh token family (each use rotates the token)."),
+          "Lifetime of a login (a refresh token family), counted from the login: each use rotates the token, none "
+          "extends the family."),
+      num("auth.admin_refresh_ttl_s", 43200, 60, 31536000,
+          "Lifetime of an admin's login (at most auth.refresh_ttl_s): after it the admin logs in again with a TOTP "
+          "code."),
       num("auth.password_opslimit", 2, 1, 20, "argon2id passes for password hashes (libsodium opslimit)."),
       num("auth.password_memlimit_kib", 65536, 64, 4194304, "argon2id memory per password hash, KiB."),
       num("auth.login_window_s", 300, 1, 86400, "Window of the login and sign-up rate limits."),

@@ -208,7 +208,8 @@ uint32_t hotp(const std::string& key, uint64_t counter, int digits) {
 }
 
 std::optional<int64_t> totp_match(const std::string& key, const std::string& code, int64_t now_s, int window) {
-  if (code.size() != 6)
+  // Fail closed: an empty key (a secret that did not decode) would match codes anyone can compute.
+  if (key.empty() || code.size() != 6)
     return std::nullopt;
   uint32_t want = 0;
   for (char c : code) {

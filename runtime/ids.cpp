@@ -22,18 +22,34 @@ std::string name_uuid(const std::string& name) {
   return boost::uuids::to_string(gen(name));
 }
 
-bool is_uuid(const std::string& s) {
+namespace {
+bool uuid_shaped(const std::string& s, bool lower_only) {
   if (s.size() != 36)
     return false;
   for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
     if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (s[i] != '-')
+      if (c != '-')
         return false;
-    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+    } else if (!std::isxdigit(c) || (lower_only && std::isupper(c))) {
       return false;
     }
   }
   return true;
+}
+}  // namespace
+
+bool is_uuid(const std::string& s) {
+  return uuid_shaped(s, true);
+}
+
+std::string canonical_uuid(const std::string& s) {
+  if (!uuid_shaped(s, false))
+    return {};
+  std::string out = s;
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 std::string request_id() {

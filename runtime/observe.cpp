@@ -3,6 +3,9 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "runtime/log.hpp"
+#include "runtime/metrics.hpp"
+
 namespace hirehub {
 
 namespace {
@@ -12,6 +15,24 @@ int64_t now_second() {
 }
 
 }  // namespace
+
+caf::error log_actor_exception(caf::local_actor* self, std::exception_ptr& ep) {
+  std::string what = "unknown exception";
+  try {
+    std::rethrow_exception(ep);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  try {
+    static auto& failures =
+        metrics::get_counter("hirehub_actor_exceptions_total", "Exceptions that ended an actor (its supervisor decides)");
+    failures.inc();
+    log::error("actor failed with an exception", {{"actor", self->name()}, {"actor_id", self->id()}, {"error", what}});
+  } catch (...) {
+  }
+  return caf::make_error(caf::sec::runtime_error, std::move(what));
+}
 
 void actor_counters::on_take() {
   auto n = handled_.fetch_add(1, std::memory_order_relaxed) + 1;

@@ -54,12 +54,19 @@ class observable {
   actor_counters counters;
 };
 
+/// The default exception handler of observed actors: logs the exception with the
+/// actor's name and id and ends the actor with `sec::runtime_error`, so its
+/// supervisor decides (CAF's own handler only prints to stderr).
+caf::error log_actor_exception(caf::local_actor* self, std::exception_ptr& ep);
+
 /// An actor type with counters. `Base` is a CAF scheduled actor (event-based or stateful).
 template <class Base>
 class observed : public Base, public observable {
  public:
   template <class... Ts>
-  explicit observed(caf::actor_config& cfg, Ts&&... xs) : Base(cfg, std::forward<Ts>(xs)...) {}
+  explicit observed(caf::actor_config& cfg, Ts&&... xs) : Base(cfg, std::forward<Ts>(xs)...) {
+    this->set_exception_handler([this](std::exception_ptr& ep) { return log_actor_exception(this, ep); });
+  }
 
   using Base::enqueue;
   void enqueue(caf::mailbox_element_ptr x, caf::execution_unit* eu) override {

@@ -195,18 +195,39 @@ TEST_F(accounts, refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_login)
   auto b = refresh(r2);
   ASSERT_EQ(b.status, 200) << b.body;
   auto r3 = b.json_body["refresh_token"].get<std::string>();
+  // Every access token of one login names it (sid); a refresh never extends the login.
+  EXPECT_EQ(claims_of(l.json_body["access_token"])["sid"], claims_of(b.json_body["access_token"])["sid"]);
+  EXPECT_LE(b.json_body["refresh_expires_in"].get<int64_t>(), l.json_body["refresh_expires_in"].get<int64_t>());
+  // A WebSocket of this login is closed (4001) when the login ends.
+  ws_client stolen_login_socket{e_->n.port, b.json_body["access_token"]};
+  ASSERT_TRUE(stolen_login_socket.open());
+  stolen_login_socket.send(R"({"op":"ping"})");
+  ASSERT_TRUE(stolen_login_socket.read().has_value());
   // r1 comes back (stolen?): refused, and the live r3 dies with it.
   auto reuse = refresh(r1);
   EXPECT_EQ(reuse.status, 401);
   EXPECT_NE(reuse.body.find("already used"), std::string::npos) << reuse.body;
   EXPECT_EQ(refresh(r3).status, 401);
-  // Other logins of the same account are not affected; logout ends one.
+  EXPECT_FALSE(stolen_login_socket.read(std::chrono::seconds(5)).has_value());
+  EXPECT_EQ(stolen_login_socket.close_code(), 4001);
+  // Other logins of the same account are not affected; logout ends one, and closes its sockets only.
   auto other = login(email, "s3cret-password");
   ASSERT_EQ(other.status, 200);
+  auto third = login(email, "s3cret-password");
+  ASSERT_EQ(third.status, 200);
+  ws_client mine{e_->n.port, other.json_body["access_token"]};
+  ws_client theirs{e_->n.port, third.json_body["access_token"]};
+  ASSERT_TRUE(mine.open() && theirs.open());
   auto o1 = other.json_body["refresh_token"].get<std::string>();
   auto out = http_->post("/api/v1/auth/logout", {{"refresh_token", o1}}, "");
   EXPECT_EQ(out.status, 204);
   EXPECT_EQ(refresh(o1).status, 401);
+  EXPECT_FALSE(mine.read(std::chrono::seconds(5)).has_value());
+  EXPECT_EQ(mine.close_code(), 4001);
+  theirs.send(R"({"op":"ping"})");
+  auto pong = theirs.read();
+  ASSERT_TRUE(pong.has_value());
+  EXPECT_EQ((*pong)["type"], "pong");
   // Unknown tokens: refresh refuses, logout answers the same as for a real one.
   EXPECT_EQ(refresh("not-a-token").status, 401);
   EXPECT_EQ(http_->post("/api/v1/auth/logout", {{"refresh_token", "not-a-token"}}, "").status, 204);
@@ -275,35 +296,53 @@ TEST_F(accounts, companies_sign_up_invite_members_and_act_only_for_themselves) {
   EXPECT_EQ(http_->get("/api/v1/companies/" + uuid(), tok).status, 404);
 }
 
-TEST_F(accounts, admins_need_a_fresh_totp_code) {
-  auto email = unique_email("ops");
+struct admin_account {
+  std::string email, id, key;
+  std::string command;  ///< the command that made it
+};
+
+/// `hirehub admin create` for a new address, with password admin-password-123.
+admin_account create_admin(const std::string& db_url) {
+  admin_account a;
+  a.email = unique_email("ops");
   auto out_path = temp_dir() + "/admin.out";
-  auto cmd = "printf '%s\\n' 'admin-password-123' | HIREHUB_DB_URL='" + e_->db.url +
-             "' HIREHUB_AUTH_PASSWORD_OPSLIMIT=1 HIREHUB_AUTH_PASSWORD_MEMLIMIT_KIB=8192 '" + hirehub_bin() +
-             "' admin create --email '" + email + "' > '" + out_path + "' 2>&1";
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  a.command = "printf '%s\\n' 'admin-password-123' | HIREHUB_DB_URL='" + db_url +
+              "' HIREHUB_AUTH_PASSWORD_OPSLIMIT=1 HIREHUB_AUTH_PASSWORD_MEMLIMIT_KIB=8192 '" + hirehub_bin() +
+              "' admin create --email '" + a.email + "' > '" + out_path + "' 2>&1";
+  EXPECT_EQ(std::system(a.command.c_str()), 0) << a.command;
   std::ifstream in{out_path};
-  std::string line, secret, admin_id;
+  std::string line, secret;
   while (std::getline(in, line)) {
     if (line.rfind("totp_secret=", 0) == 0)
       secret = line.substr(12);
     if (line.rfind("admin_id=", 0) == 0)
-      admin_id = line.substr(9);
+      a.id = line.substr(9);
   }
-  ASSERT_FALSE(secret.empty());
-  auto key = *hirehub::crypto::base32_decode(secret);
+  EXPECT_FALSE(secret.empty());
+  a.key = hirehub::crypto::base32_decode(secret).value_or("");
+  return a;
+}
+
+std::string totp_code(const std::string& key, int64_t step) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%06u", hirehub::crypto::hotp(key, static_cast<uint64_t>(step)));
+  return std::string{buf};
+}
+
+TEST_F(accounts, admins_need_a_fresh_totp_code) {
+  auto admin = create_admin(e_->db.url);
+  auto email = admin.email;
+  auto admin_id = admin.id;
+  auto key = admin.key;
+  ASSERT_FALSE(key.empty());
   // The same address cannot be made an admin twice.
-  EXPECT_NE(std::system(cmd.c_str()), 0);
+  EXPECT_NE(std::system(admin.command.c_str()), 0);
 
   auto no_code = login(email, "admin-password-123");
   EXPECT_EQ(no_code.status, 401);
   EXPECT_EQ(no_code.json_body["error"]["details"]["field"], "totp");
   auto step = std::time(nullptr) / 30;
-  auto code = [&](int64_t s) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%06u", hirehub::crypto::hotp(key, static_cast<uint64_t>(s)));
-    return std::string{buf};
-  };
+  auto code = [&](int64_t s) { return totp_code(key, s); };
   auto bad = login(email, "admin-password-123", code(step + 5));
   EXPECT_EQ(bad.status, 401);
   auto ok = login(email, "admin-password-123", code(step));
@@ -313,10 +352,51 @@ TEST_F(accounts, admins_need_a_fresh_totp_code) {
   // The same code cannot be replayed, nor an older one.
   EXPECT_EQ(login(email, "admin-password-123", code(step)).status, 401);
   EXPECT_EQ(login(email, "admin-password-123", code(step - 1)).status, 401);
+  // An admin's login ends after auth.admin_refresh_ttl_s (12 h), and refreshing never extends it.
+  EXPECT_EQ(ok.json_body["refresh_expires_in"], 43200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto rotated = refresh(ok.json_body["refresh_token"]);
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  EXPECT_LT(rotated.json_body["refresh_expires_in"].get<int64_t>(), 43200);
+  EXPECT_EQ(e_->db.count("SELECT count(DISTINCT expires_at) FROM refresh_tokens WHERE user_id = '" + admin_id + "'"), 1);
   // Admins cannot be made through the API.
   auto r = signup({{"email", unique_email("wannabe")}, {"password", "whatever-123"}, {"role", "admin"}, {"name", "X"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.json_body["error"]["details"]["field"], "role");
+}
+
+TEST_F(accounts, a_totp_code_opens_one_login_and_an_undecodable_secret_none) {
+  auto admin = create_admin(e_->db.url);
+  auto email = admin.email;
+  auto admin_id = admin.id;
+  auto step = std::time(nullptr) / 30;
+  auto code = [&](int64_t s) { return totp_code(admin.key, s); };
+  // Two logins at once with one fresh code: the account's row is locked during a
+  // login, so the second sees the step the first used and is refused.
+  std::vector<int> statuses(2);
+  {
+    std::vector<std::thread> both;
+    for (int i = 0; i < 2; ++i)
+      both.emplace_back([&, i] {
+        http_client c{e_->n.port};
+        statuses[i] = c.post("/api/v1/auth/login",
+                             {{"email", email}, {"password", "admin-password-123"}, {"totp", code(step + 1)}}, "")
+                          .status;
+      });
+    for (auto& t : both)
+      t.join();
+  }
+  std::sort(statuses.begin(), statuses.end());
+  EXPECT_EQ(statuses, (std::vector<int>{200, 401}));
+  // A TOTP secret that does not decode fails closed: no code opens the account
+  // (with an empty key, anyone could compute the codes).
+  e_->db.exec("UPDATE users SET totp_secret = '!!not-base32!!', totp_last_step = 0 WHERE id = '" + admin_id + "'");
+  auto empty_key = [&](int64_t s) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%06u", hirehub::crypto::hotp("", static_cast<uint64_t>(s)));
+    return std::string{buf};
+  };
+  EXPECT_EQ(login(email, "admin-password-123", empty_key(std::time(nullptr) / 30)).status, 401);
 }
 
 TEST_F(accounts, login_attempts_are_limited_per_account_the_same_way_for_unknown_addresses) {

@@ -16,7 +16,7 @@ int run_seed(database& db, node& n, std::vector<std::string> extra) {
   argv.insert(argv.end(), extra.begin(), extra.end());
   process p{argv,
             {{"HIREHUB_DB_URL", db.url},
-             {"HIREHUB_AUTH_JWT_SECRET", jwt_secret},
+             {"HIREHUB_AUTH_JWT_SECRET", jwt_secret()},
              {"HIREHUB_AUTH_PASSWORD_OPSLIMIT", "1"},
              {"HIREHUB_AUTH_PASSWORD_MEMLIMIT_KIB", "8192"}},
             temp_dir() + "/seed.log"};

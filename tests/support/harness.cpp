@@ -60,6 +60,18 @@ std::string hirehub_bin() {
   return HIREHUB_BIN_DEFAULT;
 }
 
+const std::string& jwt_secret() {
+  static const std::string secret = [] {
+    std::string raw(48, '\0');
+    std::ifstream urandom{"/dev/urandom", std::ios::binary};
+    urandom.read(raw.data(), static_cast<std::streamsize>(raw.size()));
+    if (!urandom)
+      throw std::runtime_error("cannot read /dev/urandom");
+    return hirehub::jwt::base64url_encode(raw);
+  }();
+  return secret;
+}
+
 std::string token(const std::string& sub, const std::string& role, const std::string& company, int ttl_seconds) {
   hirehub::jwt::claims c;
   c.sub = sub;
@@ -68,7 +80,7 @@ std::string token(const std::string& sub, const std::string& role, const std::st
   c.issuer = "hirehub";
   c.issued_at = std::time(nullptr);
   c.expires_at = c.issued_at + ttl_seconds;
-  return hirehub::jwt::sign(c, jwt_secret);
+  return hirehub::jwt::sign(c, jwt_secret());
 }
 
 bool eventually(std::chrono::milliseconds timeout, const std::function<bool()>& pred) {
@@ -294,7 +306,7 @@ node::node(database& db, broker& kafka, std::map<std::string, std::string> extra
       {"HIREHUB_DB_URL", db.url},
       {"HIREHUB_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap},
       {"HIREHUB_HTTP_PORT", std::to_string(port)},
-      {"HIREHUB_AUTH_JWT_SECRET", jwt_secret},
+      {"HIREHUB_AUTH_JWT_SECRET", jwt_secret()},
       {"HIREHUB_KAFKA_GROUP_PREFIX", "test-" + uuid().substr(0, 8)},
       {"HIREHUB_LOG_LEVEL", "info"},
       {"HIREHUB_RESUME_STORAGE_DIR", dir + "/resumes"},
@@ -454,6 +466,7 @@ struct ws_client::impl {
   bool reading = false;
   std::optional<std::string> ready;
   bool failed = false;
+  bool declined = false;
 };
 
 ws_client::ws_client(int port, const std::string& bearer, const std::string& query) : impl_(std::make_unique<impl>()) {
@@ -466,8 +479,10 @@ ws_client::ws_client(int port, const std::string& bearer, const std::string& que
   bws::response_type res;
   boost::system::error_code ec;
   d.ws.handshake(res, "127.0.0.1", "/ws" + query, ec);
-  if (ec)
+  if (ec) {
+    d.declined = ec == bws::error::upgrade_declined;
     return;
+  }
   d.is_open = true;
 }
 
@@ -480,6 +495,14 @@ ws_client::~ws_client() {
 
 bool ws_client::open() const {
   return impl_->is_open;
+}
+
+uint16_t ws_client::close_code() const {
+  return static_cast<uint16_t>(impl_->ws.reason().code);
+}
+
+bool ws_client::declined() const {
+  return impl_->declined;
 }
 
 void ws_client::send(const std::string& text) {

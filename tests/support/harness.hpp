@@ -19,8 +19,9 @@ namespace hh_test {
 
 using json = nlohmann::json;
 
-/// Secret every test node is started with.
-inline const char* jwt_secret = "integration-test-secret";
+/// The secret every node of this test process is started with: 48 random bytes
+/// (base64), made once per process (a node refuses a short or shipped secret).
+const std::string& jwt_secret();
 
 std::string uuid();
 int free_port();
@@ -135,6 +136,10 @@ class ws_client {
   bool open() const;
   void send(const std::string& text);
   std::optional<json> read(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// The close code the server sent (0 while open or when none was received).
+  uint16_t close_code() const;
+  /// The server answered the upgrade with something other than 101 (e.g. 401).
+  bool declined() const;
   /// Reads until a frame satisfies `pred` (other frames are collected in `skipped`).
   std::optional<json> read_until(const std::function<bool(const json&)>& pred,
                                  std::chrono::milliseconds timeout = std::chrono::seconds(20));

@@ -4,6 +4,7 @@
 
 #include "gateway/http_errors.hpp"
 #include "gateway/jwt.hpp"
+#include "runtime/ids.hpp"
 
 using namespace hirehub;
 
@@ -64,6 +65,29 @@ TEST(jwt, claims_are_validated) {
   auto v = jwt::verify(jwt::sign(c, "s"), "s", "hirehub", 1000);
   ASSERT_TRUE(v.ok);
   EXPECT_EQ(v.ok->company_id, c.sub) << "a company token without company_id acts for a one-person company";
+}
+
+TEST(jwt, weak_secrets_are_named) {
+  EXPECT_EQ(hirehub::jwt::weak_secret("").value_or(""), "it is empty");
+  EXPECT_EQ(hirehub::jwt::weak_secret("short-but-random-9f2k").value_or(""), "it is shorter than 32 bytes");
+  // The secrets HireHub has shipped (config default, compose file) and placeholders, however long.
+  EXPECT_TRUE(hirehub::jwt::weak_secret("dev-secret-change-me").has_value());
+  EXPECT_TRUE(hirehub::jwt::weak_secret("change-me-in-production-please-32b").has_value());
+  EXPECT_NE(hirehub::jwt::weak_secret("CHANGE-ME-at-least-32-bytes-of-random").value_or("").find("placeholder"),
+            std::string::npos);
+  EXPECT_TRUE(hirehub::jwt::weak_secret(std::string(40, 'a')).has_value());
+  // 48 random bytes, base64: accepted.
+  EXPECT_FALSE(hirehub::jwt::weak_secret("q3b1Yw8Zr0mK2vT9xL4pN6sH8dF5gJ7cE1aW3uR0iO2yB9tV").has_value());
+}
+
+TEST(ids, one_spelling_per_uuid) {
+  EXPECT_TRUE(hirehub::ids::is_uuid("6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"));
+  // Upper case is not canonical: the edges turn it into the one spelling first.
+  EXPECT_FALSE(hirehub::ids::is_uuid("6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B"));
+  EXPECT_EQ(hirehub::ids::canonical_uuid("6F1C2A3B-4D5E-4F60-8a7b-9C0D1E2F3A4B"),
+            "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b");
+  EXPECT_EQ(hirehub::ids::canonical_uuid("6f1c2a3b4d5e4f608a7b9c0d1e2f3a4b"), "");
+  EXPECT_EQ(hirehub::ids::canonical_uuid("6g1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"), "");
 }
 
 TEST(base64url, known_vectors) {
@@ -141,7 +165,10 @@ TEST(Multipart, ReadsFieldsAndFilesAndRefusesMalformedBodies) {
         std::string("--xyz\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nunterminated"),
         std::string("--xyz\r\nContent-Type: text/plain\r\n\r\nx\r\n--xyz--"),
         std::string("--xyz\r\nContent-Disposition: attachment; name=\"f\"\r\n\r\nx\r\n--xyz--"),
-        std::string("--xyz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--xyz--"), std::string("--xyzjunk")})
+        std::string("--xyz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--xyz--"), std::string("--xyzjunk"),
+        // The boundary at offset 1: no room for the line end before it (this read before the body's start).
+        std::string("x--xyz\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n--xyz--"),
+        std::string("\n--xyz\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n--xyz--")})
     EXPECT_THROW(parse_multipart(bad, "xyz"), multipart_error) << bad;
   std::string many;
   for (int i = 0; i < 20; ++i)

@@ -1,0 +1,146 @@
+// Hardening: what an attacker with an account (or none) can do to a node.
+// Real hirehub processes, PostgreSQL and the embedded broker.
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "gateway/jwt.hpp"
+#include "support/harness.hpp"
+
+using namespace hh_test;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in{path};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+// The upgrade used to authenticate twice (before accepting and again when the socket
+// opened, on the I/O thread, outside any guard): a token expiring between the two
+// threw out of the I/O loop and aborted the node. Sockets are opened without pause
+// from four threads across the token's expiry second; the node must keep serving.
+TEST(hardening, sockets_opened_across_a_token_expiry_leave_the_node_serving) {
+  database db;
+  broker kafka;
+  node n{db, kafka};
+  // Expires at the start of the second after next: the loop runs across it.
+  auto sub = uuid();
+  auto ttl = static_cast<int>(2);
+  auto tok = token(sub, "jobseeker", "", ttl);
+  auto expiry = unix_now() + ttl;
+
+  // One socket opened now is closed with 4001 once the token expires.
+  ws_client early{n.port, "", "?access_token=" + tok};
+  ASSERT_TRUE(early.open());
+
+  std::atomic<int> accepted{0}, refused{0}, other{0};
+  std::vector<std::thread> threads;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(4);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      while (std::chrono::steady_clock::now() < until) {
+        try {
+          ws_client c{n.port, "", "?access_token=" + tok};
+          if (c.open())
+            ++accepted;
+          else if (c.declined())
+            ++refused;
+          else if (++other == 1)
+            ADD_FAILURE() << "the upgrade failed without an answer";
+        } catch (const std::exception& e) {
+          if (++other == 1)  // connection refused or reset: the node is gone
+            ADD_FAILURE() << "cannot connect: " << e.what();
+        }
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  EXPECT_GT(accepted.load(), 0);
+  EXPECT_GT(refused.load(), 0) << "the loop did not cross the token's expiry";
+  EXPECT_EQ(other.load(), 0);
+  ASSERT_TRUE(n.alive()) << "the node died; see " << n.log_path();
+  http_client http{n.port};
+  EXPECT_EQ(http.get("/health").status, 200);
+  EXPECT_GE(unix_now(), expiry);
+
+  // The early socket was closed by the node with 4001 (token expired).
+  EXPECT_FALSE(early.read(std::chrono::seconds(5)).has_value());
+  EXPECT_EQ(early.close_code(), 4001);
+  EXPECT_EQ(read_file(n.log_path()).find("terminate called"), std::string::npos);
+  // What the refused ones were told.
+  auto raw = http.raw("GET /ws?access_token=" + tok +
+                      " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 401", 0), 0u) << raw;
+  EXPECT_NE(raw.find("token expired"), std::string::npos) << raw;
+}
+
+// A node must not sign tokens with a secret anybody can know: it refuses to start
+// with an empty, short, shipped or placeholder secret, naming what to set, unless
+// it runs in development mode.
+TEST(hardening, serve_refuses_a_missing_short_shipped_or_placeholder_secret) {
+  auto dir = temp_dir();
+  struct probe {
+    std::string secret;
+    std::string why;
+  };
+  for (auto& p : std::vector<probe>{{"", "it is empty"},
+                                    {"only-twenty-bytes-xx", "shorter than 32 bytes"},
+                                    {"dev-secret-change-me", "shipped with HireHub"},
+                                    {"CHANGE-ME-at-least-32-bytes-of-random", "placeholder"}}) {
+    auto log = dir + "/serve-" + std::to_string(p.secret.size()) + ".log";
+    process proc{{hirehub_bin(), "serve"},
+                 {{"HIREHUB_AUTH_JWT_SECRET", p.secret},
+                  {"HIREHUB_AUTH_JWT_SECRET_FILE", dir + "/no-such-file"},
+                  {"HIREHUB_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9"},
+                  {"HIREHUB_DB_URL", "postgresql://nobody@127.0.0.1:9/none"},
+                  {"HIREHUB_HTTP_PORT", std::to_string(free_port())}},
+                 log};
+    ASSERT_TRUE(eventually(std::chrono::seconds(20), [&] { return !proc.alive(); })) << p.secret;
+    auto status = proc.stop();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << p.secret;
+    auto out = read_file(log);
+    EXPECT_NE(out.find("refusing to sign access tokens"), std::string::npos) << out;
+    EXPECT_NE(out.find(p.why), std::string::npos) << out;
+    EXPECT_NE(out.find("HIREHUB_AUTH_JWT_SECRET"), std::string::npos) << out;
+  }
+}
+
+// Development mode starts without a secret (the well-known development one) and
+// with a secret file (as ./deploy/run.sh writes one per var/).
+TEST(hardening, development_mode_and_a_secret_file_start) {
+  database db;
+  broker kafka;
+  {
+    node n{db, kafka, {{"HIREHUB_AUTH_JWT_SECRET", ""}, {"HIREHUB_DEV", "1"}}};
+    http_client http{n.port};
+    // Tokens signed with the development secret are accepted; the test's own are not.
+    EXPECT_EQ(http.get("/api/v1/me", token(uuid(), "admin")).status, 401);
+    hirehub::jwt::claims c{uuid(), "admin", "", "hirehub", unix_now(), unix_now() + 60, ""};
+    EXPECT_NE(http.get("/api/v1/me", hirehub::jwt::sign(c, "dev-secret-change-me")).status, 401);
+    EXPECT_NE(read_file(n.log_path()).find("development mode"), std::string::npos);
+  }
+  auto dir = temp_dir();
+  {
+    std::ofstream out{dir + "/jwt.secret"};
+    out << jwt_secret() << "\n";
+  }
+  node n{db, kafka, {{"HIREHUB_AUTH_JWT_SECRET", ""}, {"HIREHUB_AUTH_JWT_SECRET_FILE", dir + "/jwt.secret"}}};
+  http_client http{n.port};
+  auto me = http.get("/api/v1/me", token(uuid(), "admin"));
+  EXPECT_NE(me.status, 401) << me.body;
+}
