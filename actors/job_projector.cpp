@@ -7,6 +7,7 @@
 
 #include "persistence/db_task.hpp"
 #include "persistence/jobs.hpp"
+#include "persistence/outbox.hpp"
 #include "persistence/types.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
@@ -29,7 +30,7 @@ using projector_actor = observed_actor<projector_state>;
 // for argument-less actor functions (UBSan reports it).
 caf::behavior projector_impl(projector_actor* self, int) {
   return {
-      [self](batch_atom, const std::vector<kafka_record>& batch) -> caf::result<void> {
+      [self](batch_atom, const std::string& group, const std::vector<kafka_record>& batch) -> caf::result<void> {
         static auto& skipped = metrics::get_counter("hirehub_job_projector_events_skipped_total",
                                                     "Job events that were malformed and skipped");
         static auto& projected = metrics::get_counter("hirehub_job_projector_rows_total", "Read-model rows rebuilt");
@@ -48,16 +49,18 @@ caf::behavior projector_impl(projector_actor* self, int) {
           // only change its applies_count.
           (rec.topic == "application.submitted" ? applied : touched).insert(id);
         }
-        if (touched.empty() && applied.empty())
-          return caf::unit;
         auto db = self->system().registry().get<caf::actor>(caf::atom("db"));
         if (!db)
           return make_error(errc::unavailable, "the database pool is restarting");
         std::vector<std::string> rebuild(touched.begin(), touched.end());
         std::vector<std::string> recount(applied.begin(), applied.end());
-        persistence::db_task task{[rebuild, recount](pqxx::transaction_base& txn) {
+        // The group confirms what it handled in the same transaction (skipped events too:
+        // they can never succeed), so the outbox keeps only what it has not.
+        persistence::db_task task{[rebuild, recount, group, batch](pqxx::transaction_base& txn) {
           persistence::jobs::recount_applies(txn, recount);
-          return persistence::reply(static_cast<int64_t>(persistence::jobs::project(txn, rebuild) + recount.size()));
+          auto n = persistence::jobs::project(txn, rebuild) + recount.size();
+          persistence::outbox::confirm(txn, group, batch);
+          return persistence::reply(static_cast<int64_t>(n));
         }};
         auto rp = self->make_response_promise();
         // No timeout: the pool answers every task it takes (an error when PostgreSQL

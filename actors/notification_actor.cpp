@@ -6,6 +6,7 @@
 
 #include "actors/notification_core.hpp"
 #include "persistence/db_task.hpp"
+#include "persistence/outbox.hpp"
 #include "persistence/notifications.hpp"
 #include "runtime/ids.hpp"
 #include "persistence/messages.hpp"
@@ -145,7 +146,7 @@ caf::behavior dispatcher_impl(dispatcher_actor* self, options opts) {
                 });
       },
       [self](reload_atom) { self->send(self, load_atom::value); },
-      [self](batch_atom, const std::vector<kafka_record>& batch) -> caf::result<void> {
+      [self](batch_atom, const std::string& group, const std::vector<kafka_record>& batch) -> caf::result<void> {
         static auto& skipped = metrics::get_counter("hirehub_notification_events_skipped_total",
                                                     "Consumed events that were malformed and skipped");
         auto& st = self->state;
@@ -162,16 +163,21 @@ caf::behavior dispatcher_impl(dispatcher_actor* self, options opts) {
           if (r.facts)
             events.push_back(std::move(*r.facts));
         }
-        if (events.empty())
-          return caf::unit;
         auto db = service(self, "notifdb");
         if (!db)
           return make_error(errc::unavailable, "the notification pool is restarting");
         auto channels = st.opts.channels;
         auto templates = st.templates;
-        persistence::db_task task{[events = std::move(events), templates, channels](pqxx::transaction_base& txn) {
-          return store_events(txn, events, templates, channels);
-        }};
+        // The group confirms what it handled in the transaction of the notifications it
+        // stores (skipped events too: they can never succeed).
+        persistence::db_task task{
+            [events = std::move(events), templates, channels, group, batch](pqxx::transaction_base& txn) {
+              auto stored = events.empty() ? persistence::db_reply{nlohmann::json::array(), {}, false}
+                                           : store_events(txn, events, templates, channels);
+              if (!stored.error)
+                persistence::outbox::confirm(txn, group, batch);
+              return stored;
+            }};
         auto rp = self->make_response_promise();
         // No timeout: the pool answers every task it takes (an error when PostgreSQL
         // fails), and the consumer's watchdog retries a batch that takes too long.

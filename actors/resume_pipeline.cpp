@@ -1,6 +1,7 @@
 #include "actors/resume_pipeline.hpp"
 
 #include <deque>
+#include <optional>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -48,6 +49,7 @@ int percent_after(int k) {
 struct work {
   store::pipeline_row row;
   std::string raw;  ///< extracted text (PII): never stored, never logged
+  std::optional<resume::extract_error> unreadable;  ///< why the stored file gave no text
   std::string masked;
   json parsed;
   std::vector<resume::index_chunk> chunks;  ///< the embed stage's output, for the vector index
@@ -77,11 +79,27 @@ persistence::db_reply permanent(pqxx::transaction_base& txn, const work& w, resu
   return persistence::reply({{"failed", true}, {"seq", *seq}, {"code", code}, {"message", message}}, true);
 }
 
-std::string extract_again(const options& o, work& w) {
-  auto bytes = o.store->get(persistence::original_key(w.row.user_id, w.row.id, w.row.file_type));
-  if (!bytes)
-    throw resume::extract_error(resume::extract_errc::corrupt, "the stored original file is missing");
-  return resume::extract(*bytes, o.stages.limits).text;
+/// Reads the stored original again, in a child process with the upload's budget
+/// (a task's `before` step: no transaction is open). Why it gave no text is kept
+/// for the stage, which records it as the resume's error.
+void extract_again(const options& o, work& w) {
+  try {
+    auto bytes = o.store->get(persistence::original_key(w.row.user_id, w.row.id, w.row.file_type));
+    if (!bytes)
+      throw resume::extract_error(resume::extract_errc::corrupt, "the stored original file is missing");
+    auto iso = o.extraction;
+    iso.limits = o.stages.limits;
+    w.raw = resume::extract_isolated(*bytes, iso).text;
+  } catch (const resume::extract_error& e) {
+    w.unreadable = e;
+  }
+}
+
+/// The text extract_again read, or its reason to fail.
+const std::string& extracted_text(work& w) {
+  if (w.unreadable)
+    throw *w.unreadable;
+  return w.raw;
 }
 
 /// The body of stage `st`: compute, write its output, advance the fence.
@@ -99,16 +117,14 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
   try {
     switch (st) {
       case resume::stage::extract: {
-        if (w.raw.empty())
-          w.raw = extract_again(o, w);  // else the upload's own extraction, handed over in memory
+        extracted_text(w);  // the upload's own extraction, handed over in memory, or extract_again's
         task.model = w.row.file_type == "pdf" ? "poppler-cpp" : w.row.file_type == "docx" ? "libzip+pugixml" : "utf-8";
         task.output = {{"text_length", w.raw.size()}};
         break;
       }
       case resume::stage::mask: {
-        if (w.raw.empty())
-          w.raw = extract_again(o, w);  // resumed after a restart: the raw text was only in memory
-        auto m = resume::mask_pii(w.raw, o.stages.masking);
+        // Resumed after a restart, extract_again read it again: the raw text was only in memory.
+        auto m = resume::mask_pii(extracted_text(w), o.stages.masking);
         w.masked = std::move(m.masked);
         json counts = m.counts();
         o.store->put(persistence::processed_key(user, id, "masked.txt"), w.masked, persistence::durability::copy);
@@ -195,6 +211,12 @@ caf::behavior stage_child(observed_event_actor* self, caf::actor parent, int k, 
   }
   auto st = stages[k];
   persistence::db_task task{[st, o, w](pqxx::transaction_base& txn) { return run_stage(txn, st, *o, *w); }};
+  if ((st == resume::stage::extract || st == resume::stage::mask) && w->raw.empty())
+    task.before = [o, w]() -> caf::error {
+      w->unreadable.reset();
+      extract_again(*o, *w);
+      return {};
+    };
   self->request(pool, o->call_timeout, std::move(task))
       .then(
           [self, parent, k, w](persistence::db_reply& r) {

@@ -28,6 +28,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/resume/isolated.hpp"
 #include "actors/resume/pipeline.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/supervisor.hpp"
@@ -45,6 +46,7 @@ namespace hirehub::resume_pipeline {
 struct options {
   std::shared_ptr<persistence::file_store> store;
   resume::pipeline_options stages;
+  resume::isolation extraction;  ///< the child process that reads a stored file again
   std::shared_ptr<resume::embedder> embedder;      ///< local, or a remote model (blocking calls)
   std::shared_ptr<resume::summariser> summariser;  ///< the provider chain ending in the local summary
   restart_policy policy;

@@ -59,12 +59,13 @@ hh_pg_stop() {
   [[ -f $data/postmaster.pid ]] && hh_as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
-# hh_broker_start HIREHUB_BIN ADDR_FILE LOG_FILE: starts the embedded broker in the
-# background, waits for its address; sets HH_BROKER_PID.
+# hh_broker_start HIREHUB_BIN ADDR_FILE LOG_FILE [PORT]: starts the embedded broker in the
+# background (on PORT when given: a restarted broker keeps its address), waits for its
+# address; sets HH_BROKER_PID.
 hh_broker_start() {
-  local bin=$1 addr=$2 log=$3
+  local bin=$1 addr=$2 log=$3 port=${4:-0}
   rm -f "$addr"
-  "$bin" broker --bootstrap-file "$addr" --partitions "${HIREHUB_BROKER_PARTITIONS:-8}" >"$log" 2>&1 &
+  "$bin" broker --bootstrap-file "$addr" --partitions "${HIREHUB_BROKER_PARTITIONS:-8}" --port "$port" >>"$log" 2>&1 &
   HH_BROKER_PID=$!
   for _ in $(seq 1 100); do
     [[ -s $addr ]] && return 0

@@ -17,6 +17,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/resume/isolated.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/server.hpp"
 #include "runtime/crypto.hpp"
@@ -64,6 +65,8 @@ struct api_options {
   size_t ws_max_subscriptions = 256;
   size_t max_body_bytes = 65536;
   size_t max_upload_bytes = 10485760;                     ///< resume.max_upload_bytes
+  int uploads_per_user = 2;                               ///< resume.uploads_per_user
+  resume::isolation extraction;                           ///< budget of the child that reads an upload
   std::shared_ptr<persistence::file_store> resume_files;  ///< where uploads go
   std::shared_ptr<resume::embedder> embedder;             ///< the node's (RAG queries are embedded like the chunks)
   std::shared_ptr<hub_watch> watch;                       ///< sessions count their topics in (runtime/hub.hpp)
@@ -76,6 +79,9 @@ api_options api_options_from(const config& cfg, bool dev);
 
 /// The node's embedder: the local one, or the remote model of ai.embeddings.*.
 std::shared_ptr<resume::embedder> embedder_from(const config& cfg);
+
+/// The budget of the child process that reads an uploaded file (resume.extract_*).
+resume::isolation extraction_from(const config& cfg);
 
 /// The summary chain of ai.llm1 / ai.llm2, then the local summary.
 std::shared_ptr<resume::summariser> summariser_from(const config& cfg);

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "actors/resume/isolated.hpp"
 #include "gateway/api.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/node.hpp"
@@ -36,6 +37,11 @@ int main(int argc, char** argv) {
   broker->add_option("--bootstrap-file", bootstrap_file, "Where to write the broker's address")->capture_default_str();
   broker->add_option("--partitions", partitions, "Partitions per topic")
       ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  int broker_port = 0;
+  broker->add_option("--port", broker_port,
+                     "Listen on this loopback port (a restarted broker keeps its address); 0: any free port")
+      ->check(CLI::Range(0, 65535))
       ->capture_default_str();
 
   auto* token = app.add_subcommand("token", "Print an access token signed with the node's key (local use, tests)");
@@ -91,6 +97,15 @@ int main(int argc, char** argv) {
   resume_sample->add_option("--lang", sample_lang, "ko or en (default: chosen by the seed)")
       ->check(CLI::IsMember({"ko", "en"}));
   resume_sample->add_option("--pages", sample_pages, "About how many pages")->check(CLI::Range(1, 20));
+  // The isolated extraction's child (actors/resume/isolated.hpp); not for people.
+  auto* resume_isolated = resume->add_subcommand("extract-isolated", "");
+  resume_isolated->group("");
+  hirehub::resume::isolation child_limits;
+  resume_isolated->add_option("--cpu-s", child_limits.cpu_seconds)->required();
+  resume_isolated->add_option("--memory-mib", child_limits.memory_mib)->required();
+  resume_isolated->add_option("--max-text-bytes", child_limits.limits.max_text_bytes)->required();
+  resume_isolated->add_option("--max-docx-xml-bytes", child_limits.limits.max_docx_xml_bytes)->required();
+  resume_isolated->add_option("--max-pdf-pages", child_limits.limits.max_pdf_pages)->required();
   resume->require_subcommand(1);
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
@@ -106,13 +121,15 @@ int main(int argc, char** argv) {
     std::cout << hirehub::render_example_config();
     return 0;
   }
+  if (*resume_isolated)
+    return hirehub::resume::extract_child_main(child_limits);
   if (*resume_sample)
     return hirehub::gateway::resume_sample_command(sample_seed, sample_format, sample_lang, sample_pages);
   if (*resume_process)
     return hirehub::gateway::resume_process_command(resume_file, config_path, resume_compact);
   if (*broker) {
     hirehub::log::init("info", "", "broker");
-    return hirehub::persistence::run_mock_broker(bootstrap_file, partitions);
+    return hirehub::persistence::run_mock_broker(bootstrap_file, partitions, broker_port);
   }
   hirehub::config cfg;
   try {

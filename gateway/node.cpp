@@ -158,7 +158,12 @@ int run_node(const config& cfg, bool dev) {
   relay_opts.idle_poll = cfg.get_ms("outbox.idle_poll_ms");
   relay_opts.retry = cfg.get_ms("outbox.retry_ms");
   relay_opts.message_timeout = cfg.get_ms("kafka.message_timeout_ms");
+  relay_opts.epoch_check = cfg.get_ms("kafka.epoch_check_ms");
+  relay_opts.sweep = cfg.get_ms("outbox.sweep_ms");
+  relay_opts.retention = std::chrono::hours(cfg.get_int("outbox.retention_hours"));
+  bool consumers = cfg.get_string("kafka.consumers") == "all";
   persistence::consumer_options consumer_opts;
+  consumer_opts.db_url = db_url;
   consumer_opts.bootstrap = bootstrap;
   consumer_opts.client_id = cfg.get_string("kafka.client_id");
   consumer_opts.group_id = cfg.get_string("kafka.group_prefix") + "-notifications";
@@ -208,6 +213,7 @@ int run_node(const config& cfg, bool dev) {
   resume_db_opts.name = "hirehub-resumes";
   resume_pipeline::options resume_opts;
   resume_opts.store = persistence::make_local_file_store(cfg.get_string("resume.storage_dir"));
+  resume_opts.extraction = extraction_from(cfg);
   resume_opts.stages.masking.threshold = static_cast<double>(cfg.get_int("resume.pii_threshold_pct")) / 100.0;
   resume_opts.embedder = api_opts.embedder;
   resume_opts.summariser = summariser_from(cfg);
@@ -278,10 +284,12 @@ int run_node(const config& cfg, bool dev) {
        restart_mode::permanent, true},
       {"notify", [notify_opts](caf::actor_system& s) { return notification::spawn_dispatcher(s, notify_opts); },
        restart_mode::permanent, true},
-      {"consumer",
-       [consumer_opts](caf::actor_system& s) { return persistence::spawn_kafka_consumer(s, consumer_opts, "notify"); },
-       restart_mode::permanent, true},
   };
+  if (consumers)
+    notification_children.push_back(
+        {"consumer",
+         [consumer_opts](caf::actor_system& s) { return persistence::spawn_kafka_consumer(s, consumer_opts, "notify"); },
+         restart_mode::permanent, true});
   for (auto& c : senders)
     notification_children.push_back({c.channel,
                                      [c](caf::actor_system& s) { return notification::spawn_delivery_channel(s, c); },
@@ -289,12 +297,13 @@ int run_node(const config& cfg, bool dev) {
   auto call_timeout = cfg.get_ms("http.request_timeout_ms") * 4;
   std::vector<child_spec> job_children = {
       {"jobproj", [](caf::actor_system& s) { return jobs::spawn_projector(s); }, restart_mode::permanent, true},
-      {"jobconsumer",
-       [jobs_consumer_opts](caf::actor_system& s) {
-         return persistence::spawn_kafka_consumer(s, jobs_consumer_opts, "jobproj");
-       },
-       restart_mode::permanent, true},
   };
+  if (consumers)
+    job_children.push_back({"jobconsumer",
+                            [jobs_consumer_opts](caf::actor_system& s) {
+                              return persistence::spawn_kafka_consumer(s, jobs_consumer_opts, "jobproj");
+                            },
+                            restart_mode::permanent, true});
   std::vector<child_spec> root_children = {
       {"persistence",
        [policy, persistence_children](caf::actor_system& s) {

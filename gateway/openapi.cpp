@@ -865,9 +865,12 @@ json build() {
            auto o = op("Upload a resume (jobseekers): multipart/form-data with `file` (PDF, DOCX or UTF-8 text, "
                        "decided by content) and an optional `title`. 202: stored, `resume.uploaded` published, the "
                        "pipeline started; follow it on the WebSocket topic resume:<id>. 415 for other types, 413 "
-                       "over resume.max_upload_bytes, 422 for an empty, encrypted or corrupt file (saying which).",
+                       "over resume.max_upload_bytes, 422 for an empty, encrypted or corrupt file (saying which), or "
+                       "one the reader could not finish within its budget (a child process with limits on CPU time, "
+                       "memory and wall clock: resume.extract_*), 429 with more than resume.uploads_per_user of the "
+                       "caller's uploads in progress, 503 with too many large bodies being received.",
                        merge({{"202", response("accepted", ref("ResumeAccepted"))}},
-                             errors({400, 401, 403, 413, 415, 422})));
+                             errors({400, 401, 403, 413, 415, 422, 429, 503})));
            o["requestBody"] = {
                {"required", true},
                {"content",

@@ -47,6 +47,14 @@ jwt::keys load_keys(const config& cfg, bool dev) {
   return jwt::keys::hs256(secret);
 }
 
+resume::isolation extraction_from(const config& cfg) {
+  resume::isolation iso;
+  iso.cpu_seconds = static_cast<int>(cfg.get_int("resume.extract_cpu_s"));
+  iso.memory_mib = static_cast<size_t>(cfg.get_int("resume.extract_memory_mib"));
+  iso.wall = cfg.get_ms("resume.extract_timeout_ms");
+  return iso;
+}
+
 api_options api_options_from(const config& cfg, bool dev) {
   api_options o;
   o.keys = load_keys(cfg, dev);
@@ -69,6 +77,8 @@ api_options api_options_from(const config& cfg, bool dev) {
   o.ws_max_subscriptions = static_cast<size_t>(cfg.get_int("ws.max_subscriptions"));
   o.max_body_bytes = static_cast<size_t>(cfg.get_int("http.max_body_bytes"));
   o.max_upload_bytes = static_cast<size_t>(cfg.get_int("resume.max_upload_bytes"));
+  o.uploads_per_user = static_cast<int>(cfg.get_int("resume.uploads_per_user"));
+  o.extraction = extraction_from(cfg);
   o.resume_files = persistence::make_local_file_store(cfg.get_string("resume.storage_dir"));
   o.embedder = embedder_from(cfg);
   return o;
@@ -479,6 +489,24 @@ http_response json_response(int status, std::string body) {
   r.status = status;
   r.body = std::move(body);
   return r;
+}
+
+std::shared_ptr<void> take_upload_slot(api_shared& sh, const std::string& user) {
+  {
+    std::lock_guard<std::mutex> g{sh.uploads_mtx};
+    auto& n = sh.uploads[user];
+    if (n >= sh.opts.uploads_per_user)
+      throw bad_input{errc::rate_limited,
+                      "you have " + std::to_string(n) + " uploads in progress (resume.uploads_per_user); retry when one "
+                      "is done",
+                      "", 1};
+    ++n;
+  }
+  return std::shared_ptr<void>(nullptr, [&sh, user](void*) {
+    std::lock_guard<std::mutex> g{sh.uploads_mtx};
+    if (auto it = sh.uploads.find(user); it != sh.uploads.end() && --it->second <= 0)
+      sh.uploads.erase(it);
+  });
 }
 
 void fail(request_actor* self, const caf::error& err) {

@@ -11,7 +11,9 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -151,7 +153,15 @@ struct api_shared {
   std::unique_ptr<rate_limiter> login_by_account;
   std::unique_ptr<rate_limiter> login_by_address;
   std::unique_ptr<rate_limiter> signup_by_address;
+  std::mutex uploads_mtx;
+  std::unordered_map<std::string, int> uploads;  ///< uploads in progress per user (resume.uploads_per_user)
 };
+
+/// Takes one of `user`'s upload slots on this node (429 when all are taken); the
+/// slot is given back when the returned handle is dropped.
+std::shared_ptr<void> take_upload_slot(api_shared& sh, const std::string& user);
+
+
 
 /// Verifies a bearer token (the Authorization header, or the bare token when
 /// `raw_token`); throws unauthorized. `verified` receives the token's claims.
@@ -251,6 +261,26 @@ template <class F>
 void ask_task(request_actor* self, api_shared& sh, const char* pool,
               std::function<persistence::db_reply(pqxx::transaction_base&)> fn, F on_ok) {
   ask_task_then(self, sh, pool, std::move(fn), [self, on_ok](nlohmann::json& v) mutable { finish(self, on_ok(v)); });
+}
+
+/// Runs `task` (with its `before` step) on the pool registered as `pool`, then
+/// answers with `on_ok(value)` or the task's error.
+template <class F>
+void ask_db_task(request_actor* self, api_shared& sh, const char* pool, persistence::db_task task, F on_ok) {
+  auto dest = service(*sh.sys, pool);
+  if (!dest) {
+    fail(self, make_error(errc::unavailable, "the node is starting, restarting a service or stopping; retry"));
+    return;
+  }
+  self->request(dest, caf::infinite, std::move(task))
+      .then(
+          [self, on_ok](persistence::db_reply& r) mutable {
+            if (r.error)
+              fail(self, r.error);
+            else
+              finish(self, on_ok(r.value));
+          },
+          [self](caf::error& err) { fail(self, err); });
 }
 
 // ---- routes -------------------------------------------------------------------

@@ -3,6 +3,7 @@
 /// pipeline ended in error (dead letters) and their replay.
 #include "actors/rag_index.hpp"
 #include "actors/resume/extract.hpp"
+#include "actors/resume/isolated.hpp"
 #include "actors/resume/text_util.hpp"
 #include "actors/resume_pipeline.hpp"
 #include "gateway/multipart.hpp"
@@ -105,18 +106,24 @@ void upload(request_actor* self, api_shared& sh, const route_params&) {
   r.file_url = files->url(key);
   auto sys = sh.sys;
   auto text = std::make_shared<std::string>();
-  ask_task(
-      self, sh, "resumedb",
-      [r, bytes, files, key, text](pqxx::transaction_base& txn) {
-        // The file must yield text before anything is kept: 422 saying why otherwise.
-        try {
-          *text = resume::extract(*bytes).text;
-        } catch (const resume::extract_error& e) {
-          return persistence::db_reply{nullptr, make_error(errc_of(e.code()), e.what(), "file"), false};
-        }
-        files->put(key, *bytes);  // durable before the row that points at it commits
-        return persistence::reply(store::create(txn, r), true);
-      },
+  auto slot = take_upload_slot(sh, by.user_id);
+  persistence::db_task task;
+  // The file must yield text before anything is kept (422 saying why otherwise), read by
+  // a child process with a time and memory budget, before any transaction opens.
+  task.before = [bytes, text, iso = sh.opts.extraction, slot]() -> caf::error {
+    try {
+      *text = resume::extract_isolated(*bytes, iso).text;
+      return {};
+    } catch (const resume::extract_error& e) {
+      return make_error(errc_of(e.code()), e.what(), "file");
+    }
+  };
+  task.fn = [r, bytes, files, key](pqxx::transaction_base& txn) {
+    files->put(key, *bytes);  // durable before the row that points at it commits
+    return persistence::reply(store::create(txn, r), true);
+  };
+  ask_db_task(
+      self, sh, "resumedb", std::move(task),
       [sys, id = r.id, user = r.user_id, type = r.file_type, text](json& v) {
         // The new row's facts and the text just extracted: the pipeline reads neither again.
         start_pipeline(*sys, id, caf::make_message(process_atom::value, std::move(*text), user, type));

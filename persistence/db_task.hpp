@@ -35,6 +35,10 @@ inline db_reply reply(nlohmann::json value, bool wrote_outbox = false) {
 
 struct db_task {
   std::function<db_reply(pqxx::transaction_base&)> fn;
+  /// Runs on the worker's thread before the transaction opens: slow work that must
+  /// not hold a transaction (a file extracted in a child process). An error it
+  /// returns is the answer, and `fn` does not run.
+  std::function<caf::error()> before = nullptr;
 };
 
 }  // namespace hirehub::persistence

@@ -199,6 +199,9 @@ caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
         });
       },
       [self](const db_task& task) -> caf::result<db_reply> {
+        if (task.before)
+          if (auto err = task.before())
+            return db_reply{nullptr, std::move(err), false};
         auto r = run(self, [&](pqxx::work& txn) { return task.fn(txn); });
         if (!r)
           return r.error();

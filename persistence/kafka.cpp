@@ -1,6 +1,8 @@
 #include "persistence/kafka.hpp"
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <csignal>
 #include <fstream>
 #include <map>
@@ -14,11 +16,14 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <pqxx/pqxx>
 
+#include "persistence/broker_port.hpp"
 #include "persistence/db.hpp"
+#include "persistence/outbox.hpp"
 #include "persistence/types.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/config.hpp"
 #include "runtime/errors.hpp"
+#include "runtime/ids.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/observe.hpp"
@@ -97,6 +102,11 @@ struct relay_state {
   std::unique_ptr<pqxx::connection> conn;
   delivery_tracker tracker;
   std::unique_ptr<RdKafka::Producer> producer;
+  std::unique_ptr<RdKafka::KafkaConsumer> marker_reader;  // reads the broker's marker back
+  std::string epoch;  // the marker found in the broker at the last check ("": not checked yet)
+  std::chrono::steady_clock::time_point next_epoch_check{};
+  std::chrono::steady_clock::time_point next_sweep{};
+  int sweeps = 0;
   bool run_queued = false;
   bool timer_pending = false;
   bool backing_off = false;
@@ -104,6 +114,8 @@ struct relay_state {
   ~relay_state() {
     if (producer)
       producer->flush(2000);
+    if (marker_reader)
+      marker_reader->close();
   }
 };
 
@@ -190,10 +202,17 @@ round_result relay_round(relay_actor* self) {
     }
     auto topic = rows[i][1].as<std::string>();
     auto payload = rows[i][3].as<std::string>();
+    auto row_id = rows[i][0].as<std::string>();
     for (;;) {
+      // Consumers confirm the row by this id (outbox::confirm); the headers belong to
+      // librdkafka once produce succeeds.
+      auto* headers = RdKafka::Headers::create();
+      headers->add(outbox::id_header, row_id);
       auto rc = st.producer->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-                                     payload.data(), payload.size(), key.data(), key.size(), 0,
+                                     payload.data(), payload.size(), key.data(), key.size(), 0, headers,
                                      reinterpret_cast<void*>(static_cast<intptr_t>(i)));
+      if (rc != RdKafka::ERR_NO_ERROR)
+        delete headers;
       if (rc == RdKafka::ERR__QUEUE_FULL) {
         st.producer->poll(10);
         continue;
@@ -205,6 +224,18 @@ round_result relay_round(relay_actor* self) {
   }
   st.producer->flush(static_cast<int>(st.opts.message_timeout.count()) + 2000);
   st.tracker.results = nullptr;
+  std::string fatal;
+  if (st.producer->fatal_error(fatal) != RdKafka::ERR_NO_ERROR) {
+    // The idempotent producer gave up (e.g. a broker that forgot its producer id after
+    // a restart): nothing of this round is marked; a new producer and a check of the
+    // broker's marker come first in the next round.
+    log::warn("relay: the producer failed for good; making a new one", {{"error", fatal}});
+    st.producer.reset();
+    st.epoch.clear();
+    for (auto& r : results)
+      if (r == 1)
+        r = -1;
+  }
   std::string ids;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (results[i] == 1) {
@@ -228,6 +259,137 @@ round_result relay_round(relay_actor* self) {
   return out;
 }
 
+/// The last marker in the broker's epoch topic ("" when it holds none). Throws when
+/// the broker cannot be asked.
+std::string read_marker(relay_state& st) {
+  int64_t low = 0, high = 0;
+  auto rc = st.producer->query_watermark_offsets(outbox::epoch_topic, 0, &low, &high, 5000);
+  if (rc == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART)
+    return {};
+  if (rc != RdKafka::ERR_NO_ERROR)
+    throw std::runtime_error(std::string{"cannot read the broker's marker: "} + RdKafka::err2str(rc));
+  if (high <= low)
+    return {};
+  if (!st.marker_reader) {
+    auto conf = make_conf({{"bootstrap.servers", st.opts.bootstrap},
+                           {"client.id", st.opts.client_id + "-relay-epoch"},
+                           {"group.id", st.opts.client_id + "-relay-epoch"},
+                           {"enable.auto.commit", "false"},
+                           {"enable.partition.eof", "true"}});
+    std::string err;
+    st.marker_reader.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
+    if (!st.marker_reader)
+      throw std::runtime_error("cannot create the marker reader: " + err);
+  }
+  std::vector<RdKafka::TopicPartition*> parts{RdKafka::TopicPartition::create(outbox::epoch_topic, 0, high - 1)};
+  st.marker_reader->assign(parts);
+  delete parts[0];
+  std::string marker;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  bool found = false;
+  while (!found && std::chrono::steady_clock::now() < deadline) {
+    std::unique_ptr<RdKafka::Message> msg{st.marker_reader->consume(100)};
+    if (msg->err() == RdKafka::ERR_NO_ERROR) {
+      marker.assign(static_cast<const char*>(msg->payload()), msg->len());
+      found = true;
+    } else if (msg->err() == RdKafka::ERR__PARTITION_EOF) {
+      found = true;  // gone meanwhile
+    } else if (msg->err() != RdKafka::ERR__TIMED_OUT) {
+      st.marker_reader->unassign();
+      throw std::runtime_error("cannot read the broker's marker: " + msg->errstr());
+    }
+  }
+  st.marker_reader->unassign();
+  if (!found)
+    throw std::runtime_error("cannot read the broker's marker: no answer in 5 s");
+  return marker;
+}
+
+/// Writes `marker` into the broker's epoch topic and waits for its acknowledgement.
+void write_marker(relay_state& st, const std::string& marker) {
+  std::vector<int> result(1, 0);
+  st.tracker.results = &result;
+  std::string key = "epoch";
+  auto rc = st.producer->produce(outbox::epoch_topic, 0, RdKafka::Producer::RK_MSG_COPY,
+                                 const_cast<char*>(marker.data()), marker.size(), key.data(), key.size(), 0,
+                                 reinterpret_cast<void*>(intptr_t{0}));
+  if (rc == RdKafka::ERR_NO_ERROR)
+    st.producer->flush(static_cast<int>(st.opts.message_timeout.count()) + 2000);
+  st.tracker.results = nullptr;
+  if (rc != RdKafka::ERR_NO_ERROR || result[0] != 1)
+    throw std::runtime_error("cannot write the broker's marker: " +
+                             (rc != RdKafka::ERR_NO_ERROR ? RdKafka::err2str(rc) : st.tracker.last_error));
+}
+
+/// Makes sure the broker still holds what the outbox published to it: it must
+/// carry the marker recorded in PostgreSQL. A broker without it lost its log (the
+/// embedded broker restarted, the topics were re-created): a new marker is
+/// written, and every row still kept (not yet confirmed by every group) is
+/// published again. One relay decides at a time (the kafka_state row is locked).
+void check_epoch(relay_actor* self) {
+  static auto& changes = metrics::get_counter("hirehub_kafka_broker_changes_total",
+                                              "Brokers found without the outbox's marker (their log was lost)");
+  static auto& republished = metrics::get_counter(
+      "hirehub_outbox_republished_total", "Outbox rows published again because the broker lost its log");
+  auto& st = self->state;
+  auto marker = read_marker(st);
+  if (!marker.empty() && marker == st.epoch)
+    return;
+  pqxx::work txn{*st.conn};
+  // Not while another relay's round is marking rows.
+  txn.exec("SELECT pg_advisory_xact_lock(4857385211843772162)");
+  auto recorded = outbox::recorded_epoch(txn);
+  marker = read_marker(st);  // again, under the lock: another relay may have just written one
+  if (!marker.empty() && marker == recorded) {
+    txn.commit();
+    st.epoch = marker;
+    return;
+  }
+  // Another relay wrote a marker and did not record it (it died): take it.
+  auto next = marker.empty() ? ids::random_uuid() : marker;
+  if (marker.empty())
+    write_marker(st, next);
+  // The first check against a database that never recorded a broker republishes nothing.
+  bool lost = !recorded.empty();
+  int64_t again = 0;
+  if (lost) {
+    outbox::sweep(txn, st.opts.retention);  // what every group confirmed is not sent again
+    again = outbox::change_epoch(txn, next, true);
+  } else {
+    outbox::change_epoch(txn, next, false);
+  }
+  txn.commit();
+  st.epoch = next;
+  if (lost) {
+    changes.inc();
+    republished.inc(again);
+    log::warn("the Kafka broker lost what the outbox published to it: publishing again what consumers had not "
+              "confirmed",
+              {{"rows", again}, {"marker", next}});
+  } else {
+    log::info("the outbox publishes to a broker it marked", {{"marker", next}});
+  }
+}
+
+/// Deletes confirmed rows (every sweep) and refreshes the unconfirmed gauges (every fifth).
+void sweep_outbox(relay_actor* self) {
+  static auto& swept = metrics::get_counter("hirehub_outbox_swept_total",
+                                            "Outbox rows deleted: confirmed by every group, or past the retention");
+  static auto& waiting =
+      metrics::get_gauge("hirehub_outbox_unconfirmed", "Published outbox rows some consumer group has not confirmed");
+  static auto& oldest = metrics::get_gauge("hirehub_outbox_unconfirmed_oldest_seconds",
+                                           "Age of the oldest published outbox row not yet confirmed by every group");
+  auto& st = self->state;
+  pqxx::work txn{*st.conn};
+  swept.inc(outbox::sweep(txn, st.opts.retention));
+  if (st.sweeps++ % 5 == 0) {
+    auto p = outbox::pending(txn);
+    waiting.set(p.rows);
+    oldest.set(static_cast<int64_t>(p.oldest_age_s));
+  }
+  txn.commit();
+}
+
 void update_backlog(relay_actor* self) {
   static auto& backlog = metrics::get_gauge("hirehub_outbox_backlog", "Outbox rows not yet published");
   try {
@@ -246,6 +408,18 @@ void relay_run(relay_actor* self) {
   if (st.backing_off)
     return;
   try {
+    ensure_connection(st);
+    if (!st.producer)
+      make_producer(st);
+    auto now = std::chrono::steady_clock::now();
+    if (st.epoch.empty() || now >= st.next_epoch_check) {
+      check_epoch(self);
+      st.next_epoch_check = now + st.opts.epoch_check;
+    }
+    if (now >= st.next_sweep) {
+      sweep_outbox(self);
+      st.next_sweep = now + st.opts.sweep;
+    }
     for (;;) {
       auto r = relay_round(self);
       if (r.failed > 0) {
@@ -372,6 +546,16 @@ void poll_batch(consumer_actor* self) {
     if (msg->key())
       r.key = *msg->key();
     r.payload.assign(static_cast<const char*>(msg->payload()), msg->len());
+    if (auto* headers = msg->headers()) {
+      auto h = headers->get_last(outbox::id_header);
+      if (h.err() == RdKafka::ERR_NO_ERROR && h.value() != nullptr && h.value_size() > 0 && h.value_size() < 20) {
+        std::string text(static_cast<const char*>(h.value()), h.value_size());
+        char* end = nullptr;
+        auto id = std::strtoll(text.c_str(), &end, 10);
+        if (end && *end == '\0' && id > 0)
+          r.outbox_id = id;
+      }
+    }
     st.next_offsets[{r.topic, r.partition}] = r.offset + 1;
     st.batch.push_back(std::move(r));
   }
@@ -420,7 +604,7 @@ void deliver_batch(consumer_actor* self) {
   st.outstanding = true;
   st.sent_at = std::chrono::steady_clock::now();
   watch_handler(self);
-  self->request(handler, caf::infinite, batch_atom::value, st.batch)
+  self->request(handler, caf::infinite, batch_atom::value, st.opts.group_id, st.batch)
       .then(
           [self, no]() {
             auto& st = self->state;
@@ -447,6 +631,9 @@ caf::behavior consumer_impl(consumer_actor* self, consumer_options opts, std::st
   auto& st = self->state;
   st.opts = std::move(opts);
   st.handler = std::move(handler);
+  // The relay keeps what this group has not confirmed (for a broker that loses its log).
+  if (!st.opts.db_url.empty())
+    outbox::register_group(st.opts.db_url, st.opts.group_id, st.opts.topics);
   auto conf =
       make_conf({{"bootstrap.servers", st.opts.bootstrap},
                  {"client.id", st.opts.client_id + "-" + st.opts.group_id},
@@ -532,7 +719,7 @@ bool kafka_probe::reachable(std::chrono::milliseconds timeout) {
   }
 }
 
-int run_mock_broker(const std::string& bootstrap_file, int partitions) {
+int run_mock_broker(const std::string& bootstrap_file, int partitions, int port) {
   char errstr[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   // The owner handle only hosts the mock cluster; it never connects anywhere.
@@ -541,14 +728,27 @@ int run_mock_broker(const std::string& bootstrap_file, int partitions) {
     std::fprintf(stderr, "hirehub broker: %s\n", errstr);
     return 1;
   }
+  if (port > 0)
+    take_port_once(port);  // the mock cluster's listener (broker_port.cpp)
   rd_kafka_mock_cluster_t* mc = rd_kafka_mock_cluster_new(rk, 1);
   if (!mc) {
-    std::fprintf(stderr, "hirehub broker: cannot create the mock cluster\n");
+    if (port > 0)
+      std::fprintf(stderr, "hirehub broker: cannot listen on 127.0.0.1:%d (--port): %s\n", port,
+                   std::strerror(errno));
+    else
+      std::fprintf(stderr, "hirehub broker: cannot create the mock cluster\n");
+    rd_kafka_destroy(rk);
+    return 1;
+  }
+  if (port > 0 && !port_taken()) {
+    std::fprintf(stderr, "hirehub broker: the mock cluster did not listen where --port asked\n");
+    rd_kafka_mock_cluster_destroy(mc);
     rd_kafka_destroy(rk);
     return 1;
   }
   for (auto& t : kafka_topics())
     rd_kafka_mock_topic_create(mc, t.c_str(), partitions, 1);
+  rd_kafka_mock_topic_create(mc, outbox::epoch_topic, 1, 1);
   std::string addr = rd_kafka_mock_cluster_bootstraps(mc);
   {
     auto tmp = bootstrap_file + ".tmp";

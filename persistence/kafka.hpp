@@ -34,16 +34,27 @@ struct relay_options {
   std::chrono::milliseconds idle_poll{200};
   std::chrono::milliseconds retry{1000};
   std::chrono::milliseconds message_timeout{10000};
+  std::chrono::milliseconds epoch_check{1000};  ///< how often it checks that the broker kept its log
+  std::chrono::milliseconds sweep{2000};        ///< how often confirmed rows are deleted
+  std::chrono::hours retention{168};            ///< rows not confirmed by every group are kept this long
 };
 
 /// The outbox relay: publishes unpublished outbox rows in id order with the
-/// idempotent producer (key = entity id) and marks them published. Rows that
-/// fail stay and are retried; for a key, nothing after a failed row is marked,
-/// so a key's messages never overtake each other. Woken by `kick_atom` after
-/// each journal commit, and by a timer. Safe with several relays (SKIP LOCKED).
+/// idempotent producer (key = entity id, header hirehub-outbox-id = the row) and
+/// marks them published. Rows that fail stay and are retried; for a key, nothing
+/// after a failed row is marked, so a key's messages never overtake each other.
+/// Woken by `kick_atom` after each journal commit, and by a timer. Safe with
+/// several relays (SKIP LOCKED).
+///
+/// A published row is kept until every consumer group reading its topic
+/// confirmed it (persistence/outbox.hpp). Before publishing, and every
+/// `epoch_check`, the relay makes sure the broker still holds the marker it wrote
+/// there: a broker without it lost its log (the embedded broker restarted), and
+/// every row still kept is published again.
 caf::actor spawn_outbox_relay(caf::actor_system& sys, relay_options opts);
 
 struct consumer_options {
+  std::string db_url;  ///< where the group registers the topics it reads (outbox confirmations)
   std::string bootstrap;
   std::string group_id;
   std::vector<std::string> topics;
@@ -56,18 +67,24 @@ struct consumer_options {
   std::chrono::milliseconds session_timeout{10000};
 };
 
-/// A consumer actor for one subscription: polls, hands each batch as
-/// `(batch_atom, std::vector<kafka_record>)` to the actor registered under
+/// A consumer actor for one subscription: registers its group and topics
+/// (outbox::register_group), polls, hands each batch as
+/// `(batch_atom, group_id, std::vector<kafka_record>)` to the actor registered under
 /// `handler` (looked up for every batch, so a restarted handler is found), and commits the
 /// offsets only after the handler answered without error; on error it retries
-/// the same batch after `retry`. Handlers deduplicate by event id.
+/// the same batch after `retry`. Handlers deduplicate by event id and confirm the
+/// records' outbox ids in the transaction of their effects (outbox::confirm).
 caf::actor spawn_kafka_consumer(caf::actor_system& sys, consumer_options opts, std::string handler);
 
 /// Runs librdkafka's mock cluster in this process until SIGINT/SIGTERM: creates
 /// the topics, writes the bootstrap address to `bootstrap_file` (atomically).
+/// `port` > 0 listens there (a restarted broker keeps its address, so running
+/// clients reconnect to it); 0 takes any free port.
 /// SIGUSR1 takes the broker down (connections refused), SIGUSR2 brings it up:
 /// tests use this to simulate an outage without changing the address.
-int run_mock_broker(const std::string& bootstrap_file, int partitions);
+/// Its log is in memory only: a restart loses what it held (the outbox relay
+/// notices and publishes again what consumers had not confirmed).
+int run_mock_broker(const std::string& bootstrap_file, int partitions, int port = 0);
 
 /// Checks that the broker answers a metadata request; keeps one client for
 /// repeated checks (readiness).

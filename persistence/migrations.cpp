@@ -665,6 +665,34 @@ ALTER TABLE jobs SET (fillfactor = 80);
 ALTER TABLE job_search_docs SET (fillfactor = 80);
 )SQL";
 
+// Version 16: nothing lost when the broker loses its log (the embedded broker keeps it in
+// memory). Each consumer group confirms the outbox rows it handled (outbox_acks, written in
+// the transaction of the handler's effects; the relay stamps each message with its row id);
+// the relay deletes a row once every group subscribed to its topic confirmed it (or after
+// the retention), and writes a marker into each broker it publishes to (kafka_state.epoch):
+// a broker without the marker is a new one, and every row still kept is published again.
+const char* v16_sql = R"SQL(
+CREATE TABLE kafka_state (
+    id INT PRIMARY KEY CHECK (id = 1),
+    epoch UUID,
+    changed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+INSERT INTO kafka_state (id) VALUES (1);
+CREATE TABLE consumer_groups (
+    group_id TEXT PRIMARY KEY,
+    topics TEXT[] NOT NULL,
+    registered_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE outbox_acks (
+    id BIGSERIAL PRIMARY KEY,
+    group_id TEXT NOT NULL,
+    ids BIGINT[] NOT NULL,
+    acked_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+-- Rows published before consumers confirmed what they handled cannot be told apart.
+DELETE FROM outbox WHERE published_at IS NOT NULL;
+)SQL";
+
 const std::vector<migration>& migrations() {
   static const std::vector<migration> all = {
       {1, "apply slice: jobs, applications, journal, notifications, outbox", v1_sql},
@@ -682,6 +710,7 @@ const std::vector<migration>& migrations() {
       {13, "each user's in-app notifications numbered in commit order (inbox_seq)", v13_sql},
       {14, "drop indexes that other indexes cover and the notification -> template foreign key", v14_sql},
       {15, "room on job pages for counter updates to stay heap-only (fillfactor 80)", v15_sql},
+      {16, "consumer groups confirm the outbox rows they handled; the broker's identity (epoch)", v16_sql},
   };
   return all;
 }
@@ -724,7 +753,8 @@ void reset_domain_data(const std::string& db_url) {
   txn.exec(
       "TRUNCATE users, jobseeker_profiles, companies, company_members, company_invitations, refresh_tokens, jobs, "
       "job_events, job_skills, job_search, job_search_docs, applications, application_events, interviews, "
-      "notifications, device_tokens, user_notification_settings, outbox, resumes, ai_tasks RESTART IDENTITY CASCADE");
+      "notifications, device_tokens, user_notification_settings, outbox, outbox_acks, resumes, ai_tasks RESTART "
+      "IDENTITY CASCADE");
   txn.commit();
 }
 

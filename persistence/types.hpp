@@ -188,11 +188,12 @@ struct kafka_record {
   int64_t offset = 0;
   std::string key;
   std::string payload;
+  int64_t outbox_id = 0;  ///< the outbox row it was published from (header hirehub-outbox-id); 0: none
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kafka_record& x) {
-  return f(caf::meta::type_name("kafka_record"), x.topic, x.partition, x.offset, x.key, x.payload);
+  return f(caf::meta::type_name("kafka_record"), x.topic, x.partition, x.offset, x.key, x.payload, x.outbox_id);
 }
 
 }  // namespace hirehub

@@ -106,9 +106,21 @@ const std::vector<option_spec>& option_registry() {
       num("kafka.session_timeout_ms", 10000, 1000, 300000,
           "A consumer silent this long (a crashed node) leaves its group and its partitions move to the others."),
       num("kafka.poll_ms", 20, 1, 10000, "Consumer poll timeout."),
+      num("kafka.epoch_check_ms", 1000, 100, 600000,
+          "How often the relay checks that the broker still holds its marker (a broker without it lost its log: "
+          "the embedded broker restarted)."),
+      str("kafka.consumers", "all",
+          "Which Kafka consumers this node runs: all (notifications, job search read model) or none (an API-only "
+          "node; the groups go on with other nodes).",
+          {"all", "none"}),
       num("outbox.batch", 500, 1, 100000, "Rows the relay publishes per round."),
       num("outbox.idle_poll_ms", 200, 1, 60000, "Relay poll period when nothing wakes it."),
       num("outbox.retry_ms", 1000, 10, 600000, "Relay back-off after a broker or database failure."),
+      num("outbox.retention_hours", 168, 1, 87600,
+          "A published outbox row is kept until every consumer group that reads its topic confirmed it, at most "
+          "this long (rows of topics no HireHub group reads are kept this long for other services): a broker that "
+          "loses its log gets them again."),
+      num("outbox.sweep_ms", 2000, 100, 3600000, "How often the relay deletes rows every consumer group confirmed."),
       num("search.relevance_window", 200, 1, 100000,
           "Job search by relevance ranks this many of the newest matches (all of them when fewer)."),
       str("notify.public_url", "http://127.0.0.1:8080", "Base URL of links in notifications ({{application_url}})."),
@@ -140,6 +152,15 @@ const std::vector<option_spec>& option_registry() {
           "Connections (and threads) running uploads and pipeline stages (one more than the cores of a small box: a "
           "stage waits for its commit)."),
       num("resume.sweep_ms", 10000, 100, 3600000, "How often unfinished resume pipelines are looked for and resumed."),
+      num("resume.extract_cpu_s", 10, 1, 3600,
+          "CPU seconds the child process that reads an uploaded file may use (then 422: the file took too long)."),
+      num("resume.extract_memory_mib", 1024, 256, 65536,
+          "Address space of the child process that reads an uploaded file, MiB (then 422: too much memory)."),
+      num("resume.extract_timeout_ms", 20000, 100, 3600000,
+          "Wall-clock deadline of the child process that reads an uploaded file; it is killed after it."),
+      num("resume.uploads_per_user", 2, 1, 1000,
+          "Uploads one jobseeker may have in progress at once on a node (429 beyond): each holds a worker and a child "
+          "process."),
       num("resume.pii_threshold_pct", 50, 1, 100, "PII findings scoring at least this (percent) are masked."),
       str("ai.llm1.url", "",
           "First summary provider: root of an OpenAI-compatible API (https://host/v1). Empty: no remote summary."),

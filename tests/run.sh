@@ -110,6 +110,8 @@ export HIREHUB_TEST_PG_ADMIN_URL="postgresql://postgres@127.0.0.1:$pg_port/postg
 export HIREHUB_BIN="$root/build/gateway/hirehub"
 run_suite persistence build/tests/hirehub_pg_tests
 run_suite end-to-end build/tests/hirehub_e2e_tests
+# ./deploy/run.sh itself, killed with SIGKILL and started again (its own state directory and ports).
+run_suite deploy-restart python3 tests/deploy_restart.py
 
 echo
 echo "$passed passed, $failed failed"

@@ -41,7 +41,7 @@ struct extracted {
 
 struct extract_limits {
   size_t max_text_bytes = 2 * 1024 * 1024;       ///< extracted text beyond this: corrupt
-  size_t max_docx_xml_bytes = 32 * 1024 * 1024;  ///< inflated document.xml (zip bombs)
+  size_t max_docx_xml_bytes = 8 * 1024 * 1024;  ///< inflated document.xml (zip bombs); a long resume is ~1 MiB
   int max_pdf_pages = 200;
 };
 

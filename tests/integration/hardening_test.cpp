@@ -1,7 +1,9 @@
 // Hardening: what an attacker with an account (or none) can do to a node.
 // Real hirehub processes, PostgreSQL and the embedded broker.
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -143,4 +145,76 @@ TEST(hardening, development_mode_and_a_secret_file_start) {
   http_client http{n.port};
   auto me = http.get("/api/v1/me", token(uuid(), "admin"));
   EXPECT_NE(me.status, 401) << me.body;
+}
+
+namespace {
+
+const std::string boundary = "hardening-boundary-7f3a";
+
+std::string form(const std::string& filename, const std::string& bytes) {
+  return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
+         "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bytes + "\r\n--" + boundary + "--\r\n";
+}
+
+http_result upload(http_client& http, const std::string& tok, const std::string& body) {
+  return http.request("POST", "/api/v1/resumes", body,
+                      {{"Authorization", "Bearer " + tok}, {"Content-Type", "multipart/form-data; boundary=" + boundary}});
+}
+
+}  // namespace
+
+// Files built to exhaust the reader (a Flate bomb, form XObjects fanning out, a ZIP
+// bomb, elements nested 400,000 deep) are read by a child process with a
+// budget: each is answered 422 saying why, nothing is stored, the node is unaffected
+// and a good resume uploaded afterwards is processed.
+TEST(hardening, resume_bombs_are_refused_with_422_and_the_node_goes_on) {
+  database db;
+  broker kafka;
+  node n{db, kafka,
+         {{"HIREHUB_RESUME_EXTRACT_CPU_S", "2"},
+          {"HIREHUB_RESUME_EXTRACT_TIMEOUT_MS", "10000"},
+          {"HIREHUB_RESUME_UPLOADS_PER_USER", "2"}}};
+  http_client http{n.port};
+  auto me = sign_up(http);
+  auto dir = temp_dir();
+  auto cmd = std::string{"/usr/bin/python3 "} + HIREHUB_SOURCE_DIR "/tests/support/bombs.py " + dir;
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  for (auto name : {"flate.pdf", "xobjects.pdf", "zip.docx", "nested.docx"}) {
+    auto bytes = read_file(dir + "/" + name);
+    ASSERT_GT(bytes.size(), 1000u) << name;
+    auto r = upload(http, me.tok, form(name, bytes));
+    EXPECT_EQ(r.status, 422) << name << ": " << r.body;
+    EXPECT_EQ(r.json_body["error"]["details"]["field"], "file") << name;
+    EXPECT_FALSE(r.json_body["error"]["message"].get<std::string>().empty()) << name;
+    ASSERT_TRUE(n.alive()) << name;
+  }
+  EXPECT_EQ(db.count("SELECT count(*) FROM resumes WHERE user_id = '" + me.id + "'"), 0);
+  auto slow = read_file(dir + "/xobjects.pdf");
+  // One jobseeker has at most two uploads in progress on a node: a third at once is 429.
+  std::vector<int> statuses(3);
+  {
+    std::vector<std::thread> at_once;
+    for (int i = 0; i < 3; ++i)
+      at_once.emplace_back([&, i] {
+        http_client c{n.port};
+        statuses[i] = upload(c, me.tok, form("slow.pdf", slow)).status;
+      });
+    for (auto& t : at_once)
+      t.join();
+  }
+  std::sort(statuses.begin(), statuses.end());
+  EXPECT_EQ(statuses, (std::vector<int>{422, 422, 429}));
+  // Another jobseeker's good resume is processed meanwhile and after.
+  auto other = sign_up(http);
+  auto good = upload(http, other.tok,
+                     form("cv.txt", "이름: 김민준\n경력\n네이버 | 백엔드 개발자 | 2020.01 ~ 현재\n기술\nC++, Kafka\n"));
+  ASSERT_EQ(good.status, 202) << good.body;
+  auto id = good.json_body["id"].get<std::string>();
+  std::string status;
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    status = http.get("/api/v1/resumes/" + id, other.tok).json_body.value("status", "");
+    return status != "processing";
+  }));
+  EXPECT_EQ(status, "ready");
+  EXPECT_EQ(http.get("/health").status, 200);
 }

@@ -342,7 +342,7 @@ TEST(kafka_consumer, a_batch_the_handler_holds_past_its_deadline_is_handed_over_
   auto seen = std::make_shared<seen_t>();
   auto handler = sys.spawn([seen](caf::event_based_actor* self) -> caf::behavior {
     return {
-        [self, seen](batch_atom, const std::vector<kafka_record>& batch) -> caf::result<void> {
+        [self, seen](batch_atom, const std::string&, const std::vector<kafka_record>& batch) -> caf::result<void> {
           std::lock_guard<std::mutex> lock{seen->mtx};
           for (auto& r : batch)
             seen->payloads.push_back(r.payload);

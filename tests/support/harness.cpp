@@ -161,17 +161,39 @@ int process::stop(std::chrono::milliseconds grace) {
   return st;
 }
 
-broker::broker() : dir_(temp_dir()) {
+broker::broker() : dir_(temp_dir()), port_(free_port()) {
+  start();
+}
+
+void broker::start() {
   auto addr_file = dir_ + "/broker.addr";
-  proc_ = std::make_unique<process>(
-      std::vector<std::string>{hirehub_bin(), "broker", "--bootstrap-file", addr_file, "--partitions", "4"},
-      std::map<std::string, std::string>{}, dir_ + "/broker.log");
+  std::remove(addr_file.c_str());
+  bootstrap.clear();
+  proc_ = std::make_unique<process>(std::vector<std::string>{hirehub_bin(), "broker", "--bootstrap-file", addr_file,
+                                                             "--partitions", "4", "--port", std::to_string(port_)},
+                                    std::map<std::string, std::string>{}, dir_ + "/broker.log");
   if (!eventually(std::chrono::seconds(10), [&] {
         std::ifstream in{addr_file};
         std::getline(in, bootstrap);
         return !bootstrap.empty();
       }))
     throw std::runtime_error("the broker did not publish its address; see " + dir_ + "/broker.log");
+}
+
+void broker::restart() {
+  proc_->signal(SIGKILL);
+  proc_->stop(std::chrono::seconds(5));
+  // The port is taken again at once (SO_REUSEADDR); connections of the old one may linger.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      start();
+      return;
+    } catch (const std::exception&) {
+      if (attempt >= 20)
+        throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  }
 }
 
 void broker::down() {
@@ -310,6 +332,9 @@ node::node(database& db, broker& kafka, std::map<std::string, std::string> extra
       {"HIREHUB_KAFKA_GROUP_PREFIX", "test-" + uuid().substr(0, 8)},
       {"HIREHUB_LOG_LEVEL", "info"},
       {"HIREHUB_RESUME_STORAGE_DIR", dir + "/resumes"},
+      // Tests read events back from the outbox: rows stay after every group confirmed
+      // them (the broker restart tests set their own sweep).
+      {"HIREHUB_OUTBOX_SWEEP_MS", "3600000"},
   };
   for (auto& [k, v] : extra_env)
     env[k] = v;

@@ -51,15 +51,20 @@ class process {
   int status_ = -1;
 };
 
+/// The embedded broker on a port of its own, kept across restarts.
 class broker {
  public:
   broker();
   std::string bootstrap;
   void down();  ///< connections refused (SIGUSR1)
   void up();    ///< accepting again (SIGUSR2)
+  /// Kills the broker (SIGKILL: its log is lost) and starts a new one on the same address.
+  void restart();
 
  private:
+  void start();
   std::string dir_;
+  int port_ = 0;
   std::unique_ptr<process> proc_;
 };
 

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""The local stack of ./deploy/run.sh loses nothing when it is killed and started again.
+
+Run by tests/run.sh. It starts ./deploy/run.sh with a state directory and ports of its
+own, with the node's consumers off (an API-only node: events are published, nobody
+reads them), accepts applications through the API, waits until the relay published
+them, then kills the whole stack with SIGKILL (the launcher, the node, the embedded
+broker, PostgreSQL). ./deploy/run.sh is started again (consumers on, a fresh broker
+whose log is empty): the company must be notified of every application exactly once.
+Prints `[  PASSED  ]` or `[  FAILED  ]` lines like gtest, and exits non-zero on failure.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APPLICATIONS = 4
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def call(base, method, path, body=None, token=None, headers=None, raw=None, content_type="application/json"):
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    req = urllib.request.Request(base + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", content_type)
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            text = r.read().decode()
+            return r.status, (json.loads(text) if text else None)
+    except urllib.error.HTTPError as e:
+        text = e.read().decode()
+        return e.code, (json.loads(text) if text.startswith("{") else text)
+
+
+def until(seconds, pred, what):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if pred():
+                return
+        except Exception:  # the stack is still starting
+            pass
+        time.sleep(0.3)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def psql(pg_port, sql):
+    out = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-h", "127.0.0.1", "-p", str(pg_port), "-U",
+                          "hirehub", "-d", "hirehub", "-qtAc", sql] if os.getuid() == 0 else
+                         ["psql", "-h", "127.0.0.1", "-p", str(pg_port), "-U", "hirehub", "-d", "hirehub", "-qtAc",
+                          sql], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def start_stack(env, log):
+    return subprocess.Popen([os.path.join(ROOT, "deploy", "run.sh"), "--no-restart"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="hirehub-deploy-restart-")
+    os.chmod(work, 0o755)
+    http_port, pg_port, kafka_port = free_port(), free_port(), free_port()
+    base = "http://127.0.0.1:%d" % http_port
+    env = dict(os.environ, HIREHUB_VAR=os.path.join(work, "var"), HIREHUB_HTTP_PORT=str(http_port),
+               HIREHUB_PG_PORT=str(pg_port), HIREHUB_KAFKA_PORT=str(kafka_port))
+    env.pop("HIREHUB_DEV", None)
+    log = open(os.path.join(work, "run.log"), "ab")
+    name = "deploy_restart.killed_stack_started_again_notifies_every_application_once"
+    print("[ RUN      ] " + name, flush=True)
+    stack = None
+    try:
+        api_only = dict(env, HIREHUB_KAFKA_CONSUMERS="none")
+        stack = start_stack(api_only, log)
+        until(600, lambda: call(base, "GET", "/ready")[0] == 200, "the first stack to be ready")
+        st, company = call(base, "POST", "/api/v1/auth/signup",
+                           {"email": "hr@acme.example", "password": "correct horse 1", "role": "company",
+                            "name": "Kim HR", "company": {"name": "Acme"}})
+        assert st == 201, (st, company)
+        st, job = call(base, "POST", "/api/v1/jobs", {"title": "Backend Engineer (C++)"},
+                       token=company["access_token"])
+        assert st == 201, (st, job)
+        for i in range(APPLICATIONS):
+            st, seeker = call(base, "POST", "/api/v1/auth/signup",
+                              {"email": "seeker%d@example.com" % i, "password": "correct horse 2",
+                               "role": "jobseeker", "name": "Seeker %d" % i})
+            assert st == 201, (st, seeker)
+            boundary = "hirehubtestboundary"
+            form = ("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cv.txt\"\r\n"
+                    "Content-Type: text/plain\r\n\r\nExperience\nC++ engineer, 5 years\nSkills\nC++, Kafka\r\n"
+                    "--%s--\r\n" % (boundary, boundary)).encode()
+            st, resume = call(base, "POST", "/api/v1/resumes", raw=form, token=seeker["access_token"],
+                              content_type="multipart/form-data; boundary=" + boundary)
+            assert st == 202, (st, resume)
+            st, app = call(base, "POST", "/api/v1/applications", {"job_id": job["id"], "resume_id": resume["id"]},
+                           token=seeker["access_token"])
+            assert st == 201, (st, app)
+        until(60, lambda: psql(pg_port, "SELECT count(*) FROM outbox WHERE topic = 'application.submitted' "
+                                        "AND published_at IS NOT NULL") == str(APPLICATIONS),
+              "the relay to publish every application")
+        # The whole stack dies at once: the launcher, the node, the broker (its log with it),
+        # and PostgreSQL with an immediate shutdown (no checkpoint: it recovers from its WAL).
+        os.killpg(stack.pid, signal.SIGKILL)
+        stack.wait()
+        pg_stop(work, "immediate")
+        time.sleep(0.5)
+        notified = lambda: int(psql(pg_port, "SELECT count(*) FROM notifications WHERE event_type = "
+                                             "'application.submitted' AND channel = 'in_app'"))
+        stack = start_stack(env, log)
+        until(600, lambda: call(base, "GET", "/ready")[0] == 200, "the second stack to be ready")
+        until(90, lambda: notified() >= APPLICATIONS, "the company to be notified of every application")
+        time.sleep(3)  # anything twice would have arrived by now
+        st, inbox = call(base, "GET", "/api/v1/notifications?limit=100", token=company["access_token"])
+        assert st == 200, (st, inbox)
+        items = inbox if isinstance(inbox, list) else next(v for v in inbox.values() if isinstance(v, list))
+        submitted = [n for n in items if n.get("event_type") == "application.submitted"]
+        assert len(submitted) == APPLICATIONS, "the company has %d notifications of %d applications" % (
+            len(submitted), APPLICATIONS)
+        assert notified() == APPLICATIONS, "%d notifications for %d applications" % (notified(), APPLICATIONS)
+        print("[       OK ] " + name, flush=True)
+        print("[==========] 1 test from 1 test suite ran.")
+        print("[  PASSED  ] 1 test.")
+        return 0
+    except Exception as e:  # noqa: BLE001 - report whatever failed
+        print("%s\n[  FAILED  ] %s" % (e, name), flush=True)
+        print("[==========] 1 test from 1 test suite ran.")
+        log.flush()
+        with open(os.path.join(work, "run.log"), "rb") as f:
+            sys.stdout.write(f.read().decode(errors="replace")[-4000:])
+        return 1
+    finally:
+        if stack and stack.poll() is None:
+            os.killpg(stack.pid, signal.SIGINT)
+            try:
+                stack.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(stack.pid, signal.SIGKILL)
+        pg_stop(work, "fast")
+
+
+def pg_stop(work, mode):
+    data = os.path.join(work, "var", "pg")
+    bindir = sorted(d for d in os.listdir("/usr/lib/postgresql"))[-1]
+    cmd = [os.path.join("/usr/lib/postgresql", bindir, "bin", "pg_ctl"), "-D", data, "-m", mode, "-w", "stop"]
+    if os.getuid() == 0:
+        cmd = ["runuser", "-u", "postgres", "--"] + cmd
+    subprocess.run(cmd, check=False, capture_output=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
