@@ -44,6 +44,18 @@ const std::vector<route_def>& route_table() {
   return table;
 }
 
+}  // namespace
+
+const route_def* find_route(const std::string& method, const std::string& path) {
+  route_params ignored;
+  for (auto& r : route_table())
+    if (r.method == method && match_path(path, r.path, &ignored))
+      return &r;
+  return nullptr;
+}
+
+namespace {
+
 // ---- request actors ----------------------------------------------------------
 
 void serve(request_actor* self, api_shared& sh) {
@@ -637,6 +649,30 @@ void api::shutdown() {
 server_handlers api::handlers() {
   auto sh = impl_;
   server_handlers h;
+  // Authentication before the body: a route that needs a token is refused on its
+  // headers (401, or 403 for the wrong role where the route names one), so an
+  // unauthenticated caller never makes the node read, buffer or store a body.
+  h.on_head = [sh](const http_request& head) -> head_decision {
+    head_decision d;
+    auto* route = find_route(head.method, head.path);
+    if (!route || route->who == access::anyone)
+      return d;  // 404/405 and public routes are answered by the request actor
+    try {
+      auto ok = std::make_shared<authenticated>();
+      ok->by = authenticate(*sh, head.authorization, false, &ok->claims);
+      if (route->role)
+        require_role(ok->by, route->role);
+      d.auth = std::move(ok);
+    } catch (const bad_input& e) {
+      http_response r;
+      r.status = http_status_of(e.code);
+      r.body = error_body(e.code, e.message);
+      if (e.code == errc::unauthorized)
+        r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      d.refused = std::move(r);
+    }
+    return d;
+  };
   h.on_http = [sh](http_request req, http_reply reply) {
     auto job = std::make_shared<request_job>();
     job->req = std::move(req);

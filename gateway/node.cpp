@@ -361,6 +361,9 @@ int run_node(const config& cfg, bool dev) {
   // The file plus the form's own framing and a title.
   so.max_upload_body_bytes = static_cast<uint64_t>(cfg.get_int("resume.max_upload_bytes")) + 65536;
   so.idle_timeout = cfg.get_ms("http.idle_timeout_ms");
+  so.max_connections_per_address = static_cast<size_t>(cfg.get_int("http.max_connections_per_address"));
+  so.max_large_bodies = static_cast<size_t>(cfg.get_int("http.max_large_bodies"));
+  so.upload_tmp_dir = cfg.get_string("http.upload_tmp_dir");
   so.ws_max_queued_frames = static_cast<size_t>(cfg.get_int("ws.max_queued_frames"));
   so.ws_max_frame_bytes = static_cast<size_t>(cfg.get_int("ws.max_frame_bytes"));
   server = std::make_unique<http_server>(so, api.handlers());

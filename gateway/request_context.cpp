@@ -473,6 +473,13 @@ principal authenticate(const api_shared& sh, const std::string& header_or_token,
   return principal{v.ok->sub, v.ok->role, v.ok->company_id};
 }
 
+principal caller(request_actor* self, const api_shared& sh) {
+  auto& req = req_of(self);
+  if (req.auth)
+    return req.auth->by;
+  return authenticate(sh, req.authorization);
+}
+
 void require_role(const principal& p, const char* role) {
   if (p.role != role)
     throw bad_input{errc::forbidden, std::string{"this endpoint is for the "} + role + " role", ""};

@@ -168,6 +168,16 @@ std::shared_ptr<void> take_upload_slot(api_shared& sh, const std::string& user);
 principal authenticate(const api_shared& sh, const std::string& header_or_token, bool raw_token = false,
                        jwt::claims* verified = nullptr);
 
+/// What the header check (server_handlers::on_head) established about the caller.
+struct authenticated {
+  principal by;
+  jwt::claims claims;
+};
+
+/// The caller of the request: authenticated once, on its headers, before its body
+/// was read (or now, for a route that does not require a token).
+principal caller(request_actor* self, const api_shared& sh);
+
 /// The hub topic a login's WebSockets listen on: a frame there closes them (4001)
 /// when the login ends (logout, or a refresh token reused).
 inline std::string login_topic(const std::string& family_id) {
@@ -288,11 +298,20 @@ void ask_db_task(request_actor* self, api_shared& sh, const char* pool, persiste
 using route_params = std::vector<std::string>;
 using route_handler = void (*)(request_actor* self, api_shared& sh, const route_params& p);
 
+/// Who may reach a route: `token` routes are refused (401) on their headers,
+/// before the body is read, unless a valid bearer token comes with them.
+enum class access { token, anyone };
+
 struct route_def {
   const char* method;
   const char* path;  ///< template: "/api/v1/applications/{id}/status"
   route_handler handler;
+  access who = access::token;
+  const char* role = nullptr;  ///< checked on the headers too (403): the upload's large body is never read otherwise
 };
+
+/// The route serving (method, path), or null.
+const route_def* find_route(const std::string& method, const std::string& path);
 
 void add_core_routes(std::vector<route_def>& out);
 void add_account_routes(std::vector<route_def>& out);

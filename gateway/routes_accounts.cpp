@@ -237,7 +237,7 @@ void jwks(request_actor* self, api_shared& sh, const route_params&) {
 /// Reads something of the caller's own account with `Fn(txn, user_id)`.
 template <json (*Fn)(pqxx::transaction_base&, const std::string&)>
 void own(request_actor* self, api_shared& sh, const route_params&) {
-  auto by = authenticate(sh, req_of(self).authorization);
+  auto by = caller(self, sh);
   ask_task(
       self, sh, "accounts", [id = by.user_id](pqxx::transaction_base& txn) { return persistence::reply(Fn(txn, id)); },
       json_reply());
@@ -245,7 +245,7 @@ void own(request_actor* self, api_shared& sh, const route_params&) {
 
 void patch_me(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   body_reader body{req, {"time_zone"}};
   auto tz = body.text("time_zone", true, 64);
   ask_task(
@@ -258,7 +258,7 @@ void patch_me(request_actor* self, api_shared& sh, const route_params&) {
 
 void patch_profile(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   require_role(by, "jobseeker");
   body_reader body{
       req,
@@ -289,7 +289,7 @@ const std::initializer_list<const char*> event_types = {
 
 void patch_settings(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   body_reader body{req, {"email_enabled", "push_enabled", "sms_enabled", "in_app_enabled", "disabled_event_types"}};
   for (auto* f : {"email_enabled", "push_enabled", "sms_enabled", "in_app_enabled"})
     if (body.is_null(f))
@@ -317,7 +317,7 @@ void patch_settings(request_actor* self, api_shared& sh, const route_params&) {
 
 void add_device(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   body_reader body{req, {"device_type", "token"}};
   auto type = body.choice("device_type", true, {"ios", "android", "web"});
   auto token = body.text("token", true, 500);
@@ -330,7 +330,7 @@ void add_device(request_actor* self, api_shared& sh, const route_params&) {
 }
 
 void remove_device(request_actor* self, api_shared& sh, const route_params& p) {
-  auto by = authenticate(sh, req_of(self).authorization);
+  auto by = caller(self, sh);
   if (!ids::is_uuid(p[0]))
     throw bad_input{errc::not_found, "no such device token", ""};
   ask_task(
@@ -355,7 +355,7 @@ void require_member(const principal& by, const std::string& company_id, bool adm
 }
 
 void get_company(request_actor* self, api_shared& sh, const route_params& p) {
-  authenticate(sh, req_of(self).authorization);
+  caller(self, sh);
   if (!ids::is_uuid(p[0]))
     throw bad_input{errc::not_found, "no company with this id", ""};
   ask_task(
@@ -365,7 +365,7 @@ void get_company(request_actor* self, api_shared& sh, const route_params& p) {
 
 void patch_company(request_actor* self, api_shared& sh, const route_params& p) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   require_member(by, p[0], false);
   body_reader body{req, {"name", "business_number", "industry", "company_size", "location", "logo_url", "description"}};
   read_company_fields(body, false);
@@ -383,7 +383,7 @@ void patch_company(request_actor* self, api_shared& sh, const route_params& p) {
 }
 
 void list_members(request_actor* self, api_shared& sh, const route_params& p) {
-  auto by = authenticate(sh, req_of(self).authorization);
+  auto by = caller(self, sh);
   require_member(by, p[0], true);
   ask_task(
       self, sh, "accounts",
@@ -418,7 +418,7 @@ void email_invitation(pqxx::transaction_base& txn, const json& inv, const std::s
 
 void invite(request_actor* self, api_shared& sh, const route_params& p) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   require_member(by, p[0], false);
   body_reader body{req, {"email"}};
   auto email = body.email("email");
@@ -443,11 +443,11 @@ void invite(request_actor* self, api_shared& sh, const route_params& p) {
 
 void add_account_routes(std::vector<route_def>& out) {
   out.insert(out.end(), {
-                            {"POST", "/api/v1/auth/signup", signup},
-                            {"POST", "/api/v1/auth/login", login},
-                            {"POST", "/api/v1/auth/refresh", refresh},
-                            {"POST", "/api/v1/auth/logout", logout},
-                            {"GET", "/.well-known/jwks.json", jwks},
+                            {"POST", "/api/v1/auth/signup", signup, access::anyone},
+                            {"POST", "/api/v1/auth/login", login, access::anyone},
+                            {"POST", "/api/v1/auth/refresh", refresh, access::anyone},
+                            {"POST", "/api/v1/auth/logout", logout, access::anyone},
+                            {"GET", "/.well-known/jwks.json", jwks, access::anyone},
                             {"GET", "/api/v1/me", own<acc::me>},
                             {"PATCH", "/api/v1/me", patch_me},
                             {"PATCH", "/api/v1/me/profile", patch_profile},

@@ -25,7 +25,7 @@ void check_node_id(const std::string& id) {
 }
 
 void list_nodes(request_actor* self, api_shared& sh, const route_params&) {
-  require_role(authenticate(sh, req_of(self).authorization), "admin");
+  require_role(caller(self, sh), "admin");
   ask_task(
       self, sh, "db",
       [](pqxx::transaction_base& txn) {
@@ -35,7 +35,7 @@ void list_nodes(request_actor* self, api_shared& sh, const route_params&) {
 }
 
 void list_shards(request_actor* self, api_shared& sh, const route_params&) {
-  require_role(authenticate(sh, req_of(self).authorization), "admin");
+  require_role(caller(self, sh), "admin");
   ask_task(
       self, sh, "db",
       [](pqxx::transaction_base& txn) {
@@ -45,7 +45,7 @@ void list_shards(request_actor* self, api_shared& sh, const route_params&) {
 }
 
 void drain(request_actor* self, api_shared& sh, const route_params& p) {
-  require_role(authenticate(sh, req_of(self).authorization), "admin");
+  require_role(caller(self, sh), "admin");
   check_node_id(p[0]);
   ask_task(
       self, sh, "db",
@@ -74,7 +74,7 @@ void console(request_actor* self, api_shared&, const route_params&) {
 }
 
 void actor_tree(request_actor* self, api_shared& sh, const route_params& p) {
-  require_role(authenticate(sh, req_of(self).authorization), "admin");
+  require_role(caller(self, sh), "admin");
   check_node_id(p[0]);
   ask<std::string>(
       self, sh, "membership", [](std::string& tree) { return json_response(200, std::move(tree)); }, tree_atom::value,
@@ -82,7 +82,7 @@ void actor_tree(request_actor* self, api_shared& sh, const route_params& p) {
 }
 
 void stop_actor(request_actor* self, api_shared& sh, const route_params& p) {
-  require_role(authenticate(sh, req_of(self).authorization), "admin");
+  require_role(caller(self, sh), "admin");
   check_node_id(p[0]);
   auto id = parse_int(p[1], "actor_id", 1, std::numeric_limits<int64_t>::max());
   ask<std::string>(
@@ -91,7 +91,7 @@ void stop_actor(request_actor* self, api_shared& sh, const route_params& p) {
 }
 
 void entity_state(request_actor* self, api_shared& sh, const route_params& p) {
-  require_role(authenticate(sh, req_of(self).authorization), "admin");
+  require_role(caller(self, sh), "admin");
   check_choice(p[0], "kind", {"application", "resume"});
   if (!ids::is_uuid(p[1]))
     throw bad_input{errc::not_found, "no " + p[0] + " with this id", ""};
@@ -104,7 +104,7 @@ void entity_state(request_actor* self, api_shared& sh, const route_params& p) {
 
 void add_cluster_routes(std::vector<route_def>& out) {
   out.insert(out.end(), {
-                            {"GET", "/admin", console},
+                            {"GET", "/admin", console, access::anyone},
                             {"GET", "/admin/api/nodes", list_nodes},
                             {"GET", "/admin/api/shards", list_shards},
                             {"POST", "/admin/api/nodes/{id}/drain", drain},

@@ -37,7 +37,7 @@ interview_action action_of(request_actor* self, api_shared& sh, const char* acti
   auto& req = req_of(self);
   interview_action a;
   a.request_id = req.request_id;
-  a.by = authenticate(sh, req.authorization);
+  a.by = caller(self, sh);
   a.action = action;
   return a;
 }
@@ -99,7 +99,7 @@ void cancel(request_actor* self, api_shared& sh, const route_params& p) {
 
 void read(request_actor* self, api_shared& sh, const route_params& p, bool calendar) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   check_ids(p);
   application::get_interview q{req.request_id, by, p[1], calendar};
   ask_application<interview_view>(

@@ -74,7 +74,7 @@ void read_job(body_reader& body, bool create, json& fields, json& skills) {
 
 void create_job(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   require_role(by, "company");
   body_reader body{req, job_fields};
   auto status = body.choice("status", false, {"draft", "open"});
@@ -96,7 +96,7 @@ void create_job(request_actor* self, api_shared& sh, const route_params&) {
 
 void patch_job(request_actor* self, api_shared& sh, const route_params& p) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   job_id_of(p);
   body_reader body{req, job_fields};
   if (body.has("status"))
@@ -115,7 +115,7 @@ void patch_job(request_actor* self, api_shared& sh, const route_params& p) {
 
 template <const char* To>
 void move_job(request_actor* self, api_shared& sh, const route_params& p) {
-  auto by = authenticate(sh, req_of(self).authorization);
+  auto by = caller(self, sh);
   job_id_of(p);
   ask_task(
       self, sh, "db",
@@ -129,7 +129,7 @@ constexpr char open_status[] = "open";
 constexpr char closed_status[] = "closed";
 
 void delete_job(request_actor* self, api_shared& sh, const route_params& p) {
-  auto by = authenticate(sh, req_of(self).authorization);
+  auto by = caller(self, sh);
   job_id_of(p);
   ask_task(
       self, sh, "db",
@@ -141,7 +141,7 @@ void delete_job(request_actor* self, api_shared& sh, const route_params& p) {
 }
 
 void get_job(request_actor* self, api_shared& sh, const route_params& p) {
-  auto by = authenticate(sh, req_of(self).authorization);
+  auto by = caller(self, sh);
   job_id_of(p);
   ask_task(
       self, sh, "db",
@@ -150,14 +150,14 @@ void get_job(request_actor* self, api_shared& sh, const route_params& p) {
 }
 
 void list_skills(request_actor* self, api_shared& sh, const route_params&) {
-  authenticate(sh, req_of(self).authorization);
+  caller(self, sh);
   ask_task(
       self, sh, "db", [](pqxx::transaction_base& txn) { return persistence::reply(jobs::skills(txn)); }, json_reply());
 }
 
 void search_jobs(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   auto& qs = req.query;
   query_reader in{qs,
                   {"q", "skills", "location", "remote_type", "job_type", "experience_level", "experience", "salary_min",

@@ -38,7 +38,7 @@ void reply_list(request_actor* self, api_shared& sh, store::list_query q) {
 /// GET /api/v1/notifications: the caller's own; the in-app inbox unless `channel` says otherwise.
 void list_own(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   query_reader in{req.query, {"channel", "status", "after_seq", "limit"}};
   auto q = read_list(in);
   if (in.text("channel", 10).empty())
@@ -49,7 +49,7 @@ void list_own(request_actor* self, api_shared& sh, const route_params&) {
 
 void list_all(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  require_role(authenticate(sh, req.authorization), "admin");
+  require_role(caller(self, sh), "admin");
   query_reader in{req.query, {"channel", "status", "user_id", "after_seq", "limit"}};
   auto q = read_list(in);
   q.user_id = in.text("user_id", 36);
@@ -59,7 +59,7 @@ void list_all(request_actor* self, api_shared& sh, const route_params&) {
 }
 
 void retry(request_actor* self, api_shared& sh, const route_params& p) {
-  require_role(authenticate(sh, req_of(self).authorization), "admin");
+  require_role(caller(self, sh), "admin");
   if (!ids::is_uuid(p[0]))
     throw bad_input{errc::not_found, "no failed notification with this id", ""};
   auto id = p[0];
@@ -74,7 +74,7 @@ void retry(request_actor* self, api_shared& sh, const route_params& p) {
 }
 
 void list_templates(request_actor* self, api_shared& sh, const route_params&) {
-  require_role(authenticate(sh, req_of(self).authorization), "admin");
+  require_role(caller(self, sh), "admin");
   ask_task(
       self, sh, "db",
       [](pqxx::transaction_base& txn) {
@@ -91,7 +91,7 @@ void list_templates(request_actor* self, api_shared& sh, const route_params&) {
 /// one of the same event type and channel.
 void put_template(request_actor* self, api_shared& sh, const route_params& p) {
   auto& req = req_of(self);
-  require_role(authenticate(sh, req.authorization), "admin");
+  require_role(caller(self, sh), "admin");
   auto name = p[0];
   if (name.empty() || name.size() > 100 || !std::all_of(name.begin(), name.end(), [](char c) {
         return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';

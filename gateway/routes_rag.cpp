@@ -53,7 +53,7 @@ void update_index_then_reply(request_actor* self, api_shared& sh, rag::update u,
 /// POST /api/v1/rag/index {resume_id}
 void index_resume(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   body_reader in{req, {"resume_id"}};
   auto id = in.uuid("resume_id", true);
   auto emb = sh.opts.embedder;
@@ -96,7 +96,7 @@ void index_resume(request_actor* self, api_shared& sh, const route_params&) {
 /// POST /api/v1/rag/delete {resume_id}
 void delete_chunks(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   body_reader in{req, {"resume_id"}};
   auto id = in.uuid("resume_id", true);
   auto sp = &sh;
@@ -132,7 +132,7 @@ void run_query(request_actor* self, api_shared& sh, std::shared_ptr<rag::query> 
 /// POST /api/v1/rag/query {query, top_k?, user_id?, resume_ids?}
 void query(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   body_reader in{req, {"query", "top_k", "user_id", "resume_ids"}};
   auto text = in.text("query", true, 2000);
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)

@@ -42,7 +42,7 @@ errc errc_of(resume::extract_errc e) {
 /// and the row and `resume.uploaded` are committed.
 void upload(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   require_role(by, "jobseeker");
   auto boundary = form_boundary(req.content_type);
   if (!boundary)
@@ -51,7 +51,7 @@ void upload(request_actor* self, api_shared& sh, const route_params&) {
                     "Content-Type"};
   std::vector<form_part> parts;
   try {
-    parts = parse_multipart(req.body, *boundary);
+    parts = parse_multipart(req.body_view(), *boundary);
   } catch (const multipart_error& e) {
     throw bad_input{errc::bad_request, std::string("malformed multipart body: ") + e.what(), ""};
   }
@@ -135,7 +135,7 @@ void upload(request_actor* self, api_shared& sh, const route_params&) {
 
 void list_own(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  auto by = authenticate(sh, req.authorization);
+  auto by = caller(self, sh);
   query_reader in{req.query, {"limit", "before"}};
   auto limit = static_cast<int>(in.integer("limit", 1, 100).value_or(20));
   auto before = in.text("before", 36);
@@ -154,7 +154,7 @@ void list_own(request_actor* self, api_shared& sh, const route_params&) {
 /// for its owner or an admin (the store answers not_found to anyone else).
 template <class Fn, class OnOk>
 void for_owner(request_actor* self, api_shared& sh, const route_params& p, const char* pool, Fn fn, OnOk on_ok) {
-  auto by = authenticate(sh, req_of(self).authorization);
+  auto by = caller(self, sh);
   check_id(p[0]);
   ask_task(
       self, sh, pool,
@@ -166,7 +166,7 @@ void for_owner(request_actor* self, api_shared& sh, const route_params& p, const
 
 /// GET /api/v1/resumes/{id}: the owner, admins, and the companies it was sent to.
 void get_one(request_actor* self, api_shared& sh, const route_params& p) {
-  auto by = authenticate(sh, req_of(self).authorization);
+  auto by = caller(self, sh);
   check_id(p[0]);
   ask_task(
       self, sh, "db",
@@ -237,7 +237,7 @@ void remove(request_actor* self, api_shared& sh, const route_params& p) {
 
 void dead_letters(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  require_role(authenticate(sh, req.authorization), "admin");
+  require_role(caller(self, sh), "admin");
   query_reader in{req.query, {"limit"}};
   auto limit = static_cast<int>(in.integer("limit", 1, 500).value_or(100));
   ask_task(
@@ -247,7 +247,7 @@ void dead_letters(request_actor* self, api_shared& sh, const route_params&) {
 }
 
 void replay(request_actor* self, api_shared& sh, const route_params& p) {
-  require_role(authenticate(sh, req_of(self).authorization), "admin");
+  require_role(caller(self, sh), "admin");
   check_id(p[0]);
   auto id = p[0];
   auto sys = sh.sys;
@@ -263,7 +263,7 @@ void replay(request_actor* self, api_shared& sh, const route_params& p) {
 
 void add_resume_routes(std::vector<route_def>& out) {
   out.insert(out.end(), {
-                            {"POST", "/api/v1/resumes", upload},
+                            {"POST", "/api/v1/resumes", upload, access::token, "jobseeker"},
                             {"GET", "/api/v1/resumes", list_own},
                             {"GET", "/api/v1/resumes/{id}", get_one},
                             {"GET", "/api/v1/resumes/{id}/file", download},

@@ -3,10 +3,13 @@
 #include <utility>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -17,6 +20,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
 #include <boost/beast/websocket.hpp>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
@@ -29,6 +37,24 @@ namespace bhttp = boost::beast::http;
 namespace bws = boost::beast::websocket;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+
+body_file::body_file(int fd, size_t size) : fd_(fd), size_(size) {
+  if (size_ == 0)
+    return;
+  void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+  if (p == MAP_FAILED) {
+    ::close(fd_);
+    throw std::runtime_error(std::string("cannot map an upload: ") + std::strerror(errno));
+  }
+  data_ = static_cast<const char*>(p);
+}
+
+body_file::~body_file() {
+  if (data_)
+    ::munmap(const_cast<char*>(data_), size_);
+  if (fd_ >= 0)
+    ::close(fd_);
+}
 
 namespace {
 
@@ -68,11 +94,33 @@ http_response error_response(int status, const std::string& code, const std::str
   return r;
 }
 
+/// The key a client's connections are counted under: its IPv4 address, or the /64
+/// of its IPv6 address (one host usually holds a whole /64).
+std::string address_key(const asio::ip::address& a) {
+  if (a.is_v6()) {
+    auto v6 = a.to_v6();
+    if (v6.is_v4_mapped())
+      return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+    auto bytes = v6.to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return asio::ip::address_v6(bytes).to_string() + "/64";
+  }
+  return a.to_string();
+}
+
+struct shared_ctx;
+/// One connection counted for its client address; the count goes down when the
+/// last owner (the HTTP session, then its WebSocket) drops it.
+using address_slot = std::shared_ptr<void>;
+
 struct shared_ctx {
   server_options opts;
   server_handlers handlers;
   std::atomic<size_t> connections{0};
   std::atomic<size_t> websockets{0};
+  std::atomic<size_t> large_bodies{0};  // uploads being received
+  std::mutex address_mtx;
+  std::unordered_map<std::string, size_t> per_address;  // open connections per client address (IPv6: per /64)
   std::atomic<bool> stopping{false};
   std::mutex ws_mtx;
   std::set<std::weak_ptr<class ws_session>, std::owner_less<std::weak_ptr<class ws_session>>> ws_sessions;
@@ -80,7 +128,8 @@ struct shared_ctx {
 
 class ws_session : public std::enable_shared_from_this<ws_session>, public ws_connection {
  public:
-  ws_session(tcp::socket&& socket, std::shared_ptr<shared_ctx> ctx) : ws_(std::move(socket)), ctx_(std::move(ctx)) {
+  ws_session(tcp::socket&& socket, std::shared_ptr<shared_ctx> ctx, address_slot slot)
+      : ws_(std::move(socket)), ctx_(std::move(ctx)), slot_(std::move(slot)) {
     ++ctx_->connections;
     ++ctx_->websockets;
   }
@@ -233,6 +282,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public ws_co
 
   bws::stream<beast::tcp_stream> ws_;
   std::shared_ptr<shared_ctx> ctx_;
+  address_slot slot_;
   beast::flat_buffer buffer_;
   std::deque<std::string> queue_;
   std::atomic<size_t> queued_{0};
@@ -248,8 +298,8 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public ws_co
 
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(tcp::socket&& socket, std::shared_ptr<shared_ctx> ctx)
-      : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+  http_session(tcp::socket&& socket, std::shared_ptr<shared_ctx> ctx, address_slot slot)
+      : stream_(std::move(socket)), ctx_(std::move(ctx)), slot_(std::move(slot)) {
     ++ctx_->connections;
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -257,7 +307,11 @@ class http_session : public std::enable_shared_from_this<http_session> {
       remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
 
-  ~http_session() { --ctx_->connections; }
+  ~http_session() {
+    release_large_slot();
+    drop_temp_file();
+    --ctx_->connections;
+  }
 
   void run() {
     asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
@@ -284,12 +338,12 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return;
     }
     const auto& req = parser_->get();
+    version_ = req.version();
     auto target = req.target();
     auto path = target.substr(0, target.find('?'));
-    body_limit_ = ctx_->opts.max_body_bytes;
-    body_limit_key_ = "http.max_body_bytes";
-    if (!ctx_->opts.upload_path.empty() && req.method() == bhttp::verb::post &&
-        std::string_view(path.data(), path.size()) == ctx_->opts.upload_path) {
+    bool upload = !ctx_->opts.upload_path.empty() && req.method() == bhttp::verb::post &&
+                  std::string_view(path.data(), path.size()) == ctx_->opts.upload_path;
+    if (upload) {
       body_limit_ = ctx_->opts.max_upload_body_bytes;
       body_limit_key_ = "resume.max_upload_bytes";
     }
@@ -297,37 +351,150 @@ class http_session : public std::enable_shared_from_this<http_session> {
       on_read(bhttp::error::body_limit, 0);
       return;
     }
+    if (!bws::is_upgrade(req)) {
+      // The caller is looked at before the body is read: a request that will be
+      // refused (401, 403) costs no body (and an upload no disk).
+      auto head = head_info(req);
+      request_id_ = head.request_id;
+      head_decision decision;
+      if (!guarded("http headers", head.request_id, [&] {
+            if (ctx_->handlers.on_head)
+              decision = ctx_->handlers.on_head(head);
+          })) {
+        write_error(500, "internal", "internal error");
+        return;
+      }
+      if (decision.refused) {
+        keep_alive_ = false;  // the body was not read: the connection cannot be reused
+        write(std::move(*decision.refused));
+        return;
+      }
+      auth_ = std::move(decision.auth);
+      if (upload) {
+        read_to_file();
+        return;
+      }
+    }
     parser_->body_limit(body_limit_);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&http_session::on_read, shared_from_this()));
   }
 
-  void on_read(beast::error_code ec, std::size_t) {
+  /// A large body goes to a temporary file, not to memory; at most
+  /// max_large_bodies are received at once on this node (503 beyond).
+  void read_to_file() {
+    if (ctx_->large_bodies.fetch_add(1) >= ctx_->opts.max_large_bodies) {
+      --ctx_->large_bodies;
+      static auto& busy = metrics::get_counter("hirehub_http_large_bodies_refused_total",
+                                               "Uploads refused because too many were being received (503)");
+      busy.inc();
+      keep_alive_ = false;
+      auto r = error_response(503, "overloaded",
+                              "too many uploads are being received by this node (http.max_large_bodies); retry");
+      r.headers.emplace_back("Retry-After", "2");
+      write(std::move(r));
+      return;
+    }
+    large_slot_ = true;
+    std::string tmpl = ctx_->opts.upload_tmp_dir + "/hirehub-upload-XXXXXX";
+    int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) {
+      log::error("cannot create a temporary file for an upload",
+                 {{"dir", ctx_->opts.upload_tmp_dir}, {"error", std::strerror(errno)}});
+      write_error(503, "unavailable", "the node cannot take uploads right now (no temporary space); retry");
+      return;
+    }
+    ::close(fd);
+    temp_path_ = tmpl;
+    file_parser_.emplace(std::move(*parser_));
+    parser_.reset();
+    file_parser_->body_limit(body_limit_);
+    beast::error_code ec;
+    file_parser_->get().body().open(temp_path_.c_str(), beast::file_mode::write, ec);
+    if (ec) {
+      write_error(503, "unavailable", "the node cannot take uploads right now (" + ec.message() + "); retry");
+      return;
+    }
+    bhttp::async_read(stream_, buffer_, *file_parser_,
+                      beast::bind_front_handler(&http_session::on_file_read, shared_from_this()));
+  }
+
+  void release_large_slot() {
+    if (large_slot_) {
+      large_slot_ = false;
+      --ctx_->large_bodies;
+    }
+  }
+
+  void drop_temp_file() {
+    if (!temp_path_.empty()) {
+      ::unlink(temp_path_.c_str());
+      temp_path_.clear();
+    }
+  }
+
+  /// Handles a failed read; true when there was nothing else to do.
+  bool read_failed(beast::error_code ec) {
+    if (!ec)
+      return false;
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted) {
       do_close();
-      return;
+      return true;
     }
     if (ec == bhttp::error::body_limit) {
       write_error(413, "payload_too_large",
                   "the request body exceeds " + std::to_string(body_limit_) + " bytes (" + body_limit_key_ + ")");
-      return;
+      return true;
     }
     if (ec == bhttp::error::header_limit) {
       write_error(431, "bad_request",
                   "the request headers exceed " + std::to_string(ctx_->opts.max_header_bytes) +
                       " bytes (http.max_header_bytes)");
+      return true;
+    }
+    if (ec == asio::error::connection_reset || ec == asio::error::eof) {
+      do_close();
+      return true;
+    }
+    write_error(400, "bad_request", "malformed HTTP request: " + ec.message());
+    return true;
+  }
+
+  void on_file_read(beast::error_code ec, std::size_t) {
+    release_large_slot();
+    file_parser_->get().body().close();
+    if (read_failed(ec)) {
+      drop_temp_file();
       return;
     }
-    if (ec) {
-      if (ec == asio::error::connection_reset || ec == asio::error::eof) {
-        do_close();
-        return;
-      }
-      write_error(400, "bad_request", "malformed HTTP request: " + ec.message());
+    // Mapped read-only and unlinked at once: nothing is left on disk whatever happens next.
+    int fd = ::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    drop_temp_file();
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
+      if (fd >= 0)
+        ::close(fd);
+      write_error(503, "unavailable", "the upload could not be kept; retry");
       return;
     }
+    auto req = file_parser_->release();
+    auto info = head_info(req);
+    try {
+      info.file = std::make_shared<const body_file>(fd, static_cast<size_t>(st.st_size));
+    } catch (const std::exception&) {
+      write_error(503, "unavailable", "the upload could not be kept; retry");
+      return;
+    }
+    file_parser_.reset();
+    dispatch(std::move(info), req.keep_alive());
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (read_failed(ec))
+      return;
     auto req = parser_->release();
-    auto info = to_info(req);
+    auto info = head_info(req);
+    info.body = std::move(req.body());
     if (bws::is_upgrade(req)) {
       if (info.path != "/ws") {
         write_error(404, "not_found", "WebSocket endpoint is /ws");
@@ -348,13 +515,18 @@ class http_session : public std::enable_shared_from_this<http_session> {
         return;
       }
       stream_.expires_never();
-      auto ws = std::make_shared<ws_session>(stream_.release_socket(), ctx_);
+      auto ws = std::make_shared<ws_session>(stream_.release_socket(), ctx_, std::move(slot_));
       ws->run(std::move(req), std::move(info), std::move(admission.open));
       return;
     }
-    keep_alive_ = req.keep_alive();
-    version_ = req.version();
+    dispatch(std::move(info), req.keep_alive());
+  }
+
+  /// Hands a complete request to the application.
+  void dispatch(http_request info, bool keep_alive) {
+    keep_alive_ = keep_alive;
     request_id_ = info.request_id;
+    info.auth = std::move(auth_);
     stream_.expires_never();  // the actor side has its own request timeout
     auto once = std::make_shared<std::atomic<bool>>(false);
     auto self = shared_from_this();
@@ -373,17 +545,19 @@ class http_session : public std::enable_shared_from_this<http_session> {
       reply(error_response(500, "internal", "internal error"));
   }
 
-  http_request to_info(const bhttp::request<bhttp::string_body>& req) {
+  /// The request's fields from its headers (the body is not read yet, or kept elsewhere).
+  template <class Fields>
+  http_request head_info(const bhttp::header<true, Fields>& req) {
     http_request info;
     info.method = std::string{req.method_string()};
     info.target = std::string{req.target()};
     auto q = info.target.find('?');
     info.path = info.target.substr(0, q);
     info.query = q == std::string::npos ? "" : info.target.substr(q + 1);
-    info.body = req.body();
     info.content_type = std::string{req[bhttp::field::content_type]};
     info.authorization = std::string{req[bhttp::field::authorization]};
     info.idempotency_key = std::string{req["Idempotency-Key"]};
+    info.forwarded_for = std::string{req["X-Forwarded-For"]};
     info.request_id = std::string{req["X-Request-Id"]};
     if (info.request_id.empty() || info.request_id.size() > 64)
       info.request_id = ids::request_id();
@@ -427,8 +601,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   beast::tcp_stream stream_;
   std::shared_ptr<shared_ctx> ctx_;
+  address_slot slot_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<bhttp::file_body>> file_parser_;
+  std::shared_ptr<const authenticated> auth_;  // from the header check, for the request
+  std::string temp_path_;                      // an upload's body file while it is read
+  bool large_slot_ = false;                    // counted in shared_ctx::large_bodies
   bool keep_alive_ = true;
   unsigned version_ = 11;
   std::string request_id_;
@@ -448,6 +627,34 @@ struct http_server::impl {
 
   std::unique_ptr<asio::steady_timer> accept_backoff;
 
+  /// Counts the connection for its client address; null (refuse it) when that
+  /// address has http.max_connections_per_address open already.
+  address_slot take_address(tcp::socket& socket) {
+    beast::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    if (ec)
+      return nullptr;
+    auto key = address_key(ep.address());
+    std::lock_guard<std::mutex> g{ctx->address_mtx};
+    auto& n = ctx->per_address[key];
+    if (n >= ctx->opts.max_connections_per_address) {
+      static auto& refused = metrics::get_counter(
+          "hirehub_http_connections_refused_per_address_total",
+          "Connections refused because their address had http.max_connections_per_address open");
+      refused.inc();
+      if (n == 0)
+        ctx->per_address.erase(key);
+      return nullptr;
+    }
+    ++n;
+    auto c = ctx;
+    return address_slot(static_cast<void*>(c.get()), [c, key](void*) {
+      std::lock_guard<std::mutex> g{c->address_mtx};
+      if (auto it = c->per_address.find(key); it != c->per_address.end() && --it->second == 0)
+        c->per_address.erase(it);
+    });
+  }
+
   void do_accept() {
     acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
@@ -466,12 +673,15 @@ struct http_server::impl {
         });
         return;
       }
-      if (ctx->connections.load() >= ctx->opts.max_connections) {
-        // Refuse at accept: past the limit a connection costs nothing more.
+      address_slot slot;
+      if (ctx->connections.load() < ctx->opts.max_connections)
+        slot = take_address(socket);
+      if (!slot) {
+        // Refuse at accept: past the limits a connection costs nothing more.
         beast::error_code ignored;
         socket.close(ignored);
       } else {
-        guarded("accept", "", [&] { std::make_shared<http_session>(std::move(socket), ctx)->run(); });
+        guarded("accept", "", [&] { std::make_shared<http_session>(std::move(socket), ctx, std::move(slot))->run(); });
       }
       do_accept();
     });

@@ -54,6 +54,13 @@ const std::vector<option_spec>& option_registry() {
       num("http.port", 8080, 0, 65535, "HTTP/WebSocket port; 0 picks a free port (printed at start)."),
       num("http.io_threads", 1, 1, 64, "Threads running the Asio event loop."),
       num("http.max_connections", 10000, 1, 1000000, "Open connections beyond this are refused at accept."),
+      num("http.max_connections_per_address", 256, 1, 1000000,
+          "Open connections from one client address (an IPv6 /64) beyond this are refused at accept; raise it when "
+          "the node is behind a proxy that connects from one address."),
+      num("http.max_large_bodies", 32, 1, 100000,
+          "Uploads received at once by a node (their bodies go to temporary files); beyond: 503 before the body is "
+          "read."),
+      str("http.upload_tmp_dir", "/tmp", "Where upload bodies are streamed while they are received (unlinked once read)."),
       num("http.max_header_bytes", 8192, 1024, 1048576, "Largest accepted request header block."),
       num("http.max_body_bytes", 65536, 1024, 104857600, "Largest accepted request body (413 beyond)."),
       num("http.idle_timeout_ms", 30000, 100, 3600000, "A keep-alive connection idle this long is closed."),

@@ -8,6 +8,12 @@
 #include <sstream>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "gateway/jwt.hpp"
@@ -217,4 +223,148 @@ TEST(hardening, resume_bombs_are_refused_with_422_and_the_node_goes_on) {
   }));
   EXPECT_EQ(status, "ready");
   EXPECT_EQ(http.get("/health").status, 200);
+}
+
+namespace {
+
+/// A plain TCP connection to a node, for requests sent piece by piece.
+class tcp_conn {
+ public:
+  explicit tcp_conn(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    timeval tv{5, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  ~tcp_conn() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  bool send(const std::string& bytes) { return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()); }
+  /// The response (head and Content-Length body), or what arrived before the
+  /// peer closed or 5 s passed.
+  std::string response() {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0)
+        return out;
+      out.append(buf, static_cast<size_t>(n));
+      auto end = out.find("\r\n\r\n");
+      if (end == std::string::npos)
+        continue;
+      auto cl = out.find("Content-Length: ");
+      if (cl == std::string::npos || out.size() >= end + 4 + std::stoul(out.substr(cl + 16)))
+        return out;
+    }
+  }
+  /// True when the peer closed the connection (read returns 0 or a reset) within 5 s.
+  bool closed_by_peer() {
+    char c;
+    auto n = ::recv(fd_, &c, 1, 0);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+std::string upload_head(const std::string& tok, size_t length) {
+  return "POST /api/v1/resumes HTTP/1.1\r\nHost: x\r\n" + (tok.empty() ? std::string{} : "Authorization: Bearer " + tok + "\r\n") +
+         "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: " + std::to_string(length) +
+         "\r\n\r\n";
+}
+
+size_t files_in(const std::string& dir) {
+  size_t n = 0;
+  if (auto* d = ::opendir(dir.c_str())) {
+    while (auto* e = ::readdir(d))
+      n += e->d_name[0] != '.';
+    ::closedir(d);
+  }
+  return n;
+}
+
+}  // namespace
+
+// An upload is refused on its headers (401 without a token, 403 for another role)
+// before one byte of its body is read; an accepted one is streamed to a temporary file
+// that is gone once it was read; at most http.max_large_bodies are received at once.
+TEST(hardening, uploads_are_authenticated_before_their_body_and_received_to_a_file) {
+  database db;
+  broker kafka;
+  auto tmp = temp_dir();
+  node n{db, kafka, {{"HIREHUB_HTTP_UPLOAD_TMP_DIR", tmp}, {"HIREHUB_HTTP_MAX_LARGE_BODIES", "1"}}};
+  http_client http{n.port};
+  auto me = sign_up(http);
+  auto company = sign_up(http, "company");
+  const size_t big = 5 * 1024 * 1024;
+  // Headers announcing 5 MiB, no body sent: answered at once, and the connection closed.
+  for (auto [tok, status] : {std::pair<std::string, const char*>{"", "401"}, {"not-a-token", "401"},
+                             {company.tok, "403"}}) {
+    tcp_conn c{n.port};
+    ASSERT_TRUE(c.connected());
+    ASSERT_TRUE(c.send(upload_head(tok, big)));
+    auto r = c.response();
+    EXPECT_EQ(r.rfind(std::string{"HTTP/1.1 "} + status, 0), 0u) << r;
+    EXPECT_NE(r.find("\"error\""), std::string::npos) << r;
+    EXPECT_TRUE(c.closed_by_peer());
+  }
+  EXPECT_EQ(files_in(tmp), 0u);
+  // A jobseeker's upload in progress holds the node's one large-body slot: a second is
+  // refused with 503 before its body, the first completes, and no file is left behind.
+  auto body = form("cv.txt", "이름: 김민준\n기술\nC++, Kafka\n" + std::string(512 * 1024, ' ') + "끝\n");
+  tcp_conn first{n.port};
+  ASSERT_TRUE(first.send(upload_head(me.tok, body.size()) + body.substr(0, 1000)));
+  ASSERT_TRUE(eventually(std::chrono::seconds(5), [&] { return files_in(tmp) == 1; }));
+  {
+    tcp_conn second{n.port};
+    ASSERT_TRUE(second.send(upload_head(me.tok, body.size())));
+    auto r = second.response();
+    EXPECT_EQ(r.rfind("HTTP/1.1 503", 0), 0u) << r;
+    EXPECT_NE(r.find("Retry-After"), std::string::npos) << r;
+  }
+  ASSERT_TRUE(first.send(body.substr(1000)));
+  auto r = first.response();
+  EXPECT_EQ(r.rfind("HTTP/1.1 202", 0), 0u) << r;
+  EXPECT_EQ(files_in(tmp), 0u);
+  // A body cut off midway leaves nothing behind either.
+  {
+    tcp_conn cut{n.port};
+    ASSERT_TRUE(cut.send(upload_head(me.tok, body.size()) + body.substr(0, 5000)));
+    ASSERT_TRUE(eventually(std::chrono::seconds(5), [&] { return files_in(tmp) == 1; }));
+  }
+  EXPECT_TRUE(eventually(std::chrono::seconds(5), [&] { return files_in(tmp) == 0; }));
+  EXPECT_EQ(db.count("SELECT count(*) FROM resumes WHERE user_id = '" + me.id + "'"), 1);
+}
+
+// One client address may hold http.max_connections_per_address connections at once;
+// the next is refused at accept, and a closed one frees its place.
+TEST(hardening, connections_are_capped_per_client_address) {
+  database db;
+  broker kafka;
+  node n{db, kafka, {{"HIREHUB_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "3"}}};
+  auto tok = token(uuid(), "jobseeker");
+  std::vector<std::unique_ptr<ws_client>> open;
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(std::make_unique<ws_client>(n.port, tok));
+    ASSERT_TRUE(open.back()->open());
+    open.back()->send(R"({"op":"ping"})");
+    ASSERT_TRUE(open.back()->read());
+  }
+  {
+    tcp_conn fourth{n.port};
+    fourth.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(fourth.response(), "");
+  }
+  open.pop_back();
+  ASSERT_TRUE(eventually(std::chrono::seconds(5), [&] {
+    tcp_conn again{n.port};
+    again.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    return again.response().rfind("HTTP/1.1 200", 0) == 0;
+  }));
 }
