@@ -142,6 +142,11 @@ struct session_state {
   std::unordered_map<std::string, std::string> by_hub_topic;
   bool closed = false;
   std::string request_id;   ///< of the upgrade request, for the logs
+  // The client's frames are a token bucket (ws.ops_per_second, bursts of twice that):
+  // each subscribe may load an entity from the journal.
+  double tokens = -1;
+  std::chrono::steady_clock::time_point refilled;
+  int refused = 0;
   std::string login_topic;  ///< the hub topic that ends this login (login_topic(sid)); empty for tool tokens
   const char* name = "ws_session";
   ~session_state() {
@@ -264,8 +269,38 @@ void fail_subscribe(session_actor* self, const std::string& topic, const caf::er
   send_error(self, v.code, v.message.empty() ? "subscription failed" : v.message, topic);
 }
 
+/// Takes a token of the session's bucket; false (the frame is refused) when none is left.
+bool take_op(session_actor* self, double per_second) {
+  auto& st = self->state;
+  auto now = std::chrono::steady_clock::now();
+  double burst = 2 * per_second;
+  if (st.tokens < 0) {
+    st.tokens = burst;
+  } else {
+    st.tokens = std::min(burst, st.tokens + per_second * std::chrono::duration<double>(now - st.refilled).count());
+  }
+  st.refilled = now;
+  if (st.tokens < 1)
+    return false;
+  st.tokens -= 1;
+  return true;
+}
+
 void on_client_frame(session_actor* self, api_shared* sh, const std::string& text) {
   auto& st = self->state;
+  if (!take_op(self, sh->opts.ws_ops_per_second)) {
+    static auto& limited = metrics::get_counter("hirehub_websocket_frames_refused_total",
+                                                "Client frames refused by ws.ops_per_second");
+    limited.inc();
+    if (++st.refused >= 100 && !st.closed) {
+      st.closed = true;
+      st.conn->close(1008, "too many frames (ws.ops_per_second)");
+      self->quit();
+      return;
+    }
+    send_error(self, errc::rate_limited, "too many frames on this socket (ws.ops_per_second); slow down");
+    return;
+  }
   auto f = nlohmann::json::parse(text, nullptr, false);
   if (!f.is_object()) {
     send_error(self, errc::bad_request, "frames must be JSON objects like {\"op\":\"subscribe\",\"topic\":...}");

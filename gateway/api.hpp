@@ -63,6 +63,9 @@ struct api_options {
   std::chrono::milliseconds request_timeout{5000};
   size_t max_inflight = 4096;
   size_t ws_max_subscriptions = 256;
+  double ws_ops_per_second = 20;
+  std::string metrics_token;   ///< http.metrics_token
+  bool metrics_public = false;  ///< http.metrics_access = public
   size_t max_body_bytes = 65536;
   size_t max_upload_bytes = 10485760;                     ///< resume.max_upload_bytes
   int uploads_per_user = 2;                               ///< resume.uploads_per_user

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <iostream>
 #include <thread>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <caf/all.hpp>
@@ -67,6 +68,26 @@ caf::behavior health_checker(caf::event_based_actor* self, std::shared_ptr<readi
   };
 }
 
+/// Takes the hard limit of open files as the soft one, and warns when it cannot hold
+/// http.max_connections (plus the node's own files): accepts would fail with EMFILE.
+void check_open_files(uint64_t max_connections) {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+    return;
+  if (r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+    getrlimit(RLIMIT_NOFILE, &r);
+  }
+  const uint64_t own = 256;  // PostgreSQL, Kafka, the cluster, logs, resume children's pipes
+  if (r.rlim_cur != RLIM_INFINITY && r.rlim_cur < max_connections + own)
+    log::warn("the open-file limit is below http.max_connections plus the node's own files: connections past it "
+              "fail (accepts back off); raise `ulimit -n` or lower http.max_connections",
+              {{"open_files", static_cast<uint64_t>(r.rlim_cur)}, {"http.max_connections", max_connections}});
+  else
+    log::info("open-file limit", {{"open_files", static_cast<uint64_t>(r.rlim_cur)}});
+}
+
 std::string default_node_id() {
   char host[256] = {0};
   gethostname(host, sizeof(host) - 1);
@@ -118,6 +139,7 @@ int run_node(const config& cfg, bool dev) {
   }
   auto ready = std::make_shared<readiness>();
   ready->migrations = true;
+  check_open_files(static_cast<uint64_t>(cfg.get_int("http.max_connections")));
 
   // The server (and its io_context) outlives the actor system: actors may still
   // complete replies while the system shuts down.

@@ -75,6 +75,11 @@ api_options api_options_from(const config& cfg, bool dev) {
   o.request_timeout = cfg.get_ms("http.request_timeout_ms");
   o.max_inflight = static_cast<size_t>(cfg.get_int("http.max_inflight_requests"));
   o.ws_max_subscriptions = static_cast<size_t>(cfg.get_int("ws.max_subscriptions"));
+  o.ws_ops_per_second = static_cast<double>(cfg.get_int("ws.ops_per_second"));
+  o.metrics_token = cfg.get_string("http.metrics_token");
+  if (!o.metrics_token.empty() && o.metrics_token.size() < 32)
+    throw std::runtime_error("http.metrics_token must be at least 32 bytes (e.g. `openssl rand -hex 32`)");
+  o.metrics_public = cfg.get_string("http.metrics_access") == "public";
   o.max_body_bytes = static_cast<size_t>(cfg.get_int("http.max_body_bytes"));
   o.max_upload_bytes = static_cast<size_t>(cfg.get_int("resume.max_upload_bytes"));
   o.uploads_per_user = static_cast<int>(cfg.get_int("resume.uploads_per_user"));

@@ -29,7 +29,16 @@ void ready(request_actor* self, api_shared& sh, const route_params&) {
   finish(self, json_response(ok ? 200 : 503, body.dump()));
 }
 
-void metrics_text(request_actor* self, api_shared&, const route_params&) {
+/// Prometheus text: for the scraper's token (http.metrics_token) or an admin, unless
+/// http.metrics_access = public. Series names and counts say a lot about the traffic.
+void metrics_text(request_actor* self, api_shared& sh, const route_params&) {
+  if (!sh.opts.metrics_public) {
+    auto& header = req_of(self).authorization;
+    bool scraper = !sh.opts.metrics_token.empty() && header.rfind("Bearer ", 0) == 0 &&
+                   crypto::equal(header.substr(7), sh.opts.metrics_token);
+    if (!scraper)
+      require_role(caller(self, sh), "admin");
+  }
   http_response r;
   r.content_type = "text/plain; version=0.0.4";
   r.body = metrics::render();

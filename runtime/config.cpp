@@ -54,6 +54,13 @@ const std::vector<option_spec>& option_registry() {
       num("http.port", 8080, 0, 65535, "HTTP/WebSocket port; 0 picks a free port (printed at start)."),
       num("http.io_threads", 1, 1, 64, "Threads running the Asio event loop."),
       num("http.max_connections", 10000, 1, 1000000, "Open connections beyond this are refused at accept."),
+      str("http.metrics_token", "",
+          "Bearer token a Prometheus scraper sends for /metrics (an admin's access token also works); empty: admins "
+          "only. At least 32 bytes."),
+      str("http.metrics_access", "token",
+          "Who may read /metrics: token (http.metrics_token or an admin) or public (anyone who reaches the port: "
+          "only behind a network that keeps the public out).",
+          {"token", "public"}),
       num("http.max_connections_per_address", 256, 1, 1000000,
           "Open connections from one client address (an IPv6 /64) beyond this are refused at accept; raise it when "
           "the node is behind a proxy that connects from one address."),
@@ -70,6 +77,9 @@ const std::vector<option_spec>& option_registry() {
       num("ws.max_queued_frames", 1024, 1, 1000000, "Frames queued to one WebSocket before it is closed as too slow."),
       num("ws.max_frame_bytes", 16384, 256, 1048576, "Largest accepted client frame."),
       num("ws.max_subscriptions", 256, 1, 100000, "Topics one WebSocket may subscribe to."),
+      num("ws.ops_per_second", 20, 1, 100000,
+          "Client frames (subscribe, unsubscribe, ping) one WebSocket may send per second, in bursts of twice that; "
+          "beyond: an error frame `rate_limited`, and after 100 of those the socket is closed (1008)."),
       str("auth.jwt_secret", "",
           "HS256 secret for access tokens: at least 32 bytes of random. `hirehub serve` refuses to start with an "
           "empty, short, shipped or placeholder secret unless --dev (HIREHUB_DEV=1)."),

@@ -1,5 +1,7 @@
 #include "runtime/crypto.hpp"
 
+#include <openssl/crypto.h>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -69,6 +71,12 @@ std::string random_token(size_t bytes) {
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(std::char_traits<char>::length(out.c_str()));
   return out;
+}
+
+bool equal(const std::string& a, const std::string& b) {
+  // Hashing first makes the comparison's length fixed as well.
+  auto ha = sha256_hex(a), hb = sha256_hex(b);
+  return CRYPTO_memcmp(ha.data(), hb.data(), ha.size()) == 0;
 }
 
 std::string sha256_hex(const std::string& data) {

@@ -30,6 +30,9 @@ std::string random_token(size_t bytes = 32);
 
 std::string sha256_hex(const std::string& data);
 
+/// Compares two secrets in time that does not depend on where they differ.
+bool equal(const std::string& a, const std::string& b);
+
 /// RFC 4648 base64 (standard alphabet, padded), as MIME bodies and headers use it.
 std::string base64_encode(const std::string& bytes);
 std::optional<std::string> base64_decode(const std::string& text);  ///< ignores CR, LF and spaces

@@ -522,7 +522,12 @@ TEST_F(apply_flow, service_endpoints) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.json_body["checks"]["postgres"], true);
   EXPECT_EQ(r.json_body["checks"]["kafka"], true);
-  auto m = http_->get("/metrics");
+  // /metrics is for the scraper's token and admins only.
+  EXPECT_EQ(http_->get("/metrics").status, 401);
+  EXPECT_EQ(http_->get("/metrics", token(uuid(), "jobseeker")).status, 403);
+  EXPECT_EQ(http_->get("/metrics", token(uuid(), "admin")).status, 200);
+  EXPECT_EQ(http_->get("/metrics", "test-metrics-token-wrong-wrong-wrong-wrong-wrong").status, 401);
+  auto m = http_->get("/metrics", metrics_token);
   EXPECT_EQ(m.status, 200);
   for (auto name : {"hirehub_http_requests_total", "hirehub_http_request_seconds_bucket", "hirehub_active_entities",
                     "hirehub_persistence_queue_depth", "hirehub_outbox_backlog", "hirehub_kafka_produce_errors_total",

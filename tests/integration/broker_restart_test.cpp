@@ -14,7 +14,7 @@ namespace {
 
 double metric(int port, const std::string& name) {
   http_client c{port};
-  auto body = c.get("/metrics").body;
+  auto body = c.get("/metrics", metrics_token).body;
   std::smatch m;
   if (std::regex_search(body, m, std::regex("\\n" + std::regex_replace(name, std::regex(R"([{}"])"), R"(\$&)") +
                                             R"( ([-0-9.e+]+))")))

@@ -98,7 +98,7 @@ const json* find_actor(const json& a, const std::string& name) {
 /// The value of one series in a node's /metrics (0 when absent).
 double metric(int port, const std::string& series) {
   http_client c{port};
-  auto body = c.get("/metrics").body;
+  auto body = c.get("/metrics", metrics_token).body;
   auto at = body.find("\n" + series + " ");
   if (at == std::string::npos)
     return 0;
@@ -187,9 +187,11 @@ TEST(cluster, nodes_share_the_shards_fail_over_drain_join_and_leave) {
   ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] {
     return env.nodes(a->port)[idc]["status"] == "dead" && balanced(env.owners(a->port), {ida, idb});
   }));
-  for (auto& s : env.shards(b->port))
-    if (c_epochs.count(s["shard"]))
+  for (auto& s : env.shards(b->port)) {
+    if (c_epochs.count(s["shard"])) {
       EXPECT_GT(s["epoch"].get<int64_t>(), c_epochs[s["shard"]]) << "shard " << s["shard"];
+    }
+  }
 
   // A node paused past the dead timeout is declared dead; when it wakes up it stops.
   auto d = env.start();
@@ -434,11 +436,12 @@ TEST(cluster, kill_9_under_load_loses_no_accepted_request_and_duplicates_nothing
                          ") v(id) WHERE (SELECT count(*) FROM application_events e WHERE e.application_id = v.id AND "
                          "e.event_type = 'submitted') <> 1"),
             0);
-  if (!reviewed.empty())
+  if (!reviewed.empty()) {
     EXPECT_EQ(env.db.count("SELECT count(*) FROM (VALUES " + reviewed +
                            ") v(id) WHERE (SELECT count(*) FROM application_events e WHERE e.application_id = v.id AND "
                            "e.to_status = 'reviewing') <> 1"),
               0);
+  }
   EXPECT_EQ(env.db.count("SELECT count(*) FROM (SELECT application_id, seq FROM application_events GROUP BY 1, 2 "
                          "HAVING count(*) > 1) d"),
             0);

@@ -368,3 +368,40 @@ TEST(hardening, connections_are_capped_per_client_address) {
     return again.response().rfind("HTTP/1.1 200", 0) == 0;
   }));
 }
+
+// A WebSocket's frames are rate-limited (each subscribe may load an entity): past the
+// burst they are refused with an error frame, and a socket that keeps on is closed.
+TEST(hardening, websocket_frames_are_rate_limited_per_socket) {
+  database db;
+  broker kafka;
+  node n{db, kafka, {{"HIREHUB_WS_OPS_PER_SECOND", "5"}}};
+  auto tok = token(uuid(), "jobseeker");
+  ws_client ws{n.port, tok};
+  ASSERT_TRUE(ws.open());
+  for (int i = 0; i < 30; ++i)
+    ws.send(R"({"op":"ping"})");
+  int pongs = 0, limited = 0;
+  for (int i = 0; i < 30; ++i) {
+    auto f = ws.read(std::chrono::seconds(5));
+    ASSERT_TRUE(f.has_value()) << i;
+    if ((*f)["type"] == "pong")
+      ++pongs;
+    else if ((*f)["type"] == "error" && (*f)["error"]["code"] == "rate_limited")
+      ++limited;
+  }
+  EXPECT_GE(pongs, 10);  // the burst
+  EXPECT_LE(pongs, 12);  // and what refilled meanwhile
+  EXPECT_EQ(pongs + limited, 30);
+  // One that goes on is closed.
+  for (int i = 0; i < 200; ++i)
+    ws.send(R"({"op":"ping"})");
+  while (ws.read(std::chrono::seconds(5))) {
+  }
+  EXPECT_EQ(ws.close_code(), 1008);
+  // Another socket of the same user is not affected.
+  ws_client other{n.port, tok};
+  other.send(R"({"op":"ping"})");
+  auto pong = other.read();
+  ASSERT_TRUE(pong.has_value());
+  EXPECT_EQ((*pong)["type"], "pong");
+}

@@ -14,7 +14,7 @@ using namespace hh_test;
 namespace {
 
 int64_t active_entities(http_client& http) {
-  auto m = http.get("/metrics").body;
+  auto m = http.get("/metrics", metrics_token).body;
   std::smatch match;
   if (std::regex_search(m, match, std::regex(R"(hirehub_active_entities\{kind="application"\} (-?\d+))")))
     return std::stoll(match[1]);
@@ -67,7 +67,7 @@ TEST(lifecycle, at_the_cap_of_active_entities_the_least_recent_make_room) {
   ASSERT_EQ(moved.status, 200) << moved.body;
   EXPECT_EQ(moved.json_body["seq"], 2);
   std::smatch m;
-  auto metrics = http.get("/metrics").body;
+  auto metrics = http.get("/metrics", metrics_token).body;
   ASSERT_TRUE(std::regex_search(metrics, m, std::regex(R"(hirehub_entity_evictions_total (\d+))"))) << "no metric";
   EXPECT_GT(std::stoll(m[1]), 0);
   EXPECT_EQ(db.count("SELECT count(*) FROM application_events"), 41);

@@ -281,7 +281,7 @@ TEST_F(notifications, every_channel_delivers_once_with_retries_and_dead_letters)
   EXPECT_TRUE(eventually(std::chrono::seconds(30), [&] { return own(s, "sms")[0]["status"] == "failed"; }));
 
   // The channels' outcomes are counted.
-  auto metrics = http_->get("/metrics").body;
+  auto metrics = http_->get("/metrics", metrics_token).body;
   EXPECT_NE(metrics.find(R"(hirehub_notification_deliveries_total{channel="email",outcome="retry"} 1)"),
             std::string::npos);
   EXPECT_NE(metrics.find(R"(hirehub_notification_deliveries_total{channel="sms",outcome="failed"})"),

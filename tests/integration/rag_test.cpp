@@ -279,6 +279,6 @@ TEST_F(rag, ARestartedNodeRebuildsTheIndexFromPostgres) {
   for (const auto& h : after.json_body["results"])
     found.insert(h["resume_id"].get<std::string>());
   EXPECT_EQ(found, (std::set<std::string>{backend, marketing}));
-  auto stats = http_->get("/metrics");
+  auto stats = http_->get("/metrics", metrics_token);
   EXPECT_NE(stats.body.find("hirehub_rag_index_chunks"), std::string::npos);
 }

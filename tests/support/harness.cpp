@@ -329,6 +329,7 @@ node::node(database& db, broker& kafka, std::map<std::string, std::string> extra
       {"HIREHUB_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap},
       {"HIREHUB_HTTP_PORT", std::to_string(port)},
       {"HIREHUB_AUTH_JWT_SECRET", jwt_secret()},
+      {"HIREHUB_HTTP_METRICS_TOKEN", metrics_token},
       {"HIREHUB_KAFKA_GROUP_PREFIX", "test-" + uuid().substr(0, 8)},
       {"HIREHUB_LOG_LEVEL", "info"},
       {"HIREHUB_RESUME_STORAGE_DIR", dir + "/resumes"},

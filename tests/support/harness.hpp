@@ -23,6 +23,9 @@ using json = nlohmann::json;
 /// (base64), made once per process (a node refuses a short or shipped secret).
 const std::string& jwt_secret();
 
+/// The scrape token every node of this test process takes for /metrics.
+inline const std::string metrics_token = "test-metrics-token-0123456789abcdef0123456789";
+
 std::string uuid();
 int free_port();
 std::string temp_dir();
