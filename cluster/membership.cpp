@@ -614,6 +614,9 @@ caf::behavior membership_impl(membership_actor* self, membership_options o, std:
         } catch (const std::exception& e) {
           log::warn("cannot drain before stopping; the leases expire instead", {{"error", e.what()}});
           return true;
+        } catch (const caf::error& e) {  // declared dead meanwhile: nothing to drain
+          log::warn("cannot drain before stopping; the leases expire instead", {{"error", caf::to_string(e)}});
+          return true;
         }
         log::info("draining before stopping", {{"node", s.opts.node_id}, {"shards", s.owned.size()}});
         auto rp = self->make_response_promise<bool>();

@@ -97,6 +97,11 @@ caf::behavior request_impl(request_actor* self, std::shared_ptr<request_job> job
       fail(self, em.reason);
       return;
     }
+    // The node stops with this request still running: it is retried elsewhere (503), never a 500.
+    if (em.reason == caf::exit_reason::user_shutdown) {
+      fail(self, make_error(errc::unavailable, "the node is stopping; retry"));
+      return;
+    }
     self->quit(em.reason);
   });
   self->set_exception_handler([self](std::exception_ptr& ep) -> caf::error {
@@ -656,10 +661,6 @@ api::api(caf::actor_system& sys, api_options opts, std::shared_ptr<readiness> re
   impl_->sys = &sys;
   impl_->opts = std::move(opts);
   impl_->ready = std::move(ready);
-  auto& o = impl_->opts;
-  impl_->login_by_account = std::make_unique<rate_limiter>(o.login_attempts_per_account, o.login_window);
-  impl_->login_by_address = std::make_unique<rate_limiter>(o.login_attempts_per_address, o.login_window);
-  impl_->signup_by_address = std::make_unique<rate_limiter>(o.signups_per_address, o.login_window);
   impl_->gw_sup = sys.spawn(gateway_supervisor, std::string{"gateway_supervisor"}, impl_->opts.request_timeout);
 }
 
@@ -675,10 +676,13 @@ api::~api() {
 }
 
 void api::shutdown() {
-  if (impl_->gw_sup) {
+  // The handle stays (I/O threads may be reading it); the flag turns new requests away.
+  if (!impl_->stopped.exchange(true) && impl_->gw_sup)
     caf::anon_send_exit(impl_->gw_sup, caf::exit_reason::user_shutdown);
-    impl_->gw_sup = nullptr;
-  }
+}
+
+size_t api::inflight() const {
+  return impl_->inflight.load();
 }
 
 server_handlers api::handlers() {
@@ -712,9 +716,9 @@ server_handlers api::handlers() {
     auto job = std::make_shared<request_job>();
     job->req = std::move(req);
     job->reply = std::move(reply);
-    if (!sh->gw_sup) {
+    if (sh->stopped.load()) {
       responder r{job};
-      r.error(errc::unavailable, "the node is stopping");
+      r.error(errc::unavailable, "the node is stopping; retry");
       return;
     }
     if (sh->inflight.fetch_add(1) >= sh->opts.max_inflight) {
@@ -750,7 +754,7 @@ server_handlers api::handlers() {
     out.open = [sh, by = std::move(by), expires_at = claims.expires_at, login = claims.session_id,
                 request_id = req.request_id](std::shared_ptr<ws_connection> conn) -> ws_callbacks {
       ws_callbacks cb;
-      if (!sh->gw_sup) {
+      if (sh->stopped.load()) {
         conn->close(1001, "the node is stopping");
         return cb;
       }

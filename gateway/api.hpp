@@ -53,6 +53,8 @@ struct api_options {
   int64_t admin_refresh_ttl_s = 43200;
   crypto::hash_cost password_cost;
   std::chrono::milliseconds login_window{300000};
+  int64_t device_ttl_s = 7776000;
+  std::vector<std::string> trusted_proxies;  ///< http.trusted_proxies: addresses and CIDR ranges
   int64_t login_attempts_per_account = 10;
   int64_t login_attempts_per_address = 50;
   int64_t signups_per_address = 20;
@@ -109,8 +111,12 @@ class api {
   /// The handlers to give to http_server.
   server_handlers handlers();
 
-  /// Drops every actor handle; call before the actor system is destroyed.
+  /// Stops the request and session actors (requests still running answer 503);
+  /// new requests are answered 503. Call before the actor system is destroyed.
   void shutdown();
+
+  /// Requests being served now.
+  size_t inflight() const;
 
  private:
   struct impl;

@@ -483,7 +483,15 @@ int run_node(const config& cfg, bool dev) {
                      log::warn("stopping before the drain finished; the leases expire instead",
                                {{"error", caf::to_string(err)}});
                    });
+    // Then the requests already here finish (up to http.shutdown_grace_ms) while their
+    // connections close after each answer; whatever still runs after that answers 503.
     server->stop_accepting();
+    server->drain();
+    auto grace_until = std::chrono::steady_clock::now() + cfg.get_ms("http.shutdown_grace_ms");
+    while (api.inflight() > 0 && std::chrono::steady_clock::now() < grace_until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (api.inflight() > 0)
+      log::warn("stopping with requests still running; they are answered 503", {{"inflight", api.inflight()}});
     api.shutdown();
     self->demonitor(root);
     self->send_exit(root, caf::exit_reason::user_shutdown);

@@ -15,6 +15,27 @@
 
 namespace hirehub::gateway {
 
+namespace {
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= s.size()) {
+    auto comma = s.find(',', pos);
+    auto part = s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    auto b = part.find_first_not_of(" \t");
+    auto e = part.find_last_not_of(" \t");
+    if (b != std::string::npos)
+      out.push_back(part.substr(b, e - b + 1));
+    if (comma == std::string::npos)
+      break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 jwt::keys load_keys(const config& cfg, bool dev) {
   if (cfg.get_string("auth.jwt_alg") == "RS256") {
     auto path = cfg.get_string("auth.jwt_private_key_file");
@@ -66,6 +87,12 @@ api_options api_options_from(const config& cfg, bool dev) {
   o.password_cost.memlimit_bytes = static_cast<size_t>(cfg.get_int("auth.password_memlimit_kib")) * 1024;
   o.login_window = std::chrono::milliseconds{cfg.get_int("auth.login_window_s") * 1000};
   o.login_attempts_per_account = cfg.get_int("auth.login_attempts_per_account");
+  o.device_ttl_s = cfg.get_int("auth.device_ttl_s");
+  for (auto& p : split_list(cfg.get_string("http.trusted_proxies"))) {
+    if (!parse_network(p))
+      throw std::runtime_error("http.trusted_proxies: '" + p + "' is not an address or a CIDR range");
+    o.trusted_proxies.push_back(p);
+  }
   o.login_attempts_per_address = cfg.get_int("auth.login_attempts_per_address");
   o.signups_per_address = cfg.get_int("auth.signups_per_address");
   o.invitation_ttl_s = cfg.get_int("auth.invitation_ttl_s");
@@ -119,9 +146,8 @@ int64_t parse_int(const std::string& text, const char* field, int64_t min, int64
   return v;
 }
 
-std::string client_address(const http_request& req) {
-  auto colon = req.remote.rfind(':');
-  return colon == std::string::npos ? req.remote : req.remote.substr(0, colon);
+std::string client_address(const http_request& req, const std::vector<std::string>& trusted_proxies) {
+  return client_of(req.remote, req.forwarded_for, trusted_proxies);
 }
 
 void check_choice(const std::string& value, const std::string& field, std::initializer_list<const char*> choices) {
@@ -490,11 +516,6 @@ void require_role(const principal& p, const char* role) {
     throw bad_input{errc::forbidden, std::string{"this endpoint is for the "} + role + " role", ""};
 }
 
-void take_token(rate_limiter& limiter, const std::string& key, const char* what) {
-  if (auto wait = limiter.take(key); wait > 0)
-    throw bad_input{errc::rate_limited, std::string{"too many "} + what + "; retry in " + std::to_string(wait) + " s",
-                    "", wait};
-}
 
 http_response json_response(int status, std::string body) {
   http_response r;
@@ -521,9 +542,9 @@ std::shared_ptr<void> take_upload_slot(api_shared& sh, const std::string& user) 
   });
 }
 
-void fail(request_actor* self, const caf::error& err) {
+void fail(request_actor* self, const caf::error& err, int64_t retry_after_s) {
   auto v = view(err);
-  self->state.out.error(v.code, v.message.empty() ? "internal error" : v.message, v.field);
+  self->state.out.error(v.code, v.message.empty() ? "internal error" : v.message, v.field, retry_after_s);
   self->quit();
 }
 

@@ -8,6 +8,7 @@
 /// request actor, or starts one asynchronous ask that does so. Bad input is
 /// thrown as `bad_input` and answered by the request actor.
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -24,11 +25,11 @@
 #include "actors/messages.hpp"
 #include "gateway/api.hpp"
 #include "gateway/http_errors.hpp"
+#include "gateway/net_address.hpp"
 #include "gateway/server.hpp"
 #include "persistence/db_task.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/errors.hpp"
-#include "runtime/rate_limiter.hpp"
 
 namespace hirehub::gateway {
 
@@ -60,8 +61,10 @@ caf::actor service(caf::actor_system& sys, const char* name);
 std::string query_param(const std::string& query, const std::string& name);
 int64_t parse_int(const std::string& text, const char* field, int64_t min, int64_t max);
 
-/// The client's IP address (without the port).
-std::string client_address(const http_request& req);
+/// The client's address as a rate-limit key (network_key): the TCP peer, or, when
+/// that peer is one of `trusted_proxies`, the last address in X-Forwarded-For that
+/// is not a trusted proxy.
+std::string client_address(const http_request& req, const std::vector<std::string>& trusted_proxies);
 
 /// A JSON object with a closed set of fields; every accessor names the field
 /// it refuses. `prefix` names nested objects in messages ("company.name").
@@ -149,10 +152,8 @@ struct api_shared {
   api_options opts;
   std::shared_ptr<readiness> ready;
   std::atomic<size_t> inflight{0};
-  caf::actor gw_sup;
-  std::unique_ptr<rate_limiter> login_by_account;
-  std::unique_ptr<rate_limiter> login_by_address;
-  std::unique_ptr<rate_limiter> signup_by_address;
+  caf::actor gw_sup;                ///< set once at start; kept until the api is destroyed
+  std::atomic<bool> stopped{false};  ///< shutdown() ran: new requests are answered 503
   std::mutex uploads_mtx;
   std::unordered_map<std::string, int> uploads;  ///< uploads in progress per user (resume.uploads_per_user)
 };
@@ -184,8 +185,6 @@ inline std::string login_topic(const std::string& family_id) {
   return "login:" + family_id;
 }
 void require_role(const principal& p, const char* role);
-/// Throws rate_limited when `limiter` has no token left for `key`.
-void take_token(rate_limiter& limiter, const std::string& key, const char* what);
 
 http_response json_response(int status, std::string body);
 
@@ -213,8 +212,8 @@ inline void finish(request_actor* self, http_response r) {
   self->quit();
 }
 
-/// Ends the request with an error.
-void fail(request_actor* self, const caf::error& err);
+/// Ends the request with an error (`retry_after_s` for Retry-After of a 429).
+void fail(request_actor* self, const caf::error& err, int64_t retry_after_s = 0);
 
 /// Asks the service registered as `name` and answers the request with `on_ok`'s
 /// response, or with the error mapped to HTTP. The request actor then ends. The
@@ -257,8 +256,8 @@ void ask_task_then(request_actor* self, api_shared& sh, const char* pool,
   self->request(dest, caf::infinite, persistence::db_task{std::move(fn)})
       .then(
           [self, then](persistence::db_reply& r) mutable {
-            if (r.error)
-              fail(self, r.error);
+            if (r.error)  // a refusal may say when to retry ({"retry_after": s})
+              fail(self, r.error, r.value.is_object() ? r.value.value("retry_after", int64_t{0}) : 0);
             else
               then(r.value);
           },

@@ -11,6 +11,7 @@
 #include "runtime/clock.hpp"
 #include "runtime/crypto.hpp"
 #include "runtime/ids.hpp"
+#include "runtime/metrics.hpp"
 
 namespace hirehub::gateway {
 
@@ -97,9 +98,22 @@ void read_company_fields(body_reader& b, bool create) {
 
 // ---- auth ------------------------------------------------------------------------
 
+/// A refusal that is committed with what the attempt changed (the limits it spent).
+db_reply refused(errc code, const std::string& message, const std::string& field = {}, int64_t retry_after_s = 0) {
+  auto err = make_error(code, message, field);
+  if (retry_after_s > 0)
+    err = make_error(code, message + "; retry in " + std::to_string(retry_after_s) + " s", field);
+  return db_reply{json{{"retry_after", retry_after_s}}, std::move(err), false};
+}
+
+/// The limits of logins and sign-ups, shared by every node (rate_limits in PostgreSQL).
+acc::bucket per_address(const api_options& o, int64_t attempts) {
+  return {static_cast<double>(attempts), std::chrono::duration<double>(o.login_window).count()};
+}
+
 void signup(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  take_token(*sh.signup_by_address, client_address(req), "sign-ups from this address");
+  auto address = client_address(req, sh.opts.trusted_proxies);
   body_reader body{
       req, {"email", "password", "role", "name", "time_zone", "profile", "company", "invitation_token", "position"}};
   acc::signup_input in;
@@ -135,11 +149,18 @@ void signup(request_actor* self, api_shared& sh, const route_params&) {
   auto opts = sh.opts;
   ask_task(
       self, sh, "accounts",
-      [in = std::move(in), pw = std::move(pw), opts](pqxx::transaction_base& txn) mutable {
+      [in = std::move(in), pw = std::move(pw), opts, address](pqxx::transaction_base& txn) mutable {
+        // Every attempt counts against the client's network, on every node, whether it succeeds or not.
+        if (auto wait = acc::take(txn, "signup:address:" + address, per_address(opts, opts.signups_per_address)))
+          return refused(errc::rate_limited, "too many sign-ups from this address", "", wait);
         in.password_hash = crypto::password_hash(pw, opts.password_cost);
-        auto who = acc::signup(txn, in);
-        auto refresh = acc::issue_refresh(txn, who.user_id, opts.refresh_ttl_s);
-        return persistence::reply(token_body(opts, who, refresh, opts.refresh_ttl_s), true);
+        // The account's rows in a savepoint: a refusal (address taken, invitation gone)
+        // undoes them and keeps the spent attempt.
+        return persistence::in_savepoint(txn, [&](pqxx::transaction_base& account) {
+          auto who = acc::signup(account, in);
+          auto refresh = acc::issue_refresh(account, who.user_id, opts.refresh_ttl_s);
+          return persistence::reply(token_body(opts, who, refresh, opts.refresh_ttl_s), true);
+        });
       },
       [](json& v) {
         auto r = json_response(201, v.dump());
@@ -148,42 +169,73 @@ void signup(request_actor* self, api_shared& sh, const route_params&) {
       });
 }
 
+/// POST /api/v1/auth/login. Limits: attempts per client network (every attempt), and
+/// failed attempts per account. An account whose failures used its budget is under
+/// attack: it is slowed, not locked: an attempt is answered 429 without looking at
+/// the password, unless it comes from a device the account logged in from before
+/// (`device_token`) or is an admin's with a TOTP code; those are checked as usual,
+/// so the owner still gets in while a guesser is held at one try per refill.
 void login(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
-  body_reader body{req, {"email", "password", "totp"}};
+  body_reader body{req, {"email", "password", "totp", "device_token"}};
   auto email = body.email("email");
   auto pw = body.text("password", true, max_password);
   auto totp = body.text("totp", false, 6);
-  // Both limits apply whether or not the address has an account.
-  take_token(*sh.login_by_address, client_address(req), "login attempts from this address");
-  std::string key = email;
-  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-  take_token(*sh.login_by_account, key, "login attempts for this account");
+  auto device = body.text("device_token", false, 100);
+  std::string account = email;
+  std::transform(account.begin(), account.end(), account.begin(), [](unsigned char c) { return std::tolower(c); });
+  auto address = client_address(req, sh.opts.trusted_proxies);
   auto opts = sh.opts;
   ask_task(
       self, sh, "accounts",
-      [email, pw, totp, opts](pqxx::transaction_base& txn) {
+      [email, pw, totp, device, account, address, opts](pqxx::transaction_base& txn) {
+        auto by_address = per_address(opts, opts.login_attempts_per_address);
+        auto by_account = per_address(opts, opts.login_attempts_per_account);
+        auto account_key = "login:account:" + account;
+        if (auto wait = acc::take(txn, "login:address:" + address, by_address))
+          return refused(errc::rate_limited, "too many login attempts from this address", "", wait);
         auto row = acc::find_login(txn, email);
+        bool from_known_device = row && acc::known_device(txn, row->who.user_id, device);
+        bool with_totp = row && row->who.role == "admin" && !totp.empty();
+        if (!from_known_device && !with_totp && acc::exhausted(txn, account_key, by_account)) {
+          static auto& held = metrics::get_counter("hirehub_login_attempts_held_total",
+                                                   "Logins answered 429 because their account was under attack");
+          held.inc();
+          return refused(errc::rate_limited,
+                         "too many failed logins for this account; log in from a device you used before, or wait",
+                         "", static_cast<int64_t>(by_account.window_s / by_account.capacity));
+        }
         bool good = row ? crypto::password_verify(row->password_hash, pw)
                         : (crypto::password_verify(dummy_hash(opts.password_cost), pw), false);
-        if (!good)
-          throw make_error(errc::unauthorized, "invalid e-mail address or password");
+        int64_t step = 0;
+        std::optional<db_reply> failure;
+        if (!good) {
+          failure = refused(errc::unauthorized, "invalid e-mail address or password");
+        } else if (row->who.role == "admin") {
+          if (totp.empty()) {
+            failure = refused(errc::unauthorized, "admin accounts need a TOTP code (totp)", "totp");
+          } else {
+            auto m = crypto::totp_match(row->totp_secret, totp, now_ms() / 1000);
+            if (!m || *m <= row->totp_last_step)
+              failure = refused(errc::unauthorized, "invalid or already used TOTP code", "totp");
+            else
+              step = *m;
+          }
+        }
+        if (failure) {
+          acc::spend(txn, account_key, by_account);  // only failures count against the account
+          return std::move(*failure);
+        }
         if (row->status != "active")
           throw make_error(errc::forbidden, "this account is disabled");
-        int64_t step = 0;
-        if (row->who.role == "admin") {
-          if (totp.empty())
-            throw make_error(errc::unauthorized, "admin accounts need a TOTP code (totp)", "totp");
-          auto m = crypto::totp_match(row->totp_secret, totp, now_ms() / 1000);
-          if (!m || *m <= row->totp_last_step)
-            throw make_error(errc::unauthorized, "invalid or already used TOTP code", "totp");
-          step = *m;
-        }
         acc::record_login(txn, row->who.user_id, step);
         // An admin's login ends sooner (auth.admin_refresh_ttl_s), however often it is refreshed.
         auto ttl = row->who.role == "admin" ? std::min(opts.admin_refresh_ttl_s, opts.refresh_ttl_s) : opts.refresh_ttl_s;
         auto refresh = acc::issue_refresh(txn, row->who.user_id, ttl);
-        return persistence::reply(token_body(opts, row->who, refresh, ttl));
+        auto out = token_body(opts, row->who, refresh, ttl);
+        // The device is known from now on (a new token each login; old ones stay valid until they expire).
+        out["device_token"] = acc::issue_device(txn, row->who.user_id, opts.device_ttl_s);
+        return persistence::reply(std::move(out));
       },
       json_reply());
 }

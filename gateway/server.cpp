@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gateway/net_address.hpp"
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
@@ -94,20 +95,6 @@ http_response error_response(int status, const std::string& code, const std::str
   return r;
 }
 
-/// The key a client's connections are counted under: its IPv4 address, or the /64
-/// of its IPv6 address (one host usually holds a whole /64).
-std::string address_key(const asio::ip::address& a) {
-  if (a.is_v6()) {
-    auto v6 = a.to_v6();
-    if (v6.is_v4_mapped())
-      return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
-    auto bytes = v6.to_bytes();
-    std::fill(bytes.begin() + 8, bytes.end(), 0);
-    return asio::ip::address_v6(bytes).to_string() + "/64";
-  }
-  return a.to_string();
-}
-
 struct shared_ctx;
 /// One connection counted for its client address; the count goes down when the
 /// last owner (the HTTP session, then its WebSocket) drops it.
@@ -122,6 +109,7 @@ struct shared_ctx {
   std::mutex address_mtx;
   std::unordered_map<std::string, size_t> per_address;  // open connections per client address (IPv6: per /64)
   std::atomic<bool> stopping{false};
+  std::atomic<bool> draining{false};  // responses close their connections
   std::mutex ws_mtx;
   std::set<std::weak_ptr<class ws_session>, std::owner_less<std::weak_ptr<class ws_session>>> ws_sessions;
 };
@@ -580,6 +568,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
       res->set("X-Request-Id", request_id_);
     for (auto& [k, v] : r.headers)
       res->set(k, v);
+    if (ctx_->draining.load())
+      keep_alive_ = false;
     res->keep_alive(keep_alive_);
     res->body() = std::move(r.body);
     res->prepare_payload();
@@ -634,7 +624,7 @@ struct http_server::impl {
     auto ep = socket.remote_endpoint(ec);
     if (ec)
       return nullptr;
-    auto key = address_key(ep.address());
+    auto key = network_key(ep.address().to_string());
     std::lock_guard<std::mutex> g{ctx->address_mtx};
     auto& n = ctx->per_address[key];
     if (n >= ctx->opts.max_connections_per_address) {
@@ -738,6 +728,10 @@ void http_server::stop_accepting() {
       d.accept_backoff->cancel();
     d.acceptor->close(ec);
   });
+}
+
+void http_server::drain() {
+  impl_->ctx->draining = true;
 }
 
 void http_server::stop() {

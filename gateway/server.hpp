@@ -141,6 +141,9 @@ class http_server {
   uint16_t start();
   /// Stops accepting new connections.
   void stop_accepting();
+  /// From now on every response closes its connection (clients reconnect, to
+  /// another node behind a load balancer); WebSockets stay until stop().
+  void drain();
   /// Stops the I/O threads and drops every callback into the application.
   void stop();
 

@@ -1,5 +1,8 @@
 #include "persistence/accounts.hpp"
 
+#include <cmath>
+#include <random>
+
 #include <pqxx/pqxx>
 
 #include "persistence/db.hpp"
@@ -193,6 +196,67 @@ rotation rotate_refresh(pqxx::transaction_base& txn, const std::string& token) {
   out.expires_in = r[0][10].as<int64_t>();
   out.family_id = family;
   return out;
+}
+
+namespace {
+
+/// The bucket's tokens, refilled to now (a new key starts full); the row stays locked.
+double refilled(pqxx::transaction_base& txn, const std::string& key, const bucket& b) {
+  txn.exec_params("INSERT INTO rate_limits (key, tokens) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", key,
+                  b.capacity);
+  auto r = txn.exec_params1(
+      "SELECT LEAST($2::float8, tokens + extract(epoch FROM now() - updated_at)::float8 * $2::float8 / $3::float8) "
+      "FROM rate_limits WHERE key = $1 FOR UPDATE",
+      key, b.capacity, b.window_s);
+  return r[0].as<double>();
+}
+
+void store(pqxx::transaction_base& txn, const std::string& key, double tokens, const bucket& b) {
+  txn.exec_params("UPDATE rate_limits SET tokens = $2, updated_at = now() WHERE key = $1", key, tokens);
+  // Buckets idle for a whole window are full again: forget them now and then.
+  thread_local std::mt19937 rng{std::random_device{}()};
+  if (rng() % 256 == 0)
+    txn.exec_params("DELETE FROM rate_limits WHERE updated_at < now() - make_interval(secs => $1::float8)",
+                    b.window_s);
+}
+
+}  // namespace
+
+int64_t take(pqxx::transaction_base& txn, const std::string& key, const bucket& b) {
+  auto t = refilled(txn, key, b);
+  if (t >= 1.0) {
+    store(txn, key, t - 1.0, b);
+    return 0;
+  }
+  store(txn, key, t, b);
+  return std::max<int64_t>(1, static_cast<int64_t>(std::ceil((1.0 - t) * b.window_s / b.capacity)));
+}
+
+bool exhausted(pqxx::transaction_base& txn, const std::string& key, const bucket& b) {
+  return refilled(txn, key, b) < 1.0;
+}
+
+void spend(pqxx::transaction_base& txn, const std::string& key, const bucket& b) {
+  store(txn, key, std::max(0.0, refilled(txn, key, b) - 1.0), b);
+}
+
+std::string issue_device(pqxx::transaction_base& txn, const std::string& user_id, int64_t ttl_s) {
+  auto token = crypto::random_token(32);
+  txn.exec_params(
+      "INSERT INTO login_devices (token_hash, user_id, expires_at) VALUES ($1, $2::uuid, now() + make_interval(secs "
+      "=> $3))",
+      crypto::sha256_hex(token), user_id, ttl_s);
+  return token;
+}
+
+bool known_device(pqxx::transaction_base& txn, const std::string& user_id, const std::string& token) {
+  if (token.empty() || token.size() > 100)
+    return false;
+  auto r = txn.exec_params(
+      "UPDATE login_devices SET last_used_at = now() WHERE token_hash = $1 AND user_id = $2::uuid AND expires_at > "
+      "now() RETURNING 1",
+      crypto::sha256_hex(token), user_id);
+  return !r.empty();
 }
 
 std::string revoke_family(pqxx::transaction_base& txn, const std::string& token) {

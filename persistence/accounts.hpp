@@ -85,6 +85,31 @@ struct rotation {
 /// (the caller commits that and answers 401).
 rotation rotate_refresh(pqxx::transaction_base& txn, const std::string& token);
 
+// ---- limits shared by every node (token buckets in PostgreSQL) ---------------------
+
+struct bucket {
+  double capacity = 10;  ///< attempts
+  double window_s = 300; ///< refilled evenly over this
+};
+
+/// Takes a token of `key`'s bucket in the caller's transaction (the row is locked
+/// until it ends). Returns 0 when one was there, else the seconds until one is.
+int64_t take(pqxx::transaction_base& txn, const std::string& key, const bucket& b);
+
+/// True when `key`'s bucket has no token left (it is under attack); takes none.
+bool exhausted(pqxx::transaction_base& txn, const std::string& key, const bucket& b);
+
+/// Takes a token of `key`'s bucket whether or not one is there (a failed attempt).
+void spend(pqxx::transaction_base& txn, const std::string& key, const bucket& b);
+
+// ---- devices an account logged in from ---------------------------------------------
+
+/// A new device token for `user_id` (only its hash is kept), valid `ttl_s`.
+std::string issue_device(pqxx::transaction_base& txn, const std::string& user_id, int64_t ttl_s);
+
+/// True when `token` was issued to `user_id` and has not expired (its use is recorded).
+bool known_device(pqxx::transaction_base& txn, const std::string& user_id, const std::string& token);
+
 /// Revokes the family of `token`; its id, or empty when the token is unknown.
 std::string revoke_family(pqxx::transaction_base& txn, const std::string& token);
 

@@ -7,6 +7,7 @@
 
 #include <pqxx/pqxx>
 
+#include "persistence/db_task.hpp"
 #include "persistence/notifications.hpp"
 #include "runtime/ids.hpp"
 
@@ -116,6 +117,18 @@ void write_outbox(pqxx::transaction_base& txn, const std::string& topic, const s
 
 std::string sql_now_iso(pqxx::transaction_base& txn) {
   return txn.exec("SELECT " HH_SQL_ISO("now()"))[0][0].as<std::string>();
+}
+
+db_reply in_savepoint(pqxx::transaction_base& txn, const std::function<db_reply(pqxx::transaction_base&)>& fn) {
+  pqxx::subtransaction sp{dynamic_cast<pqxx::dbtransaction&>(txn), "refusable"};
+  try {
+    auto out = fn(sp);
+    sp.commit();
+    return out;
+  } catch (const caf::error& e) {
+    sp.abort();
+    return db_reply{nullptr, e, false};
+  }
 }
 
 }  // namespace hirehub::persistence

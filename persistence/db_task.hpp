@@ -41,6 +41,11 @@ struct db_task {
   std::function<caf::error()> before = nullptr;
 };
 
+/// Runs `fn` in a savepoint of `txn`: when it throws a caf::error (a refusal) its
+/// writes are undone and the error is answered, while what the transaction wrote
+/// before it (an attempt counted against a limit) is committed.
+db_reply in_savepoint(pqxx::transaction_base& txn, const std::function<db_reply(pqxx::transaction_base&)>& fn);
+
 }  // namespace hirehub::persistence
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hirehub::persistence::db_task)

@@ -693,6 +693,25 @@ CREATE TABLE outbox_acks (
 DELETE FROM outbox WHERE published_at IS NOT NULL;
 )SQL";
 
+// Version 17: login and sign-up limits shared by every node (token buckets keyed by
+// client network or account), and the devices an account logged in from (a device
+// token lets its owner in while the account is under attack).
+const char* v17_sql = R"SQL(
+CREATE TABLE rate_limits (
+    key TEXT PRIMARY KEY,
+    tokens DOUBLE PRECISION NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE login_devices (
+    token_hash TEXT PRIMARY KEY,
+    user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    last_used_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX idx_login_devices_user ON login_devices(user_id);
+)SQL";
+
 const std::vector<migration>& migrations() {
   static const std::vector<migration> all = {
       {1, "apply slice: jobs, applications, journal, notifications, outbox", v1_sql},
@@ -711,6 +730,7 @@ const std::vector<migration>& migrations() {
       {14, "drop indexes that other indexes cover and the notification -> template foreign key", v14_sql},
       {15, "room on job pages for counter updates to stay heap-only (fillfactor 80)", v15_sql},
       {16, "consumer groups confirm the outbox rows they handled; the broker's identity (epoch)", v16_sql},
+      {17, "login and sign-up limits shared by the nodes; devices accounts logged in from", v17_sql},
   };
   return all;
 }

@@ -61,6 +61,10 @@ const std::vector<option_spec>& option_registry() {
           "Who may read /metrics: token (http.metrics_token or an admin) or public (anyone who reaches the port: "
           "only behind a network that keeps the public out).",
           {"token", "public"}),
+      str("http.trusted_proxies", "",
+          "Comma-separated addresses or CIDR ranges of the proxies in front of the node (e.g. 10.0.0.0/8); the "
+          "client address of a request from one of them is taken from X-Forwarded-For. Empty: the TCP peer is the "
+          "client."),
       num("http.max_connections_per_address", 256, 1, 1000000,
           "Open connections from one client address (an IPv6 /64) beyond this are refused at accept; raise it when "
           "the node is behind a proxy that connects from one address."),
@@ -74,6 +78,9 @@ const std::vector<option_spec>& option_registry() {
       num("http.request_timeout_ms", 5000, 50, 600000,
           "Deadline of one HTTP request, from its start and for all the actor calls it makes (503 timeout beyond)."),
       num("http.max_inflight_requests", 4096, 1, 1000000, "Requests being served at once; beyond: 503 overloaded."),
+      num("http.shutdown_grace_ms", 6000, 0, 600000,
+          "On SIGTERM, after its shards moved, how long a node waits for the requests it is serving (their "
+          "connections close after each answer); what still runs then is answered 503."),
       num("ws.max_queued_frames", 1024, 1, 1000000, "Frames queued to one WebSocket before it is closed as too slow."),
       num("ws.max_frame_bytes", 16384, 256, 1048576, "Largest accepted client frame."),
       num("ws.max_subscriptions", 256, 1, 100000, "Topics one WebSocket may subscribe to."),
@@ -101,7 +108,12 @@ const std::vector<option_spec>& option_registry() {
       num("auth.password_opslimit", 2, 1, 20, "argon2id passes for password hashes (libsodium opslimit)."),
       num("auth.password_memlimit_kib", 65536, 64, 4194304, "argon2id memory per password hash, KiB."),
       num("auth.login_window_s", 300, 1, 86400, "Window of the login and sign-up rate limits."),
-      num("auth.login_attempts_per_account", 10, 1, 100000, "Login attempts per e-mail address per window."),
+      num("auth.login_attempts_per_account", 10, 1, 100000,
+          "Failed logins per e-mail address per window; beyond, the account is under attack: it is slowed, not "
+          "locked (a login from a device the account used before, or an admin's with a fresh TOTP code, still goes "
+          "through)."),
+      num("auth.device_ttl_s", 7776000, 3600, 315360000,
+          "How long a device token (given at login, sent back with later logins) marks a known device."),
       num("auth.login_attempts_per_address", 50, 1, 1000000, "Login attempts per client address per window."),
       num("auth.signups_per_address", 20, 1, 1000000, "Sign-ups per client address per window."),
       num("auth.invitation_ttl_s", 604800, 60, 31536000, "Lifetime of a company invitation."),

@@ -58,11 +58,21 @@ error_view view(const caf::error& err) {
         out.message = "the request timed out inside the node; retry";
         return out;
       case caf::sec::request_receiver_down:
+      case caf::sec::no_route_to_receiving_node:
+      case caf::sec::cannot_connect_to_node:
+      case caf::sec::remote_linking_failed:
+        // The node that owned it died or went away: another takes over its shards.
         out.code = errc::unavailable;
         out.message = "the actor serving this request stopped; retry";
         return out;
       default: break;
     }
+  }
+  if (err.category() == caf::atom("exit")) {
+    // An actor on the way ended (a node stopping, a remote link lost): retrying reaches its successor.
+    out.code = errc::unavailable;
+    out.message = "the actor serving this request stopped; retry";
+    return out;
   }
   out.code = errc::internal;
   out.message = "internal error";

@@ -22,6 +22,8 @@ caf::error log_actor_exception(caf::local_actor* self, std::exception_ptr& ep) {
     std::rethrow_exception(ep);
   } catch (const std::exception& e) {
     what = e.what();
+  } catch (const caf::error& e) {
+    what = caf::to_string(e);
   } catch (...) {
   }
   try {

@@ -399,23 +399,85 @@ TEST_F(accounts, a_totp_code_opens_one_login_and_an_undecodable_secret_none) {
   EXPECT_EQ(login(email, "admin-password-123", empty_key(std::time(nullptr) / 30)).status, 401);
 }
 
-TEST_F(accounts, login_attempts_are_limited_per_account_the_same_way_for_unknown_addresses) {
+TEST_F(accounts, an_account_under_attack_is_slowed_not_locked) {
   auto email = unique_email("limited");
   new_seeker(email);
+  // The owner logged in from this device before: it got a device token.
+  auto earlier = login(email, "s3cret-password");
+  ASSERT_EQ(earlier.status, 200);
+  auto device = earlier.json_body["device_token"].get<std::string>();
+  ASSERT_FALSE(device.empty());
+  // A guesser uses the account's failures (successful logins do not count), the same
+  // way for an address that has no account.
   auto ghost = unique_email("ghost");
   for (int i = 0; i < 6; ++i) {
     EXPECT_EQ(login(email, "wrong-password").status, 401);
     EXPECT_EQ(login(ghost, "wrong-password").status, 401);
   }
   auto limited = login(email, "s3cret-password");
-  EXPECT_EQ(limited.status, 429) << "even the right password waits: " << limited.body;
-  EXPECT_FALSE(limited.headers["Retry-After"].empty());
-  auto ghost_limited = login(ghost, "wrong-password");
-  EXPECT_EQ(ghost_limited.status, 429);
+  EXPECT_EQ(limited.status, 429) << "an unknown device waits, even with the right password: " << limited.body;
+  EXPECT_GE(std::stoi(limited.headers["Retry-After"]), 1);
+  EXPECT_EQ(login(ghost, "wrong-password").status, 429);
+  // The owner's known device still gets in; a wrong password from it is still refused.
+  auto from_device = [&](const std::string& pw, const std::string& tok) {
+    return http_->post("/api/v1/auth/login", {{"email", email}, {"password", pw}, {"device_token", tok}}, "");
+  };
+  EXPECT_EQ(from_device("wrong-password", device).status, 401);
+  EXPECT_EQ(from_device("s3cret-password", "a-device-token-nobody-was-given").status, 429);
+  auto owner = from_device("s3cret-password", device);
+  EXPECT_EQ(owner.status, 200) << owner.body;
   // Another account from the same address is not affected.
   auto other = unique_email("unaffected");
   new_seeker(other);
   EXPECT_EQ(login(other, "s3cret-password").status, 200);
+}
+
+// An admin under attack logs in with a fresh TOTP code: the guesser, who has none,
+// is held at the account's limit.
+TEST_F(accounts, an_admin_under_attack_logs_in_with_a_fresh_totp_code) {
+  auto admin = create_admin(e_->db.url);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(login(admin.email, "guess-" + std::to_string(i)).status, 401);
+  EXPECT_EQ(login(admin.email, "admin-password-123").status, 429);
+  auto step = std::time(nullptr) / 30;
+  EXPECT_EQ(login(admin.email, "guess-9", totp_code(admin.key, step)).status, 401);
+  auto ok = login(admin.email, "admin-password-123", totp_code(admin.key, step));
+  EXPECT_EQ(ok.status, 200) << ok.body;
+}
+
+// The limits are shared by every node (PostgreSQL), and behind a trusted proxy the
+// client is the address X-Forwarded-For names (IPv6 grouped by /64); elsewhere that
+// header changes nothing.
+TEST_F(accounts, login_limits_are_shared_by_the_nodes_and_see_through_trusted_proxies) {
+  auto env = with(cheap_hashes, {{"HIREHUB_AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "4"},
+                                 {"HIREHUB_HTTP_TRUSTED_PROXIES", "127.0.0.1"}});
+  node a{e_->db, e_->kafka, env};
+  node b{e_->db, e_->kafka, env};
+  http_client ca{a.port}, cb{b.port};
+  auto attempt = [&](http_client& c, const std::string& xff) {
+    return c.post("/api/v1/auth/login", {{"email", unique_email("spray")}, {"password", "x-password"}},
+                  "", {{"X-Forwarded-For", xff}})
+        .status;
+  };
+  EXPECT_EQ(attempt(ca, "203.0.113.10"), 401);
+  EXPECT_EQ(attempt(cb, "203.0.113.10"), 401);
+  EXPECT_EQ(attempt(ca, "203.0.113.10"), 401);
+  EXPECT_EQ(attempt(cb, "203.0.113.10"), 401);
+  EXPECT_EQ(attempt(ca, "203.0.113.10"), 429) << "four attempts over two nodes use the one budget";
+  EXPECT_EQ(attempt(cb, "203.0.113.11"), 401) << "another client behind the proxy has its own";
+  // One IPv6 host (a /64) is one client.
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(attempt(ca, "2001:db8:7:7::" + std::to_string(i + 1)), 401);
+  EXPECT_EQ(attempt(cb, "2001:db8:7:7::99"), 429);
+  EXPECT_EQ(attempt(cb, "2001:db8:7:8::1"), 401);
+  // Without trusted proxies the header is the client's own claim: it is ignored. (A
+  // database of its own: the suite's other nodes log in from 127.0.0.1 too.)
+  database own;
+  node plain{own, e_->kafka, with(cheap_hashes, {{"HIREHUB_AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "2"}})};
+  http_client cp{plain.port};
+  EXPECT_EQ(attempt(cp, "198.51.100.1"), 401);
+  EXPECT_EQ(attempt(cp, "198.51.100.2"), 401);
+  EXPECT_EQ(attempt(cp, "198.51.100.3"), 429) << "a forged X-Forwarded-For made a new budget";
 }
 
 TEST_F(accounts, login_attempts_are_limited_per_client_address) {

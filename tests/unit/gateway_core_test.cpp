@@ -4,6 +4,7 @@
 
 #include "gateway/http_errors.hpp"
 #include "gateway/jwt.hpp"
+#include "gateway/net_address.hpp"
 #include "runtime/ids.hpp"
 
 using namespace hirehub;
@@ -88,6 +89,34 @@ TEST(ids, one_spelling_per_uuid) {
             "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b");
   EXPECT_EQ(hirehub::ids::canonical_uuid("6f1c2a3b4d5e4f608a7b9c0d1e2f3a4b"), "");
   EXPECT_EQ(hirehub::ids::canonical_uuid("6g1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"), "");
+}
+
+TEST(net_address, networks_keys_and_the_client_behind_trusted_proxies) {
+  using namespace hirehub::gateway;
+  auto net = parse_network("10.0.0.0/8");
+  ASSERT_TRUE(net);
+  EXPECT_TRUE(net->contains(*parse_network("10.200.3.4")));
+  EXPECT_FALSE(net->contains(*parse_network("11.0.0.1")));
+  EXPECT_FALSE(net->contains(*parse_network("::ffff:10.0.0.1")));  // families never mix
+  EXPECT_TRUE(parse_network("2001:db8::/32")->contains(*parse_network("2001:db8:ffff::1")));
+  for (auto bad : {"10.0.0.0/33", "10.0.0.0/", "10.0.0.0/x", "not an address", "2001:db8::/129", ""})
+    EXPECT_FALSE(parse_network(bad)) << bad;
+  // One client per IPv4 address, per IPv6 /64.
+  EXPECT_EQ(network_key("203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(network_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(network_key("2001:db8:1:2:bbbb::9"), network_key("2001:db8:1:2:aaaa::1"));
+  EXPECT_NE(network_key("2001:db8:1:3::1"), network_key("2001:db8:1:2::1"));
+  EXPECT_EQ(network_key("::ffff:198.51.100.4"), "198.51.100.4");
+  // The TCP peer, unless it is a trusted proxy: then the last untrusted hop it reports.
+  std::vector<std::string> proxies{"10.0.0.0/8", "127.0.0.1"};
+  EXPECT_EQ(client_of("198.51.100.4:5000", "203.0.113.9", proxies), "198.51.100.4");
+  EXPECT_EQ(client_of("127.0.0.1:5000", "203.0.113.9", proxies), "203.0.113.9");
+  EXPECT_EQ(client_of("127.0.0.1:5000", "6.6.6.6, 203.0.113.9, 10.1.1.1", proxies), "203.0.113.9");
+  EXPECT_EQ(client_of("127.0.0.1:5000", "garbage, 203.0.113.9", proxies), "203.0.113.9");
+  EXPECT_EQ(client_of("127.0.0.1:5000", "203.0.113.9, garbage", proxies), "127.0.0.1");
+  EXPECT_EQ(client_of("127.0.0.1:5000", "", proxies), "127.0.0.1");
+  EXPECT_EQ(client_of("::1:5000", "2001:db8:5:6::7", {"::1"}), "2001:db8:5:6::/64");
+  EXPECT_EQ(client_of("127.0.0.1:5000", "203.0.113.9", {}), "127.0.0.1");
 }
 
 TEST(base64url, known_vectors) {
