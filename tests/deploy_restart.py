@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The local stack of ./deploy/run.sh loses nothing when it is killed and started again.
+"""The local stack of ./deploy/run.sh: it loses nothing when it is killed and started again, and it keeps serving
+when one of its nodes dies (the launcher starts that node again).
 
 Run by tests/run.sh. It starts ./deploy/run.sh with a state directory and ports of its
 own, with the node's consumers off (an API-only node: events are published, nobody
@@ -70,12 +71,89 @@ def psql(pg_port, sql):
     return out.stdout.strip()
 
 
-def start_stack(env, log):
-    return subprocess.Popen([os.path.join(ROOT, "deploy", "run.sh"), "--no-restart"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+def start_stack(env, log, *args):
+    return subprocess.Popen([os.path.join(ROOT, "deploy", "run.sh")] + list(args or ["--no-restart"]), cwd=ROOT,
+                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def node_pid(http_port):
+    """The pid of the `hirehub serve` listening on http_port (from /proc: its environment names the port)."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                cmd = f.read().split(b"\0")
+            with open("/proc/%s/environ" % pid, "rb") as f:
+                env = f.read().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in cmd and ("HIREHUB_HTTP_PORT=%d" % http_port).encode() in env:
+            return int(pid)
+    return None
 
 
 def main():
+    failed = run_killed_stack_test() + run_survivors_test()
+    print("[==========] 2 tests from 1 test suite ran.")
+    print("[  PASSED  ] %d tests." % (2 - failed))
+    return 1 if failed else 0
+
+
+def run_survivors_test():
+    """./deploy/run.sh --nodes 2: node 2 killed with SIGKILL; node 1 keeps serving, the launcher starts node 2 again."""
+    work = tempfile.mkdtemp(prefix="hirehub-deploy-survivors-")
+    os.chmod(work, 0o755)
+    http_port, pg_port, kafka_port = free_port(), free_port(), free_port()
+    while http_port + 1 in (pg_port, kafka_port):
+        http_port = free_port()
+    env = dict(os.environ, HIREHUB_VAR=os.path.join(work, "var"), HIREHUB_HTTP_PORT=str(http_port),
+               HIREHUB_PG_PORT=str(pg_port), HIREHUB_KAFKA_PORT=str(kafka_port), HIREHUB_RESTART_DELAY_S="1")
+    env.pop("HIREHUB_DEV", None)
+    log = open(os.path.join(work, "run.log"), "ab")
+    name = "deploy_restart.a_killed_node_restarts_while_the_other_keeps_serving"
+    print("[ RUN      ] " + name, flush=True)
+    stack = None
+    first, second = "http://127.0.0.1:%d" % http_port, "http://127.0.0.1:%d" % (http_port + 1)
+    try:
+        stack = start_stack(env, log, "--nodes", "2")
+        until(600, lambda: call(first, "GET", "/ready")[0] == 200 and call(second, "GET", "/ready")[0] == 200,
+              "both nodes to be ready")
+        victim = node_pid(http_port + 1)
+        assert victim, "node 2's process was not found"
+        os.kill(victim, signal.SIGKILL)
+        # The survivor answers all along; the launcher did not stop the stack.
+        deadline = time.time() + 3
+        while time.time() < deadline:
+            st, _ = call(first, "GET", "/health")
+            assert st == 200, "node 1 answered %s after node 2 died" % st
+            assert stack.poll() is None, "the launcher stopped when a node died"
+            time.sleep(0.1)
+        until(60, lambda: call(second, "GET", "/ready")[0] == 200, "node 2 to be started again")
+        again = node_pid(http_port + 1)
+        assert again and again != victim, "node 2 answers, but not from a new process"
+        log.flush()
+        with open(os.path.join(work, "run.log"), "rb") as f:
+            assert b"starting it again" in f.read(), "the launcher did not say it restarted node 2"
+        print("[       OK ] " + name, flush=True)
+        return 0
+    except Exception as e:  # noqa: BLE001 - report whatever failed
+        print("%s\n[  FAILED  ] %s" % (e, name), flush=True)
+        log.flush()
+        with open(os.path.join(work, "run.log"), "rb") as f:
+            sys.stdout.write(f.read().decode(errors="replace")[-4000:])
+        return 1
+    finally:
+        if stack and stack.poll() is None:
+            os.killpg(stack.pid, signal.SIGINT)
+            try:
+                stack.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                os.killpg(stack.pid, signal.SIGKILL)
+        pg_stop(work, "fast")
+
+
+def run_killed_stack_test():
     work = tempfile.mkdtemp(prefix="hirehub-deploy-restart-")
     os.chmod(work, 0o755)
     http_port, pg_port, kafka_port = free_port(), free_port(), free_port()
@@ -136,12 +214,9 @@ def main():
             len(submitted), APPLICATIONS)
         assert notified() == APPLICATIONS, "%d notifications for %d applications" % (notified(), APPLICATIONS)
         print("[       OK ] " + name, flush=True)
-        print("[==========] 1 test from 1 test suite ran.")
-        print("[  PASSED  ] 1 test.")
         return 0
     except Exception as e:  # noqa: BLE001 - report whatever failed
         print("%s\n[  FAILED  ] %s" % (e, name), flush=True)
-        print("[==========] 1 test from 1 test suite ran.")
         log.flush()
         with open(os.path.join(work, "run.log"), "rb") as f:
             sys.stdout.write(f.read().decode(errors="replace")[-4000:])

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -15,6 +18,8 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
 
 #include "gateway/jwt.hpp"
 #include "support/harness.hpp"
@@ -404,4 +409,54 @@ TEST(hardening, websocket_frames_are_rate_limited_per_socket) {
   auto pong = other.read();
   ASSERT_TRUE(pong.has_value());
   EXPECT_EQ((*pong)["type"], "pong");
+}
+
+// A node told to stop (SIGTERM) with a request still running answers it 503 with
+// Retry-After once its grace is over: the client retries on another node. It was a 500
+// ("request actor ended without answering").
+TEST(hardening, a_stopping_node_answers_its_unfinished_requests_503_never_500) {
+  database db;
+  broker kafka;
+  node n{db, kafka,
+         {{"HIREHUB_HTTP_REQUEST_TIMEOUT_MS", "30000"},
+          {"HIREHUB_HTTP_SHUTDOWN_GRACE_MS", "1000"},
+          {"HIREHUB_CLUSTER_DRAIN_TIMEOUT_MS", "500"}}};
+  http_client http{n.port};
+  auto company = token(uuid(), "company");
+  auto job = http.post("/api/v1/jobs", {{"title", "SRE"}}, company);
+  ASSERT_EQ(job.status, 201) << job.body;
+  std::string id = job.json_body["id"];
+  std::mutex mx;
+  std::condition_variable cv;
+  bool locked = false, release = false;
+  std::thread holder([&] {
+    pqxx::connection conn{db.url};
+    pqxx::work txn{conn};
+    txn.exec("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE");
+    std::unique_lock lk{mx};
+    locked = true;
+    cv.notify_all();
+    cv.wait_for(lk, std::chrono::seconds(30), [&] { return release; });
+    txn.abort();
+  });
+  {
+    std::unique_lock lk{mx};
+    cv.wait(lk, [&] { return locked; });
+  }
+  http_result r;
+  std::thread request([&] { r = http.get("/api/v1/jobs/" + id, company); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  n.signal(SIGTERM);
+  request.join();
+  {
+    std::lock_guard lk{mx};
+    release = true;
+  }
+  cv.notify_all();
+  holder.join();
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.json_body["error"]["code"], "unavailable") << r.body;
+  EXPECT_FALSE(r.headers["Retry-After"].empty());
+  EXPECT_EQ(read_file(n.log_path()).find("ended without answering"), std::string::npos);
+  EXPECT_EQ(n.stop(), 0);
 }
