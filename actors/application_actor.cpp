@@ -8,6 +8,7 @@
 #include "actors/messages.hpp"
 #include "persistence/journal_writer.hpp"
 #include "persistence/messages.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/errors.hpp"
@@ -32,7 +33,7 @@ struct app_state {
 using app_actor = observed_actor<app_state>;
 
 caf::actor service(app_actor* self, const char* name) {
-  return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
+  return services::find(self->system(), name);
 }
 
 application_view view_of(const state& st, const principal& by, bool replayed = false) {

@@ -9,6 +9,7 @@
 #include "persistence/jobs.hpp"
 #include "persistence/outbox.hpp"
 #include "persistence/types.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/ids.hpp"
@@ -49,7 +50,7 @@ caf::behavior projector_impl(projector_actor* self, int) {
           // only change its applies_count.
           (rec.topic == "application.submitted" ? applied : touched).insert(id);
         }
-        auto db = self->system().registry().get<caf::actor>(caf::atom("db"));
+        auto db = services::find(self->system(), "db");
         if (!db)
           return make_error(errc::unavailable, "the database pool is restarting");
         std::vector<std::string> rebuild(touched.begin(), touched.end());

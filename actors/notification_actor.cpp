@@ -8,6 +8,7 @@
 #include "persistence/db_task.hpp"
 #include "persistence/outbox.hpp"
 #include "persistence/notifications.hpp"
+#include "runtime/services.hpp"
 #include "runtime/ids.hpp"
 #include "persistence/messages.hpp"
 #include "persistence/types.hpp"
@@ -27,7 +28,7 @@ std::string notification_frame(int64_t seq, const std::string& json) {
 namespace {
 
 caf::actor service(caf::local_actor* self, const char* name) {
-  return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
+  return services::find(self->system(), name);
 }
 
 /// The in_app channel: its notifications are stored by the dispatcher's

@@ -8,6 +8,7 @@
 #include "actors/resume/embed.hpp"
 #include "persistence/db_task.hpp"
 #include "persistence/resumes.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/hub.hpp"
@@ -31,7 +32,7 @@ std::string hits_json(const std::vector<resume::index_hit>& hits) {
 }
 
 void send_update(caf::actor_system& sys, update u) {
-  if (auto idx = sys.registry().get<caf::actor>(caf::atom("ragindex")))
+  if (auto idx = services::find(sys, "ragindex"))
     caf::anon_send(idx, update_ptr{std::make_shared<const update>(std::move(u))});
 }
 
@@ -91,7 +92,7 @@ void apply_page(index_actor* self, std::vector<persistence::resumes::index_row>&
 
 void load_next(index_actor* self) {
   auto& s = self->state;
-  auto pool = self->system().registry().get<caf::actor>(caf::atom("resumedb"));
+  auto pool = services::find(self->system(), "resumedb");
   if (!pool) {
     self->delayed_send(self, std::chrono::milliseconds(200), tick_atom::value);
     return;
@@ -136,7 +137,7 @@ void load_next(index_actor* self) {
 void reload(index_actor* self, const std::string& resume_id) {
   static auto& reloads =
       metrics::get_counter("hirehub_rag_index_reloads_total", "Resumes reloaded on another node's notice");
-  auto pool = self->system().registry().get<caf::actor>(caf::atom("resumedb"));
+  auto pool = services::find(self->system(), "resumedb");
   if (!pool)
     return;
   auto st = std::make_shared<persistence::resumes::index_state>();

@@ -11,6 +11,7 @@
 #include "persistence/db_task.hpp"
 #include "persistence/file_store.hpp"
 #include "persistence/resumes.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
@@ -63,7 +64,7 @@ struct stage_result {
 };
 
 caf::actor lookup(caf::local_actor* self, const char* name) {
-  return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
+  return services::find(self->system(), name);
 }
 
 int64_t elapsed_ms(std::chrono::steady_clock::time_point t0) {

@@ -6,6 +6,7 @@
 
 #include "cluster/membership.hpp"
 #include "persistence/db_task.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
@@ -28,7 +29,7 @@ struct feed_state {
 using feed_actor = observed_actor<feed_state>;
 
 caf::actor local(caf::local_actor* self, const char* name) {
-  return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
+  return services::find(self->system(), name);
 }
 
 /// Collects the actor trees of the live nodes, then publishes the frame.

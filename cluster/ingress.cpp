@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/observe.hpp"
 #include "runtime/supervisor.hpp"
@@ -14,7 +15,7 @@ namespace hirehub::cluster {
 namespace {
 
 caf::actor local(caf::local_actor* self, const char* name) {
-  return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
+  return services::find(self->system(), name);
 }
 
 caf::behavior ingress_impl(observed_event_actor* self, std::string node_id) {

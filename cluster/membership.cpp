@@ -10,6 +10,7 @@
 #include <pqxx/pqxx>
 
 #include "persistence/db.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/errors.hpp"
@@ -308,7 +309,7 @@ void open(membership_state& s) {
 }
 
 caf::actor local(caf::local_actor* self, const char* name) {
-  return self->system().registry().get<caf::actor>(caf::atom_from_string(name));
+  return services::find(self->system(), name);
 }
 
 /// Asks the registry for its entity count; the answer is reported with the next beat.

@@ -31,6 +31,7 @@
 #include "persistence/journal_writer.hpp"
 #include "persistence/kafka.hpp"
 #include "persistence/migrations.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/config.hpp"
 #include "runtime/entity_registry.hpp"
@@ -57,8 +58,8 @@ caf::behavior health_checker(caf::event_based_actor* self, std::shared_ptr<readi
   return {
       [self, ready, probe](tick_atom) {
         ready->kafka = probe->reachable(std::chrono::milliseconds(1000));
-        ready->started = static_cast<bool>(self->system().registry().get<caf::actor>(caf::atom("registry")));
-        if (auto db = self->system().registry().get<caf::actor>(caf::atom("db")))
+        ready->started = static_cast<bool>(services::find(self->system(), "registry"));
+        if (auto db = services::find(self->system(), "db"))
           self->request(db, std::chrono::seconds(2), health_atom::value)
               .then([ready](bool ok) { ready->postgres = ok; }, [ready](caf::error&) { ready->postgres = false; });
         else
@@ -364,10 +365,10 @@ int run_node(const config& cfg, bool dev) {
   };
   auto root = spawn_supervisor(sys, "node", restart_strategy::one_for_one, policy, root_children);
   // Found by the ingress for the admin API's actor tree (names dropped before the system stops).
-  sys.registry().put(caf::atom("node"), root);
+  services::put(sys, "node", root);
   auto unregister = [&sys] {
     for (const char* name : {"node", "ingress", "membership"})
-      sys.registry().erase(caf::atom_from_string(name));
+      services::erase(sys, name);
   };
   auto health = sys.spawn<caf::detached>(health_checker, ready, bootstrap);
 
@@ -431,8 +432,8 @@ int run_node(const config& cfg, bool dev) {
       mo.caf_host = adv;
     mo.caf_port = *published;
     membership = cluster::spawn_membership(sys, mo, [] { stop_signal.store(SIGTERM); });
-    sys.registry().put(caf::atom("ingress"), ingress);
-    sys.registry().put(caf::atom("membership"), membership);
+    services::put(sys, "ingress", ingress);
+    services::put(sys, "membership", membership);
   } catch (const std::exception& e) {
     log::error("cannot join the cluster", {{"error", e.what()}});
     std::cerr << "hirehub: cannot join the cluster: " << e.what() << '\n';

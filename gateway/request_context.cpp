@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "gateway/jwt.hpp"
+#include "runtime/services.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/config.hpp"
 #include "runtime/ids.hpp"
@@ -117,7 +118,7 @@ api_options api_options_from(const config& cfg, bool dev) {
 }
 
 caf::actor service(caf::actor_system& sys, const char* name) {
-  return sys.registry().get<caf::actor>(caf::atom_from_string(name));
+  return services::find(sys, name);
 }
 
 std::string query_param(const std::string& query, const std::string& name) {

@@ -11,6 +11,7 @@
 #include "persistence/db_task.hpp"
 #include "persistence/messages.hpp"
 #include "persistence/types.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/ids.hpp"
@@ -206,7 +207,7 @@ caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
         if (!r)
           return r.error();
         if (r->outbox)
-          if (auto relay = self->system().registry().get<caf::actor>(caf::atom("relay")))
+          if (auto relay = services::find(self->system(), "relay"))
             self->send(relay, kick_atom::value);
         return std::move(*r);
       },

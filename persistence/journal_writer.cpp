@@ -11,6 +11,7 @@
 
 #include "persistence/db.hpp"
 #include "persistence/types.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
@@ -385,7 +386,7 @@ void flush(journal_actor* self) {
   batch_hist.observe(static_cast<double>(batch.size()));
   commit_hist.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (any_outbox)
-    if (auto relay = self->system().registry().get<caf::actor>(caf::atom("relay")))
+    if (auto relay = services::find(self->system(), "relay"))
       self->send(relay, kick_atom::value);
   if (!st.pending.empty()) {
     st.flush_scheduled = true;

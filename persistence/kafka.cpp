@@ -20,6 +20,7 @@
 #include "persistence/db.hpp"
 #include "persistence/outbox.hpp"
 #include "persistence/types.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/config.hpp"
 #include "runtime/errors.hpp"
@@ -595,7 +596,7 @@ void observe_batch(consumer_state& st) {
 void deliver_batch(consumer_actor* self) {
   static auto& consumed = metrics::get_counter("hirehub_kafka_consumed_total", "Kafka messages handled");
   auto& st = self->state;
-  auto handler = self->system().registry().get<caf::actor>(caf::atom_from_string(st.handler));
+  auto handler = services::find(self->system(), st.handler);
   if (!handler) {
     self->delayed_send(self, st.opts.retry, retry_atom::value);
     return;

@@ -1,3 +1,4 @@
+#include "runtime/services.hpp"
 #include "runtime/hub.hpp"
 
 #include <set>
@@ -123,7 +124,7 @@ caf::behavior hub_impl(hub_actor* self, std::string name, std::shared_ptr<hub_wa
 }  // namespace
 
 void tell_peers(caf::actor_system& sys, const std::string& what, const std::string& id) {
-  if (auto hub = sys.registry().get<caf::actor>(caf::atom("hub")))
+  if (auto hub = services::find(sys, "hub"))
     caf::anon_send(hub, reload_atom::value, what, id);
 }
 

@@ -1,3 +1,4 @@
+#include "runtime/services.hpp"
 #include "runtime/supervisor.hpp"
 
 #include <deque>
@@ -54,7 +55,7 @@ struct supervisor_state {
       if (!children[i])
         continue;
       if (sys && specs[i].registered)
-        sys->registry().erase(caf::atom_from_string(specs[i].name));
+        services::erase(*sys, specs[i].name);
       caf::anon_send_exit(children[i], caf::exit_reason::user_shutdown);
     }
   }
@@ -73,7 +74,7 @@ void start_child(sup_actor* self, size_t i) {
   }
   self->monitor(child);
   if (spec.registered)
-    self->system().registry().put(caf::atom_from_string(spec.name), child);
+    services::put(self->system(), spec.name, child);
   st.children[i] = child;
 }
 
@@ -83,7 +84,7 @@ void stop_children(sup_actor* self) {
   for (auto i = st.children.size(); i-- > 0;) {
     if (auto& c = st.children[i]) {
       if (st.specs[i].registered)
-        self->system().registry().erase(caf::atom_from_string(st.specs[i].name));
+        services::erase(self->system(), st.specs[i].name);
       self->demonitor(c);
       self->send_exit(c, caf::exit_reason::user_shutdown);
       c = nullptr;
@@ -265,7 +266,7 @@ caf::behavior supervisor_impl(sup_actor* self, std::string name, restart_strateg
     auto& spec = st.specs[idx];
     st.children[idx] = nullptr;
     if (spec.registered)
-      self->system().registry().erase(caf::atom_from_string(spec.name));
+      services::erase(self->system(), spec.name);
     bool abnormal = dm.reason && dm.reason != caf::exit_reason::normal;
     if (!abnormal && spec.mode == restart_mode::transient) {
       log::info("child stopped", {{"supervisor", st.name}, {"child", spec.name}});

@@ -16,6 +16,7 @@
 #include "persistence/kafka.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/types.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/metrics.hpp"
@@ -354,7 +355,7 @@ TEST(kafka_consumer, a_batch_the_handler_holds_past_its_deadline_is_handed_over_
         },
     };
   });
-  sys.registry().put(caf::atom("testhandlr"), handler);
+  services::put(sys, "testhandlr", handler);
   persistence::consumer_options o;
   o.bootstrap = kafka.bootstrap;
   o.group_id = "watchdog-" + uuid();

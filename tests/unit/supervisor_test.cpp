@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/message_types.hpp"
+#include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/observe.hpp"
@@ -64,7 +65,7 @@ struct supervision : ::testing::Test {
   }
   caf::actor wait_for(const char* name, const caf::actor& not_this, int min_starts, std::atomic<int>& starts) {
     for (int i = 0; i < 500; ++i) {
-      auto h = sys->registry().get<caf::actor>(caf::atom_from_string(name));
+      auto h = services::find(*sys, name);
       if (h && h != not_this && starts.load() >= min_starts)
         return h;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -84,7 +85,7 @@ TEST_F(supervision, one_for_one_restarts_only_the_crashed_child) {
   auto a2 = wait_for("sup_a", a, 2, c.a_starts);
   ASSERT_TRUE(a2) << "crashed child was not restarted";
   EXPECT_EQ(c.b_starts.load(), 1);
-  EXPECT_EQ(sys->registry().get<caf::actor>(caf::atom("sup_b")), b);
+  EXPECT_EQ(services::find(*sys, "sup_b"), b);
   caf::scoped_actor self{*sys};
   self->request(a2, std::chrono::seconds(5), ping_atom::value)
       .receive([](ping_atom) {}, [](caf::error& e) { FAIL() << "restarted child does not answer"; });
@@ -126,7 +127,7 @@ TEST_F(supervision, too_many_restarts_escalate_to_the_parent_and_stop_the_childr
                 caf::after(std::chrono::seconds(10)) >> [] {});
   EXPECT_TRUE(escalated) << "the supervisor did not escalate after exceeding its restart limit";
   EXPECT_EQ(c.a_starts.load(), 3);
-  auto b = sys->registry().get<caf::actor>(caf::atom("sup_b"));
+  auto b = services::find(*sys, "sup_b");
   if (b) {
     // A sibling may still be registered for an instant; it must be stopping.
     self->monitor(b);
@@ -226,7 +227,7 @@ TEST_F(supervision, the_tree_nests_supervisors_and_stop_finds_an_actor_anywhere_
   auto sup = spawn_supervisor(*sys, "outer", restart_strategy::one_for_one, fast_policy(3), outer);
   auto leaf = wait_for("leaf", nullptr, 1, c.b_starts);
   ASSERT_TRUE(leaf);
-  auto obs = sys->registry().get<caf::actor>(caf::atom("obs"));
+  auto obs = services::find(*sys, "obs");
   ASSERT_TRUE(obs);
   caf::scoped_actor self{*sys};
   for (int i = 0; i < 4; ++i)
