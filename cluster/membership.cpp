@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <caf/openssl/manager.hpp>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
@@ -35,12 +36,13 @@ std::string interval(std::chrono::milliseconds ms) {
 
 void register_node(pqxx::transaction_base& txn, const membership_options& o) {
   auto r = txn.exec_params(
-      "INSERT INTO cluster_nodes (node_id, http_url, caf_host, caf_port) VALUES ($1, $2, NULLIF($3, ''), "
-      "NULLIF($4::int, 0)) ON CONFLICT (node_id) DO UPDATE SET http_url = EXCLUDED.http_url, caf_host = "
-      "EXCLUDED.caf_host, caf_port = EXCLUDED.caf_port, started_at = now(), heartbeat_at = now(), status = "
-      "'active', status_changed_at = now(), load = '{}' WHERE cluster_nodes.status IN ('dead', 'left') OR "
-      "cluster_nodes.heartbeat_at < now() - $5::interval RETURNING node_id",
-      o.node_id, o.http_url, o.caf_host, o.caf_port, interval(o.dead_after));
+      "INSERT INTO cluster_nodes (node_id, http_url, caf_host, caf_port, caf_node) VALUES ($1, $2, NULLIF($3, ''), "
+      "NULLIF($4::int, 0), NULLIF($6, '')) ON CONFLICT (node_id) DO UPDATE SET http_url = EXCLUDED.http_url, "
+      "caf_host = EXCLUDED.caf_host, caf_port = EXCLUDED.caf_port, caf_node = EXCLUDED.caf_node, started_at = "
+      "now(), heartbeat_at = now(), status = 'active', status_changed_at = now(), load = '{}' WHERE "
+      "cluster_nodes.status IN ('dead', 'left') OR cluster_nodes.heartbeat_at < now() - $5::interval RETURNING "
+      "node_id",
+      o.node_id, o.http_url, o.caf_host, o.caf_port, interval(o.dead_after), o.caf_node);
   if (r.empty())
     throw join_refused("node id '" + o.node_id + "' is in use by a live node (node.id)");
   // An earlier incarnation of this id is gone (its heartbeat is old): its leases go with it.
@@ -89,6 +91,14 @@ std::vector<owner_row> owners(pqxx::transaction_base& txn) {
                 "cluster_nodes n ON n.node_id = s.owner WHERE s.lease_until >= now() AND n.status IN ('active', "
                 "'suspected', 'draining') ORDER BY s.shard"))
     out.push_back({r[0].as<int>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>()});
+  return out;
+}
+
+std::vector<std::string> member_nodes(pqxx::transaction_base& txn) {
+  std::vector<std::string> out;
+  for (const auto& r : txn.exec("SELECT caf_node FROM cluster_nodes WHERE status IN ('active', 'suspected', "
+                                "'draining') AND caf_node IS NOT NULL"))
+    out.push_back(r[0].as<std::string>());
   return out;
 }
 
@@ -321,21 +331,42 @@ void refresh_load(membership_actor* self) {
 
 void publish_placement(membership_actor* self, const std::vector<owner_row>& rows);
 
+/// Introduces this node's ingress to a node it connected to (repeated at every beat:
+/// a node that restarted, or had not heard of this one yet, learns it then).
+void say_hello(membership_actor* self, const caf::actor& peer_ingress) {
+  if (auto in = local(self, "ingress"))
+    self->send(peer_ingress, hello_atom::value, self->state.opts.node_id, in);
+}
+
+/// The middleman that connects to the other nodes: the TLS one when the node has its
+/// cluster certificate (cluster.tls_*), so both ends prove they belong to the cluster.
+caf::io::middleman_actor peer_middleman(caf::actor_system& sys) {
+  return sys.has_openssl_manager() ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+}
+
+/// Whether this node opens the connection to `other`: of each pair of nodes, the one
+/// with the greater id connects and says hello; the other waits for it. (With both
+/// connecting at once, CAF closes one of the two as redundant, and over TLS that
+/// took the other down with it, again at every beat.)
+bool connects_to(const membership_state& s, const std::string& other) {
+  return s.opts.node_id > other;
+}
+
 /// The ingress of another node once connected through the middleman; until
 /// then null (its shards' commands wait) while a connection is being made, in
 /// the background with a timeout: a peer that does not answer never stalls the
-/// heartbeats.
+/// heartbeats. For a peer that connects to this node, its ingress comes with its hello.
 caf::actor ingress_of(membership_actor* self, const owner_row& o) {
   auto& s = self->state;
   auto& p = s.peers[o.node_id];
   if (p.host != o.caf_host || p.port != o.caf_port)
     p = peer{o.caf_host, o.caf_port, nullptr};
-  if (p.ingress || p.connecting || o.caf_host.empty() || o.caf_port <= 0)
+  if (p.ingress || p.connecting || o.caf_host.empty() || o.caf_port <= 0 || !connects_to(s, o.node_id))
     return p.ingress;
   p.connecting = true;
   auto node = o.node_id;
   auto at = o.caf_host + ":" + std::to_string(o.caf_port);
-  self->request(self->system().middleman().actor_handle(), std::chrono::seconds(3), caf::connect_atom::value,
+  self->request(peer_middleman(self->system()), std::chrono::seconds(3), caf::connect_atom::value,
                 o.caf_host, static_cast<uint16_t>(o.caf_port))
       .then(
           [self, node, at](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
@@ -346,6 +377,7 @@ caf::actor ingress_of(membership_actor* self, const owner_row& o) {
             p.ingress = caf::actor_cast<caf::actor>(ptr);
             self->monitor(p.ingress);  // a lost connection is forgotten, so a later beat connects again
             log::info("connected to a node", {{"node", node}, {"at", at}});
+            say_hello(self, p.ingress);
             publish_placement(self, self->state.last_rows);
           },
           [self, node, at](caf::error& err) {
@@ -456,12 +488,20 @@ void tick(membership_actor* self) {
     }
     owned_gauge.set(static_cast<int64_t>(s.owned.size()));
     std::vector<owner_row> rows;
+    std::vector<std::string> members;
     {
       pqxx::read_transaction txn{*s.conn};
       rows = owners(txn);
       s.last_live = live_nodes(txn);
+      members = member_nodes(txn);
     }
+    // The ingress takes commands from the members only.
+    if (auto in = local(self, "ingress"))
+      self->send(in, members_atom::value, std::move(members));
     publish_placement(self, rows);
+    for (auto& [id, p] : s.peers)
+      if (p.ingress && connects_to(s, id))
+        say_hello(self, p.ingress);
     start_release(self, b.releasing);
     // Stopping: done once this node holds nothing and every shard has an owner the
     // registry knows, or when no active node is left to take them (all stopping at once).
@@ -534,20 +574,8 @@ caf::result<std::string> ask_node(membership_actor* self, const std::string& nod
     self->delegate(in, xs...);
     return caf::delegated<std::string>{};
   }
-  auto rp = self->make_response_promise<std::string>();
-  self->request(self->system().middleman().actor_handle(), std::chrono::seconds(3), caf::connect_atom::value,
-                where.caf_host, static_cast<uint16_t>(where.caf_port))
-      .then(
-          [rp, xs...](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) mutable {
-            if (!ptr)
-              rp.deliver(make_error(errc::unavailable, "the node did not publish its ingress; retry"));
-            else
-              rp.delegate(caf::actor_cast<caf::actor>(ptr), xs...);
-          },
-          [rp, node](caf::error&) mutable {
-            rp.deliver(make_error(errc::unavailable, "cannot reach node " + node + "; retry"));
-          });
-  return rp;
+  // One connection per pair of nodes (connects_to): none made here.
+  return make_error(errc::unavailable, "not connected to node " + node + " yet; retry");
 }
 
 caf::behavior membership_impl(membership_actor* self, membership_options o, std::function<void()> on_dead,
@@ -626,6 +654,38 @@ caf::behavior membership_impl(membership_actor* self, membership_options o, std:
       },
       [self](tree_atom tree, const std::string& node) { return ask_node(self, node, tree); },
       [self](stop_atom stop, const std::string& node, uint64_t id) { return ask_node(self, node, stop, id); },
+      // A node that connected to this one introduces its ingress (through ours, which
+      // checked that it is a member).
+      [self](hello_atom, const std::string& node, const caf::actor& peer_ingress) {
+        auto& s = self->state;
+        if (!peer_ingress || node == s.opts.node_id)
+          return;
+        auto& p = s.peers[node];
+        if (p.ingress == peer_ingress)
+          return;
+        for (auto& n : s.last_live)
+          if (n.node_id == node) {
+            p.host = n.caf_host;
+            p.port = n.caf_port;
+          }
+        p.ingress = peer_ingress;
+        self->monitor(p.ingress);
+        log::info("a node connected", {{"node", node}});
+        publish_placement(self, s.last_rows);
+      },
+      // The ingress met a node it does not know: read the members again now.
+      [self](members_atom) {
+        auto& s = self->state;
+        try {
+          open(s);
+          pqxx::read_transaction txn{*s.conn};
+          auto members = member_nodes(txn);
+          if (auto in = local(self, "ingress"))
+            self->send(in, members_atom::value, std::move(members));
+        } catch (const std::exception& e) {
+          log::warn("cannot read the cluster's members", {{"error", e.what()}});
+        }
+      },
       [self](stats_atom) {
         auto& s = self->state;
         return json{{"node_id", s.opts.node_id}, {"coordinator", s.coordinator}, {"shards", s.owned}}.dump();

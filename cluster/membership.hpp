@@ -41,6 +41,7 @@ struct membership_options {
   std::string http_url;  ///< where other nodes and operators reach this node's HTTP API
   std::string caf_host;  ///< CAF middleman address (empty: not published yet)
   int caf_port = 0;
+  std::string caf_node;  ///< this process's CAF node id: the ingresses of the others take commands from it
   int shards = 64;
   std::chrono::milliseconds heartbeat{250};
   std::chrono::milliseconds suspect_after{1000};
@@ -70,6 +71,9 @@ beat heartbeat(pqxx::transaction_base& txn, const membership_options& o, const n
 
 /// Hands back shards the coordinator asked for (after their entities stopped here).
 void release(pqxx::transaction_base& txn, const std::string& node_id, const std::vector<int>& shards);
+
+/// The CAF node ids of the live members (active, suspected, draining).
+std::vector<std::string> member_nodes(pqxx::transaction_base& txn);
 
 /// The owners of the shards with a valid lease, and where their ingress listens.
 struct owner_row {

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  libcaf-dev libboost-dev libpqxx-dev librdkafka-dev
+  libcaf-dev libcaf-openssl0.17 libboost-dev libpqxx-dev librdkafka-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libjemalloc-dev libssl-dev libsodium-dev libgtest-dev libgmock-dev libhowardhinnant-date-dev tzdata libcurl4-openssl-dev
   postgresql postgresql-contrib

@@ -69,6 +69,10 @@ if [[ ! -s $var/run/jwt.secret ]]; then
   (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$var/run/jwt.secret")
 fi
 
+# The nodes prove to each other that they belong to the cluster (mutual TLS on the
+# CAF port): a CA and a certificate per node, made once per state directory.
+"$bin" cluster certs --out "$var/certs" --nodes "$nodes" >/dev/null
+
 hh_pg_start "$var/pg" "$pg_port" "$var/log/postgres.log"
 db_url="postgresql://hirehub@127.0.0.1:$pg_port/hirehub"
 hh_broker_start "$bin" "$var/run/broker.addr" "$var/log/broker.log" "$kafka_port"
@@ -86,6 +90,8 @@ start_node() {  # start_node I: starts node I (1-based); sets node_pids[I-1]
   ((nodes > 1)) && node_id=node-$i
   HIREHUB_DB_URL=$db_url HIREHUB_KAFKA_BOOTSTRAP_SERVERS=$bootstrap HIREHUB_HTTP_PORT=$port \
     HIREHUB_NODE_ID=$node_id HIREHUB_LOG_FILE=$log HIREHUB_AUTH_JWT_SECRET_FILE="$var/run/jwt.secret" \
+    HIREHUB_CLUSTER_TLS_CERT="$var/certs/node-$i.pem" HIREHUB_CLUSTER_TLS_KEY="$var/certs/node-$i.key" \
+    HIREHUB_CLUSTER_TLS_CA="$var/certs/ca.pem" \
     HIREHUB_RESUME_STORAGE_DIR="${HIREHUB_RESUME_STORAGE_DIR:-$var/resumes}" \
     "$bin" "${config_args[@]}" serve >>"$var/log/hirehub-$i.out" 2>&1 &
   node_pids[$((i - 1))]=$!

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "actors/resume/isolated.hpp"
+#include "cluster/certs.hpp"
 #include "gateway/api.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/node.hpp"
@@ -108,6 +109,19 @@ int main(int argc, char** argv) {
   resume_isolated->add_option("--max-pdf-pages", child_limits.limits.max_pdf_pages)->required();
   resume->require_subcommand(1);
 
+  auto* clustercmd = app.add_subcommand("cluster", "Cluster tools");
+  auto* certs = clustercmd->add_subcommand(
+      "certs", "Make a cluster CA and node certificates for mutual TLS between nodes (local runs, tests)");
+  std::string certs_dir;
+  int certs_nodes = 3;
+  int certs_days = 825;
+  certs->add_option("--out", certs_dir, "Directory for ca.pem, ca.key, node-<i>.pem, node-<i>.key")->required();
+  certs->add_option("--nodes", certs_nodes, "Node certificates to make")->check(CLI::Range(1, 999))->capture_default_str();
+  certs->add_option("--days", certs_days, "Validity of the node certificates")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
+  clustercmd->require_subcommand(1);
+
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
 
   auto* cfgcmd = app.add_subcommand("config", "Configuration tools");
@@ -120,6 +134,21 @@ int main(int argc, char** argv) {
   if (*example) {
     std::cout << hirehub::render_example_config();
     return 0;
+  }
+  if (*certs) {
+    try {
+      auto c = hirehub::cluster::make_cluster_certs(certs_dir, certs_nodes, certs_days);
+      std::cout << "cluster CA: " << c.ca_cert << " (its key ca.key signs new nodes: keep it safe)\n";
+      for (size_t i = 0; i < c.node_cert.size(); ++i)
+        std::cout << "node-" << i + 1 << ": cluster.tls_cert=" << c.node_cert[i] << " cluster.tls_key=" << c.node_key[i]
+                  << " cluster.tls_ca=" << c.ca_cert << '\n';
+      std::cout << (c.made ? "made " + std::to_string(c.made) + " file(s)" : std::string{"all files were there"})
+                << '\n';
+      return 0;
+    } catch (const std::exception& e) {
+      std::cerr << "hirehub cluster certs: " << e.what() << '\n';
+      return 1;
+    }
   }
   if (*resume_isolated)
     return hirehub::resume::extract_child_main(child_limits);

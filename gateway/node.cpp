@@ -10,6 +10,7 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 
 #include "actors/application_actor.hpp"
 #include "actors/message_types.hpp"
@@ -22,6 +23,7 @@
 #include "actors/resume_pipeline.hpp"
 #include "persistence/file_store.hpp"
 #include "actors/template_render.hpp"
+#include "cluster/certs.hpp"
 #include "cluster/feed.hpp"
 #include "cluster/ingress.hpp"
 #include "cluster/membership.hpp"
@@ -148,6 +150,38 @@ int run_node(const config& cfg, bool dev) {
   caf::actor_system_config sys_cfg;
   announce_message_types(sys_cfg);
   sys_cfg.load<caf::io::middleman>();  // commands and live frames between the nodes
+  // Nodes prove they belong to the cluster with a certificate of its CA (mutual TLS,
+  // CAF's OpenSSL module): a peer without one is refused at the handshake.
+  auto tls_cert = cfg.get_string("cluster.tls_cert"), tls_key = cfg.get_string("cluster.tls_key"),
+       tls_ca = cfg.get_string("cluster.tls_ca");
+  bool tls = !tls_cert.empty() || !tls_key.empty() || !tls_ca.empty();
+  if (tls) {
+    std::string why = tls_cert.empty() || tls_key.empty() || tls_ca.empty()
+                          ? "set all three of cluster.tls_cert, cluster.tls_key and cluster.tls_ca"
+                          : cluster::check_node_cert(tls_cert, tls_key, tls_ca);
+    if (!why.empty()) {
+      log::error("cannot start", {{"error", why}});
+      std::cerr << "hirehub: cluster TLS: " << why << '\n';
+      return 2;
+    }
+    sys_cfg.openssl_certificate = tls_cert;
+    sys_cfg.openssl_key = tls_key;
+    sys_cfg.openssl_cafile = tls_ca;
+    sys_cfg.load<caf::openssl::manager>();
+  } else {
+    auto addr = cfg.get_string("cluster.caf_address");
+    if (addr != "127.0.0.1" && addr != "::1" && addr != "localhost" && !dev) {
+      auto why = "cluster.caf_address is " + addr +
+                 ": other hosts could send this node commands without proving they belong to the cluster. Set "
+                 "cluster.tls_cert, cluster.tls_key and cluster.tls_ca (`hirehub cluster certs` makes them), or "
+                 "listen on 127.0.0.1";
+      log::error("cannot start", {{"error", why}});
+      std::cerr << "hirehub: " << why << '\n';
+      return 2;
+    }
+    log::warn("the CAF port takes connections without authentication (loopback only): set cluster.tls_* for a "
+              "cluster across hosts");
+  }
   // CAF's own default is max(cores, 4) threads, each polling for work: on a
   // 2-core machine the extra pollers cost a fifth of the resume throughput.
   auto threads = cfg.get_int("node.scheduler_threads");
@@ -421,8 +455,9 @@ int run_node(const config& cfg, bool dev) {
   auto ingress = cluster::spawn_ingress(sys, node_id);
   try {
     auto caf_address = cfg.get_string("cluster.caf_address");
-    auto published = sys.middleman().publish(ingress, static_cast<uint16_t>(cfg.get_int("cluster.caf_port")),
-                                             caf_address.c_str(), true);
+    auto port = static_cast<uint16_t>(cfg.get_int("cluster.caf_port"));
+    auto published = tls ? caf::openssl::publish(ingress, port, caf_address.c_str(), true)
+                         : sys.middleman().publish(ingress, port, caf_address.c_str(), true);
     if (!published)
       throw std::runtime_error("cannot listen for other nodes on " + caf_address + ":" +
                                std::to_string(cfg.get_int("cluster.caf_port")) +
@@ -431,8 +466,9 @@ int run_node(const config& cfg, bool dev) {
     if (auto adv = cfg.get_string("cluster.caf_advertise_host"); !adv.empty())
       mo.caf_host = adv;
     mo.caf_port = *published;
+    mo.caf_node = caf::to_string(sys.node());
+    services::put(sys, "ingress", ingress);  // before the membership tells it the members
     membership = cluster::spawn_membership(sys, mo, [] { stop_signal.store(SIGTERM); });
-    services::put(sys, "ingress", ingress);
     services::put(sys, "membership", membership);
   } catch (const std::exception& e) {
     log::error("cannot join the cluster", {{"error", e.what()}});
@@ -441,7 +477,10 @@ int run_node(const config& cfg, bool dev) {
     api.shutdown();
     caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(ingress, caf::exit_reason::user_shutdown);
+    {
+      caf::scoped_actor stopper{sys};  // the ingress takes exit messages from this node's actors only
+      stopper->send_exit(ingress, caf::exit_reason::user_shutdown);
+    }
     unregister();
     sys.await_all_actors_done();
     server->stop();

@@ -712,6 +712,12 @@ CREATE TABLE login_devices (
 CREATE INDEX idx_login_devices_user ON login_devices(user_id);
 )SQL";
 
+// Version 18: the CAF node id of each node, so that a node's ingress takes commands
+// only from the cluster's members (on top of mutual TLS).
+const char* v18_sql = R"SQL(
+ALTER TABLE cluster_nodes ADD COLUMN caf_node TEXT;
+)SQL";
+
 const std::vector<migration>& migrations() {
   static const std::vector<migration> all = {
       {1, "apply slice: jobs, applications, journal, notifications, outbox", v1_sql},
@@ -731,6 +737,7 @@ const std::vector<migration>& migrations() {
       {15, "room on job pages for counter updates to stay heap-only (fillfactor 80)", v15_sql},
       {16, "consumer groups confirm the outbox rows they handled; the broker's identity (epoch)", v16_sql},
       {17, "login and sign-up limits shared by the nodes; devices accounts logged in from", v17_sql},
+      {18, "cluster members' CAF node ids (the ingress takes commands from members only)", v18_sql},
   };
   return all;
 }

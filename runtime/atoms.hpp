@@ -30,5 +30,9 @@ using peers_atom = caf::atom_constant<caf::atom("peers")>;
 using tree_atom = caf::atom_constant<caf::atom("tree")>;
 using stop_atom = caf::atom_constant<caf::atom("stopactor")>;
 using inspect_atom = caf::atom_constant<caf::atom("inspect")>;
+/// The cluster's members (their CAF node ids), for the ingress.
+using members_atom = caf::atom_constant<caf::atom("members")>;
+/// A node that connected to another introduces its ingress (one connection per pair of nodes).
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
 
 }  // namespace hirehub

@@ -36,6 +36,12 @@ const std::vector<option_spec>& option_registry() {
       num("cluster.lease_ms", 2000, 200, 600000, "How long a shard lease lasts without renewal."),
       str("cluster.caf_address", "127.0.0.1", "Address the node listens on for other nodes (CAF middleman)."),
       num("cluster.caf_port", 0, 0, 65535, "Port for other nodes (CAF middleman); 0: any free port."),
+      str("cluster.tls_cert", "",
+          "This node's certificate (PEM), signed by the cluster CA: nodes authenticate each other with mutual TLS on "
+          "the CAF port (`hirehub cluster certs` makes a CA and node certificates). Without cluster.tls_* a node "
+          "refuses to listen for other nodes anywhere but on loopback, unless --dev."),
+      str("cluster.tls_key", "", "This node's private key (PEM) for cluster.tls_cert."),
+      str("cluster.tls_ca", "", "The cluster CA certificate (PEM): peers must present a certificate it signed."),
       str("cluster.caf_advertise_host", "",
           "The host other nodes connect to for this node; empty: cluster.caf_address (127.0.0.1 for 0.0.0.0)."),
       num("cluster.route_wait_ms", 5000, 0, 600000,

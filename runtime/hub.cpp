@@ -62,6 +62,13 @@ void fan_out(hub_actor* self, const std::string& topic, int64_t seq, const std::
   }
 }
 
+/// Messages from another node's actors are not taken: peers' frames and notices come
+/// through this node's ingress, which checks that their sender is a member.
+bool from_elsewhere(hub_actor* self) {
+  auto& src = self->current_sender();
+  return src && src->node() != self->home_system().node();
+}
+
 // Actor functions here always take an argument: CAF 0.17 binds a reference to a
 // null shared_ptr<std::tuple<>> for argument-less ones, which UBSan reports.
 caf::behavior hub_impl(hub_actor* self, std::string name, std::shared_ptr<hub_watch> watch) {
@@ -72,6 +79,8 @@ caf::behavior hub_impl(hub_actor* self, std::string name, std::shared_ptr<hub_wa
   self->set_down_handler([self](caf::down_msg& dm) { drop(self, dm.source); });
   return {
       [self](subscribe_atom, const std::string& topic, const caf::actor& session) {
+        if (from_elsewhere(self))
+          return;
         auto& st = self->state;
         auto [it, added] = st.by_session.try_emplace(session.address());
         if (added)
@@ -81,6 +90,8 @@ caf::behavior hub_impl(hub_actor* self, std::string name, std::shared_ptr<hub_wa
         st.topics[topic].insert(session);
       },
       [self](unsubscribe_atom, const std::string& topic, const caf::actor& session) {
+        if (from_elsewhere(self))
+          return;
         auto& st = self->state;
         auto t = st.topics.find(topic);
         if (t != st.topics.end()) {
@@ -93,20 +104,28 @@ caf::behavior hub_impl(hub_actor* self, std::string name, std::shared_ptr<hub_wa
           count_out(st, topic);
       },
       [self](publish_atom, const std::string& topic, int64_t seq, const std::string& frame) {
+        if (from_elsewhere(self))
+          return;
         // Published here: other nodes' sessions may watch it too.
         for (auto& peer : self->state.peers)
           self->send(peer, publish_atom::value, topic, seq, frame, true);
         fan_out(self, topic, seq, frame);
       },
       [self](publish_atom, const std::string& topic, int64_t seq, const std::string& frame, bool) {
+        if (from_elsewhere(self))
+          return;
         fan_out(self, topic, seq, frame);  // from a peer: local sessions only
       },
       [self](peers_atom, std::vector<caf::actor>& peers) {
+        if (from_elsewhere(self))
+          return;
         self->state.peers = std::move(peers);
         if (self->state.watch)
           self->state.watch->set_peers(!self->state.peers.empty());
       },
       [self](reload_atom reload, const std::string& what, const std::string& id) {
+        if (from_elsewhere(self))
+          return;
         static auto& sent = metrics::get_counter("hirehub_cluster_notices_total", "Cluster notices sent to peers");
         for (auto& peer : self->state.peers) {
           self->send(peer, reload, what, id);

@@ -229,6 +229,8 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
       {"GET", "/api/v1/admin/resumes/dead-letters", "/api/v1/admin/resumes/dead-letters", nullptr, everyone},
       {"POST", "/api/v1/admin/resumes/{id}/replay", "/api/v1/admin/resumes/" + resume_id + "/replay", nullptr,
        everyone},
+      // Metrics: the scraper's token or an admin.
+      {"GET", "/metrics", "/metrics", nullptr, everyone},
       // The cluster admin API: admins only.
       {"GET", "/admin/api/nodes", "/admin/api/nodes", nullptr, everyone},
       {"GET", "/admin/api/shards", "/admin/api/shards", nullptr, everyone},

@@ -460,3 +460,58 @@ TEST(hardening, a_stopping_node_answers_its_unfinished_requests_503_never_500) {
   EXPECT_EQ(read_file(n.log_path()).find("ended without answering"), std::string::npos);
   EXPECT_EQ(n.stop(), 0);
 }
+
+namespace {
+
+/// Runs the rogue CAF peer against `port`; its output.
+std::string rogue(int port, const std::string& args) {
+  auto out = temp_dir() + "/rogue.out";
+  auto cmd = std::string{ROGUE_PEER_BIN} + " 127.0.0.1 " + std::to_string(port) + " " + args + " > " + out + " 2>&1";
+  std::system(cmd.c_str());
+  return read_file(out);
+}
+
+}  // namespace
+
+// The cluster port takes nodes of the cluster only: a peer without a certificate, or
+// with one of another CA, is refused at the TLS handshake; a peer with a certificate
+// of the cluster's CA that is not a member (never was, or was removed) is refused by
+// the ingress; exit messages from outside cannot stop the ingress.
+TEST(hardening, the_cluster_port_serves_members_with_a_cluster_certificate_only) {
+  database db;
+  broker kafka;
+  node n{db, kafka};
+  auto caf_port = std::stoi(db.scalar("SELECT caf_port FROM cluster_nodes"));
+  auto& certs = test_certs();
+  auto plain = rogue(caf_port, "");
+  EXPECT_EQ(plain.rfind("connect: refused", 0), 0u) << plain;
+  auto other_dir = temp_dir() + "/other";
+  ASSERT_EQ(std::system((hirehub_bin() + " cluster certs --out " + other_dir + " --nodes 1 > /dev/null").c_str()), 0);
+  auto foreign = rogue(caf_port, "--cert " + other_dir + "/node-1.pem --key " + other_dir + "/node-1.key --ca " +
+                                     other_dir + "/ca.pem");
+  EXPECT_EQ(foreign.rfind("connect: refused", 0), 0u) << foreign;
+  // The cluster's own certificate, but not a member; then a member; then removed.
+  auto insider = rogue(caf_port, "--cert " + certs.cert + " --key " + certs.key + " --ca " + certs.ca + " --db " + db.url);
+  EXPECT_NE(insider.find("ask: refused"), std::string::npos) << insider;
+  EXPECT_NE(insider.find("not a member"), std::string::npos) << insider;
+  EXPECT_NE(insider.find("member: ok"), std::string::npos) << insider;
+  EXPECT_NE(insider.find("removed: refused"), std::string::npos) << insider;
+  // Still refusing after the exit messages (user_shutdown, kill): the ingress lives.
+  auto after = insider.find("after-exit: ");
+  ASSERT_NE(after, std::string::npos) << insider;
+  EXPECT_NE(insider.find("not a member", after), std::string::npos) << "the ingress stopped: " << insider;
+  ASSERT_TRUE(n.alive());
+  http_client http{n.port};
+  EXPECT_EQ(http.get("/ready").status, 200);
+  // A node that listens beyond loopback without the cluster's certificates does not start.
+  auto log = temp_dir() + "/open.log";
+  process open{{hirehub_bin(), "serve"},
+               {{"HIREHUB_AUTH_JWT_SECRET", jwt_secret()},
+                {"HIREHUB_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap},
+                {"HIREHUB_DB_URL", db.url},
+                {"HIREHUB_HTTP_PORT", std::to_string(free_port())},
+                {"HIREHUB_CLUSTER_CAF_ADDRESS", "0.0.0.0"}},
+               log};
+  ASSERT_TRUE(eventually(std::chrono::seconds(20), [&] { return !open.alive(); }));
+  EXPECT_NE(read_file(log).find("cluster.tls_cert"), std::string::npos) << read_file(log);
+}

@@ -60,6 +60,21 @@ std::string hirehub_bin() {
   return HIREHUB_BIN_DEFAULT;
 }
 
+const cluster_certs& test_certs() {
+  static const cluster_certs certs = [] {
+    cluster_certs c;
+    c.dir = temp_dir() + "/certs";
+    auto cmd = hirehub_bin() + " cluster certs --out " + c.dir + " --nodes 1 > /dev/null";
+    if (std::system(cmd.c_str()) != 0)
+      throw std::runtime_error("cannot make the cluster certificates: " + cmd);
+    c.ca = c.dir + "/ca.pem";
+    c.cert = c.dir + "/node-1.pem";
+    c.key = c.dir + "/node-1.key";
+    return c;
+  }();
+  return certs;
+}
+
 const std::string& jwt_secret() {
   static const std::string secret = [] {
     std::string raw(48, '\0');
@@ -330,6 +345,10 @@ node::node(database& db, broker& kafka, std::map<std::string, std::string> extra
       {"HIREHUB_HTTP_PORT", std::to_string(port)},
       {"HIREHUB_AUTH_JWT_SECRET", jwt_secret()},
       {"HIREHUB_HTTP_METRICS_TOKEN", metrics_token},
+      // Nodes authenticate each other with the test process's cluster certificate.
+      {"HIREHUB_CLUSTER_TLS_CERT", test_certs().cert},
+      {"HIREHUB_CLUSTER_TLS_KEY", test_certs().key},
+      {"HIREHUB_CLUSTER_TLS_CA", test_certs().ca},
       {"HIREHUB_KAFKA_GROUP_PREFIX", "test-" + uuid().substr(0, 8)},
       {"HIREHUB_LOG_LEVEL", "info"},
       {"HIREHUB_RESUME_STORAGE_DIR", dir + "/resumes"},

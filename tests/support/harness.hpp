@@ -23,6 +23,13 @@ using json = nlohmann::json;
 /// (base64), made once per process (a node refuses a short or shipped secret).
 const std::string& jwt_secret();
 
+/// The cluster CA and one node certificate every node of this test process
+/// presents on its CAF port (mutual TLS), made once per process.
+struct cluster_certs {
+  std::string dir, ca, cert, key;
+};
+const cluster_certs& test_certs();
+
 /// The scrape token every node of this test process takes for /metrics.
 inline const std::string metrics_token = "test-metrics-token-0123456789abcdef0123456789";
 
