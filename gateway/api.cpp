@@ -13,6 +13,7 @@
 #include "actors/notification_actor.hpp"
 #include "cluster/feed.hpp"
 #include "gateway/request_context.hpp"
+#include "gateway/ws_protocol.hpp"
 #include "persistence/messages.hpp"
 #include "persistence/types.hpp"
 #include "runtime/atoms.hpp"
@@ -306,32 +307,19 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
     send_error(self, errc::rate_limited, "too many frames on this socket (ws.ops_per_second); slow down");
     return;
   }
-  auto f = nlohmann::json::parse(text, nullptr, false);
-  if (!f.is_object()) {
-    send_error(self, errc::bad_request, "frames must be JSON objects like {\"op\":\"subscribe\",\"topic\":...}");
+  auto parsed = parse_client_frame(text);
+  if (!parsed.frame) {
+    send_error(self, parsed.error.code, parsed.error.message, parsed.error.topic);
     return;
   }
-  auto op_it = f.find("op");
-  if (op_it == f.end() || !op_it->is_string()) {
-    send_error(self, errc::bad_request, "op is required: subscribe, unsubscribe or ping");
-    return;
-  }
-  auto op = op_it->get<std::string>();
-  if (op == "ping") {
+  auto& frame = *parsed.frame;
+  if (frame.op == client_frame::op_kind::ping) {
     st.conn->send(R"({"type":"pong"})");
     return;
   }
-  auto topic_it = f.find("topic");
-  if (topic_it == f.end() || !topic_it->is_string()) {
-    send_error(self, errc::bad_request, "topic is required: application:<id> or notifications");
-    return;
-  }
-  auto topic = topic_it->get<std::string>();
-  // Ids in one spelling: application:<ID> in upper case is the same topic and entity.
-  if (auto colon = topic.find(':'); colon != std::string::npos)
-    if (auto id = ids::canonical_uuid(topic.substr(colon + 1)); !id.empty())
-      topic = topic.substr(0, colon + 1) + id;
-  if (op == "unsubscribe") {
+  auto topic = frame.topic;
+  auto after_seq = frame.after_seq;
+  if (frame.op == client_frame::op_kind::unsubscribe) {
     if (!drop_subscription(self, topic)) {
       send_error(self, errc::not_found, "not subscribed to " + topic, topic);
       return;
@@ -339,23 +327,6 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
     st.conn->send(nlohmann::json({{"type", "unsubscribed"}, {"topic", topic}}).dump());
     return;
   }
-  if (op != "subscribe") {
-    send_error(self, errc::bad_request, "unknown op '" + op + "': subscribe, unsubscribe or ping");
-    return;
-  }
-  std::optional<int64_t> after_seq;
-  if (auto a = f.find("after_seq"); a != f.end()) {
-    if (!a->is_number_integer() || a->get<int64_t>() < 0) {
-      send_error(self, errc::bad_request, "after_seq must be a non-negative integer", topic);
-      return;
-    }
-    after_seq = a->get<int64_t>();
-  }
-  for (auto& [k, v] : f.items())
-    if (k != "op" && k != "topic" && k != "after_seq") {
-      send_error(self, errc::bad_request, "unknown field '" + k + "'", topic);
-      return;
-    }
   if (st.subs.count(topic)) {
     send_error(self, errc::bad_request, "already subscribed to " + topic, topic);
     return;
@@ -372,14 +343,9 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
     send_error(self, errc::unavailable, "the node is restarting; retry", topic);
     return;
   }
-  std::string hub_topic;
-  if (topic == "notifications") {
-    hub_topic = "notifications:" + st.by.user_id;
-  } else if (topic.rfind("application:", 0) == 0 && ids::is_uuid(topic.substr(12))) {
-    // The applicant follows their coarse view; the company and admins the full one.
-    hub_topic = st.by.role == "jobseeker" ? topic + ":applicant" : topic;
-  } else if (topic.rfind("resume:", 0) == 0 && ids::is_uuid(topic.substr(7))) {
-    hub_topic = topic;
+  auto hub_topic = hub_topic_of(topic, st.by.role, st.by.user_id);
+  if (!hub_topic.empty()) {
+    // application:<id>, resume:<id>, notifications
   } else if (topic == "cluster") {
     // The admin console's live view of the cluster (cluster/feed).
     if (st.by.role != "admin") {

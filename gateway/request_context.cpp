@@ -163,47 +163,6 @@ void check_choice(const std::string& value, const std::string& field, std::initi
 
 // ---- query_reader ------------------------------------------------------------------
 
-std::optional<std::string> url_decode(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9')
-      return c - '0';
-    if (c >= 'a' && c <= 'f')
-      return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-      return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%') {
-      int hi = i + 1 < s.size() ? hex(s[i + 1]) : -1;
-      int lo = i + 2 < s.size() ? hex(s[i + 2]) : -1;
-      if (hi < 0 || lo < 0)
-        return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  // Valid UTF-8 only (the database refuses anything else).
-  for (size_t i = 0; i < out.size();) {
-    auto b = static_cast<unsigned char>(out[i]);
-    size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > out.size())
-      return std::nullopt;
-    for (size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(out[i + k]) & 0xC0) != 0x80)
-        return std::nullopt;
-    if (len == 1 && b < 0x20)
-      return std::nullopt;
-    i += len;
-  }
-  return out;
-}
 
 query_reader::query_reader(const std::string& query, std::initializer_list<const char*> allowed) {
   size_t pos = 0;

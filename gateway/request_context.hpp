@@ -26,6 +26,7 @@
 #include "gateway/api.hpp"
 #include "gateway/http_errors.hpp"
 #include "gateway/net_address.hpp"
+#include "gateway/route_match.hpp"
 #include "gateway/server.hpp"
 #include "persistence/db_task.hpp"
 #include "runtime/entity_registry.hpp"
@@ -125,8 +126,6 @@ class query_reader {
 /// Throws bad_request naming `field` unless `value` is one of `choices`.
 void check_choice(const std::string& value, const std::string& field, std::initializer_list<const char*> choices);
 
-/// Decodes %XX and '+'; nullopt for malformed escapes or invalid UTF-8.
-std::optional<std::string> url_decode(const std::string& s);
 
 /// Answers the request exactly once; if the actor dies first, answers 500.
 struct responder {

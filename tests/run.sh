@@ -18,7 +18,8 @@ if [[ ${HIREHUB_SKIP_SANITIZERS:-0} != 1 ]]; then
   cmake --build build-asan -j2 --target hirehub_unit_tests hirehub_resume_tests
 fi
 
-# libFuzzer targets for the extractors and the masker (clang; a separate build).
+# libFuzzer targets for the extractors, the masker, the HTTP request path and the
+# WebSocket frame handler (clang; a separate build).
 if [[ ${HIREHUB_SKIP_FUZZ:-0} != 1 ]]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHIREHUB_FUZZ=ON >/dev/null
   cmake --build build-fuzz -j2
@@ -103,6 +104,9 @@ if [[ ${HIREHUB_SKIP_FUZZ:-0} != 1 ]]; then
   done
   run_fuzz extract "$work/seeds-files"
   run_fuzz mask "$work/seeds-text"
+  # The gateway's edges: HTTP requests and WebSocket client frames (seeds in tests/fuzz/seeds).
+  run_fuzz http tests/fuzz/seeds/http
+  run_fuzz ws tests/fuzz/seeds/ws
 fi
 
 hh_pg_start "$work/pg" "$pg_port" "$work/postgres.log"

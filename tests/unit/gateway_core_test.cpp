@@ -5,6 +5,7 @@
 #include "gateway/http_errors.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/net_address.hpp"
+#include "gateway/ws_protocol.hpp"
 #include "runtime/ids.hpp"
 
 using namespace hirehub;
@@ -117,6 +118,43 @@ TEST(net_address, networks_keys_and_the_client_behind_trusted_proxies) {
   EXPECT_EQ(client_of("127.0.0.1:5000", "", proxies), "127.0.0.1");
   EXPECT_EQ(client_of("::1:5000", "2001:db8:5:6::7", {"::1"}), "2001:db8:5:6::/64");
   EXPECT_EQ(client_of("127.0.0.1:5000", "203.0.113.9", {}), "127.0.0.1");
+}
+
+TEST(ws_protocol, frames_are_parsed_or_refused_with_a_reason) {
+  using namespace hirehub::gateway;
+  auto ok = parse_client_frame(R"({"op":"subscribe","topic":"application:6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B","after_seq":7})");
+  ASSERT_TRUE(ok.frame);
+  EXPECT_EQ(ok.frame->op, client_frame::op_kind::subscribe);
+  EXPECT_EQ(ok.frame->topic, "application:6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b");  // one spelling
+  EXPECT_EQ(ok.frame->after_seq, 7);
+  EXPECT_TRUE(parse_client_frame(R"({"op":"ping"})").frame);
+  EXPECT_TRUE(parse_client_frame(R"({"op":"unsubscribe","topic":"notifications"})").frame);
+  struct bad {
+    const char* text;
+    const char* says;
+  };
+  for (auto b : std::vector<bad>{{"not json", "JSON objects"},
+                                 {"[1,2]", "JSON objects"},
+                                 {R"({"topic":"notifications"})", "op is required"},
+                                 {R"({"op":7})", "op is required"},
+                                 {R"({"op":"subscribe"})", "topic is required"},
+                                 {R"({"op":"shout","topic":"notifications"})", "unknown op"},
+                                 {R"({"op":"subscribe","topic":"notifications","after_seq":-1})", "non-negative"},
+                                 {R"({"op":"subscribe","topic":"notifications","after_seq":"3"})", "non-negative"},
+                                 {R"({"op":"unsubscribe","topic":"notifications","after_seq":3})", "goes with subscribe"},
+                                 {R"({"op":"subscribe","topic":"notifications","x":1})", "unknown field 'x'"}}) {
+    auto p = parse_client_frame(b.text);
+    EXPECT_FALSE(p.frame) << b.text;
+    EXPECT_NE(p.error.message.find(b.says), std::string::npos) << b.text << ": " << p.error.message;
+  }
+  EXPECT_FALSE(parse_client_frame(R"({"op":"subscribe","topic":")" + std::string(200, 'x') + R"("})").frame);
+  // The hub topic a client topic reads: the applicant's coarse view for jobseekers.
+  auto app = "application:6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+  EXPECT_EQ(hub_topic_of(app, "jobseeker", "u"), std::string(app) + ":applicant");
+  EXPECT_EQ(hub_topic_of(app, "company", "u"), app);
+  EXPECT_EQ(hub_topic_of("notifications", "company", "u1"), "notifications:u1");
+  EXPECT_EQ(hub_topic_of("application:not-an-id", "company", "u"), "");
+  EXPECT_EQ(hub_topic_of("cluster", "admin", "u"), "");  // the admin feed is the session's own case
 }
 
 TEST(base64url, known_vectors) {
