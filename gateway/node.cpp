@@ -24,6 +24,7 @@
 #include "persistence/file_store.hpp"
 #include "actors/template_render.hpp"
 #include "cluster/certs.hpp"
+#include "cluster/tls_errors.hpp"
 #include "cluster/feed.hpp"
 #include "cluster/ingress.hpp"
 #include "cluster/membership.hpp"
@@ -164,6 +165,9 @@ int run_node(const config& cfg, bool dev) {
       std::cerr << "hirehub: cluster TLS: " << why << '\n';
       return 2;
     }
+    if (!cluster::tls_error_queue_cleared_before_io())
+      log::warn("this build's SSL_read does not clear OpenSSL's error queue: one node's abrupt end may close "
+                "the connections between the others (cluster/tls_errors.cpp)");
     sys_cfg.openssl_certificate = tls_cert;
     sys_cfg.openssl_key = tls_key;
     sys_cfg.openssl_cafile = tls_ca;

@@ -83,6 +83,18 @@ errc classify(const std::exception& e) {
   return errc::internal;
 }
 
+bool stale_connection(const std::exception& e) {
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr)
+    return false;
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr)
+    return true;
+  if (auto* se = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    auto state = se->sqlstate();
+    return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
+  }
+  return false;
+}
+
 std::string sql_time(int64_t ms) {
   return "to_timestamp(" + std::to_string(ms) + "::double precision / 1000)";
 }

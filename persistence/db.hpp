@@ -52,6 +52,11 @@ std::string uuid_array_literal(const std::vector<std::string>& ids);
 /// everything else `internal`.
 errc classify(const std::exception& e);
 
+/// True when `e` says the server closed the connection before the transaction was
+/// committed (a restart, a failover, an idle timeout): it was rolled back and may run
+/// again on a new connection. A failure during COMMIT (in doubt) is not one.
+bool stale_connection(const std::exception& e);
+
 /// Milliseconds since the epoch as a SQL timestamptz literal expression.
 std::string sql_time(int64_t ms);
 

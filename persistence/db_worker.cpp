@@ -43,26 +43,36 @@ using worker_actor = observed_actor<worker_state>;
 
 /// Runs `fn(txn)` in a transaction (Txn: pqxx::work, or pqxx::nontransaction for one read
 /// statement: no BEGIN and COMMIT round trips); on failure returns an error (and drops a
-/// broken connection).
+/// broken connection). A pooled connection found closed is replaced and `fn` runs once
+/// more, so the first request after the database came back does not fail.
 template <class Txn = pqxx::work, class F>
 auto run(worker_actor* self, F fn) -> caf::expected<decltype(fn(std::declval<Txn&>()))> {
   auto& st = self->state;
-  try {
-    if (!st.conn)
-      st.conn = connect(st.opts.db_url, st.opts.name);
-    Txn txn{*st.conn};
-    auto out = fn(txn);
-    txn.commit();
-    return out;
-  } catch (const caf::error& e) {
-    return e;
-  } catch (const std::exception& e) {
-    auto code = classify(e);
-    if (code == errc::unavailable || (st.conn && !st.conn->is_open()))
-      st.conn.reset();
-    log::error("db_worker: query failed", {{"error", e.what()}});
-    return make_error(code == errc::internal ? errc::internal : errc::unavailable,
-                      code == errc::internal ? "internal error" : "the database is unavailable; retry");
+  for (int attempt = 0;; ++attempt) {
+    bool reused = static_cast<bool>(st.conn);
+    try {
+      if (!st.conn)
+        st.conn = connect(st.opts.db_url, st.opts.name);
+      Txn txn{*st.conn};
+      auto out = fn(txn);
+      txn.commit();
+      return out;
+    } catch (const caf::error& e) {
+      return e;
+    } catch (const std::exception& e) {
+      auto code = classify(e);
+      if (code == errc::unavailable || (st.conn && !st.conn->is_open()))
+        st.conn.reset();
+      if (reused && attempt == 0 && stale_connection(e)) {
+        log::info("db_worker: a pooled connection was closed by the server; running again on a new one",
+                  {{"error", e.what()}});
+        st.conn.reset();
+        continue;
+      }
+      log::error("db_worker: query failed", {{"error", e.what()}});
+      return make_error(code == errc::internal ? errc::internal : errc::unavailable,
+                        code == errc::internal ? "internal error" : "the database is unavailable; retry");
+    }
   }
 }
 

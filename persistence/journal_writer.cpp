@@ -34,6 +34,7 @@ enum class outcome { ok, duplicate, conflict, job_not_open, no_resume };
 struct journal_state {
   journal_options opts;
   std::unique_ptr<pqxx::connection> conn;
+  bool conn_used = false;  ///< conn committed before: if the server closed it since, a group may run again
   std::deque<pending_append> pending;
   bool flush_scheduled = false;
   int64_t next_batch_id = 1;
@@ -327,6 +328,7 @@ void flush(journal_actor* self) {
   if (!st.conn) {
     try {
       st.conn = connect(st.opts.db_url, "hirehub-journal");
+      st.conn_used = false;
       // Every statement here finds rows by key: plans made while a table was small must
       // not keep scanning it whole as it grows (the prepared ones are planned once).
       st.conn->set_variable("enable_seqscan", "off");
@@ -351,12 +353,27 @@ void flush(journal_actor* self) {
   bool any_outbox = false;
   try {
     write_group(*st.conn, group, results);
+    st.conn_used = true;
     for (size_t i = 0; i < batch.size(); ++i) {
       any_outbox = any_outbox || (results[i] == outcome::ok && !batch[i].req.outbox.empty());
       deliver(batch[i], results[i], batch_id, static_cast<int32_t>(batch.size()));
     }
   } catch (const std::exception& e) {
     auto code = classify(e);
+    if (st.conn_used && stale_connection(e)) {
+      // The server closed the connection since its last commit (it restarted): nothing
+      // of this group was written; it goes first again, on a new connection.
+      log::info("journal: the connection was closed by the server; writing the group again on a new one",
+                {{"error", e.what()}, {"batch", batch.size()}});
+      st.conn.reset();
+      for (auto it = batch.rbegin(); it != batch.rend(); ++it)
+        st.pending.push_front(std::move(*it));
+      if (!st.flush_scheduled) {
+        st.flush_scheduled = true;
+        self->send(self, flush_atom::value);
+      }
+      return;
+    }
     if (code == errc::unavailable || !st.conn->is_open()) {
       log::error("journal: commit failed, reconnecting", {{"error", e.what()}, {"batch", batch.size()}});
       st.conn.reset();

@@ -10,87 +10,17 @@ broker, PostgreSQL). ./deploy/run.sh is started again (consumers on, a fresh bro
 whose log is empty): the company must be notified of every application exactly once.
 Prints `[  PASSED  ]` or `[  FAILED  ]` lines like gtest, and exits non-zero on failure.
 """
-import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
+from stack import call, free_port, node_pid, pg_stop, psql, start_stack, until  # noqa: E402
+
 APPLICATIONS = 4
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def call(base, method, path, body=None, token=None, headers=None, raw=None, content_type="application/json"):
-    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", content_type)
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            text = r.read().decode()
-            return r.status, (json.loads(text) if text else None)
-    except urllib.error.HTTPError as e:
-        text = e.read().decode()
-        return e.code, (json.loads(text) if text.startswith("{") else text)
-
-
-def until(seconds, pred, what):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if pred():
-                return
-        except Exception:  # the stack is still starting
-            pass
-        time.sleep(0.3)
-    raise AssertionError("timed out waiting for " + what)
-
-
-def psql(pg_port, sql):
-    out = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-h", "127.0.0.1", "-p", str(pg_port), "-U",
-                          "hirehub", "-d", "hirehub", "-qtAc", sql] if os.getuid() == 0 else
-                         ["psql", "-h", "127.0.0.1", "-p", str(pg_port), "-U", "hirehub", "-d", "hirehub", "-qtAc",
-                          sql], capture_output=True, text=True, check=True)
-    return out.stdout.strip()
-
-
-def start_stack(env, log, *args):
-    return subprocess.Popen([os.path.join(ROOT, "deploy", "run.sh")] + list(args or ["--no-restart"]), cwd=ROOT,
-                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def node_pid(http_port):
-    """The pid of the `hirehub serve` listening on http_port (from /proc: its environment names the port)."""
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open("/proc/%s/cmdline" % pid, "rb") as f:
-                cmd = f.read().split(b"\0")
-            with open("/proc/%s/environ" % pid, "rb") as f:
-                env = f.read().split(b"\0")
-        except OSError:
-            continue
-        if b"serve" in cmd and ("HIREHUB_HTTP_PORT=%d" % http_port).encode() in env:
-            return int(pid)
-    return None
 
 
 def main():
@@ -231,13 +161,6 @@ def run_killed_stack_test():
         pg_stop(work, "fast")
 
 
-def pg_stop(work, mode):
-    data = os.path.join(work, "var", "pg")
-    bindir = sorted(d for d in os.listdir("/usr/lib/postgresql"))[-1]
-    cmd = [os.path.join("/usr/lib/postgresql", bindir, "bin", "pg_ctl"), "-D", data, "-m", mode, "-w", "stop"]
-    if os.getuid() == 0:
-        cmd = ["runuser", "-u", "postgres", "--"] + cmd
-    subprocess.run(cmd, check=False, capture_output=True)
 
 
 if __name__ == "__main__":

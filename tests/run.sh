@@ -111,6 +111,8 @@ fi
 
 hh_pg_start "$work/pg" "$pg_port" "$work/postgres.log"
 export HIREHUB_TEST_PG_ADMIN_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres"
+# The PostgreSQL restart test stops and starts this server.
+export HIREHUB_TEST_PG_DATA="$work/pg" HIREHUB_TEST_PG_CTL="$(hh_pg_bin)/pg_ctl" HIREHUB_TEST_PG_PORT="$pg_port"
 export HIREHUB_BIN="$root/build/gateway/hirehub"
 run_suite persistence build/tests/hirehub_pg_tests
 run_suite end-to-end build/tests/hirehub_e2e_tests

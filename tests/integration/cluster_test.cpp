@@ -817,3 +817,109 @@ TEST(cluster, a_users_notifications_arrive_numbered_in_order_with_none_missing_w
     EXPECT_EQ((*f)["seq"], want);
   }
 }
+TEST(cluster, a_rolling_restart_under_load_loses_nothing_and_answers_only_2xx_or_503) {
+  cluster_env env;
+  auto cl = start_cluster(env);
+  ASSERT_FALSE(HasFailure());
+  auto company = uuid();
+  auto company_tok = token(company, "company");
+  auto job = cl.http[0]->post("/api/v1/jobs", {{"title", "Release Engineer"}}, company_tok);
+  ASSERT_EQ(job.status, 201) << job.body;
+  auto job_id = job.json_body["id"].get<std::string>();
+
+  // Three clients, each on one node, keep applying while every node in turn is
+  // stopped (SIGTERM) and a new one started in its place. A client whose node is
+  // being replaced waits for it; the others keep going.
+  struct outcome {
+    std::string app;
+    int submit = 0;
+    bool retry_after = true;
+  };
+  std::mutex mtx;
+  std::vector<outcome> done;
+  std::atomic<bool> stop{false};
+  std::atomic<int> restarting{-1};
+  std::vector<std::atomic<int>> ports(3);
+  for (int k = 0; k < 3; ++k)
+    ports[k] = cl.nodes[k]->port;
+  const int per_client = 2500;  // more than the restarts take: the load spans all three
+  std::vector<std::string> seekers(3 * per_client);
+  for (auto& s : seekers)
+    s = uuid();
+  auto resumes = env.db.resumes_of(seekers);
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 3; ++t)
+    clients.emplace_back([&, t] {
+      int i = 0;
+      while (!stop && i < per_client) {
+        if (restarting == t) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          continue;
+        }
+        http_client c{ports[t]};
+        for (; i < per_client && !stop && restarting != t; ++i) {
+          outcome o;
+          try {
+            auto r = c.post("/api/v1/applications",
+                            {{"job_id", job_id}, {"resume_id", resumes[t * per_client + i]}},
+                            token(seekers[t * per_client + i], "jobseeker"));
+            o.submit = r.status;
+            if (r.status == 201)
+              o.app = r.json_body["id"];
+            if (r.status == 503)
+              o.retry_after = !r.headers["Retry-After"].empty();
+          } catch (const std::exception&) {
+            break;  // the connection closed as its node stopped: not an answer; a new one is made
+          }
+          std::lock_guard<std::mutex> g{mtx};
+          done.push_back(o);
+        }
+      }
+    });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  for (int k = 0; k < 3; ++k) {
+    restarting = k;
+    EXPECT_EQ(cl.nodes[k]->stop(), 0) << "node " << k << " did not stop cleanly";
+    cl.nodes[k] = env.start();
+    ports[k] = cl.nodes[k]->port;
+    restarting = -1;
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
+  size_t before_end = 0;
+  {
+    std::lock_guard<std::mutex> g{mtx};
+    before_end = done.size();
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  stop = true;
+  for (auto& c : clients)
+    c.join();
+
+  int ok = 0, refused = 0;
+  std::string accepted;
+  for (auto& o : done) {
+    // Nothing but an acceptance or a clean refusal that says when to come back.
+    EXPECT_TRUE(o.submit == 201 || o.submit == 503) << o.submit;
+    EXPECT_TRUE(o.retry_after) << "a 503 without Retry-After";
+    if (o.submit != 201) {
+      ++refused;
+      continue;
+    }
+    ++ok;
+    accepted += (accepted.empty() ? "('" : ", ('") + o.app + "'::uuid)";
+  }
+  ASSERT_GT(ok, 50) << "the load did not get going";
+  ASSERT_GT(done.size(), before_end) << "the load ended before the last node was replaced";
+  // Every acceptance is in the journal exactly once, and answers on the new nodes.
+  EXPECT_EQ(env.db.count("SELECT count(*) FROM (VALUES " + accepted +
+                         ") v(id) WHERE (SELECT count(*) FROM application_events e WHERE e.application_id = v.id AND "
+                         "e.event_type = 'submitted') <> 1"),
+            0);
+  http_client a{cl.nodes[1]->port};
+  for (auto& o : done)
+    if (o.submit == 201) {
+      auto g = a.get("/api/v1/applications/" + o.app, company_tok);
+      ASSERT_EQ(g.status, 200) << g.body;
+    }
+  std::cout << "[ rolling ] accepted " << ok << ", refused " << refused << " of " << done.size() << std::endl;
+}

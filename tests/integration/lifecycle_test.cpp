@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <regex>
 #include <set>
 #include <thread>
+
+#include <unistd.h>
 
 #include "support/harness.hpp"
 
@@ -260,4 +263,72 @@ TEST(lifecycle, connections_beyond_the_limit_are_refused_and_the_node_recovers) 
       return false;
     }
   })) << "the node did not serve again after a connection closed";
+}
+
+// PostgreSQL restarts under a running node: while it is down requests fail fast with 503
+// (and Retry-After); afterwards the node serves again without a restart, and every
+// application it accepted is in the journal. (The test server is shared: it is only
+// restarted when tests/run.sh says where it lives.)
+TEST(lifecycle, the_node_rides_out_a_postgresql_restart) {
+  const char* data = std::getenv("HIREHUB_TEST_PG_DATA");
+  const char* ctl = std::getenv("HIREHUB_TEST_PG_CTL");
+  if (!data || !ctl)
+    GTEST_SKIP() << "run through tests/run.sh (HIREHUB_TEST_PG_DATA, HIREHUB_TEST_PG_CTL)";
+  database db;
+  broker kafka;
+  node n{db, kafka, {{"HIREHUB_DB_RETRY_MS", "200"}}};
+  http_client http{n.port};
+  parties p{http};
+  auto as_pg = std::string{getuid() == 0 ? "runuser -u postgres -- " : ""} + ctl + " -D " + data;
+  auto start_cmd = as_pg + " -w start -o \"-p " + std::getenv("HIREHUB_TEST_PG_PORT") + "\" > /dev/null 2>&1";
+  // Whatever happens below, the shared server is running again when the test ends.
+  struct restart_guard {
+    std::string cmd;
+    bool stopped = false;
+    ~restart_guard() {
+      if (stopped)
+        std::system(cmd.c_str());
+    }
+  } guard{start_cmd};
+  std::vector<std::string> accepted;
+  auto submit = [&] {
+    auto user = uuid();
+    std::string resume;
+    try {
+      resume = db.resume_of(user);
+    } catch (const std::exception&) {
+      return 0;  // the test's own connection cannot reach the database either
+    }
+    auto r = http.post("/api/v1/applications", {{"job_id", p.job}, {"resume_id", resume}}, token(user, "jobseeker"));
+    if (r.status == 201)
+      accepted.push_back(r.json_body["id"]);
+    return r.status;
+  };
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(submit(), 201);
+  ASSERT_EQ(std::system((as_pg + " -m fast -w stop > /dev/null 2>&1").c_str()), 0);
+  guard.stopped = true;
+  // Down: a read and a write answer 503 with Retry-After at once (not at the request timeout).
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = http.get("/api/v1/jobs/" + p.job, p.ctok);
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_FALSE(r.headers["Retry-After"].empty());
+  auto w = http.patch("/api/v1/applications/" + accepted[0] + "/status", {{"status", "reviewing"}}, p.ctok);
+  EXPECT_EQ(w.status, 503) << w.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(4)) << "requests waited for the database";
+  // The node's readiness probe looks at the database every second.
+  EXPECT_TRUE(eventually(std::chrono::seconds(5), [&] { return http.get("/ready").status == 503; }));
+  ASSERT_EQ(std::system(start_cmd.c_str()), 0);
+  guard.stopped = false;
+  // Up again: the node serves without a restart.
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] { return http.get("/ready").status == 200; }));
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] { return submit() == 201; }));
+  auto again = http.patch("/api/v1/applications/" + accepted[0] + "/status", {{"status", "reviewing"}}, p.ctok);
+  EXPECT_EQ(again.status, 200) << again.body;
+  for (auto& id : accepted)
+    EXPECT_EQ(db.count("SELECT count(*) FROM application_events WHERE application_id = '" + id +
+                       "' AND event_type = 'submitted'"),
+              1)
+        << id;
+  EXPECT_TRUE(n.alive());
 }
