@@ -26,7 +26,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "support"))
-from stack import (call, free_port, node_pid, pg_start, pg_stop, pid_of, psql, sign_token,  # noqa: E402
+from stack import (call, free_ports, node_pid, pg_start, pg_stop, pid_of, psql, sign_token,  # noqa: E402
                    start_stack, until)
 
 
@@ -104,9 +104,8 @@ def main():
         args.pg_down_s = min(args.pg_down_s, 3)
     work = tempfile.mkdtemp(prefix="hirehub-chaos-")
     os.chmod(work, 0o755)
-    http_port, pg_port, kafka_port = free_port(), free_port(), free_port()
-    while pg_port in (http_port + 1, http_port + 2) or kafka_port in (http_port + 1, http_port + 2):
-        http_port = free_port()
+    http_port = free_ports(5)  # three nodes, PostgreSQL, the broker
+    pg_port, kafka_port = http_port + 3, http_port + 4
     env = dict(os.environ, HIREHUB_VAR=os.path.join(work, "var"), HIREHUB_HTTP_PORT=str(http_port),
                HIREHUB_PG_PORT=str(pg_port), HIREHUB_KAFKA_PORT=str(kafka_port), HIREHUB_RESTART_DELAY_S="2",
                HIREHUB_LOG_LEVEL="warn")

@@ -52,16 +52,19 @@ void register_node(pqxx::transaction_base& txn, const membership_options& o) {
 
 beat heartbeat(pqxx::transaction_base& txn, const membership_options& o, const json& load) {
   beat b;
+  // The CTE reads the row as it was before the UPDATE: this node's previous beat.
   auto r = txn.exec_params(
-      "UPDATE cluster_nodes SET heartbeat_at = now(), load = $2::jsonb, status_changed_at = CASE WHEN status = "
-      "'suspected' THEN now() ELSE status_changed_at END, status = CASE WHEN status = 'suspected' THEN 'active' "
-      "ELSE status END WHERE node_id = $1 AND status <> 'dead' RETURNING status",
+      "WITH prev AS (SELECT heartbeat_at FROM cluster_nodes WHERE node_id = $1) UPDATE cluster_nodes SET "
+      "heartbeat_at = now(), load = $2::jsonb, status_changed_at = CASE WHEN status = 'suspected' THEN now() ELSE "
+      "status_changed_at END, status = CASE WHEN status = 'suspected' THEN 'active' ELSE status END WHERE node_id = "
+      "$1 AND status <> 'dead' RETURNING status, extract(epoch FROM (SELECT heartbeat_at FROM prev))::float8",
       o.node_id, load.dump());
   if (r.empty()) {
     b.status = "dead";
     return b;
   }
   b.status = r[0][0].as<std::string>();
+  b.previous_beat_s = r[0][1].is_null() ? 0 : r[0][1].as<double>();
   // Renew only leases that have not expired: an expired one may already be someone else's.
   for (const auto& row : txn.exec_params(
            "UPDATE cluster_shards SET lease_until = now() + $2::interval WHERE owner = $1 AND lease_until >= now() "
@@ -123,7 +126,7 @@ bool try_coordinate_lock(pqxx::transaction_base& txn) {
   return txn.exec_params("SELECT pg_try_advisory_lock($1::bigint)", coordinator_lock)[0][0].as<bool>();
 }
 
-json coordinate(pqxx::transaction_base& txn, const membership_options& o) {
+json coordinate(pqxx::transaction_base& txn, const membership_options& o, double previous_beat_s) {
   json changes = {{"suspected", json::array()}, {"dead", json::array()}, {"granted", 0}, {"releasing", 0}};
   txn.exec_params(
       "INSERT INTO cluster_shards (shard) SELECT g FROM generate_series(0, $1::int - 1) g ON CONFLICT DO NOTHING",
@@ -132,12 +135,16 @@ json coordinate(pqxx::transaction_base& txn, const membership_options& o) {
   txn.exec(
       "DELETE FROM cluster_nodes WHERE status IN ('dead', 'left') AND status_changed_at < now() - interval '7 days'");
   // Heartbeat age decides: active -> suspected -> dead (draining nodes die the same way).
+  // Age is counted up to this node's own previous beat when that is older than a
+  // period: after the database was unreachable, nobody could beat, and the others
+  // are judged by what they did while this node could (not declared dead together).
   for (const auto& r : txn.exec_params(
-           "UPDATE cluster_nodes SET status = CASE WHEN heartbeat_at < now() - $2::interval THEN 'dead' ELSE "
-           "'suspected' END, status_changed_at = now() WHERE status IN ('active', 'suspected', 'draining') AND "
-           "heartbeat_at < now() - $1::interval AND (status <> 'suspected' OR heartbeat_at < now() - "
-           "$2::interval) RETURNING node_id, status",
-           interval(o.suspect_after), interval(o.dead_after))) {
+           "WITH t AS (SELECT LEAST(now(), COALESCE(to_timestamp(NULLIF($3::float8, 0)) + $4::interval, now())) AS "
+           "at) UPDATE cluster_nodes SET status = CASE WHEN heartbeat_at < (SELECT at FROM t) - $2::interval THEN "
+           "'dead' ELSE 'suspected' END, status_changed_at = now() WHERE status IN ('active', 'suspected', "
+           "'draining') AND heartbeat_at < (SELECT at FROM t) - $1::interval AND (status <> 'suspected' OR "
+           "heartbeat_at < (SELECT at FROM t) - $2::interval) RETURNING node_id, status",
+           interval(o.suspect_after), interval(o.dead_after), previous_beat_s, interval(o.heartbeat))) {
     changes[r[1].as<std::string>()].push_back(r[0].as<std::string>());
     log::warn("cluster node status changed", {{"node", r[0].as<std::string>()}, {"status", r[1].as<std::string>()}});
   }
@@ -475,7 +482,7 @@ void tick(membership_actor* self) {
       if (s.coordinator) {
         if (!was)
           log::info("this node coordinates the cluster", {{"node", s.opts.node_id}});
-        changes = coordinate(txn, s.opts);
+        changes = coordinate(txn, s.opts, b.previous_beat_s);
       }
       txn.commit();
       if (s.coordinator && changes.value("granted", 0) > 0)

@@ -64,6 +64,7 @@ struct beat {
   std::string status;          ///< this node's status after the beat; "dead" when it was declared dead
   std::vector<int> owned;      ///< shards leased to this node (renewed)
   std::vector<int> releasing;  ///< of those, the ones the coordinator asked this node to hand back
+  double previous_beat_s = 0;  ///< this node's beat before this one (epoch seconds; 0: none)
 };
 /// Heart-beats and renews this node's unexpired leases. A suspected node
 /// becomes active again; a dead one stays dead.
@@ -89,7 +90,10 @@ void leave(pqxx::transaction_base& txn, const std::string& node_id);
 /// One round of the coordinator: creates missing shard rows, marks nodes
 /// suspected or dead, grants free shards, asks for releases to balance.
 /// Returns what it changed ({"suspected": [...], "dead": [...], "granted": n, "releasing": n}).
-nlohmann::json coordinate(pqxx::transaction_base& txn, const membership_options& o);
+/// `previous_beat_s`: the coordinator's own beat before this round (beat::previous_beat_s);
+/// heartbeats are aged up to one period after it, so after the database was out
+/// of reach for everyone, nobody is declared dead for the silence it caused.
+nlohmann::json coordinate(pqxx::transaction_base& txn, const membership_options& o, double previous_beat_s = 0);
 
 /// Tries to become (or stay) the coordinator on this connection's session.
 bool try_coordinate_lock(pqxx::transaction_base& txn);

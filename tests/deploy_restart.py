@@ -18,7 +18,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
-from stack import call, free_port, node_pid, pg_stop, psql, start_stack, until  # noqa: E402
+from stack import call, free_ports, node_pid, pg_stop, psql, start_stack, until  # noqa: E402
 
 APPLICATIONS = 4
 
@@ -34,9 +34,8 @@ def run_survivors_test():
     """./deploy/run.sh --nodes 2: node 2 killed with SIGKILL; node 1 keeps serving, the launcher starts node 2 again."""
     work = tempfile.mkdtemp(prefix="hirehub-deploy-survivors-")
     os.chmod(work, 0o755)
-    http_port, pg_port, kafka_port = free_port(), free_port(), free_port()
-    while http_port + 1 in (pg_port, kafka_port):
-        http_port = free_port()
+    http_port = free_ports(4)  # two nodes, PostgreSQL, the broker
+    pg_port, kafka_port = http_port + 2, http_port + 3
     env = dict(os.environ, HIREHUB_VAR=os.path.join(work, "var"), HIREHUB_HTTP_PORT=str(http_port),
                HIREHUB_PG_PORT=str(pg_port), HIREHUB_KAFKA_PORT=str(kafka_port), HIREHUB_RESTART_DELAY_S="1")
     env.pop("HIREHUB_DEV", None)
@@ -86,7 +85,8 @@ def run_survivors_test():
 def run_killed_stack_test():
     work = tempfile.mkdtemp(prefix="hirehub-deploy-restart-")
     os.chmod(work, 0o755)
-    http_port, pg_port, kafka_port = free_port(), free_port(), free_port()
+    http_port = free_ports(3)
+    pg_port, kafka_port = http_port + 1, http_port + 2
     base = "http://127.0.0.1:%d" % http_port
     env = dict(os.environ, HIREHUB_VAR=os.path.join(work, "var"), HIREHUB_HTTP_PORT=str(http_port),
                HIREHUB_PG_PORT=str(pg_port), HIREHUB_KAFKA_PORT=str(kafka_port))

@@ -923,3 +923,47 @@ TEST(cluster, a_rolling_restart_under_load_loses_nothing_and_answers_only_2xx_or
     }
   std::cout << "[ rolling ] accepted " << ok << ", refused " << refused << " of " << done.size() << std::endl;
 }
+
+// PostgreSQL out of reach for longer than cluster.dead_after_ms: no node could beat,
+// and when it is back none is declared dead for that silence (they used to stop,
+// all of them); the nodes serve again, across nodes, without a restart.
+TEST(cluster, a_database_outage_longer_than_dead_after_declares_nobody_dead) {
+  if (!pg_server::available())
+    GTEST_SKIP() << "run through tests/run.sh (HIREHUB_TEST_PG_DATA, HIREHUB_TEST_PG_CTL, HIREHUB_TEST_PG_PORT)";
+  cluster_env env;
+  auto cl = start_cluster(env, 2);
+  ASSERT_FALSE(HasFailure());
+  auto company_tok = token(uuid(), "company");
+  auto job = cl.http[0]->post("/api/v1/jobs", {{"title", "Database Reliability Engineer"}}, company_tok);
+  ASSERT_EQ(job.status, 201) << job.body;
+  auto job_id = job.json_body["id"].get<std::string>();
+  std::vector<std::string> seekers(40);
+  for (auto& s : seekers)
+    s = uuid();
+  auto resumes = env.db.resumes_of(seekers);
+  {
+    pg_server pg;
+    pg.stop();
+    std::this_thread::sleep_for(std::chrono::seconds(5));  // dead_after is 2 s
+    pg.start();
+  }
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    return cl.http[0]->get("/ready").status == 200 && cl.http[1]->get("/ready").status == 200;
+  }));
+  // Both nodes stay members (a dead one would stop itself within a beat or two).
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  EXPECT_TRUE(cl.nodes[0]->alive());
+  EXPECT_TRUE(cl.nodes[1]->alive());
+  EXPECT_EQ(env.db.count("SELECT count(*) FROM cluster_nodes WHERE node_id IN ('" + cl.ids[0] + "', '" + cl.ids[1] +
+                         "') AND status = 'dead'"),
+            0);
+  // And they serve across nodes again: every application, submitted on either, reads on the other.
+  ASSERT_TRUE(eventually(std::chrono::seconds(20), [&] { return balanced(env.owners(cl.nodes[0]->port), cl.ids); }));
+  for (size_t i = 0; i < seekers.size(); ++i) {
+    auto r = cl.http[i % 2]->post("/api/v1/applications", {{"job_id", job_id}, {"resume_id", resumes[i]}},
+                                  token(seekers[i], "jobseeker"));
+    ASSERT_EQ(r.status, 201) << r.body;
+    auto g = cl.http[(i + 1) % 2]->get("/api/v1/applications/" + r.json_body["id"].get<std::string>(), company_tok);
+    EXPECT_EQ(g.status, 200) << g.body;
+  }
+}

@@ -270,26 +270,14 @@ TEST(lifecycle, connections_beyond_the_limit_are_refused_and_the_node_recovers) 
 // application it accepted is in the journal. (The test server is shared: it is only
 // restarted when tests/run.sh says where it lives.)
 TEST(lifecycle, the_node_rides_out_a_postgresql_restart) {
-  const char* data = std::getenv("HIREHUB_TEST_PG_DATA");
-  const char* ctl = std::getenv("HIREHUB_TEST_PG_CTL");
-  if (!data || !ctl)
-    GTEST_SKIP() << "run through tests/run.sh (HIREHUB_TEST_PG_DATA, HIREHUB_TEST_PG_CTL)";
+  if (!pg_server::available())
+    GTEST_SKIP() << "run through tests/run.sh (HIREHUB_TEST_PG_DATA, HIREHUB_TEST_PG_CTL, HIREHUB_TEST_PG_PORT)";
   database db;
   broker kafka;
   node n{db, kafka, {{"HIREHUB_DB_RETRY_MS", "200"}}};
+  pg_server pg;  // after the node and the database: it runs again before they go
   http_client http{n.port};
   parties p{http};
-  auto as_pg = std::string{getuid() == 0 ? "runuser -u postgres -- " : ""} + ctl + " -D " + data;
-  auto start_cmd = as_pg + " -w start -o \"-p " + std::getenv("HIREHUB_TEST_PG_PORT") + "\" > /dev/null 2>&1";
-  // Whatever happens below, the shared server is running again when the test ends.
-  struct restart_guard {
-    std::string cmd;
-    bool stopped = false;
-    ~restart_guard() {
-      if (stopped)
-        std::system(cmd.c_str());
-    }
-  } guard{start_cmd};
   std::vector<std::string> accepted;
   auto submit = [&] {
     auto user = uuid();
@@ -306,8 +294,7 @@ TEST(lifecycle, the_node_rides_out_a_postgresql_restart) {
   };
   for (int i = 0; i < 5; ++i)
     ASSERT_EQ(submit(), 201);
-  ASSERT_EQ(std::system((as_pg + " -m fast -w stop > /dev/null 2>&1").c_str()), 0);
-  guard.stopped = true;
+  pg.stop();
   // Down: a read and a write answer 503 with Retry-After at once (not at the request timeout).
   auto t0 = std::chrono::steady_clock::now();
   auto r = http.get("/api/v1/jobs/" + p.job, p.ctok);
@@ -318,8 +305,7 @@ TEST(lifecycle, the_node_rides_out_a_postgresql_restart) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(4)) << "requests waited for the database";
   // The node's readiness probe looks at the database every second.
   EXPECT_TRUE(eventually(std::chrono::seconds(5), [&] { return http.get("/ready").status == 503; }));
-  ASSERT_EQ(std::system(start_cmd.c_str()), 0);
-  guard.stopped = false;
+  pg.start();
   // Up again: the node serves without a restart.
   ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] { return http.get("/ready").status == 200; }));
   ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] { return submit() == 201; }));

@@ -334,6 +334,38 @@ void check_against_openapi(int port, const std::string& method, const std::strin
 
 }  // namespace
 
+// ---- the PostgreSQL server --------------------------------------------------------
+
+bool pg_server::available() {
+  return std::getenv("HIREHUB_TEST_PG_DATA") && std::getenv("HIREHUB_TEST_PG_CTL") &&
+         std::getenv("HIREHUB_TEST_PG_PORT");
+}
+
+pg_server::pg_server() {
+  if (!available())
+    throw std::runtime_error("HIREHUB_TEST_PG_DATA, HIREHUB_TEST_PG_CTL and HIREHUB_TEST_PG_PORT are not set");
+  ctl_ = std::string{getuid() == 0 ? "runuser -u postgres -- " : ""} + std::getenv("HIREHUB_TEST_PG_CTL") + " -D " +
+         std::getenv("HIREHUB_TEST_PG_DATA");
+}
+
+pg_server::~pg_server() {
+  if (stopped_)
+    std::system((ctl_ + " -w start -o \"-p " + std::getenv("HIREHUB_TEST_PG_PORT") + "\" > /dev/null 2>&1").c_str());
+}
+
+void pg_server::stop() {
+  if (std::system((ctl_ + " -m fast -w stop > /dev/null 2>&1").c_str()) != 0)
+    throw std::runtime_error("pg_ctl stop failed");
+  stopped_ = true;
+}
+
+void pg_server::start() {
+  if (std::system((ctl_ + " -w start -o \"-p " + std::getenv("HIREHUB_TEST_PG_PORT") + "\" > /dev/null 2>&1").c_str()) !=
+      0)
+    throw std::runtime_error("pg_ctl start failed");
+  stopped_ = false;
+}
+
 // ---- node -------------------------------------------------------------------------
 
 node::node(database& db, broker& kafka, std::map<std::string, std::string> extra_env) {

@@ -79,6 +79,22 @@ class broker {
 };
 
 /// A fresh database on the test PostgreSQL server; dropped at the end.
+/// The test PostgreSQL server itself, for outage tests: tests/run.sh says where it
+/// lives (HIREHUB_TEST_PG_DATA, HIREHUB_TEST_PG_CTL, HIREHUB_TEST_PG_PORT). It is
+/// shared by every test: whatever happens, it runs again when this object goes.
+class pg_server {
+ public:
+  /// False outside tests/run.sh (the test then skips).
+  static bool available();
+  pg_server();
+  ~pg_server();
+  void stop();   ///< fast shutdown; returns when it is down
+  void start();  ///< returns when it accepts connections
+ private:
+  std::string ctl_;
+  bool stopped_ = false;
+};
+
 class database {
  public:
   database();

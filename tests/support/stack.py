@@ -3,6 +3,7 @@
 and pg_ctl against its PostgreSQL."""
 import json
 import os
+import random
 import socket
 import subprocess
 import time
@@ -18,6 +19,29 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def free_ports(n):
+    """A base port with `n` free ports from it, below the kernel's range for outgoing
+    connections (which could take base + 1 while the first node starts)."""
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        low = int(f.read().split()[0])
+    rnd = random.Random()
+    for _ in range(1000):
+        base = rnd.randrange(10000, low - n)
+        socks = []
+        try:
+            for i in range(n):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", base + i))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError("no %d free ports in a row" % n)
 
 
 def call(base, method, path, body=None, token=None, headers=None, raw=None, content_type="application/json",
@@ -55,10 +79,12 @@ def until(seconds, pred, what):
 
 
 def psql(pg_port, sql):
-    out = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-h", "127.0.0.1", "-p", str(pg_port), "-U",
-                          "hirehub", "-d", "hirehub", "-qtAc", sql] if os.getuid() == 0 else
-                         ["psql", "-h", "127.0.0.1", "-p", str(pg_port), "-U", "hirehub", "-d", "hirehub", "-qtAc",
-                          sql], capture_output=True, text=True, check=True)
+    """Runs `sql` (read from stdin: it may be longer than a command line) as hirehub."""
+    cmd = ["psql", "-h", "127.0.0.1", "-p", str(pg_port), "-U", "hirehub", "-d", "hirehub", "-qtA", "-v",
+           "ON_ERROR_STOP=1"]
+    if os.getuid() == 0:
+        cmd = ["runuser", "-u", "postgres", "--"] + cmd
+    out = subprocess.run(cmd, input=sql, capture_output=True, text=True, check=True)
     return out.stdout.strip()
 
 
