@@ -19,7 +19,7 @@ done
 source "$(dirname "$0")/stack.sh" hirehub_bench_apply
 for ((i = 1; i < nodes; i++)); do bench_add_node "$i"; done
 # Wait until every node holds shards.
-admin=$(build/gateway/hirehub token --sub "$(cat /proc/sys/kernel/random/uuid)" --role admin)
+admin=$(build/node/hirehub token --sub "$(cat /proc/sys/kernel/random/uuid)" --role admin)
 for _ in $(seq 1 100); do
   owners=$(curl -sf "http://127.0.0.1:$http_port/admin/api/shards" -H "Authorization: Bearer $admin" |
     python3 -c 'import json,sys; print(len({s["owner"] for s in json.load(sys.stdin)["items"] if s["owner"]}))')

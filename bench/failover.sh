@@ -22,7 +22,7 @@ bench_add_node 2
 node_pids[0]=$node_pid
 node_pid=""
 
-bin=build/gateway/hirehub
+bin=build/node/hirehub
 admin=$($bin token --sub "$(cat /proc/sys/kernel/random/uuid)" --role admin)
 company=$(cat /proc/sys/kernel/random/uuid)
 ctok=$($bin token --sub "$company" --role company)

@@ -26,11 +26,11 @@ cleanup() {
 trap cleanup EXIT
 hh_pg_start "$work/pg" "$pg_port" "$work/postgres.log"
 db_url="postgresql://hirehub@127.0.0.1:$pg_port/hirehub"
-HIREHUB_BROKER_PARTITIONS=16 hh_broker_start build/gateway/hirehub "$work/broker.addr" "$work/broker.log"
+HIREHUB_BROKER_PARTITIONS=16 hh_broker_start build/node/hirehub "$work/broker.addr" "$work/broker.log"
 # (Re)starts the node; bench_restart_node stops it first.
 bench_start_node() {
   HIREHUB_DB_URL=$db_url HIREHUB_KAFKA_BOOTSTRAP_SERVERS=$(cat "$work/broker.addr") HIREHUB_HTTP_PORT=$http_port \
-    HIREHUB_DEV=1 HIREHUB_LOG_LEVEL=warn HIREHUB_LOG_FILE="$work/node.log" build/gateway/hirehub serve >>"$work/node.out" 2>&1 &
+    HIREHUB_DEV=1 HIREHUB_LOG_LEVEL=warn HIREHUB_LOG_FILE="$work/node.log" build/node/hirehub serve >>"$work/node.out" 2>&1 &
   node_pid=$!
   hh_wait_ready "http://127.0.0.1:$http_port" 60 "$node_pid" || { cat "$work/node.out"; exit 1; }
 }
@@ -46,7 +46,7 @@ bench_add_node() {
   local i=$1
   node_ports[$i]=$(hh_free_port)
   HIREHUB_DB_URL=$db_url HIREHUB_KAFKA_BOOTSTRAP_SERVERS=$(cat "$work/broker.addr") HIREHUB_HTTP_PORT=${node_ports[$i]} \
-    HIREHUB_DEV=1 HIREHUB_LOG_LEVEL=warn HIREHUB_LOG_FILE="$work/node$i.log" build/gateway/hirehub serve >>"$work/node$i.out" 2>&1 &
+    HIREHUB_DEV=1 HIREHUB_LOG_LEVEL=warn HIREHUB_LOG_FILE="$work/node$i.log" build/node/hirehub serve >>"$work/node$i.out" 2>&1 &
   node_pids[$i]=$!
   hh_wait_ready "http://127.0.0.1:${node_ports[$i]}" 60 "${node_pids[$i]}" || { cat "$work/node$i.out"; exit 1; }
 }

@@ -48,7 +48,7 @@ http_port=${HIREHUB_HTTP_PORT:-8080}
 pg_port=${HIREHUB_PG_PORT:-55432}
 kafka_port=${HIREHUB_KAFKA_PORT:-59092}
 delay=${HIREHUB_RESTART_DELAY_S:-2}
-bin=$root/build/gateway/hirehub
+bin=$root/build/node/hirehub
 
 node_pids=()
 stopping=0

@@ -9,9 +9,9 @@
 #include "cluster/certs.hpp"
 #include "gateway/api.hpp"
 #include "gateway/jwt.hpp"
-#include "gateway/node.hpp"
-#include "gateway/resume_cli.hpp"
-#include "gateway/seed.hpp"
+#include "node/node.hpp"
+#include "node/resume_cli.hpp"
+#include "node/seed.hpp"
 #include "persistence/accounts.hpp"
 #include "persistence/kafka.hpp"
 #include "persistence/migrations.hpp"
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(int64_t{1}, int64_t{31536000}));
 
   auto* seed = app.add_subcommand("seed", "Fill a running node with realistic data through the domain paths");
-  hirehub::gateway::seed_options seed_opts;
+  hirehub::node::seed_options seed_opts;
   seed->add_option("--url", seed_opts.url, "The node's base URL (default: http://127.0.0.1:<http.port>)");
   seed->add_option("--scale", seed_opts.scale,
                    "Multiplies the volumes (50 companies, 500 jobseekers, 200 jobs, "
@@ -153,9 +153,9 @@ int main(int argc, char** argv) {
   if (*resume_isolated)
     return hirehub::resume::extract_child_main(child_limits);
   if (*resume_sample)
-    return hirehub::gateway::resume_sample_command(sample_seed, sample_format, sample_lang, sample_pages);
+    return hirehub::node::resume_sample_command(sample_seed, sample_format, sample_lang, sample_pages);
   if (*resume_process)
-    return hirehub::gateway::resume_process_command(resume_file, config_path, resume_compact);
+    return hirehub::node::resume_process_command(resume_file, config_path, resume_compact);
   if (*broker) {
     hirehub::log::init("info", "", "broker");
     return hirehub::persistence::run_mock_broker(bootstrap_file, partitions, broker_port);
@@ -234,13 +234,13 @@ int main(int argc, char** argv) {
   }
   if (*seed) {
     hirehub::log::init("warn", cfg.get_string("log.file"), "seed");
-    return hirehub::gateway::run_seed(cfg, seed_opts);
+    return hirehub::node::run_seed(cfg, seed_opts);
   }
   if (*serve) {
     const char* dev_env = std::getenv("HIREHUB_DEV");
     if (dev_env && std::string{dev_env} != "" && std::string{dev_env} != "0")
       dev = true;
-    return hirehub::gateway::run_node(cfg, dev);
+    return hirehub::node::run_node(cfg, dev);
   }
   return 0;
 }

@@ -1,4 +1,4 @@
-#include "gateway/node.hpp"
+#include "node/node.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -43,7 +43,7 @@
 #include "runtime/metrics.hpp"
 #include "runtime/supervisor.hpp"
 
-namespace hirehub::gateway {
+namespace hirehub::node {
 
 namespace {
 
@@ -55,7 +55,7 @@ void on_signal(int sig) {
 
 /// Periodically checks PostgreSQL and Kafka for /ready. Runs detached: the
 /// Kafka metadata request blocks.
-caf::behavior health_checker(caf::event_based_actor* self, std::shared_ptr<readiness> ready, std::string bootstrap) {
+caf::behavior health_checker(caf::event_based_actor* self, std::shared_ptr<gateway::readiness> ready, std::string bootstrap) {
   auto probe = std::make_shared<persistence::kafka_probe>(bootstrap);
   self->send(self, tick_atom::value);
   return {
@@ -116,7 +116,7 @@ int run_node(const config& cfg, bool dev) {
   }
   gateway::api_options api_opts;
   try {
-    api_opts = api_options_from(cfg, dev);
+    api_opts = gateway::api_options_from(cfg, dev);
     if (dev)
       log::warn("development mode (--dev, HIREHUB_DEV): a missing or weak token signing secret is accepted; "
                 "without auth.jwt_secret or auth.jwt_secret_file tokens are signed with the well-known development "
@@ -141,13 +141,13 @@ int run_node(const config& cfg, bool dev) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
   }
-  auto ready = std::make_shared<readiness>();
+  auto ready = std::make_shared<gateway::readiness>();
   ready->migrations = true;
   check_open_files(static_cast<uint64_t>(cfg.get_int("http.max_connections")));
 
   // The server (and its io_context) outlives the actor system: actors may still
   // complete replies while the system shuts down.
-  std::unique_ptr<http_server> server;
+  std::unique_ptr<gateway::http_server> server;
   caf::actor_system_config sys_cfg;
   announce_message_types(sys_cfg);
   sys_cfg.load<caf::io::middleman>();  // commands and live frames between the nodes
@@ -274,10 +274,10 @@ int run_node(const config& cfg, bool dev) {
   resume_db_opts.name = "hirehub-resumes";
   resume_pipeline::options resume_opts;
   resume_opts.store = persistence::make_local_file_store(cfg.get_string("resume.storage_dir"));
-  resume_opts.extraction = extraction_from(cfg);
+  resume_opts.extraction = gateway::extraction_from(cfg);
   resume_opts.stages.masking.threshold = static_cast<double>(cfg.get_int("resume.pii_threshold_pct")) / 100.0;
   resume_opts.embedder = api_opts.embedder;
-  resume_opts.summariser = summariser_from(cfg);
+  resume_opts.summariser = gateway::summariser_from(cfg);
   resume_opts.policy = policy;
   // A stage may wait for every summary provider in turn, or for the embeddings model.
   resume_opts.call_timeout =
@@ -411,7 +411,7 @@ int run_node(const config& cfg, bool dev) {
   auto health = sys.spawn<caf::detached>(health_checker, ready, bootstrap);
 
   gateway::api api{sys, std::move(api_opts), ready};
-  server_options so;
+  gateway::server_options so;
   so.address = cfg.get_string("http.address");
   so.port = static_cast<uint16_t>(cfg.get_int("http.port"));
   so.io_threads = static_cast<int>(cfg.get_int("http.io_threads"));
@@ -427,7 +427,7 @@ int run_node(const config& cfg, bool dev) {
   so.upload_tmp_dir = cfg.get_string("http.upload_tmp_dir");
   so.ws_max_queued_frames = static_cast<size_t>(cfg.get_int("ws.max_queued_frames"));
   so.ws_max_frame_bytes = static_cast<size_t>(cfg.get_int("ws.max_frame_bytes"));
-  server = std::make_unique<http_server>(so, api.handlers());
+  server = std::make_unique<gateway::http_server>(so, api.handlers());
   uint16_t port = 0;
   try {
     port = server->start();
@@ -551,4 +551,4 @@ int run_node(const config& cfg, bool dev) {
   return exit_code;
 }
 
-}  // namespace hirehub::gateway
+}  // namespace hirehub::node

@@ -6,10 +6,10 @@ namespace hirehub {
 class config;
 }
 
-namespace hirehub::gateway {
+namespace hirehub::node {
 
 /// Runs until a signal or until the root supervisor escalates; returns the exit code.
 /// `dev`: development mode (a missing or weak JWT secret is allowed).
 int run_node(const config& cfg, bool dev);
 
-}  // namespace hirehub::gateway
+}  // namespace hirehub::node

@@ -1,4 +1,4 @@
-#include "gateway/resume_cli.hpp"
+#include "node/resume_cli.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -10,7 +10,7 @@
 #include "actors/resume/pipeline.hpp"
 #include "runtime/config.hpp"
 
-namespace hirehub::gateway {
+namespace hirehub::node {
 
 int resume_process_command(const std::string& file, const std::string& config_path, bool compact) {
   config cfg;
@@ -58,4 +58,4 @@ int resume_sample_command(uint64_t seed, const std::string& format, const std::s
   return std::cout ? 0 : 1;
 }
 
-}  // namespace hirehub::gateway
+}  // namespace hirehub::node

@@ -1,4 +1,4 @@
-#include "gateway/seed.hpp"
+#include "node/seed.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -20,7 +20,7 @@
 #include "runtime/config.hpp"
 #include "runtime/crypto.hpp"
 
-namespace hirehub::gateway {
+namespace hirehub::node {
 
 namespace {
 
@@ -305,7 +305,7 @@ int run_seed(const config& cfg, const seed_options& o) {
     std::cerr << "hirehub seed: cannot create accounts: " << e.what() << '\n';
     return 1;
   }
-  auto keys = load_keys(cfg, true);  // signs like the node it fills
+  auto keys = gateway::load_keys(cfg, true);  // signs like the node it fills
   auto token_of = [&](const persistence::accounts::subject& s) {
     jwt::claims c;
     c.sub = s.user_id;
@@ -491,4 +491,4 @@ int run_seed(const config& cfg, const seed_options& o) {
   return 0;
 }
 
-}  // namespace hirehub::gateway
+}  // namespace hirehub::node

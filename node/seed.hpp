@@ -15,7 +15,7 @@ namespace hirehub {
 class config;
 }
 
-namespace hirehub::gateway {
+namespace hirehub::node {
 
 struct seed_options {
   std::string url;                             ///< the node's base URL; "" = http://127.0.0.1:<http.port>
@@ -28,4 +28,4 @@ struct seed_options {
 
 int run_seed(const config& cfg, const seed_options& opts);
 
-}  // namespace hirehub::gateway
+}  // namespace hirehub::node

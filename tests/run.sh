@@ -98,7 +98,7 @@ if [[ ${HIREHUB_SKIP_FUZZ:-0} != 1 ]]; then
   mkdir -p "$work/seeds-files" "$work/seeds-text"
   for i in 1 2 3 4 5 6; do
     for f in pdf docx txt; do
-      build/gateway/hirehub resume sample --seed "$i" --format "$f" >"$work/seeds-files/$i.$f"
+      build/node/hirehub resume sample --seed "$i" --format "$f" >"$work/seeds-files/$i.$f"
     done
     cp "$work/seeds-files/$i.txt" "$work/seeds-text/$i.txt"
   done
@@ -113,7 +113,7 @@ hh_pg_start "$work/pg" "$pg_port" "$work/postgres.log"
 export HIREHUB_TEST_PG_ADMIN_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres"
 # The PostgreSQL restart test stops and starts this server.
 export HIREHUB_TEST_PG_DATA="$work/pg" HIREHUB_TEST_PG_CTL="$(hh_pg_bin)/pg_ctl" HIREHUB_TEST_PG_PORT="$pg_port"
-export HIREHUB_BIN="$root/build/gateway/hirehub"
+export HIREHUB_BIN="$root/build/node/hirehub"
 run_suite persistence build/tests/hirehub_pg_tests
 run_suite end-to-end build/tests/hirehub_e2e_tests
 # ./deploy/run.sh itself, killed with SIGKILL and started again (its own state directory and ports).

@@ -123,11 +123,13 @@ def pg_start(work, port):
     """Starts the stack's PostgreSQL again (stopped with pg_stop) on its port."""
     data = os.path.join(work, "var", "pg")
     bindir = sorted(d for d in os.listdir("/usr/lib/postgresql"))[-1]
-    cmd = [os.path.join("/usr/lib/postgresql", bindir, "bin", "pg_ctl"), "-D", data, "-w", "-o", "-p %d" % port,
-           "start"]
+    log = os.path.join(work, "var", "log", "postgres.log")
+    cmd = [os.path.join("/usr/lib/postgresql", bindir, "bin", "pg_ctl"), "-D", data, "-w", "-l", log, "-o",
+           "-p %d" % port, "start"]
     if os.getuid() == 0:
         cmd = ["runuser", "-u", "postgres", "--"] + cmd
-    subprocess.run(cmd, check=True, capture_output=True)
+    # The server keeps the descriptors it inherits: no pipes, or waiting for their end never ends.
+    subprocess.run(cmd, check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def sign_token(secret, sub, role, ttl=7200):
