@@ -4,7 +4,7 @@
 #include "actors/rag_index.hpp"
 #include "actors/resume/extract.hpp"
 #include "actors/resume/isolated.hpp"
-#include "actors/resume/text_util.hpp"
+#include "runtime/text_util.hpp"
 #include "actors/resume_pipeline.hpp"
 #include "gateway/multipart.hpp"
 #include "gateway/request_context.hpp"
@@ -14,6 +14,7 @@
 #include "runtime/crypto.hpp"
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
+
 
 namespace hirehub::gateway {
 
@@ -66,7 +67,7 @@ void upload(request_actor* self, api_shared& sh, const route_params&) {
       file = &p;
     } else if (p.name == "title") {
       title = std::string(p.body);
-      if (title.size() > 200 || !resume::valid_utf8(title))
+      if (title.size() > 200 || !text::valid_utf8(title))
         throw bad_input{errc::bad_request, "title must be UTF-8 text of at most 200 bytes", "title"};
     } else {
       throw bad_input{errc::bad_request, "unknown form field '" + p.name + "' (expected file and title)", p.name};

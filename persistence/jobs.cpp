@@ -1,7 +1,5 @@
 #include "persistence/jobs.hpp"
 
-#include "actors/resume/skill_taxonomy.hpp"
-
 #include <map>
 #include <set>
 
@@ -45,11 +43,7 @@ job_row lock_own(pqxx::transaction_base& txn, const std::string& job_id, const a
   if (r.empty())
     throw make_error(errc::not_found, "no job with this id");
   job_row j{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<int64_t>()};
-  if (by.role != "company" || by.company_id != j.company_id) {
-    if (j.status == "draft")
-      throw make_error(errc::not_found, "no job with this id");
-    throw make_error(errc::forbidden, "only the job's company may change it");
-  }
+  domain::jobs::require_owner(by, j.company_id, j.status);
   return j;
 }
 
@@ -62,24 +56,18 @@ json load(pqxx::transaction_base& txn, const std::string& job_id) {
   return json::parse(r[0][0].as<std::string>());
 }
 
-/// Replaces the job's skills; unknown names are refused with the field named.
+/// Replaces the job's skills (canonical, each once: domain/jobs); names the master
+/// list does not hold are refused with the field named.
 void set_skills(pqxx::transaction_base& txn, const std::string& job_id, const json& skills) {
   txn.exec_params("DELETE FROM job_skills WHERE job_id = $1::uuid", job_id);
-  std::set<std::string> seen;
-  for (size_t i = 0; i < skills.size(); ++i) {
-    auto name = skills[i]["name"].get<std::string>();
-    // Aliases name the same skill as resumes do: "golang" is Go, "k8s" Kubernetes.
-    if (auto canonical = resume::canonical_skill(name))
-      name = canonical->name;
-    auto field = "skills[" + std::to_string(i) + "].name";
-    auto r = txn.exec_params("SELECT id::text FROM skill_tags WHERE lower(name) = lower($1)", name);
+  auto refs = domain::jobs::canonical_skills(skills);
+  for (size_t i = 0; i < refs.size(); ++i) {
+    auto r = txn.exec_params("SELECT id::text FROM skill_tags WHERE lower(name) = lower($1)", refs[i].name);
     if (r.empty())
-      throw make_error(errc::bad_request, "unknown skill '" + name + "' (GET /api/v1/skills lists them)", field);
-    auto id = r[0][0].as<std::string>();
-    if (!seen.insert(id).second)
-      throw make_error(errc::bad_request, "skill '" + name + "' is listed twice", field);
+      throw make_error(errc::bad_request, "unknown skill '" + refs[i].name + "' (GET /api/v1/skills lists them)",
+                       "skills[" + std::to_string(i) + "].name");
     txn.exec_params("INSERT INTO job_skills (job_id, skill_id, is_required) VALUES ($1::uuid, $2::uuid, $3)", job_id,
-                    id, skills[i].value("required", true));
+                    r[0][0].as<std::string>(), refs[i].required);
   }
 }
 
@@ -135,8 +123,7 @@ void check_future(pqxx::transaction_base& txn, const json& fields) {
 
 json create(pqxx::transaction_base& txn, const json& fields, const json& skills, const std::string& status,
             const actor& by) {
-  if (by.role != "company" || by.company_id.empty())
-    throw make_error(errc::forbidden, "only companies post jobs");
+  domain::jobs::require_poster(by);
   check_future(txn, fields);
   auto id = ids::random_uuid();
   std::string cols = "id, company_id, created_by, status, posted_at";
@@ -183,11 +170,7 @@ json update(pqxx::transaction_base& txn, const std::string& job_id, const json& 
 
 json set_status(pqxx::transaction_base& txn, const std::string& job_id, const std::string& to, const actor& by) {
   auto j = lock_own(txn, job_id, by);
-  bool legal =
-      (to == "open" && (j.status == "draft" || j.status == "closed")) || (to == "closed" && j.status == "open");
-  if (!legal)
-    throw make_error(errc::illegal_transition,
-                     "a " + j.status + " job cannot be " + (to == "open" ? "opened" : "closed"), "status");
+  domain::jobs::check_transition(j.status, to);
   txn.exec_params(
       "UPDATE jobs SET status = $2::varchar, posted_at = CASE WHEN $2::varchar = 'open' THEN COALESCE(posted_at, "
       "now()) ELSE posted_at END, expires_at = CASE WHEN $2::varchar = 'open' AND expires_at <= now() THEN NULL "
@@ -201,18 +184,17 @@ json set_status(pqxx::transaction_base& txn, const std::string& job_id, const st
 
 void remove_draft(pqxx::transaction_base& txn, const std::string& job_id, const actor& by) {
   auto j = lock_own(txn, job_id, by);
-  if (j.status != "draft")
-    throw make_error(errc::illegal_transition, "only drafts are deleted; close an open job instead", "status");
+  domain::jobs::check_deletable(j.status);
   txn.exec_params("DELETE FROM jobs WHERE id = $1::uuid", job_id);
   record(txn, job_id, j.company_id, j.version + 1, "deleted", by, {{"deleted", true}, {"status", "deleted"}});
 }
 
 json get(pqxx::transaction_base& txn, const std::string& job_id, const actor& viewer) {
   auto job = load(txn, job_id);
-  bool own = viewer.role == "company" && viewer.company_id == job["company_id"].get<std::string>();
-  if (job["status"] == "draft" && !own && viewer.role != "admin")
+  auto company_id = job["company_id"].get<std::string>();
+  if (!domain::jobs::visible(viewer, company_id, job["status"].get<std::string>()))
     throw make_error(errc::not_found, "no job with this id");
-  if (!own) {
+  if (domain::jobs::counts_view(viewer, company_id)) {
     // Views are a counter, not a domain event: both models are bumped here.
     txn.exec_params("UPDATE jobs SET views_count = views_count + 1 WHERE id = $1::uuid", job_id);
     txn.exec_params(

@@ -6,8 +6,8 @@
 /// db_task closures; business failures throw caf::error (nothing changes).
 ///
 /// Field values arrive validated by the API layer (types, lengths, choices);
-/// these functions enforce ownership, the status machine (draft -> open ->
-/// closed -> open; only drafts are deleted), skill names and range checks.
+/// these functions apply the rules of domain/jobs (ownership, the status machine,
+/// skills in one spelling) inside their transactions, and the range checks.
 
 #include <optional>
 #include <string>
@@ -15,17 +15,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/jobs.hpp"
+
 namespace pqxx {
 class transaction_base;
 }
 
 namespace hirehub::persistence::jobs {
 
-struct actor {
-  std::string user_id;
-  std::string role;
-  std::string company_id;
-};
+using actor = domain::jobs::actor;
 
 /// Creates a job of `by`'s company; `skills` is an array of {name, required}.
 nlohmann::json create(pqxx::transaction_base& txn, const nlohmann::json& fields, const nlohmann::json& skills,

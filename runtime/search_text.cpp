@@ -1,49 +1,15 @@
 #include "runtime/search_text.hpp"
 
+#include "runtime/text_util.hpp"
+
 #include <vector>
 
 namespace hirehub::search_text {
 
 namespace {
 
-/// Decodes one UTF-8 code point at `i` (advancing it); invalid bytes are U+FFFD.
-char32_t next(std::string_view s, size_t& i) {
-  auto b = static_cast<unsigned char>(s[i]);
-  int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-  if (len == 0 || i + len > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t c = len == 1 ? b : b & (0x7F >> len);
-  for (int k = 1; k < len; ++k) {
-    auto cb = static_cast<unsigned char>(s[i + k]);
-    if ((cb & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    c = (c << 6) | (cb & 0x3F);
-  }
-  i += len;
-  return c;
-}
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
+using text::append_utf8;
+using text::decode_utf8;
 
 std::string encode(const std::vector<char32_t>& w, size_t from, size_t n) {
   std::string out;
@@ -70,7 +36,7 @@ std::string rewrite(std::string_view text, Emit emit) {
   size_t i = 0;
   while (i < text.size()) {
     size_t start = i;
-    char32_t c = next(text, i);
+    char32_t c = decode_utf8(text, i);
     if (is_hangul(c)) {
       word.push_back(c);
       continue;

@@ -11,7 +11,9 @@
 #include <cairo.h>
 #include <zip.h>
 
-#include "actors/resume/skill_taxonomy.hpp"
+#include "domain/skill_taxonomy.hpp"
+
+using namespace hirehub::domain;  // the skill taxonomy
 
 namespace hirehub::resume::corpus {
 

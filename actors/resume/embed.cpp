@@ -5,7 +5,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "actors/resume/text_util.hpp"
+#include "runtime/text_util.hpp"
+
+using namespace hirehub::text;  // UTF-8 and ASCII helpers
 
 namespace hirehub::resume {
 

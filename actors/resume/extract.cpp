@@ -10,7 +10,9 @@
 #include <pugixml.hpp>
 #include <zip.h>
 
-#include "actors/resume/text_util.hpp"
+#include "runtime/text_util.hpp"
+
+using namespace hirehub::text;  // UTF-8 and ASCII helpers
 
 namespace hirehub::resume {
 

@@ -6,8 +6,10 @@
 
 #include "actors/resume/pii.hpp"
 #include "actors/resume/summary.hpp"
-#include "actors/resume/text_util.hpp"
+#include "runtime/text_util.hpp"
 #include "runtime/http_post.hpp"
+
+using namespace hirehub::text;  // UTF-8 and ASCII helpers
 
 namespace hirehub::resume {
 

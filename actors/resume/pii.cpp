@@ -6,7 +6,9 @@
 
 #include <re2/re2.h>
 
-#include "actors/resume/text_util.hpp"
+#include "runtime/text_util.hpp"
+
+using namespace hirehub::text;  // UTF-8 and ASCII helpers
 
 namespace hirehub::resume {
 

@@ -5,8 +5,12 @@
 #include <iomanip>
 #include <sstream>
 
-#include "actors/resume/skill_taxonomy.hpp"
-#include "actors/resume/text_util.hpp"
+#include "domain/skill_taxonomy.hpp"
+#include "runtime/text_util.hpp"
+
+using namespace hirehub::domain;  // the skill taxonomy
+
+using namespace hirehub::text;  // UTF-8 and ASCII helpers
 
 namespace hirehub::resume {
 

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "actors/message_types.hpp"
-#include "actors/resume/skill_taxonomy.hpp"
+#include "domain/skill_taxonomy.hpp"
 #include "actors/template_render.hpp"
 #include "persistence/journal_writer.hpp"
 #include "persistence/kafka.hpp"
@@ -231,7 +231,7 @@ TEST_F(journal_fixture, every_seeded_template_passes_the_save_time_check) {
 TEST_F(journal_fixture, every_taxonomy_skill_is_a_skill_tag) {
   // Resumes and jobs name skills the same way: the parser's canonical names
   // are exactly what jobs can be tagged with.
-  for (const auto& s : hirehub::resume::all_skills())
+  for (const auto& s : hirehub::domain::all_skills())
     EXPECT_EQ(db.count("SELECT count(*) FROM skill_tags WHERE name = '" + s.name + "'"), 1) << s.name;
 }
 

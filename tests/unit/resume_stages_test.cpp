@@ -8,9 +8,11 @@
 #include "actors/resume/extract.hpp"
 #include "actors/resume/parse.hpp"
 #include "actors/resume/pii.hpp"
-#include "actors/resume/skill_taxonomy.hpp"
+#include "domain/skill_taxonomy.hpp"
 #include "actors/resume/summary.hpp"
-#include "actors/resume/text_util.hpp"
+#include "runtime/text_util.hpp"
+
+using namespace hirehub::text;  // UTF-8 and ASCII helpers
 
 namespace r = hirehub::resume;
 
@@ -225,16 +227,16 @@ TEST(ResumeParse, EnglishLayoutsAndOverlappingJobsCountOnce) {
 }
 
 TEST(ResumeSkills, TaxonomyAliasesAndEverydayWords) {
-  EXPECT_EQ(r::canonical_skill("golang")->name, "Go");
-  EXPECT_EQ(r::canonical_skill(" K8S ")->name, "Kubernetes");
-  EXPECT_EQ(r::canonical_skill("Python 3")->name, "Python");
-  EXPECT_EQ(r::canonical_skill("리액트")->name, "React");
-  EXPECT_FALSE(r::canonical_skill("cooking"));
-  EXPECT_EQ(r::skills_in_text("Built services in Go and Kubernetes를 운영"),
+  EXPECT_EQ(hirehub::domain::canonical_skill("golang")->name, "Go");
+  EXPECT_EQ(hirehub::domain::canonical_skill(" K8S ")->name, "Kubernetes");
+  EXPECT_EQ(hirehub::domain::canonical_skill("Python 3")->name, "Python");
+  EXPECT_EQ(hirehub::domain::canonical_skill("리액트")->name, "React");
+  EXPECT_FALSE(hirehub::domain::canonical_skill("cooking"));
+  EXPECT_EQ(hirehub::domain::skills_in_text("Built services in Go and Kubernetes를 운영"),
             (std::vector<std::string>{"Go", "Kubernetes"}));
   // Everyday words are skills only as written: "go", "spring", "R&D", "Google".
-  EXPECT_TRUE(r::skills_in_text("we go to Google every spring for R&D").empty());
-  EXPECT_EQ(r::skills_in_text("Languages: C, C++, R"), (std::vector<std::string>{"C", "C++", "R"}));
+  EXPECT_TRUE(hirehub::domain::skills_in_text("we go to Google every spring for R&D").empty());
+  EXPECT_EQ(hirehub::domain::skills_in_text("Languages: C, C++, R"), (std::vector<std::string>{"C", "C++", "R"}));
 }
 
 // ---------------------------------------------------------------- embed, chunk, summary
@@ -257,7 +259,7 @@ TEST(ResumeChunk, BoundedChunksCoverTheText) {
   ASSERT_GT(chunks.size(), 2u);
   for (const auto& c : chunks) {
     EXPECT_LE(c.text.size(), 450u);
-    EXPECT_TRUE(r::valid_utf8(c.text));
+    EXPECT_TRUE(hirehub::text::valid_utf8(c.text));
   }
   for (const auto& line : g.lines) {
     if (line.empty())

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hirehub::resume {
+namespace hirehub::domain {
 
 struct skill {
   std::string name;      ///< canonical, as in skill_tags
@@ -28,4 +28,4 @@ std::optional<skill> canonical_skill(std::string_view text);
 /// not a mention; "C" only in lists such as "C, C++").
 std::vector<std::string> skills_in_text(std::string_view text);
 
-}  // namespace hirehub::resume
+}  // namespace hirehub::domain

@@ -1,10 +1,10 @@
 #pragma once
-/// Small UTF-8 helpers shared by the resume stages. Pure.
+/// Small UTF-8 and ASCII text helpers (the resume stages, search terms, skills). Pure.
 
 #include <string>
 #include <string_view>
 
-namespace hirehub::resume {
+namespace hirehub::text {
 
 /// Decodes the code point at `i` and advances `i`; an invalid byte decodes as
 /// U+FFFD and advances by one, so a scan always terminates.
@@ -24,4 +24,4 @@ size_t utf8_length(std::string_view s);
 /// Cuts at most `max_bytes` without splitting a code point.
 std::string_view utf8_prefix(std::string_view s, size_t max_bytes);
 
-}  // namespace hirehub::resume
+}  // namespace hirehub::text

@@ -1,8 +1,8 @@
-#include "actors/resume/text_util.hpp"
+#include "runtime/text_util.hpp"
 
 #include <cctype>
 
-namespace hirehub::resume {
+namespace hirehub::text {
 
 char32_t decode_utf8(std::string_view s, size_t& i) {
   auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
@@ -117,4 +117,4 @@ std::string_view utf8_prefix(std::string_view s, size_t max_bytes) {
   return s.substr(0, cut);
 }
 
-}  // namespace hirehub::resume
+}  // namespace hirehub::text

@@ -1,12 +1,14 @@
-#include "actors/resume/skill_taxonomy.hpp"
+#include "domain/skill_taxonomy.hpp"
 
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "actors/resume/text_util.hpp"
+#include "runtime/text_util.hpp"
 
-namespace hirehub::resume {
+using namespace hirehub::text;  // UTF-8 and ASCII helpers
+
+namespace hirehub::domain {
 namespace {
 
 struct entry {
@@ -344,4 +346,4 @@ std::vector<std::string> skills_in_text(std::string_view text) {
   return found;
 }
 
-}  // namespace hirehub::resume
+}  // namespace hirehub::domain
