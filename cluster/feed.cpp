@@ -2,10 +2,10 @@
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "cluster/membership.hpp"
 #include "persistence/db_task.hpp"
+#include "persistence/membership_store.hpp"
 #include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
@@ -61,17 +61,7 @@ void gather(feed_actor* self) {
   if (st.busy || !db)
     return;
   st.busy = true;
-  persistence::db_task task{[](pqxx::transaction_base& txn) {
-    auto counts = txn.exec(
-        "SELECT (SELECT count(*) FROM resumes WHERE status = 'error'), "
-        "(SELECT count(*) FROM notifications WHERE status = 'failed'), "
-        "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')");
-    return persistence::reply(
-        {{"nodes", nodes(txn)},
-         {"shards", shard_map(txn)},
-         {"dead_letters", {{"resumes", counts[0][0].as<int64_t>()}, {"notifications", counts[0][1].as<int64_t>()}}},
-         {"at", counts[0][2].as<std::string>()}});
-  }};
+  persistence::db_task task{persistence::console_snapshot_query()};
   self->request(db, tree_timeout, std::move(task))
       .then(
           [self, membership](persistence::db_reply& r) {

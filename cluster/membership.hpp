@@ -1,6 +1,6 @@
 #pragma once
 /// Cluster membership and shard leases in PostgreSQL (the way Orleans' SQL
-/// clustering does it).
+/// clustering does it); the SQL is persistence/membership_store.
 ///
 /// Every node registers a row in `cluster_nodes` and heart-beats it; a node
 /// whose heartbeat is older than `suspect_after` is suspected, older than
@@ -28,84 +28,14 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "cluster/shard.hpp"
-
-namespace pqxx {
-class transaction_base;
-}
+#include "persistence/membership_store.hpp"
 
 namespace hirehub::cluster {
 
-struct membership_options {
-  std::string db_url;
-  std::string node_id;
-  std::string http_url;  ///< where other nodes and operators reach this node's HTTP API
-  std::string caf_host;  ///< CAF middleman address (empty: not published yet)
-  int caf_port = 0;
-  std::string caf_node;  ///< this process's CAF node id: the ingresses of the others take commands from it
-  int shards = 64;
-  std::chrono::milliseconds heartbeat{250};
-  std::chrono::milliseconds suspect_after{1000};
-  std::chrono::milliseconds dead_after{2000};
-  std::chrono::milliseconds lease{2000};
-};
-
-/// Why a node may not join.
-struct join_refused : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// ---- SQL, each in the caller's transaction (tested against PostgreSQL) ---------
-
-/// Registers this node incarnation. Throws join_refused when a live node uses
-/// the id. Shards still leased to an earlier incarnation of the id are released.
-void register_node(pqxx::transaction_base& txn, const membership_options& o);
-
-struct beat {
-  std::string status;          ///< this node's status after the beat; "dead" when it was declared dead
-  std::vector<int> owned;      ///< shards leased to this node (renewed)
-  std::vector<int> releasing;  ///< of those, the ones the coordinator asked this node to hand back
-  double previous_beat_s = 0;  ///< this node's beat before this one (epoch seconds; 0: none)
-};
-/// Heart-beats and renews this node's unexpired leases. A suspected node
-/// becomes active again; a dead one stays dead.
-beat heartbeat(pqxx::transaction_base& txn, const membership_options& o, const nlohmann::json& load);
-
-/// Hands back shards the coordinator asked for (after their entities stopped here).
-void release(pqxx::transaction_base& txn, const std::string& node_id, const std::vector<int>& shards);
-
-/// The CAF node ids of the live members (active, suspected, draining).
-std::vector<std::string> member_nodes(pqxx::transaction_base& txn);
-
-/// The owners of the shards with a valid lease, and where their ingress listens.
-struct owner_row {
-  int shard = 0;
-  std::string node_id, caf_host;
-  int caf_port = 0;
-};
-std::vector<owner_row> owners(pqxx::transaction_base& txn);
-
-/// This node leaves: status `left`, its shards released at once.
-void leave(pqxx::transaction_base& txn, const std::string& node_id);
-
-/// One round of the coordinator: creates missing shard rows, marks nodes
-/// suspected or dead, grants free shards, asks for releases to balance.
-/// Returns what it changed ({"suspected": [...], "dead": [...], "granted": n, "releasing": n}).
-/// `previous_beat_s`: the coordinator's own beat before this round (beat::previous_beat_s);
-/// heartbeats are aged up to one period after it, so after the database was out
-/// of reach for everyone, nobody is declared dead for the silence it caused.
-nlohmann::json coordinate(pqxx::transaction_base& txn, const membership_options& o, double previous_beat_s = 0);
-
-/// Tries to become (or stay) the coordinator on this connection's session.
-bool try_coordinate_lock(pqxx::transaction_base& txn);
-
-/// Marks a node draining. Returns its row, or null when there is no such node;
-/// throws conflict for a node that is dead or left, or the last active one.
-nlohmann::json drain(pqxx::transaction_base& txn, const std::string& node_id);
-
-/// Admin views. `nodes`: the live ones and those that died or left in the last
-/// day (the coordinator deletes finished nodes after a week).
-nlohmann::json nodes(pqxx::transaction_base& txn);
-nlohmann::json shard_map(pqxx::transaction_base& txn);
+/// The membership's settings (the store's: persistence/membership_store.hpp).
+using membership_options = persistence::membership_settings;
+using persistence::join_refused;
+using persistence::owner_row;
 
 // ---- the actor ------------------------------------------------------------------
 

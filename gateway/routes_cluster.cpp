@@ -3,7 +3,7 @@
 /// stop with nothing lost), a node's actor tree, stopping one actor, and one
 /// entity's state. Requests about another node go to it over the cluster (the
 /// membership finds its ingress).
-#include "cluster/membership.hpp"
+#include "persistence/membership_store.hpp"
 #include "gateway/console_page.hpp"
 #include "gateway/request_context.hpp"
 #include "runtime/atoms.hpp"
@@ -26,36 +26,18 @@ void check_node_id(const std::string& id) {
 
 void list_nodes(request_actor* self, api_shared& sh, const route_params&) {
   require_role(caller(self, sh), "admin");
-  ask_task(
-      self, sh, "db",
-      [](pqxx::transaction_base& txn) {
-        return persistence::reply({{"items", cluster::nodes(txn)}});
-      },
-      json_reply());
+  ask_task(self, sh, "db", persistence::nodes_query(), json_reply());
 }
 
 void list_shards(request_actor* self, api_shared& sh, const route_params&) {
   require_role(caller(self, sh), "admin");
-  ask_task(
-      self, sh, "db",
-      [](pqxx::transaction_base& txn) {
-        return persistence::reply({{"items", cluster::shard_map(txn)}});
-      },
-      json_reply());
+  ask_task(self, sh, "db", persistence::shard_map_query(), json_reply());
 }
 
 void drain(request_actor* self, api_shared& sh, const route_params& p) {
   require_role(caller(self, sh), "admin");
   check_node_id(p[0]);
-  ask_task(
-      self, sh, "db",
-      [id = p[0]](pqxx::transaction_base& txn) {
-        auto row = cluster::drain(txn, id);
-        if (row.is_null())
-          throw make_error(errc::not_found, "no node with this id");
-        return persistence::reply(row, true);
-      },
-      [](json& v) { return json_response(202, v.dump()); });
+  ask_task(self, sh, "db", persistence::drain_command(p[0]), [](json& v) { return json_response(202, v.dump()); });
 }
 
 /// The console page itself holds no data: it signs in and asks the API.

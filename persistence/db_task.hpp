@@ -41,6 +41,10 @@ struct db_task {
   std::function<caf::error()> before = nullptr;
 };
 
+/// The work of a db_task: what callers outside persistence/ get from its store
+/// functions (they never name libpqxx's types).
+using db_fn = std::function<db_reply(pqxx::transaction_base&)>;
+
 /// Runs `fn` in a savepoint of `txn`: when it throws a caf::error (a refusal) its
 /// writes are undone and the error is answered, while what the transaction wrote
 /// before it (an attempt counted against a limit) is committed.

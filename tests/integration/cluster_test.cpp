@@ -967,3 +967,23 @@ TEST(cluster, a_database_outage_longer_than_dead_after_declares_nobody_dead) {
     EXPECT_EQ(g.status, 200) << g.body;
   }
 }
+
+// The coordinator paused (SIGSTOP: a frozen VM, a stalled process) keeps its
+// PostgreSQL session open; its lock must not outlive its beats: another node takes
+// over, declares it dead and takes its shards; woken up, it stops.
+TEST(cluster, a_paused_coordinator_is_declared_dead_and_another_takes_over) {
+  cluster_env env;
+  auto a = env.start();  // first: it takes the coordinator's lock
+  auto ida = env.id_of(a->port);
+  auto b = env.start();
+  auto idb = env.id_of(b->port);
+  ASSERT_TRUE(eventually(std::chrono::seconds(15), [&] { return balanced(env.owners(b->port), {ida, idb}); }));
+  ASSERT_TRUE(env.nodes(b->port)[ida]["coordinator"].get<bool>());
+  a->signal(SIGSTOP);
+  EXPECT_TRUE(eventually(std::chrono::seconds(20), [&] {
+    auto n = env.nodes(b->port);
+    return n[ida]["status"] == "dead" && n[idb]["coordinator"] == true && balanced(env.owners(b->port), {idb});
+  }));
+  a->signal(SIGCONT);
+  EXPECT_TRUE(eventually(std::chrono::seconds(15), [&] { return !a->alive(); })) << "see " << a->log_path();
+}
