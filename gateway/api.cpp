@@ -418,9 +418,7 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
     auto user = st.by.user_id;
     bool admin = st.by.role == "admin";
     int64_t after = after_seq ? *after_seq : -1;
-    persistence::db_task task{[id, user, admin](pqxx::transaction_base& txn) {
-      return persistence::reply(persistence::resumes::get(txn, id, user, admin));
-    }};
+    persistence::db_task task{persistence::resumes::get_query(id, user, admin)};
     self->request(db, sh->opts.request_timeout, std::move(task))
         .then(
             [self, topic, id, after](persistence::db_reply& r) {

@@ -108,10 +108,7 @@ void list_applications(request_actor* self, api_shared& sh, const route_params&)
   } else {
     throw bad_input{errc::forbidden, "lists are for jobseekers (own) and companies (theirs)", ""};
   }
-  ask_task(
-      self, sh, "db",
-      [q](pqxx::transaction_base& txn) { return persistence::reply(persistence::applications::list(txn, q)); },
-      json_reply());
+  ask_task(self, sh, "db", persistence::applications::list_request(std::move(q)), json_reply());
 }
 
 void get_application(request_actor* self, api_shared& sh, const route_params& p) {

@@ -83,10 +83,7 @@ void create_job(request_actor* self, api_shared& sh, const route_params&) {
   if (status.empty())
     status = "open";
   ask_task(
-      self, sh, "db",
-      [fields, skills, status, a = actor_of(by)](pqxx::transaction_base& txn) {
-        return persistence::reply(jobs::create(txn, fields, skills, status, a), true);
-      },
+      self, sh, "db", jobs::create_command(fields, skills, status, actor_of(by)),
       [](json& job) {
         auto r = json_response(201, job.dump());
         r.headers.emplace_back("Location", "/api/v1/jobs/" + job["id"].get<std::string>());
@@ -105,24 +102,14 @@ void patch_job(request_actor* self, api_shared& sh, const route_params& p) {
   read_job(body, false, fields, skills);
   if (fields.empty() && skills.is_null())
     throw bad_input{errc::bad_request, "nothing to update: give at least one job field", ""};
-  ask_task(
-      self, sh, "db",
-      [id = p[0], fields, skills, a = actor_of(by)](pqxx::transaction_base& txn) {
-        return persistence::reply(jobs::update(txn, id, fields, skills, a), true);
-      },
-      json_reply());
+  ask_task(self, sh, "db", jobs::update_command(p[0], fields, skills, actor_of(by)), json_reply());
 }
 
 template <const char* To>
 void move_job(request_actor* self, api_shared& sh, const route_params& p) {
   auto by = caller(self, sh);
   job_id_of(p);
-  ask_task(
-      self, sh, "db",
-      [id = p[0], a = actor_of(by)](pqxx::transaction_base& txn) {
-        return persistence::reply(jobs::set_status(txn, id, To, a), true);
-      },
-      json_reply());
+  ask_task(self, sh, "db", jobs::status_command(p[0], To, actor_of(by)), json_reply());
 }
 
 constexpr char open_status[] = "open";
@@ -131,28 +118,18 @@ constexpr char closed_status[] = "closed";
 void delete_job(request_actor* self, api_shared& sh, const route_params& p) {
   auto by = caller(self, sh);
   job_id_of(p);
-  ask_task(
-      self, sh, "db",
-      [id = p[0], a = actor_of(by)](pqxx::transaction_base& txn) {
-        jobs::remove_draft(txn, id, a);
-        return persistence::reply(nullptr, true);
-      },
-      no_content);
+  ask_task(self, sh, "db", jobs::delete_draft_command(p[0], actor_of(by)), no_content);
 }
 
 void get_job(request_actor* self, api_shared& sh, const route_params& p) {
   auto by = caller(self, sh);
   job_id_of(p);
-  ask_task(
-      self, sh, "db",
-      [id = p[0], a = actor_of(by)](pqxx::transaction_base& txn) { return persistence::reply(jobs::get(txn, id, a)); },
-      json_reply());
+  ask_task(self, sh, "db", jobs::get_query(p[0], actor_of(by)), json_reply());
 }
 
 void list_skills(request_actor* self, api_shared& sh, const route_params&) {
   caller(self, sh);
-  ask_task(
-      self, sh, "db", [](pqxx::transaction_base& txn) { return persistence::reply(jobs::skills(txn)); }, json_reply());
+  ask_task(self, sh, "db", jobs::skills_query(), json_reply());
 }
 
 void search_jobs(request_actor* self, api_shared& sh, const route_params&) {
@@ -190,9 +167,7 @@ void search_jobs(request_actor* self, api_shared& sh, const route_params&) {
   q.limit = static_cast<int>(in.integer("limit", 1, 100).value_or(20));
   q.cursor = in.text("cursor", 1000);
   q.relevance_window = sh.opts.relevance_window;
-  ask_task(
-      self, sh, "db", [q](pqxx::transaction_base& txn) { return persistence::reply(jobs::search(txn, q)); },
-      json_reply());
+  ask_task(self, sh, "db", jobs::search_request(q), json_reply());
 }
 
 }  // namespace

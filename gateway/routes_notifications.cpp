@@ -30,9 +30,7 @@ store::list_query read_list(const query_reader& in) {
 }
 
 void reply_list(request_actor* self, api_shared& sh, store::list_query q) {
-  ask_task(
-      self, sh, "db", [q](pqxx::transaction_base& txn) { return persistence::reply(store::list(txn, q)); },
-      json_reply());
+  ask_task(self, sh, "db", store::list_request(std::move(q)), json_reply());
 }
 
 /// GET /api/v1/notifications: the caller's own; the in-app inbox unless `channel` says otherwise.
@@ -64,7 +62,7 @@ void retry(request_actor* self, api_shared& sh, const route_params& p) {
     throw bad_input{errc::not_found, "no failed notification with this id", ""};
   auto id = p[0];
   ask_task(
-      self, sh, "db", [id](pqxx::transaction_base& txn) { return persistence::reply(store::retry(txn, id)); },
+      self, sh, "db", store::retry_command(id),
       [sys = sh.sys](json& row) {
         // Wake the channel's sender rather than wait for its next poll.
         if (auto ch = service(*sys, row.value("channel", "").c_str()))
@@ -75,15 +73,13 @@ void retry(request_actor* self, api_shared& sh, const route_params& p) {
 
 void list_templates(request_actor* self, api_shared& sh, const route_params&) {
   require_role(caller(self, sh), "admin");
-  ask_task(
-      self, sh, "db",
-      [](pqxx::transaction_base& txn) {
-        json vars = json::object();
-        for (auto& t : templates::templated_event_types())
-          vars[t] = templates::provided_variables(t);
-        return persistence::reply({{"templates", store::list_templates(txn)}, {"variables", vars}});
-      },
-      json_reply());
+  json vars = json::object();
+  for (auto& t : templates::templated_event_types())
+    vars[t] = templates::provided_variables(t);
+  ask_task(self, sh, "db", store::templates_query(), [vars](json& v) {
+    v["variables"] = vars;
+    return json_response(200, v.dump());
+  });
 }
 
 /// PUT: every {{variable}} must be one the event type provides, so sending
@@ -125,9 +121,7 @@ void put_template(request_actor* self, api_shared& sh, const route_params& p) {
   }
   ask_task(
       self, sh, "db",
-      [=](pqxx::transaction_base& txn) {
-        return persistence::reply(store::save_template(txn, {name, event_type, channel, subject, text, active}));
-      },
+      store::save_template_command({name, event_type, channel, subject, text, active}),
       [sys = sh.sys](json& saved) {
         // This node's dispatcher renders with the new text from its next batch; the
         // other nodes' dispatchers reload too (a cluster notice).

@@ -63,4 +63,8 @@ json list(pqxx::transaction_base& txn, const list_query& q) {
   return {{"applications", items}, {"next_cursor", next}};
 }
 
+db_fn list_request(list_query q) {
+  return [q = std::move(q)](pqxx::transaction_base& txn) { return reply(list(txn, q)); };
+}
+
 }  // namespace hirehub::persistence::applications

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "persistence/db_task.hpp"
+
 namespace pqxx {
 class transaction_base;
 }
@@ -27,5 +29,8 @@ struct list_query {
 /// `{"applications": [...], "next_cursor": "..." | null}`; throws bad_request
 /// (field "cursor") for a cursor that is not ours.
 nlohmann::json list(pqxx::transaction_base& txn, const list_query& q);
+
+/// `list` as a task for the db pool.
+db_fn list_request(list_query q);
 
 }  // namespace hirehub::persistence::applications

@@ -456,4 +456,43 @@ json search(pqxx::transaction_base& txn, const search_query& q) {
   return {{"jobs", items}, {"next_cursor", next}};
 }
 
+// ---- the API's requests --------------------------------------------------------------
+
+db_fn create_command(json fields, json skills, std::string status, actor by) {
+  return [fields = std::move(fields), skills = std::move(skills), status = std::move(status),
+          by = std::move(by)](pqxx::transaction_base& txn) { return reply(create(txn, fields, skills, status, by), true); };
+}
+
+db_fn update_command(std::string job_id, json fields, json skills, actor by) {
+  return [job_id = std::move(job_id), fields = std::move(fields), skills = std::move(skills),
+          by = std::move(by)](pqxx::transaction_base& txn) { return reply(update(txn, job_id, fields, skills, by), true); };
+}
+
+db_fn status_command(std::string job_id, std::string to, actor by) {
+  return [job_id = std::move(job_id), to = std::move(to), by = std::move(by)](pqxx::transaction_base& txn) {
+    return reply(set_status(txn, job_id, to, by), true);
+  };
+}
+
+db_fn delete_draft_command(std::string job_id, actor by) {
+  return [job_id = std::move(job_id), by = std::move(by)](pqxx::transaction_base& txn) {
+    remove_draft(txn, job_id, by);
+    return reply(nullptr, true);
+  };
+}
+
+db_fn get_query(std::string job_id, actor viewer) {
+  return [job_id = std::move(job_id), viewer = std::move(viewer)](pqxx::transaction_base& txn) {
+    return reply(get(txn, job_id, viewer));
+  };
+}
+
+db_fn skills_query() {
+  return [](pqxx::transaction_base& txn) { return reply(skills(txn)); };
+}
+
+db_fn search_request(search_query q) {
+  return [q = std::move(q)](pqxx::transaction_base& txn) { return reply(search(txn, q)); };
+}
+
 }  // namespace hirehub::persistence::jobs

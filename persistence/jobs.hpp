@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/jobs.hpp"
+#include "persistence/db_task.hpp"
 
 namespace pqxx {
 class transaction_base;
@@ -77,5 +78,22 @@ size_t project(pqxx::transaction_base& txn, const std::vector<std::string>& job_
 /// counts (applies, views) in their search documents; idempotent. Cheap next
 /// to `project`: nothing else in the document or the search row changes.
 void recount_applies(pqxx::transaction_base& txn, const std::vector<std::string>& job_ids);
+
+// ---- the API's requests, as tasks for the db pool (each one transaction) -----------
+
+/// Posts a job (answers it; the outbox has job.created).
+db_fn create_command(nlohmann::json fields, nlohmann::json skills, std::string status, actor by);
+/// Edits a job (answers it; job.updated).
+db_fn update_command(std::string job_id, nlohmann::json fields, nlohmann::json skills, actor by);
+/// Opens or closes a job (answers it; job.updated).
+db_fn status_command(std::string job_id, std::string to, actor by);
+/// Deletes a draft (answers null; job.updated with deleted).
+db_fn delete_draft_command(std::string job_id, actor by);
+/// A job as `viewer` may see it (counts the view).
+db_fn get_query(std::string job_id, actor viewer);
+/// {"skills": [...]}: the master list.
+db_fn skills_query();
+/// One page of search results.
+db_fn search_request(search_query q);
 
 }  // namespace hirehub::persistence::jobs

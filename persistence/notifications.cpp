@@ -318,4 +318,22 @@ nlohmann::json save_template(pqxx::transaction_base& txn, const template_fields&
   return nlohmann::json::parse(r[0][0].as<std::string>());
 }
 
+// ---- the API's requests ----------------------------------------------------------------
+
+db_fn list_request(list_query q) {
+  return [q = std::move(q)](pqxx::transaction_base& txn) { return reply(list(txn, q)); };
+}
+
+db_fn retry_command(std::string id) {
+  return [id = std::move(id)](pqxx::transaction_base& txn) { return reply(retry(txn, id)); };
+}
+
+db_fn templates_query() {
+  return [](pqxx::transaction_base& txn) { return reply({{"templates", list_templates(txn)}}); };
+}
+
+db_fn save_template_command(template_fields t) {
+  return [t = std::move(t)](pqxx::transaction_base& txn) { return reply(save_template(txn, t)); };
+}
+
 }  // namespace hirehub::persistence::notifications

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "persistence/db_task.hpp"
+
 namespace pqxx {
 class transaction_base;
 }
@@ -121,5 +123,16 @@ nlohmann::json list_templates(pqxx::transaction_base& txn);
 /// variables); activating it retires the other active one of its event type
 /// and channel, so each event renders one text per channel.
 nlohmann::json save_template(pqxx::transaction_base& txn, const template_fields& t);
+
+// ---- the API's requests, as tasks for the db pool ------------------------------------
+
+/// A page of `list`.
+db_fn list_request(list_query q);
+/// `retry` of one failed notification (answers its row).
+db_fn retry_command(std::string id);
+/// {"templates": [...]}.
+db_fn templates_query();
+/// `save_template` (answers the saved row).
+db_fn save_template_command(template_fields t);
 
 }  // namespace hirehub::persistence::notifications

@@ -392,4 +392,10 @@ std::vector<std::string> visible_to_company(pqxx::transaction_base& txn, const s
   return out;
 }
 
+db_fn get_query(std::string id, std::string user_id, bool admin) {
+  return [id = std::move(id), user_id = std::move(user_id), admin](pqxx::transaction_base& txn) {
+    return reply(get(txn, id, user_id, admin));
+  };
+}
+
 }  // namespace hirehub::persistence::resumes

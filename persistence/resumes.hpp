@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "persistence/db_task.hpp"
+
 namespace pqxx {
 class transaction_base;
 }
@@ -151,5 +153,8 @@ dropped_chunks drop_embeddings(pqxx::transaction_base& txn, const std::string& i
 /// The resumes a company may search: each attached by its own owner to an
 /// application to one of the company's jobs that was not withdrawn.
 std::vector<std::string> visible_to_company(pqxx::transaction_base& txn, const std::string& company_id);
+
+/// `get` as a task for the db pool.
+db_fn get_query(std::string id, std::string user_id, bool admin);
 
 }  // namespace hirehub::persistence::resumes
