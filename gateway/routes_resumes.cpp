@@ -111,18 +111,23 @@ void upload(request_actor* self, api_shared& sh, const route_params&) {
   persistence::db_task task;
   // The file must yield text before anything is kept (422 saying why otherwise), read by
   // a child process with a time and memory budget, before any transaction opens.
-  task.before = [bytes, text, iso = sh.opts.extraction, slot]() -> caf::error {
+  // Then the file is stored, durable before the row that points at it commits, and
+  // outside the transaction: a failed commit leaves an orphan file, never a row without one.
+  task.before = [bytes, text, iso = sh.opts.extraction, slot, files, key]() -> caf::error {
     try {
       *text = resume::extract_isolated(*bytes, iso).text;
-      return {};
     } catch (const resume::extract_error& e) {
       return make_error(errc_of(e.code()), e.what(), "file");
     }
+    try {
+      files->put(key, *bytes);
+    } catch (const std::exception& e) {
+      log::error("resume file not stored", {{"key", key}, {"error", e.what()}});
+      return make_error(errc::unavailable, "the file could not be stored; retry");
+    }
+    return {};
   };
-  task.fn = [r, bytes, files, key](pqxx::transaction_base& txn) {
-    files->put(key, *bytes);  // durable before the row that points at it commits
-    return persistence::reply(store::create(txn, r), true);
-  };
+  task.fn = store::create_command(r);
   ask_db_task(
       self, sh, "resumedb", std::move(task),
       [sys, id = r.id, user = r.user_id, type = r.file_type, text](json& v) {
@@ -143,52 +148,27 @@ void list_own(request_actor* self, api_shared& sh, const route_params&) {
   if (!before.empty() && !ids::is_uuid(before))
     throw bad_input{errc::bad_request, "before must be a resume id", "before"};
   auto user = by.user_id;
-  ask_task(
-      self, sh, "db",
-      [user, limit, before](pqxx::transaction_base& txn) {
-        return persistence::reply(store::list(txn, user, limit, before));
-      },
-      json_reply());
-}
-
-/// Runs `fn(txn, id, caller, admin)` for the resume of the path on `pool`,
-/// for its owner or an admin (the store answers not_found to anyone else).
-template <class Fn, class OnOk>
-void for_owner(request_actor* self, api_shared& sh, const route_params& p, const char* pool, Fn fn, OnOk on_ok) {
-  auto by = caller(self, sh);
-  check_id(p[0]);
-  ask_task(
-      self, sh, pool,
-      [fn, id = p[0], user = by.user_id, admin = by.role == "admin"](pqxx::transaction_base& txn) {
-        return fn(txn, id, user, admin);
-      },
-      std::move(on_ok));
+  ask_task(self, sh, "db", store::list_request(user, limit, before), json_reply());
 }
 
 /// GET /api/v1/resumes/{id}: the owner, admins, and the companies it was sent to.
 void get_one(request_actor* self, api_shared& sh, const route_params& p) {
   auto by = caller(self, sh);
   check_id(p[0]);
-  ask_task(
-      self, sh, "db",
-      [id = p[0], user = by.user_id, admin = by.role == "admin",
-       company = by.role == "company" ? by.company_id : std::string{}](pqxx::transaction_base& txn) {
-        return persistence::reply(store::get(txn, id, user, admin, company));
-      },
-      json_reply());
+  ask_task(self, sh, "db",
+           store::get_query(p[0], by.user_id, by.role == "admin", by.role == "company" ? by.company_id : std::string{}),
+           json_reply());
 }
 
 /// GET /api/v1/resumes/{id}/file: the original, to its owner.
 void download(request_actor* self, api_shared& sh, const route_params& p) {
+  auto by = caller(self, sh);
+  check_id(p[0]);
   auto files = sh.opts.resume_files;
   auto id = p[0];
-  for_owner(
-      self, sh, p, "db",
-      [](pqxx::transaction_base& txn, const std::string& id, const std::string& user, bool) {
-        // The original holds the raw personal data: its owner only, not admins.
-        auto f = store::file_of(txn, id, user, false);
-        return persistence::reply({{"user_id", f.user_id}, {"file_name", f.file_name}, {"file_type", f.file_type}});
-      },
+  // The original holds the raw personal data: its owner only, not admins.
+  ask_task(
+      self, sh, "db", store::original_query(id, by.user_id),
       [files, id](json& v) {
         auto name = v["file_name"].get<std::string>();
         auto bytes = files ? files->get(persistence::original_key(v["user_id"], id, v["file_type"])) : std::nullopt;
@@ -214,11 +194,10 @@ void remove(request_actor* self, api_shared& sh, const route_params& p) {
   auto files = sh.opts.resume_files;
   auto id = p[0];
   auto sys = sh.sys;
-  for_owner(
-      self, sh, p, "resumedb",
-      [](pqxx::transaction_base& txn, const std::string& id, const std::string& user, bool admin) {
-        return persistence::reply({{"user_id", store::remove(txn, id, user, admin)}}, true);
-      },
+  auto by = caller(self, sh);
+  check_id(p[0]);
+  ask_task(
+      self, sh, "resumedb", store::remove_command(p[0], by.user_id, by.role == "admin"),
       [files, id, sys](json& v) {
         // Its chunks leave this node's vector index for good (late updates included).
         rag::send_update(*sys, rag::update{id, v["user_id"], resume::vector_index::deleted_forever, true, {}});
@@ -241,10 +220,7 @@ void dead_letters(request_actor* self, api_shared& sh, const route_params&) {
   require_role(caller(self, sh), "admin");
   query_reader in{req.query, {"limit"}};
   auto limit = static_cast<int>(in.integer("limit", 1, 500).value_or(100));
-  ask_task(
-      self, sh, "db",
-      [limit](pqxx::transaction_base& txn) { return persistence::reply(store::dead_letters(txn, limit)); },
-      json_reply());
+  ask_task(self, sh, "db", store::dead_letters_query(limit), json_reply());
 }
 
 void replay(request_actor* self, api_shared& sh, const route_params& p) {
@@ -253,7 +229,7 @@ void replay(request_actor* self, api_shared& sh, const route_params& p) {
   auto id = p[0];
   auto sys = sh.sys;
   ask_task(
-      self, sh, "resumedb", [id](pqxx::transaction_base& txn) { return persistence::reply(store::replay(txn, id)); },
+      self, sh, "resumedb", store::replay_command(id),
       [sys, id](json& v) {
         start_pipeline(*sys, id);
         return json_response(202, v.dump());

@@ -210,9 +210,17 @@ caf::behavior worker_impl(worker_actor* self, db_worker_options opts) {
         });
       },
       [self](const db_task& task) -> caf::result<db_reply> {
-        if (task.before)
-          if (auto err = task.before())
+        if (task.before) {
+          caf::error err;
+          try {
+            err = task.before();
+          } catch (const std::exception& e) {
+            log::error("db_worker: a task's preparation failed", {{"error", e.what()}});
+            err = make_error(errc::internal, "internal error");
+          }
+          if (err)
             return db_reply{nullptr, std::move(err), false};
+        }
         auto r = run(self, [&](pqxx::work& txn) { return task.fn(txn); });
         if (!r)
           return r.error();

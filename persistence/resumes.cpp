@@ -392,10 +392,42 @@ std::vector<std::string> visible_to_company(pqxx::transaction_base& txn, const s
   return out;
 }
 
-db_fn get_query(std::string id, std::string user_id, bool admin) {
-  return [id = std::move(id), user_id = std::move(user_id), admin](pqxx::transaction_base& txn) {
-    return reply(get(txn, id, user_id, admin));
+db_fn create_command(new_resume r) {
+  return [r = std::move(r)](pqxx::transaction_base& txn) { return reply(create(txn, r), true); };
+}
+
+db_fn get_query(std::string id, std::string user_id, bool admin, std::string company_id) {
+  return [id = std::move(id), user_id = std::move(user_id), admin,
+          company_id = std::move(company_id)](pqxx::transaction_base& txn) {
+    return reply(get(txn, id, user_id, admin, company_id));
   };
+}
+
+db_fn list_request(std::string user_id, int limit, std::string before) {
+  return [user_id = std::move(user_id), limit, before = std::move(before)](pqxx::transaction_base& txn) {
+    return reply(list(txn, user_id, limit, before));
+  };
+}
+
+db_fn original_query(std::string id, std::string user_id) {
+  return [id = std::move(id), user_id = std::move(user_id)](pqxx::transaction_base& txn) {
+    auto f = file_of(txn, id, user_id, false);
+    return reply({{"user_id", f.user_id}, {"file_name", f.file_name}, {"file_type", f.file_type}});
+  };
+}
+
+db_fn remove_command(std::string id, std::string user_id, bool admin) {
+  return [id = std::move(id), user_id = std::move(user_id), admin](pqxx::transaction_base& txn) {
+    return reply({{"user_id", remove(txn, id, user_id, admin)}}, true);
+  };
+}
+
+db_fn dead_letters_query(int limit) {
+  return [limit](pqxx::transaction_base& txn) { return reply(dead_letters(txn, limit)); };
+}
+
+db_fn replay_command(std::string id) {
+  return [id = std::move(id)](pqxx::transaction_base& txn) { return reply(replay(txn, id)); };
 }
 
 }  // namespace hirehub::persistence::resumes

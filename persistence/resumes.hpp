@@ -154,7 +154,21 @@ dropped_chunks drop_embeddings(pqxx::transaction_base& txn, const std::string& i
 /// application to one of the company's jobs that was not withdrawn.
 std::vector<std::string> visible_to_company(pqxx::transaction_base& txn, const std::string& company_id);
 
-/// `get` as a task for the db pool.
-db_fn get_query(std::string id, std::string user_id, bool admin);
+// ---- the API's requests, as tasks for the db pool ------------------------------------
+
+/// `create` (answers the row; resume.uploaded in the outbox). The file is stored before.
+db_fn create_command(new_resume r);
+/// `get` for the owner, an admin, or a company it was sent to (company_id "").
+db_fn get_query(std::string id, std::string user_id, bool admin, std::string company_id = {});
+/// `list`.
+db_fn list_request(std::string user_id, int limit, std::string before);
+/// The original's facts for its owner: {"user_id", "file_name", "file_type"}.
+db_fn original_query(std::string id, std::string user_id);
+/// `remove` for its owner or an admin: {"user_id": the owner} (resume.deleted in the outbox).
+db_fn remove_command(std::string id, std::string user_id, bool admin);
+/// `dead_letters`.
+db_fn dead_letters_query(int limit);
+/// `replay`.
+db_fn replay_command(std::string id);
 
 }  // namespace hirehub::persistence::resumes
