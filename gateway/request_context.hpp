@@ -241,18 +241,18 @@ void ask_db(request_actor* self, api_shared& sh, F on_ok, Ts&&... xs) {
   ask<T>(self, sh, "db", std::move(on_ok), std::forward<Ts>(xs)...);
 }
 
-/// Runs `fn` in one transaction on the pool registered as `pool`; then
-/// `then(value)` continues the request (it must end it, e.g. by asking another
-/// actor and finishing from there), or the task's error answers it.
+/// Runs `task` (its `before` step, then its work in one transaction) on the pool
+/// registered as `pool`; then `then(value)` continues the request (it must end it,
+/// e.g. by asking another actor and finishing from there), or the task's error
+/// answers it.
 template <class F>
-void ask_task_then(request_actor* self, api_shared& sh, const char* pool,
-                   std::function<persistence::db_reply(pqxx::transaction_base&)> fn, F then) {
+void ask_task_then(request_actor* self, api_shared& sh, const char* pool, persistence::db_task task, F then) {
   auto dest = service(*sh.sys, pool);
   if (!dest) {
     fail(self, make_error(errc::unavailable, "the node is starting, restarting a service or stopping; retry"));
     return;
   }
-  self->request(dest, caf::infinite, persistence::db_task{std::move(fn)})
+  self->request(dest, caf::infinite, std::move(task))
       .then(
           [self, then](persistence::db_reply& r) mutable {
             if (r.error)  // a refusal may say when to retry ({"retry_after": s})
@@ -263,32 +263,20 @@ void ask_task_then(request_actor* self, api_shared& sh, const char* pool,
           [self](caf::error& err) { fail(self, err); });
 }
 
-/// Runs `fn` in one transaction on the pool registered as `pool`, then answers
-/// with `on_ok(value)` (or the error the task reported, after its commit).
 template <class F>
-void ask_task(request_actor* self, api_shared& sh, const char* pool,
-              std::function<persistence::db_reply(pqxx::transaction_base&)> fn, F on_ok) {
-  ask_task_then(self, sh, pool, std::move(fn), [self, on_ok](nlohmann::json& v) mutable { finish(self, on_ok(v)); });
+void ask_task_then(request_actor* self, api_shared& sh, const char* pool, persistence::db_fn fn, F then) {
+  ask_task_then(self, sh, pool, persistence::db_task{std::move(fn)}, std::move(then));
 }
 
-/// Runs `task` (with its `before` step) on the pool registered as `pool`, then
-/// answers with `on_ok(value)` or the task's error.
+/// As ask_task_then, answering with `on_ok(value)`.
 template <class F>
-void ask_db_task(request_actor* self, api_shared& sh, const char* pool, persistence::db_task task, F on_ok) {
-  auto dest = service(*sh.sys, pool);
-  if (!dest) {
-    fail(self, make_error(errc::unavailable, "the node is starting, restarting a service or stopping; retry"));
-    return;
-  }
-  self->request(dest, caf::infinite, std::move(task))
-      .then(
-          [self, on_ok](persistence::db_reply& r) mutable {
-            if (r.error)
-              fail(self, r.error);
-            else
-              finish(self, on_ok(r.value));
-          },
-          [self](caf::error& err) { fail(self, err); });
+void ask_task(request_actor* self, api_shared& sh, const char* pool, persistence::db_task task, F on_ok) {
+  ask_task_then(self, sh, pool, std::move(task), [self, on_ok](nlohmann::json& v) mutable { finish(self, on_ok(v)); });
+}
+
+template <class F>
+void ask_task(request_actor* self, api_shared& sh, const char* pool, persistence::db_fn fn, F on_ok) {
+  ask_task(self, sh, pool, persistence::db_task{std::move(fn)}, std::move(on_ok));
 }
 
 // ---- routes -------------------------------------------------------------------

@@ -57,40 +57,44 @@ void index_resume(request_actor* self, api_shared& sh, const route_params&) {
   body_reader in{req, {"resume_id"}};
   auto id = in.uuid("resume_id", true);
   auto emb = sh.opts.embedder;
-  auto chunks = std::make_shared<std::vector<resume::index_chunk>>();
   auto sp = &sh;
-  ask_task_then(
-      self, sh, "resumedb",
-      [id, emb, chunks, user = by.user_id, admin = by.role == "admin"](pqxx::transaction_base& txn) {
-        auto doc = store::masked_of(txn, id, user, admin);
-        auto parts = resume::chunk_text(doc.masked);
-        std::vector<std::string> texts;
-        for (const auto& c : parts)
-          texts.push_back(c.text);
-        std::vector<std::vector<float>> vecs;
-        try {
-          vecs = emb->embed(texts);  // a remote model: a blocking call, on this worker thread
-        } catch (const std::runtime_error& e) {
-          throw make_error(errc::unavailable, std::string("the embeddings model failed: ") + e.what());
-        }
-        std::vector<store::embedded_chunk> rows;
-        for (size_t i = 0; i < parts.size(); ++i) {
-          rows.push_back({parts[i].index, parts[i].text, resume::to_bytes(vecs[i])});
-          chunks->push_back({parts[i].index, std::move(parts[i].text), std::move(vecs[i])});
-        }
-        auto seq = store::replace_embeddings(txn, id, emb->model(), rows);
-        return persistence::reply({{"resume_id", id},
-                                   {"user_id", doc.user_id},
-                                   {"chunks", rows.size()},
-                                   {"model", emb->model()},
-                                   {"dims", emb->dims()},
-                                   {"version", seq}});
-      },
-      [self, sp, chunks](json& v) {
-        rag::update u{v["resume_id"], v["user_id"], v["version"], false, std::move(*chunks)};
-        v.erase("user_id");
-        update_index_then_reply(self, *sp, std::move(u), v);
-      });
+  // The masked text in one short transaction; the model (remote, blocking) on the
+  // worker's thread before the second one opens; then the chunks are stored.
+  ask_task_then(self, sh, "resumedb", store::masked_query(id, by.user_id, by.role == "admin"),
+                [self, sp, id, emb](json& doc) {
+                  auto user = doc["user_id"].get<std::string>();
+                  auto parts = std::make_shared<std::vector<resume::chunk>>(
+                      resume::chunk_text(doc["masked"].get<std::string>()));
+                  auto rows = std::make_shared<std::vector<store::embedded_chunk>>();
+                  auto chunks = std::make_shared<std::vector<resume::index_chunk>>();
+                  persistence::db_task task;
+                  task.before = [emb, parts, rows, chunks]() -> caf::error {
+                    std::vector<std::string> texts;
+                    for (const auto& c : *parts)
+                      texts.push_back(c.text);
+                    std::vector<std::vector<float>> vecs;
+                    try {
+                      vecs = emb->embed(texts);
+                    } catch (const std::runtime_error& e) {
+                      return make_error(errc::unavailable, std::string("the embeddings model failed: ") + e.what());
+                    }
+                    for (size_t i = 0; i < parts->size(); ++i) {
+                      rows->push_back({(*parts)[i].index, (*parts)[i].text, resume::to_bytes(vecs[i])});
+                      chunks->push_back({(*parts)[i].index, std::move((*parts)[i].text), std::move(vecs[i])});
+                    }
+                    return {};
+                  };
+                  task.fn = store::replace_embeddings_command(id, emb->model(), rows);
+                  ask_task_then(self, *sp, "resumedb", std::move(task), [self, sp, id, user, emb, rows, chunks](json& v) {
+                    json body = {{"resume_id", id},
+                                 {"chunks", rows->size()},
+                                 {"model", emb->model()},
+                                 {"dims", emb->dims()},
+                                 {"version", v["version"]}};
+                    rag::update u{id, user, v["version"].get<int64_t>(), false, std::move(*chunks)};
+                    update_index_then_reply(self, *sp, std::move(u), body);
+                  });
+                });
 }
 
 /// POST /api/v1/rag/delete {resume_id}
@@ -101,12 +105,7 @@ void delete_chunks(request_actor* self, api_shared& sh, const route_params&) {
   auto id = in.uuid("resume_id", true);
   auto sp = &sh;
   ask_task_then(
-      self, sh, "resumedb",
-      [id, user = by.user_id, admin = by.role == "admin"](pqxx::transaction_base& txn) {
-        auto d = store::drop_embeddings(txn, id, user, admin);
-        return persistence::reply(
-            {{"resume_id", id}, {"user_id", d.user_id}, {"removed", d.removed}, {"version", d.seq}});
-      },
+      self, sh, "resumedb", store::drop_embeddings_command(id, by.user_id, by.role == "admin"),
       [self, sp](json& v) {
         rag::update u{v["resume_id"], v["user_id"], v["version"], true, {}};
         v.erase("user_id");
@@ -172,19 +171,19 @@ void query(request_actor* self, api_shared& sh, const route_params&) {
     }
   }
   auto sp = &sh;
+  persistence::db_task task;
+  if (!local)  // a remote model: a blocking call, on the worker's thread, before any transaction
+    task.before = [emb, text, q]() -> caf::error {
+      try {
+        q->vec = emb->embed({text}).at(0);
+        return {};
+      } catch (const std::runtime_error& e) {
+        return make_error(errc::unavailable, std::string("the embeddings model failed: ") + e.what());
+      }
+    };
+  task.fn = company.empty() ? persistence::no_query() : store::visible_to_company_query(company);
   ask_task_then(
-      self, sh, local ? "db" : "resumedb",
-      [company, emb, local, text, q](pqxx::transaction_base& txn) {
-        if (!local) {
-          try {
-            q->vec = emb->embed({text}).at(0);
-          } catch (const std::runtime_error& e) {
-            throw make_error(errc::unavailable, std::string("the embeddings model failed: ") + e.what());
-          }
-        }
-        json visible = company.empty() ? json(nullptr) : json(store::visible_to_company(txn, company));
-        return persistence::reply(visible);
-      },
+      self, sh, local ? "db" : "resumedb", std::move(task),
       [self, sp, q](json& v) {
         if (v.is_null()) {  // not a company
           run_query(self, *sp, q);

@@ -128,7 +128,7 @@ void upload(request_actor* self, api_shared& sh, const route_params&) {
     return {};
   };
   task.fn = store::create_command(r);
-  ask_db_task(
+  ask_task(
       self, sh, "resumedb", std::move(task),
       [sys, id = r.id, user = r.user_id, type = r.file_type, text](json& v) {
         // The new row's facts and the text just extracted: the pipeline reads neither again.

@@ -45,6 +45,10 @@ struct db_task {
 /// functions (they never name libpqxx's types).
 using db_fn = std::function<db_reply(pqxx::transaction_base&)>;
 
+/// Work that needs nothing from the database (a task whose `before` step is the
+/// work): answers null.
+db_fn no_query();
+
 /// Runs `fn` in a savepoint of `txn`: when it throws a caf::error (a refusal) its
 /// writes are undone and the error is answered, while what the transaction wrote
 /// before it (an attempt counted against a limit) is committed.

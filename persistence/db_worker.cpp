@@ -245,4 +245,8 @@ caf::actor spawn_db_pool(caf::actor_system& sys, db_worker_options opts) {
   return caf::actor_pool::make(sys.dummy_execution_unit(), opts.connections, factory, caf::actor_pool::round_robin());
 }
 
+db_fn no_query() {
+  return [](pqxx::transaction_base&) { return reply(nullptr); };
+}
+
 }  // namespace hirehub::persistence

@@ -430,4 +430,31 @@ db_fn replay_command(std::string id) {
   return [id = std::move(id)](pqxx::transaction_base& txn) { return reply(replay(txn, id)); };
 }
 
+db_fn masked_query(std::string id, std::string user_id, bool admin) {
+  return [id = std::move(id), user_id = std::move(user_id), admin](pqxx::transaction_base& txn) {
+    auto doc = masked_of(txn, id, user_id, admin);
+    return reply({{"user_id", doc.user_id}, {"masked", doc.masked}});
+  };
+}
+
+db_fn replace_embeddings_command(std::string id, std::string model,
+                                 std::shared_ptr<const std::vector<embedded_chunk>> rows) {
+  return [id = std::move(id), model = std::move(model), rows = std::move(rows)](pqxx::transaction_base& txn) {
+    return reply({{"version", replace_embeddings(txn, id, model, *rows)}});
+  };
+}
+
+db_fn drop_embeddings_command(std::string id, std::string user_id, bool admin) {
+  return [id = std::move(id), user_id = std::move(user_id), admin](pqxx::transaction_base& txn) {
+    auto d = drop_embeddings(txn, id, user_id, admin);
+    return reply({{"resume_id", id}, {"user_id", d.user_id}, {"removed", d.removed}, {"version", d.seq}});
+  };
+}
+
+db_fn visible_to_company_query(std::string company_id) {
+  return [company_id = std::move(company_id)](pqxx::transaction_base& txn) {
+    return reply(visible_to_company(txn, company_id));
+  };
+}
+
 }  // namespace hirehub::persistence::resumes

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include <nlohmann/json.hpp>
 
 #include "persistence/db_task.hpp"
@@ -170,5 +172,15 @@ db_fn remove_command(std::string id, std::string user_id, bool admin);
 db_fn dead_letters_query(int limit);
 /// `replay`.
 db_fn replay_command(std::string id);
+/// `masked_of`: {"user_id", "masked"}.
+db_fn masked_query(std::string id, std::string user_id, bool admin);
+/// `replace_embeddings` with the chunks `rows` holds when the task runs (its before
+/// step may fill them): {"version": the new seq}.
+db_fn replace_embeddings_command(std::string id, std::string model,
+                                 std::shared_ptr<const std::vector<embedded_chunk>> rows);
+/// `drop_embeddings`: {"resume_id", "user_id", "removed", "version"}.
+db_fn drop_embeddings_command(std::string id, std::string user_id, bool admin);
+/// `visible_to_company`: the ids as an array.
+db_fn visible_to_company_query(std::string company_id);
 
 }  // namespace hirehub::persistence::resumes
