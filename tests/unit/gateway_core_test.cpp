@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/openapi.hpp"
 #include "gateway/http_errors.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/net_address.hpp"
@@ -242,4 +243,15 @@ TEST(Multipart, ReadsFieldsAndFilesAndRefusesMalformedBodies) {
     many += "--xyz\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n";
   many += "--xyz--\r\n";
   EXPECT_THROW(parse_multipart(many, "xyz", 16), multipart_error);
+}
+
+// The OpenAPI document is a file compiled in (gateway/openapi.json): it parses, and
+// names the API's main operations (the end-to-end suite checks it against every route).
+TEST(openapi, the_compiled_in_document_parses_and_names_the_api) {
+  auto doc = nlohmann::json::parse(hirehub::gateway::openapi_document());
+  EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+  for (auto* path : {"/api/v1/applications", "/api/v1/jobs", "/api/v1/resumes", "/api/v1/auth/login", "/ready"})
+    EXPECT_TRUE(doc["paths"].contains(path)) << path;
+  EXPECT_TRUE(doc["paths"]["/api/v1/applications"].contains("post"));
+  EXPECT_TRUE(doc["components"]["schemas"].contains("Error"));
 }
