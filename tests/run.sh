@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test:
+#   0. the layout check (tests/layout_check.sh);
 #   1. unit tests (no I/O);
 #   2. the same unit tests under ASan + UBSan (separate build directory);
 #   3. libFuzzer targets for the resume extractors and the masker, briefly;
@@ -9,6 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+
+# The layout's rules (libpqxx in persistence/ only, no include backwards): a grep, first.
+bash tests/layout_check.sh
 
 ./deploy/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The layout's rules that a grep can check (run by tests/run.sh before anything is built):
+#  - libpqxx stays in persistence/: no other production folder names it, except the
+#    files still being moved out (issue 21), which may only shrink;
+#  - a folder includes only the folders below it:
+#    runtime <- domain <- persistence <- actors, cluster <- gateway <- node.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+status=0
+
+pqxx_pending=" actors/CMakeLists.txt actors/delivery_channel.cpp actors/job_projector.cpp actors/notification_actor.cpp
+ actors/rag_index.cpp actors/resume_pipeline.cpp gateway/routes_accounts.cpp "
+while IFS= read -r f; do
+  case "$pqxx_pending" in
+    *" $f "* | *" $f"$'\n'*) ;;
+    *) echo "layout: libpqxx named outside persistence/: $f" >&2; status=1 ;;
+  esac
+done < <(grep -rli "pqxx" runtime domain actors cluster gateway node --include='*.cpp' --include='*.hpp' \
+           --include='*.in' --include=CMakeLists.txt | sort)
+
+# folder -> the folders it must not include
+declare -A forbidden=(
+  [runtime]="domain persistence actors cluster gateway node"
+  [domain]="persistence actors cluster gateway node"
+  [persistence]="actors cluster gateway node"
+  [actors]="cluster gateway node"
+  [cluster]="gateway node"
+  [gateway]="node"
+)
+for dir in "${!forbidden[@]}"; do
+  for up in ${forbidden[$dir]}; do
+    if hits=$(grep -rn "#include \"$up/" "$dir" --include='*.cpp' --include='*.hpp' --include='*.in'); then
+      echo "layout: $dir/ includes $up/ (an arrow backwards):" >&2
+      echo "$hits" >&2
+      status=1
+    fi
+  done
+done
+exit $status
