@@ -193,156 +193,81 @@ bool take_op(session_actor* self, double per_second) {
   return true;
 }
 
-void on_client_frame(session_actor* self, api_shared* sh, const std::string& text) {
+/// Catches a new `notifications` subscription up: from the client's after_seq, or
+/// live from the user's last notification.
+void catch_up_notifications(session_actor* self, api_shared* sh, const std::string& topic,
+                            std::optional<int64_t> after_seq) {
   auto& st = self->state;
-  if (!take_op(self, sh->opts.ws_ops_per_second)) {
-    static auto& limited = metrics::get_counter("hirehub_websocket_frames_refused_total",
-                                                "Client frames refused by ws.ops_per_second");
-    limited.inc();
-    if (++st.refused >= 100 && !st.closed) {
-      st.closed = true;
-      st.conn->close(1008, "too many frames (ws.ops_per_second)");
-      self->quit();
-      return;
-    }
-    send_error(self, errc::rate_limited, "too many frames on this socket (ws.ops_per_second); slow down");
+  st.subs[topic].dense = true;
+  if (after_seq)
+    st.subs[topic].last_seq = *after_seq;  // the numbering goes on from what the client saw
+  auto db = service(self->system(), "db");
+  if (!db) {
+    fail_subscribe(self, topic, make_error(errc::unavailable, "the database pool is restarting; retry"));
     return;
   }
-  auto parsed = parse_client_frame(text);
-  if (!parsed.frame) {
-    send_error(self, parsed.error.code, parsed.error.message, parsed.error.topic);
+  if (!after_seq) {
+    // Live from now: the numbering starts after the user's last notification.
+    self->request(db, sh->opts.request_timeout, inbox_last_atom::value, st.by.user_id)
+        .then([self, topic](int64_t last) { finish_subscribe(self, topic, last, {}); },
+              [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
     return;
   }
-  auto& frame = *parsed.frame;
-  if (frame.op == client_frame::op_kind::ping) {
-    st.conn->send(R"({"type":"pong"})");
+  self->request(db, sh->opts.request_timeout, list_notif_atom::value, st.by.user_id, *after_seq, int32_t{1000})
+      .then(
+          [self, topic, after_seq](std::vector<stored_notification>& ns) {
+            std::vector<std::pair<int64_t, std::string>> frames;
+            int64_t last = *after_seq;
+            for (auto& n : ns) {
+              frames.emplace_back(n.seq, notification::notification_frame(n.seq, n.json));
+              last = n.seq;
+            }
+            finish_subscribe(self, topic, last, frames);
+          },
+          [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
+}
+
+/// Catches a `resume:<id>` subscription up: the resume's current state (its owner or an admin).
+void catch_up_resume(session_actor* self, api_shared* sh, const std::string& topic, std::optional<int64_t> after_seq) {
+  auto& st = self->state;
+  // The owner (or an admin) only; the catch-up is the resume's current state.
+  auto db = service(self->system(), "db");
+  if (!db) {
+    fail_subscribe(self, topic, make_error(errc::unavailable, "the database pool is restarting; retry"));
     return;
   }
-  auto topic = frame.topic;
-  auto after_seq = frame.after_seq;
-  if (frame.op == client_frame::op_kind::unsubscribe) {
-    if (!drop_subscription(self, topic)) {
-      send_error(self, errc::not_found, "not subscribed to " + topic, topic);
-      return;
-    }
-    st.conn->send(nlohmann::json({{"type", "unsubscribed"}, {"topic", topic}}).dump());
-    return;
-  }
-  if (st.subs.count(topic)) {
-    send_error(self, errc::bad_request, "already subscribed to " + topic, topic);
-    return;
-  }
-  if (st.subs.size() >= sh->opts.ws_max_subscriptions) {
-    send_error(self, errc::payload_too_large,
-               "too many subscriptions on this socket (ws.max_subscriptions = " +
-                   std::to_string(sh->opts.ws_max_subscriptions) + ")",
-               topic);
-    return;
-  }
-  auto hub = service(self->system(), "hub");
-  if (!hub) {
-    send_error(self, errc::unavailable, "the node is restarting; retry", topic);
-    return;
-  }
-  auto hub_topic = hub_topic_of(topic, st.by.role, st.by.user_id);
-  if (!hub_topic.empty()) {
-    // application:<id>, resume:<id>, notifications
-  } else if (topic == "cluster") {
-    // The admin console's live view of the cluster (cluster/feed).
-    if (st.by.role != "admin") {
-      send_error(self, errc::forbidden, "the cluster topic is for admins", topic);
-      return;
-    }
-    if (after_seq) {
-      send_error(self, errc::bad_request, "the cluster topic has no history: omit after_seq", topic);
-      return;
-    }
-    hub_topic = cluster::feed_topic;
-  } else {
-    send_error(self, errc::bad_request,
-               "unknown topic '" + topic + "': application:<id>, resume:<id>, notifications or cluster", topic);
-    return;
-  }
-  // Subscribe first, then read what was missed: frames arriving meanwhile are
-  // buffered and deduplicated by seq, so nothing falls between the two.
-  topic_sub sub;
-  sub.hub_topic = hub_topic;
-  st.subs[topic] = std::move(sub);
-  st.by_hub_topic[hub_topic] = topic;
-  if (sh->opts.watch)
-    sh->opts.watch->add(hub_topic);  // before the subscribe and the read of what was missed
-  self->send(hub, subscribe_atom::value, hub_topic, caf::actor_cast<caf::actor>(self));
-  if (topic == "cluster") {
-    finish_subscribe(self, topic, 0, {});
-    if (auto feed = service(self->system(), "feed"))
-      self->send(feed, kick_atom::value);  // the first view now, not after a period
-    return;
-  }
-  if (topic == "notifications") {
-    st.subs[topic].dense = true;
-    if (after_seq)
-      st.subs[topic].last_seq = *after_seq;  // the numbering goes on from what the client saw
-    auto db = service(self->system(), "db");
-    if (!db) {
-      fail_subscribe(self, topic, make_error(errc::unavailable, "the database pool is restarting; retry"));
-      return;
-    }
-    if (!after_seq) {
-      // Live from now: the numbering starts after the user's last notification.
-      self->request(db, sh->opts.request_timeout, inbox_last_atom::value, st.by.user_id)
-          .then([self, topic](int64_t last) { finish_subscribe(self, topic, last, {}); },
-                [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
-      return;
-    }
-    self->request(db, sh->opts.request_timeout, list_notif_atom::value, st.by.user_id, *after_seq, int32_t{1000})
-        .then(
-            [self, topic, after_seq](std::vector<stored_notification>& ns) {
-              std::vector<std::pair<int64_t, std::string>> frames;
-              int64_t last = *after_seq;
-              for (auto& n : ns) {
-                frames.emplace_back(n.seq, notification::notification_frame(n.seq, n.json));
-                last = n.seq;
-              }
-              finish_subscribe(self, topic, last, frames);
-            },
-            [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
-    return;
-  }
-  if (topic.rfind("resume:", 0) == 0) {
-    // The owner (or an admin) only; the catch-up is the resume's current state.
-    auto db = service(self->system(), "db");
-    if (!db) {
-      fail_subscribe(self, topic, make_error(errc::unavailable, "the database pool is restarting; retry"));
-      return;
-    }
-    auto id = topic.substr(7);
-    auto user = st.by.user_id;
-    bool admin = st.by.role == "admin";
-    int64_t after = after_seq ? *after_seq : -1;
-    persistence::db_task task{persistence::resumes::get_query(id, user, admin)};
-    self->request(db, sh->opts.request_timeout, std::move(task))
-        .then(
-            [self, topic, id, after](persistence::db_reply& r) {
-              if (r.error) {
-                fail_subscribe(self, topic, r.error);
-                return;
-              }
-              auto& v = r.value;
-              int64_t seq = v.value("seq", int64_t{0});
-              std::vector<std::pair<int64_t, std::string>> frames;
-              if (after >= 0 && seq > after) {
-                auto err = v.value("error", nlohmann::json());
-                frames.emplace_back(seq, resume_pipeline::progress_frame(
-                                             id, seq, v["stage"].is_string() ? v["stage"].get<std::string>() : "",
-                                             v.value("progress", 0), v.value("status", ""),
-                                             err.is_object() ? err.value("code", "") : "",
-                                             err.is_object() ? err.value("message", "") : ""));
-              }
-              finish_subscribe(self, topic, seq, frames);
-            },
-            [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
-    return;
-  }
+  auto id = topic.substr(7);
+  auto user = st.by.user_id;
+  bool admin = st.by.role == "admin";
+  int64_t after = after_seq ? *after_seq : -1;
+  persistence::db_task task{persistence::resumes::get_query(id, user, admin)};
+  self->request(db, sh->opts.request_timeout, std::move(task))
+      .then(
+          [self, topic, id, after](persistence::db_reply& r) {
+            if (r.error) {
+              fail_subscribe(self, topic, r.error);
+              return;
+            }
+            auto& v = r.value;
+            int64_t seq = v.value("seq", int64_t{0});
+            std::vector<std::pair<int64_t, std::string>> frames;
+            if (after >= 0 && seq > after) {
+              auto err = v.value("error", nlohmann::json());
+              frames.emplace_back(seq, resume_pipeline::progress_frame(
+                                           id, seq, v["stage"].is_string() ? v["stage"].get<std::string>() : "",
+                                           v.value("progress", 0), v.value("status", ""),
+                                           err.is_object() ? err.value("code", "") : "",
+                                           err.is_object() ? err.value("message", "") : ""));
+            }
+            finish_subscribe(self, topic, seq, frames);
+          },
+          [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
+}
+
+/// Catches an `application:<id>` subscription up from the entity's journal.
+void catch_up_application(session_actor* self, api_shared* sh, const std::string& topic,
+                          std::optional<int64_t> after_seq) {
+  auto& st = self->state;
   auto registry = service(self->system(), "registry");
   if (!registry) {
     fail_subscribe(self, topic, make_error(errc::unavailable, "the node is restarting; retry"));
@@ -359,6 +284,119 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
             finish_subscribe(self, topic, h.last_seq, frames);
           },
           [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
+}
+
+/// Whether the socket may send another frame (ws.ops_per_second); after 100
+/// refusals it is closed with 1008.
+bool frame_allowed(session_actor* self, api_shared* sh) {
+  auto& st = self->state;
+  if (take_op(self, sh->opts.ws_ops_per_second))
+    return true;
+  static auto& limited =
+      metrics::get_counter("hirehub_websocket_frames_refused_total", "Client frames refused by ws.ops_per_second");
+  limited.inc();
+  if (++st.refused >= 100 && !st.closed) {
+    st.closed = true;
+    st.conn->close(1008, "too many frames (ws.ops_per_second)");
+    self->quit();
+    return false;
+  }
+  send_error(self, errc::rate_limited, "too many frames on this socket (ws.ops_per_second); slow down");
+  return false;
+}
+
+/// The hub topic a client's topic stands for, when the caller may watch it ("" after
+/// an error frame was sent).
+std::string hub_topic_for(session_actor* self, const std::string& topic, std::optional<int64_t> after_seq) {
+  auto& st = self->state;
+  auto hub_topic = hub_topic_of(topic, st.by.role, st.by.user_id);
+  if (!hub_topic.empty())
+    return hub_topic;  // application:<id>, resume:<id>, notifications
+  if (topic == "cluster") {
+    // The admin console's live view of the cluster (cluster/feed).
+    if (st.by.role != "admin") {
+      send_error(self, errc::forbidden, "the cluster topic is for admins", topic);
+      return {};
+    }
+    if (after_seq) {
+      send_error(self, errc::bad_request, "the cluster topic has no history: omit after_seq", topic);
+      return {};
+    }
+    return cluster::feed_topic;
+  }
+  send_error(self, errc::bad_request,
+             "unknown topic '" + topic + "': application:<id>, resume:<id>, notifications or cluster", topic);
+  return {};
+}
+
+void subscribe(session_actor* self, api_shared* sh, const std::string& topic, std::optional<int64_t> after_seq) {
+  auto& st = self->state;
+  if (st.subs.count(topic)) {
+    send_error(self, errc::bad_request, "already subscribed to " + topic, topic);
+    return;
+  }
+  if (st.subs.size() >= sh->opts.ws_max_subscriptions) {
+    send_error(self, errc::payload_too_large,
+               "too many subscriptions on this socket (ws.max_subscriptions = " +
+                   std::to_string(sh->opts.ws_max_subscriptions) + ")",
+               topic);
+    return;
+  }
+  auto hub = service(self->system(), "hub");
+  if (!hub) {
+    send_error(self, errc::unavailable, "the node is restarting; retry", topic);
+    return;
+  }
+  auto hub_topic = hub_topic_for(self, topic, after_seq);
+  if (hub_topic.empty())
+    return;
+  // Subscribe first, then read what was missed: frames arriving meanwhile are
+  // buffered and deduplicated by seq, so nothing falls between the two.
+  topic_sub sub;
+  sub.hub_topic = hub_topic;
+  st.subs[topic] = std::move(sub);
+  st.by_hub_topic[hub_topic] = topic;
+  if (sh->opts.watch)
+    sh->opts.watch->add(hub_topic);  // before the subscribe and the read of what was missed
+  self->send(hub, subscribe_atom::value, hub_topic, caf::actor_cast<caf::actor>(self));
+  if (topic == "cluster") {
+    finish_subscribe(self, topic, 0, {});
+    if (auto feed = service(self->system(), "feed"))
+      self->send(feed, kick_atom::value);  // the first view now, not after a period
+  } else if (topic == "notifications") {
+    catch_up_notifications(self, sh, topic, after_seq);
+  } else if (topic.rfind("resume:", 0) == 0) {
+    catch_up_resume(self, sh, topic, after_seq);
+  } else {
+    catch_up_application(self, sh, topic, after_seq);
+  }
+}
+
+void on_client_frame(session_actor* self, api_shared* sh, const std::string& text) {
+  auto& st = self->state;
+  if (!frame_allowed(self, sh))
+    return;
+  auto parsed = parse_client_frame(text);
+  if (!parsed.frame) {
+    send_error(self, parsed.error.code, parsed.error.message, parsed.error.topic);
+    return;
+  }
+  auto& frame = *parsed.frame;
+  switch (frame.op) {
+    case client_frame::op_kind::ping:
+      st.conn->send(R"({"type":"pong"})");
+      return;
+    case client_frame::op_kind::unsubscribe:
+      if (!drop_subscription(self, frame.topic)) {
+        send_error(self, errc::not_found, "not subscribed to " + frame.topic, frame.topic);
+        return;
+      }
+      st.conn->send(nlohmann::json({{"type", "unsubscribed"}, {"topic", frame.topic}}).dump());
+      return;
+    case client_frame::op_kind::subscribe:
+      subscribe(self, sh, frame.topic, frame.after_seq);
+      return;
+  }
 }
 
 using expired_atom = caf::atom_constant<caf::atom("expired")>;
