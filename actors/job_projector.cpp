@@ -57,12 +57,7 @@ caf::behavior projector_impl(projector_actor* self, int) {
         std::vector<std::string> recount(applied.begin(), applied.end());
         // The group confirms what it handled in the same transaction (skipped events too:
         // they can never succeed), so the outbox keeps only what it has not.
-        persistence::db_task task{[rebuild, recount, group, batch](pqxx::transaction_base& txn) {
-          persistence::jobs::recount_applies(txn, recount);
-          auto n = persistence::jobs::project(txn, rebuild) + recount.size();
-          persistence::outbox::confirm(txn, group, batch);
-          return persistence::reply(static_cast<int64_t>(n));
-        }};
+        persistence::db_task task{persistence::jobs::projection_command(rebuild, recount, group, batch)};
         auto rp = self->make_response_promise();
         // No timeout: the pool answers every task it takes (an error when PostgreSQL
         // fails), and the consumer's watchdog retries a batch that takes too long.

@@ -98,10 +98,7 @@ void load_next(index_actor* self) {
     return;
   }
   auto rows = std::make_shared<std::vector<persistence::resumes::index_row>>();
-  persistence::db_task task{[rows, after = s.after, n = s.opts.page_resumes](pqxx::transaction_base& txn) {
-    *rows = persistence::resumes::index_page(txn, after, n);
-    return persistence::reply({{"rows", rows->size()}});
-  }};
+  persistence::db_task task{persistence::resumes::index_page_query(s.after, s.opts.page_resumes, rows)};
   self->request(pool, s.opts.call_timeout, std::move(task))
       .then(
           [self, rows](persistence::db_reply& r) {
@@ -141,10 +138,7 @@ void reload(index_actor* self, const std::string& resume_id) {
   if (!pool)
     return;
   auto st = std::make_shared<persistence::resumes::index_state>();
-  persistence::db_task task{[st, resume_id](pqxx::transaction_base& txn) {
-    *st = persistence::resumes::index_of(txn, resume_id);
-    return persistence::reply(nullptr);
-  }};
+  persistence::db_task task{persistence::resumes::index_state_query(resume_id, st)};
   self->request(pool, self->state.opts.call_timeout, std::move(task))
       .then(
           [self, st, resume_id](persistence::db_reply& r) {

@@ -6,6 +6,8 @@
 #include <pqxx/pqxx>
 
 #include "persistence/db.hpp"
+#include "persistence/outbox.hpp"
+#include "persistence/types.hpp"
 #include "runtime/crypto.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/ids.hpp"
@@ -493,6 +495,17 @@ db_fn skills_query() {
 
 db_fn search_request(search_query q) {
   return [q = std::move(q)](pqxx::transaction_base& txn) { return reply(search(txn, q)); };
+}
+
+db_fn projection_command(std::vector<std::string> rebuild, std::vector<std::string> recount, std::string group,
+                         std::vector<kafka_record> consumed) {
+  return [rebuild = std::move(rebuild), recount = std::move(recount), group = std::move(group),
+          consumed = std::move(consumed)](pqxx::transaction_base& txn) {
+    recount_applies(txn, recount);
+    auto n = project(txn, rebuild) + recount.size();
+    outbox::confirm(txn, group, consumed);
+    return reply(static_cast<int64_t>(n));
+  };
 }
 
 }  // namespace hirehub::persistence::jobs

@@ -18,6 +18,10 @@
 #include "domain/jobs.hpp"
 #include "persistence/db_task.hpp"
 
+namespace hirehub {
+struct kafka_record;
+}
+
 namespace pqxx {
 class transaction_base;
 }
@@ -95,5 +99,11 @@ db_fn get_query(std::string job_id, actor viewer);
 db_fn skills_query();
 /// One page of search results.
 db_fn search_request(search_query q);
+
+/// The projector's batch: recounts `recount`, rebuilds `rebuild` in the read model and
+/// confirms the consumed records for `group` (outbox::confirm), in one transaction;
+/// answers how many jobs changed.
+db_fn projection_command(std::vector<std::string> rebuild, std::vector<std::string> recount, std::string group,
+                         std::vector<kafka_record> consumed);
 
 }  // namespace hirehub::persistence::jobs

@@ -457,4 +457,18 @@ db_fn visible_to_company_query(std::string company_id) {
   };
 }
 
+db_fn index_page_query(std::string after, int max_resumes, std::shared_ptr<std::vector<index_row>> rows) {
+  return [after = std::move(after), max_resumes, rows = std::move(rows)](pqxx::transaction_base& txn) {
+    *rows = index_page(txn, after, max_resumes);
+    return reply({{"rows", rows->size()}});
+  };
+}
+
+db_fn index_state_query(std::string resume_id, std::shared_ptr<index_state> state) {
+  return [resume_id = std::move(resume_id), state = std::move(state)](pqxx::transaction_base& txn) {
+    *state = index_of(txn, resume_id);
+    return reply(nullptr);
+  };
+}
+
 }  // namespace hirehub::persistence::resumes

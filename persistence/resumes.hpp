@@ -182,5 +182,9 @@ db_fn replace_embeddings_command(std::string id, std::string model,
 db_fn drop_embeddings_command(std::string id, std::string user_id, bool admin);
 /// `visible_to_company`: the ids as an array.
 db_fn visible_to_company_query(std::string company_id);
+/// `index_page` into `*rows` (answers {"rows": n}).
+db_fn index_page_query(std::string after, int max_resumes, std::shared_ptr<std::vector<index_row>> rows);
+/// `index_of` into `*state` (answers null).
+db_fn index_state_query(std::string resume_id, std::shared_ptr<index_state> state);
 
 }  // namespace hirehub::persistence::resumes
