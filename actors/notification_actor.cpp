@@ -2,7 +2,6 @@
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
-#include <pqxx/transaction_base>
 
 #include "actors/notification_core.hpp"
 #include "persistence/db_task.hpp"
@@ -63,12 +62,12 @@ std::vector<std::string> reachable(const std::vector<std::string>& channels,
   return out;
 }
 
-/// Looks the people of the events up, renders every enabled channel they can be
-/// reached on and stores the notifications, all in one transaction on the
-/// notification pool.
-persistence::db_reply store_events(pqxx::transaction_base& txn, const std::vector<event_facts>& events,
-                                   const std::vector<template_row>& templates,
-                                   const std::vector<std::string>& channels) {
+/// The notification pool's task for a batch: looks the people of the events up,
+/// renders every enabled channel they can be reached on and stores the
+/// notifications, and confirms the consumed records, all in one transaction.
+persistence::db_fn store_events(std::vector<event_facts> events, std::vector<template_row> templates,
+                                std::vector<std::string> channels, std::string group,
+                                std::vector<kafka_record> consumed) {
   namespace store = persistence::notifications;
   std::vector<std::string> users;
   std::vector<std::string> companies;
@@ -79,33 +78,31 @@ persistence::db_reply store_events(pqxx::transaction_base& txn, const std::vecto
     if (ids::is_uuid(f.company_id))
       companies.push_back(f.company_id);
   }
-  std::map<std::string, store::person> people;
-  std::map<std::string, std::string> company_names;
-  store::lookup(txn, users, companies, people, company_names);
-  std::vector<notification_draft> drafts;
-  for (auto& f : events) {
-    directory_entry who;
-    if (auto a = people.find(f.applicant_id); a != people.end())
-      who.applicant_name = a->second.name;
-    if (auto c = company_names.find(f.company_id); c != company_names.end())
-      who.company_name = c->second;
-    const store::person* recipient = nullptr;
-    if (auto r = people.find(f.recipient_id); r != people.end()) {
-      recipient = &r->second;
-      who.recipient_time_zone = r->second.time_zone;
-      who.recipient_name = r->second.name;
+  auto draft = [events = std::move(events), templates = std::move(templates),
+                channels = std::move(channels)](const store::directory& dir) {
+    std::vector<notification_draft> drafts;
+    for (auto& f : events) {
+      directory_entry who;
+      if (auto a = dir.people.find(f.applicant_id); a != dir.people.end())
+        who.applicant_name = a->second.name;
+      if (auto c = dir.company_names.find(f.company_id); c != dir.company_names.end())
+        who.company_name = c->second;
+      const store::person* recipient = nullptr;
+      if (auto r = dir.people.find(f.recipient_id); r != dir.people.end()) {
+        recipient = &r->second;
+        who.recipient_time_zone = r->second.time_zone;
+        who.recipient_name = r->second.name;
+      }
+      std::string error;
+      for (auto& d : render_drafts(f, who, templates, reachable(channels, recipient), &error))
+        drafts.push_back(std::move(d));
+      if (!error.empty())
+        log::error("notification template failed to render", {{"event_id", f.event_id}, {"error", error}});
     }
-    std::string error;
-    for (auto& d : render_drafts(f, who, templates, reachable(channels, recipient), &error))
-      drafts.push_back(std::move(d));
-    if (!error.empty())
-      log::error("notification template failed to render", {{"event_id", f.event_id}, {"error", error}});
-  }
-  auto stored = store::store(txn, drafts);
-  auto out = nlohmann::json::array();
-  for (auto& n : stored)
-    out.push_back({{"id", n.id}, {"seq", n.seq}, {"user_id", n.user_id}, {"json", n.json}});
-  return persistence::reply(std::move(out));
+    return drafts;
+  };
+  return store::store_batch_command(std::move(users), std::move(companies), std::move(draft), std::move(group),
+                                    std::move(consumed));
 }
 
 struct dispatcher_state {
@@ -171,14 +168,7 @@ caf::behavior dispatcher_impl(dispatcher_actor* self, options opts) {
         auto templates = st.templates;
         // The group confirms what it handled in the transaction of the notifications it
         // stores (skipped events too: they can never succeed).
-        persistence::db_task task{
-            [events = std::move(events), templates, channels, group, batch](pqxx::transaction_base& txn) {
-              auto stored = events.empty() ? persistence::db_reply{nlohmann::json::array(), {}, false}
-                                           : store_events(txn, events, templates, channels);
-              if (!stored.error)
-                persistence::outbox::confirm(txn, group, batch);
-              return stored;
-            }};
+        persistence::db_task task{store_events(std::move(events), templates, channels, group, batch)};
         auto rp = self->make_response_promise();
         // No timeout: the pool answers every task it takes (an error when PostgreSQL
         // fails), and the consumer's watchdog retries a batch that takes too long.

@@ -1,4 +1,5 @@
 #include "persistence/notifications.hpp"
+#include "persistence/outbox.hpp"
 
 #include <map>
 #include <set>
@@ -316,6 +317,24 @@ nlohmann::json save_template(pqxx::transaction_base& txn, const template_fields&
           template_json,
       t.name, t.event_type, t.channel, t.subject, t.body, t.active);
   return nlohmann::json::parse(r[0][0].as<std::string>());
+}
+
+// ---- the dispatcher's batch --------------------------------------------------------------
+
+db_fn store_batch_command(std::vector<std::string> user_ids, std::vector<std::string> company_ids, drafter draft,
+                          std::string group, std::vector<kafka_record> consumed) {
+  return [user_ids = std::move(user_ids), company_ids = std::move(company_ids), draft = std::move(draft),
+          group = std::move(group), consumed = std::move(consumed)](pqxx::transaction_base& txn) {
+    directory who;
+    lookup(txn, user_ids, company_ids, who.people, who.company_names);
+    auto drafts = draft(who);
+    auto out = nlohmann::json::array();
+    if (!drafts.empty())
+      for (auto& n : store(txn, drafts))
+        out.push_back({{"id", n.id}, {"seq", n.seq}, {"user_id", n.user_id}, {"json", n.json}});
+    outbox::confirm(txn, group, consumed);
+    return reply(std::move(out));
+  };
 }
 
 // ---- the API's requests ----------------------------------------------------------------

@@ -5,6 +5,7 @@
 /// read. Functions over a transaction; run by a db pool or a channel actor.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@ class transaction_base;
 namespace hirehub {
 struct notification_draft;
 struct stored_notification;
+struct kafka_record;
 }  // namespace hirehub
 
 namespace hirehub::persistence::notifications {
@@ -123,6 +125,23 @@ nlohmann::json list_templates(pqxx::transaction_base& txn);
 /// variables); activating it retires the other active one of its event type
 /// and channel, so each event renders one text per channel.
 nlohmann::json save_template(pqxx::transaction_base& txn, const template_fields& t);
+
+// ---- the dispatcher's batch, as one task for the notification pool ---------------------
+
+/// The people of a batch of events, as the dispatcher renders for them.
+struct directory {
+  std::map<std::string, person> people;              ///< by user id
+  std::map<std::string, std::string> company_names;  ///< by company id
+};
+
+/// Renders a batch's notifications once its people are known (pure: no I/O).
+using drafter = std::function<std::vector<notification_draft>(const directory&)>;
+
+/// In one transaction: looks `user_ids` and `company_ids` up, lets `draft` render,
+/// stores the drafts and confirms the consumed records for `group`. Answers the
+/// stored in-app rows as [{"id", "seq", "user_id", "json"}].
+db_fn store_batch_command(std::vector<std::string> user_ids, std::vector<std::string> company_ids, drafter draft,
+                          std::string group, std::vector<kafka_record> consumed);
 
 // ---- the API's requests, as tasks for the db pool ------------------------------------
 
