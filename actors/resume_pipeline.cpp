@@ -71,15 +71,6 @@ int64_t elapsed_ms(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
 }
 
-/// A permanent failure: recorded in the same transaction, then answered.
-persistence::db_reply permanent(pqxx::transaction_base& txn, const work& w, resume::stage st, const std::string& code,
-                                const std::string& message, std::chrono::steady_clock::time_point t0) {
-  auto seq = store::fail(txn, w.row.id, resume::task_type(st), code, message, elapsed_ms(t0));
-  if (!seq)
-    throw make_error(errc::conflict, "superseded");
-  return persistence::reply({{"failed", true}, {"seq", *seq}, {"code", code}, {"message", message}}, true);
-}
-
 /// Reads the stored original again, in a child process with the upload's budget
 /// (a task's `before` step: no transaction is open). Why it gave no text is kept
 /// for the stage, which records it as the resume's error.
@@ -103,24 +94,28 @@ const std::string& extracted_text(work& w) {
   return w.raw;
 }
 
-/// The body of stage `st`: compute, write its output, advance the fence.
-persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, const options& o, work& w) {
+/// The work of stage `st`, outside any transaction (a task's `before` step, on the
+/// pool's thread): compute, write the processed files, call the models; what is to be
+/// committed goes into `c`. A file that gives no text is a permanent failure (in `c`);
+/// anything else thrown is transient (the pipeline restarts the stage).
+void compute_stage(resume::stage st, const options& o, work& w, store::stage_commit& c) {
   auto t0 = std::chrono::steady_clock::now();
   const auto& id = w.row.id;
   const auto& user = w.row.user_id;
-  store::ai_task task;
-  task.task_type = resume::task_type(st);
-  std::string summary;
-  std::string from, to = resume::to_string(st);
   int k = static_cast<int>(st);
+  c.id = id;
+  c.task.task_type = resume::task_type(st);
+  c.to = resume::to_string(st);
   if (k > 0)
-    from = resume::to_string(stages[k - 1]);
+    c.from = resume::to_string(stages[k - 1]);
+  c.progress = percent_after(k);
   try {
     switch (st) {
       case resume::stage::extract: {
         extracted_text(w);  // the upload's own extraction, handed over in memory, or extract_again's
-        task.model = w.row.file_type == "pdf" ? "poppler-cpp" : w.row.file_type == "docx" ? "libzip+pugixml" : "utf-8";
-        task.output = {{"text_length", w.raw.size()}};
+        c.task.model =
+            w.row.file_type == "pdf" ? "poppler-cpp" : w.row.file_type == "docx" ? "libzip+pugixml" : "utf-8";
+        c.task.output = {{"text_length", w.raw.size()}};
         break;
       }
       case resume::stage::mask: {
@@ -129,9 +124,9 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
         w.masked = std::move(m.masked);
         json counts = m.counts();
         o.store->put(persistence::processed_key(user, id, "masked.txt"), w.masked, persistence::durability::copy);
-        store::save_masked(txn, id, w.masked, counts);
-        task.model = "local-pii-recognizers-v1";
-        task.output = {{"findings", m.findings.size()}, {"counts", counts}};
+        c.masked = std::make_pair(w.masked, counts);
+        c.task.model = "local-pii-recognizers-v1";
+        c.task.output = {{"findings", m.findings.size()}, {"counts", counts}};
         break;
       }
       case resume::stage::parse: {
@@ -141,12 +136,12 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
         w.parsed = p;
         o.store->put(persistence::processed_key(user, id, "parsed.json"), w.parsed.dump(2),
                      persistence::durability::copy);
-        store::save_parsed(txn, id, w.parsed);
-        task.model = "local-section-parser-v1";
-        task.output = {{"experiences", p.experiences.size()},
-                       {"educations", p.educations.size()},
-                       {"skills", p.skills.size()},
-                       {"years_experience", p.years_experience}};
+        c.parsed = w.parsed;
+        c.task.model = "local-section-parser-v1";
+        c.task.output = {{"experiences", p.experiences.size()},
+                         {"educations", p.educations.size()},
+                         {"skills", p.skills.size()},
+                         {"years_experience", p.years_experience}};
         break;
       }
       case resume::stage::embed: {
@@ -154,8 +149,8 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
           w.masked = w.row.masked;
         auto chunks = resume::chunk_text(w.masked);
         std::vector<std::string> texts;
-        for (const auto& c : chunks)
-          texts.push_back(c.text);
+        for (const auto& ch : chunks)
+          texts.push_back(ch.text);
         // A remote model may be down: its error fails the stage transiently (restart with backoff).
         auto vecs = o.embedder->embed(texts);
         std::vector<store::embedded_chunk> rows;
@@ -164,9 +159,9 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
           rows.push_back({chunks[i].index, chunks[i].text, resume::to_bytes(vecs[i])});
           w.chunks.push_back({chunks[i].index, std::move(chunks[i].text), std::move(vecs[i])});
         }
-        store::save_embeddings(txn, id, o.embedder->model(), rows);
-        task.model = o.embedder->model();
-        task.output = {{"chunks", rows.size()}, {"dims", o.embedder->dims()}};
+        c.task.model = o.embedder->model();
+        c.task.output = {{"chunks", rows.size()}, {"dims", o.embedder->dims()}};
+        c.embeddings = std::make_pair(o.embedder->model(), std::move(rows));
         break;
       }
       case resume::stage::summarise: {
@@ -176,26 +171,20 @@ persistence::db_reply run_stage(pqxx::transaction_base& txn, resume::stage st, c
           w.parsed = json::parse(w.row.parsed_json);
         auto parsed = w.parsed.is_null() ? resume::parsed_resume{} : w.parsed.get<resume::parsed_resume>();
         // The provider chain; the local summary ends it, so this cannot fail.
-        auto s = o.summariser->summarise(w.masked, parsed);
-        summary = std::move(s.text);
-        task.model = s.model;
-        task.output = {{"length", summary.size()}, {"passed_over", s.errors}};
+        auto sm = o.summariser->summarise(w.masked, parsed);
+        c.task.model = sm.model;
+        c.task.output = {{"length", sm.text.size()}, {"passed_over", sm.errors}};
+        c.summary = std::move(sm.text);
         break;
       }
     }
   } catch (const resume::extract_error& e) {
     // The file itself is the problem: retrying will not help.
-    return permanent(txn, w, st, std::string("file_") + resume::to_string(e.code()), e.what(), t0);
+    c.failure = std::make_pair(std::string("file_") + resume::to_string(e.code()), std::string(e.what()));
   }
-  task.elapsed_ms = elapsed_ms(t0);
-  auto seq = store::advance(txn, id, from, to, percent_after(k), task);
-  if (!seq)
-    throw make_error(errc::conflict, "superseded");
-  if (st == resume::stage::summarise)
-    store::save_summary(txn, id, summary);  // after the fence: it ends `processing`
-  static auto& hist = metrics::get_histogram("hirehub_resume_stage_seconds", "Time of one resume pipeline stage");
-  hist.observe(static_cast<double>(task.elapsed_ms) / 1000.0);
-  return persistence::reply({{"failed", false}, {"seq", *seq}}, st == resume::stage::summarise);
+  c.task.elapsed_ms = elapsed_ms(t0);
+  static auto& hist = metrics::get_histogram("hirehub_resume_stage_seconds", "Time of one resume pipeline stage's work");
+  hist.observe(static_cast<double>(c.task.elapsed_ms) / 1000.0);
 }
 
 // ---- the stage child ---------------------------------------------------------------
@@ -211,13 +200,27 @@ caf::behavior stage_child(observed_event_actor* self, caf::actor parent, int k, 
     return {};
   }
   auto st = stages[k];
-  persistence::db_task task{[st, o, w](pqxx::transaction_base& txn) { return run_stage(txn, st, *o, *w); }};
-  if ((st == resume::stage::extract || st == resume::stage::mask) && w->raw.empty())
-    task.before = [o, w]() -> caf::error {
+  // The stage works before its transaction opens (files, models); the transaction
+  // only writes what it computed and moves the fence.
+  auto commit = std::make_shared<store::stage_commit>();
+  persistence::db_task task;
+  task.fn = store::stage_commit_command(commit);
+  bool reread = (st == resume::stage::extract || st == resume::stage::mask) && w->raw.empty();
+  task.before = [o, w, st, commit, reread]() -> caf::error {
+    if (reread) {
       w->unreadable.reset();
       extract_again(*o, *w);
+    }
+    try {
+      compute_stage(st, *o, *w, *commit);
       return {};
-    };
+    } catch (const std::exception& e) {
+      log::warn("resume stage failed; it is retried", {{"resume_id", w->row.id},
+                                                        {"stage", resume::to_string(st)},
+                                                        {"error", e.what()}});
+      return make_error(errc::unavailable, std::string("the ") + resume::to_string(st) + " stage failed; retry");
+    }
+  };
   self->request(pool, o->call_timeout, std::move(task))
       .then(
           [self, parent, k, w](persistence::db_reply& r) {
@@ -303,9 +306,7 @@ void give_up(pipeline_actor* self, int k, const std::string& reason) {
     return;
   }
   auto message = std::string("the ") + resume::to_string(st) + " stage kept failing: " + reason;
-  persistence::db_task task{[w, st, message](pqxx::transaction_base& txn) {
-    return permanent(txn, *w, st, "stage_failed", message, std::chrono::steady_clock::now());
-  }};
+  persistence::db_task task{store::fail_command(w->row.id, resume::task_type(st), "stage_failed", message)};
   self->request(pool, s.opts->call_timeout, std::move(task))
       .then(
           [self, k, message](persistence::db_reply& r) {
@@ -417,18 +418,7 @@ caf::behavior pipeline_impl(pipeline_actor* self, entity_context ctx, caf::actor
           return;
         auto& s = self->state;
         auto id = s.ctx.id;
-        persistence::db_task load{[id](pqxx::transaction_base& txn) {
-          auto row = store::load(txn, id);
-          if (!row)
-            return persistence::reply(nullptr);
-          return persistence::reply({{"user_id", row->user_id},
-                                     {"file_type", row->file_type},
-                                     {"status", row->status},
-                                     {"stage", row->stage},
-                                     {"masked", row->masked},
-                                     {"parsed", row->parsed_json},
-                                     {"seq", row->seq}});
-        }};
+        persistence::db_task load{store::pipeline_row_query(id)};
         self->request(lookup(self, "resumedb"), s.opts->call_timeout, std::move(load))
             .then(
                 [self, run_from](persistence::db_reply& r) {
@@ -503,8 +493,7 @@ caf::behavior sweep_impl(observed_event_actor* self, std::chrono::milliseconds p
         auto pool = lookup(self, "resumedb");
         if (!pool)
           return;
-        persistence::db_task task{
-            [](pqxx::transaction_base& txn) { return persistence::reply(store::unfinished(txn, 200)); }};
+        persistence::db_task task{store::unfinished_query(200)};
         self->request(pool, call_timeout, std::move(task))
             .then(
                 [self](persistence::db_reply& r) {

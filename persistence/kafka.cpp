@@ -453,6 +453,9 @@ void relay_run(relay_actor* self) {
 
 caf::behavior relay_impl(relay_actor* self, relay_options opts) {
   self->state.opts = std::move(opts);
+  // The first sweep one period after the start, like every later one (a node that
+  // restarts does not empty the confirmed rows at once).
+  self->state.next_sweep = std::chrono::steady_clock::now() + self->state.opts.sweep;
   self->send(self, tick_atom::value);
   self->state.timer_pending = true;
   return {

@@ -471,4 +471,61 @@ db_fn index_state_query(std::string resume_id, std::shared_ptr<index_state> stat
   };
 }
 
+namespace {
+
+json failed_reply(std::optional<int64_t> seq, const std::string& code, const std::string& message) {
+  if (!seq)
+    throw make_error(errc::conflict, "superseded");
+  return {{"failed", true}, {"seq", *seq}, {"code", code}, {"message", message}};
+}
+
+}  // namespace
+
+db_fn stage_commit_command(std::shared_ptr<const stage_commit> c) {
+  return [c = std::move(c)](pqxx::transaction_base& txn) {
+    if (c->failure) {
+      auto seq = fail(txn, c->id, c->task.task_type, c->failure->first, c->failure->second, c->task.elapsed_ms);
+      return reply(failed_reply(seq, c->failure->first, c->failure->second), true);
+    }
+    if (c->masked)
+      save_masked(txn, c->id, c->masked->first, c->masked->second);
+    if (c->parsed)
+      save_parsed(txn, c->id, *c->parsed);
+    if (c->embeddings)
+      save_embeddings(txn, c->id, c->embeddings->first, c->embeddings->second);
+    auto seq = advance(txn, c->id, c->from, c->to, c->progress, c->task);
+    if (!seq)
+      throw make_error(errc::conflict, "superseded");
+    if (c->summary)
+      save_summary(txn, c->id, *c->summary);  // after the fence: it ends `processing`
+    return reply({{"failed", false}, {"seq", *seq}}, c->summary.has_value());
+  };
+}
+
+db_fn fail_command(std::string id, std::string stage_failed, std::string code, std::string message) {
+  return [id = std::move(id), stage_failed = std::move(stage_failed), code = std::move(code),
+          message = std::move(message)](pqxx::transaction_base& txn) {
+    return reply(failed_reply(fail(txn, id, stage_failed, code, message, 0), code, message), true);
+  };
+}
+
+db_fn pipeline_row_query(std::string id) {
+  return [id = std::move(id)](pqxx::transaction_base& txn) {
+    auto row = load(txn, id);
+    if (!row)
+      return reply(nullptr);
+    return reply({{"user_id", row->user_id},
+                  {"file_type", row->file_type},
+                  {"status", row->status},
+                  {"stage", row->stage},
+                  {"masked", row->masked},
+                  {"parsed", row->parsed_json},
+                  {"seq", row->seq}});
+  };
+}
+
+db_fn unfinished_query(int limit) {
+  return [limit](pqxx::transaction_base& txn) { return reply(unfinished(txn, limit)); };
+}
+
 }  // namespace hirehub::persistence::resumes

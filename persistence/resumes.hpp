@@ -10,6 +10,8 @@
 #include <vector>
 
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -186,5 +188,37 @@ db_fn visible_to_company_query(std::string company_id);
 db_fn index_page_query(std::string after, int max_resumes, std::shared_ptr<std::vector<index_row>> rows);
 /// `index_of` into `*state` (answers null).
 db_fn index_state_query(std::string resume_id, std::shared_ptr<index_state> state);
+
+// ---- the pipeline's tasks --------------------------------------------------------------
+
+/// What one stage computed (outside any transaction) and now commits.
+struct stage_commit {
+  std::string id;
+  std::string from, to;  ///< the fence: stage `from` (empty: none) moves to `to`
+  int progress = 0;
+  ai_task task;
+  std::optional<std::pair<std::string, nlohmann::json>> masked;  ///< masked text, counts per entity type
+  std::optional<nlohmann::json> parsed;
+  std::optional<std::pair<std::string, std::vector<embedded_chunk>>> embeddings;  ///< model, chunks
+  std::optional<std::string> summary;  ///< the last stage: the resume becomes ready
+  /// A permanent failure instead (code, message): the resume ends in error.
+  std::optional<std::pair<std::string, std::string>> failure;
+};
+
+/// Commits `*c` as it is when the task runs (its before step computes it): the
+/// outputs, then the fence (`advance`), or the failure (`fail`). Answers {"failed":
+/// false, "seq"} or {"failed": true, "seq", "code", "message"}; conflict when another
+/// pipeline moved on or the resume is gone.
+db_fn stage_commit_command(std::shared_ptr<const stage_commit> c);
+
+/// `fail` after a stage kept failing: {"failed": true, "seq", "code", "message"}.
+db_fn fail_command(std::string id, std::string stage_failed, std::string code, std::string message);
+
+/// `load` for a pipeline resuming: {user_id, file_type, status, stage, masked, parsed,
+/// seq}, or null for no such resume.
+db_fn pipeline_row_query(std::string id);
+
+/// `unfinished` as an array of ids.
+db_fn unfinished_query(int limit);
 
 }  // namespace hirehub::persistence::resumes

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 status=0
 
 pqxx_pending=" actors/CMakeLists.txt actors/delivery_channel.cpp
- actors/resume_pipeline.cpp gateway/routes_accounts.cpp "
+ gateway/routes_accounts.cpp "
 while IFS= read -r f; do
   case "$pqxx_pending" in
     *" $f "* | *" $f"$'\n'*) ;;
