@@ -6,10 +6,8 @@
 #include <caf/all.hpp>
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "actors/notification_core.hpp"
-#include "persistence/db.hpp"
 #include "persistence/notifications.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/clock.hpp"
@@ -156,22 +154,12 @@ send_result send_sms(const channel_options& o, const store::delivery& d) {
 
 struct channel_state {
   channel_options opts;
-  std::unique_ptr<pqxx::connection> conn;
+  std::unique_ptr<store::delivery_store> db;
   std::unique_ptr<rate_limiter> limiter;
   const char* name = "delivery_channel";
 };
 
 using channel_actor = observed_actor<channel_state>;
-
-template <class F>
-void in_txn(channel_actor* self, F fn) {
-  auto& st = self->state;
-  if (!st.conn)
-    st.conn = persistence::connect(st.opts.db_url, "hirehub-delivery-" + st.opts.channel);
-  pqxx::work txn{*st.conn};
-  fn(txn);
-  txn.commit();
-}
 
 /// One round: claim, send, record. Returns how many rows it claimed.
 size_t round(channel_actor* self) {
@@ -187,35 +175,32 @@ size_t round(channel_actor* self) {
                                       {{"channel", o.channel}, {"outcome", "failed"}});
   auto& limited = metrics::get_counter("hirehub_notification_rate_limited_total",
                                        "Sends postponed by a channel's rate limit", {{"channel", o.channel}});
-  std::vector<store::delivery> due;
-  in_txn(self, [&](pqxx::transaction_base& txn) { due = store::claim_due(txn, o.channel, o.batch, o.lease.count()); });
+  auto due = st.db->claim_due(o.batch, o.lease.count());
   for (size_t i = 0; i < due.size(); ++i) {
     auto& d = due[i];
     if (auto wait_s = st.limiter->take(o.channel); wait_s > 0) {
       // Over the rate: give this and the rest back, uncounted, for later.
       limited.inc();
-      in_txn(self, [&](pqxx::transaction_base& txn) {
-        for (size_t j = i; j < due.size(); ++j)
-          store::release(txn, due[j].id, wait_s * 1000);
-      });
+      std::vector<std::string> back;
+      for (size_t j = i; j < due.size(); ++j)
+        back.push_back(due[j].id);
+      st.db->release(back, wait_s * 1000);
       break;
     }
     auto r = o.channel == "email" ? send_email(o, d) : o.channel == "push" ? send_push(o, d) : send_sms(o, d);
-    in_txn(self, [&](pqxx::transaction_base& txn) {
-      if (r.what == outcome::sent) {
-        sent.inc();
-        store::mark_sent(txn, d.id, r.delivered, r.recipient, r.provider_ref);
-      } else if (r.what == outcome::retry && d.attempts < o.max_attempts) {
-        retried.inc();
-        store::mark_retry(txn, d.id, r.error, retry_delay_ms(d.attempts, o.retry_base.count(), o.retry_max.count()));
-      } else {
-        failed.inc();
-        auto why = r.what == outcome::retry ? r.error + " (gave up after " + std::to_string(d.attempts) + " attempts)"
-                                            : r.error;
-        store::mark_failed(txn, d.id, why);
-        log::warn("notification dead-lettered", {{"channel", o.channel}, {"notification_id", d.id}, {"error", why}});
-      }
-    });
+    if (r.what == outcome::sent) {
+      sent.inc();
+      st.db->mark_sent(d.id, r.delivered, r.recipient, r.provider_ref);
+    } else if (r.what == outcome::retry && d.attempts < o.max_attempts) {
+      retried.inc();
+      st.db->mark_retry(d.id, r.error, retry_delay_ms(d.attempts, o.retry_base.count(), o.retry_max.count()));
+    } else {
+      failed.inc();
+      auto why = r.what == outcome::retry ? r.error + " (gave up after " + std::to_string(d.attempts) + " attempts)"
+                                          : r.error;
+      st.db->mark_failed(d.id, why);
+      log::warn("notification dead-lettered", {{"channel", o.channel}, {"notification_id", d.id}, {"error", why}});
+    }
   }
   return due.size();
 }
@@ -226,7 +211,6 @@ void run_rounds(channel_actor* self) {
     }
   } catch (const std::exception& e) {
     log::warn("delivery round failed", {{"channel", self->state.opts.channel}, {"error", e.what()}});
-    self->state.conn.reset();
   }
 }
 
@@ -235,6 +219,7 @@ caf::behavior channel_impl(channel_actor* self, channel_options opts) {
   std::call_once(curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   self->state.limiter = std::make_unique<rate_limiter>(opts.rate_per_sec, std::chrono::milliseconds(1000));
   self->state.opts = std::move(opts);
+  self->state.db = std::make_unique<store::delivery_store>(self->state.opts.db_url, self->state.opts.channel);
   self->send(self, tick_atom::value);
   return {
       [self](tick_atom) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -317,6 +318,67 @@ nlohmann::json save_template(pqxx::transaction_base& txn, const template_fields&
           template_json,
       t.name, t.event_type, t.channel, t.subject, t.body, t.active);
   return nlohmann::json::parse(r[0][0].as<std::string>());
+}
+
+// ---- a delivery channel's store ------------------------------------------------------------
+
+struct delivery_store::impl {
+  std::string db_url, channel;
+  std::unique_ptr<pqxx::connection> conn;
+
+  /// Runs `fn(txn)` in one transaction; a failure drops the connection.
+  template <class F>
+  auto in_txn(F fn) {
+    try {
+      if (!conn)
+        conn = connect(db_url, "hirehub-delivery-" + channel);
+      pqxx::work txn{*conn};
+      if constexpr (std::is_void_v<decltype(fn(txn))>) {
+        fn(txn);
+        txn.commit();
+      } else {
+        auto out = fn(txn);
+        txn.commit();
+        return out;
+      }
+    } catch (...) {
+      conn.reset();
+      throw;
+    }
+  }
+};
+
+delivery_store::delivery_store(std::string db_url, std::string channel) : impl_(std::make_unique<impl>()) {
+  impl_->db_url = std::move(db_url);
+  impl_->channel = std::move(channel);
+}
+
+delivery_store::~delivery_store() = default;
+
+std::vector<delivery> delivery_store::claim_due(int limit, int64_t lease_ms) {
+  return impl_->in_txn(
+      [&](pqxx::transaction_base& txn) { return notifications::claim_due(txn, impl_->channel, limit, lease_ms); });
+}
+
+void delivery_store::release(const std::vector<std::string>& ids, int64_t delay_ms) {
+  impl_->in_txn([&](pqxx::transaction_base& txn) {
+    for (auto& id : ids)
+      notifications::release(txn, id, delay_ms);
+  });
+}
+
+void delivery_store::mark_sent(const std::string& id, bool delivered, const std::string& recipient,
+                               const std::string& provider_ref) {
+  impl_->in_txn(
+      [&](pqxx::transaction_base& txn) { notifications::mark_sent(txn, id, delivered, recipient, provider_ref); });
+}
+
+void delivery_store::mark_retry(const std::string& id, const std::string& error, int64_t delay_ms) {
+  impl_->in_txn([&](pqxx::transaction_base& txn) { notifications::mark_retry(txn, id, error, delay_ms); });
+}
+
+void delivery_store::mark_failed(const std::string& id, const std::string& error) {
+  impl_->in_txn([&](pqxx::transaction_base& txn) { notifications::mark_failed(txn, id, error); });
 }
 
 // ---- the dispatcher's batch --------------------------------------------------------------

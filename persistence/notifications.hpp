@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -125,6 +126,31 @@ nlohmann::json list_templates(pqxx::transaction_base& txn);
 /// variables); activating it retires the other active one of its event type
 /// and channel, so each event renders one text per channel.
 nlohmann::json save_template(pqxx::transaction_base& txn, const template_fields& t);
+
+// ---- a delivery channel's store ---------------------------------------------------------
+
+/// A delivery channel's own connection (`hirehub-delivery-<channel>`); each call is
+/// one transaction and throws std::exception when the database fails (the next call
+/// connects again).
+class delivery_store {
+ public:
+  delivery_store(std::string db_url, std::string channel);
+  ~delivery_store();
+  delivery_store(const delivery_store&) = delete;
+  delivery_store& operator=(const delivery_store&) = delete;
+
+  /// `claim_due` for this channel.
+  std::vector<delivery> claim_due(int limit, int64_t lease_ms);
+  /// `release` of each of `ids`.
+  void release(const std::vector<std::string>& ids, int64_t delay_ms);
+  void mark_sent(const std::string& id, bool delivered, const std::string& recipient, const std::string& provider_ref);
+  void mark_retry(const std::string& id, const std::string& error, int64_t delay_ms);
+  void mark_failed(const std::string& id, const std::string& error);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
 
 // ---- the dispatcher's batch, as one task for the notification pool ---------------------
 
