@@ -58,25 +58,19 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
   broker kafka;
   node n{db, kafka};
   http_client http{n.port};
-  auto signup = [&](const json& body) {
-    json b = {{"email", "m" + uuid().substr(0, 8) + "@example.com"}, {"password", "a-long-password"}};
-    b.update(body);
-    auto r = http.post("/api/v1/auth/signup", b, "");
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.json_body;
-  };
+  auto signup = [&](const json& fields) { return sign_up_with(http, fields); };
   // The owners: company A with an open and a draft job; jobseeker S who applied,
   // has an interview, a notification and a device token.
   auto a = signup({{"role", "company"}, {"name", "A"}, {"company", {{"name", "Owner Co"}}}});
-  auto a_tok = a["access_token"].get<std::string>();
-  auto a_company = a["user"]["company_id"].get<std::string>();
+  auto a_tok = a.tok;
+  auto a_company = a.company;
   auto s = signup({{"role", "jobseeker"}, {"name", "S"}});
-  auto s_tok = s["access_token"].get<std::string>();
+  auto s_tok = s.tok;
   auto job = http.post("/api/v1/jobs", {{"title", "Owned job"}}, a_tok).json_body["id"].get<std::string>();
   auto draft =
       http.post("/api/v1/jobs", {{"title", "Draft"}, {"status", "draft"}}, a_tok).json_body["id"].get<std::string>();
   auto app = http.post("/api/v1/applications",
-                       {{"job_id", job}, {"resume_id", db.resume_of(s["user"]["id"].get<std::string>())}}, s_tok);
+                       {{"job_id", job}, {"resume_id", db.resume_of(s.id)}}, s_tok);
   ASSERT_EQ(app.status, 201) << app.body;
   auto app_id = app.json_body["id"].get<std::string>();
   ASSERT_EQ(http.patch("/api/v1/applications/" + app_id + "/status", {{"status", "reviewing"}}, a_tok).status, 200);
@@ -116,8 +110,8 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
   auto b = signup({{"role", "company"}, {"name", "B"}, {"company", {{"name", "Other Co"}}}});
   auto s2 = signup({{"role", "jobseeker"}, {"name", "S2"}});
   std::vector<caller> callers = {{"anonymous", ""},
-                                 {"other_jobseeker", s2["access_token"]},
-                                 {"other_company", b["access_token"]},
+                                 {"other_jobseeker", s2.tok},
+                                 {"other_company", b.tok},
                                  {"owner_jobseeker", s_tok},
                                  {"owner_company", a_tok}};
   const std::vector<std::string> strangers = {"anonymous", "other_jobseeker", "other_company"};
@@ -253,7 +247,7 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
       {"POST",
        "/api/v1/rag/query",
        "/api/v1/rag/query",
-       {{"query", "Go Kafka"}, {"user_id", s["user"]["id"]}},
+       {{"query", "Go Kafka"}, {"user_id", s.id}},
        {"anonymous", "other_jobseeker"}},
   };
 

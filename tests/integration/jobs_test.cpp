@@ -50,15 +50,8 @@ class jobs : public ::testing::Test {
   void SetUp() override { http_ = std::make_unique<http_client>(e_->n.port); }
 
   account company(const std::string& name) {
-    auto r = http_->post("/api/v1/auth/signup",
-                         {{"email", "hr-" + uuid().substr(0, 8) + "@example.com"},
-                          {"password", "company-password"},
-                          {"role", "company"},
-                          {"name", "HR"},
-                          {"company", {{"name", name}}}},
-                         "");
-    EXPECT_EQ(r.status, 201) << r.body;
-    return {r.json_body["user"]["id"], r.json_body["user"]["company_id"], r.json_body["access_token"]};
+    auto u = sign_up_with(*http_, json{{"role", "company"}, {"name", "HR"}, {"company", {{"name", name}}}});
+    return {u.id, u.company, u.tok};
   }
 
   account seeker() {

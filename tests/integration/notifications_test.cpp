@@ -113,12 +113,8 @@ class notifications : public ::testing::Test {
   };
 
   account signup(const json& extra) {
-    auto email = "u" + uuid().substr(0, 8) + "@example.com";
-    json body = {{"email", email}, {"password", "a-long-password"}};
-    body.update(extra);
-    auto r = http_->post("/api/v1/auth/signup", body, "");
-    EXPECT_EQ(r.status, 201) << r.body;
-    return {r.json_body["user"]["id"], r.json_body["access_token"], email, r.json_body["user"].value("company_id", "")};
+    auto u = sign_up_with(*http_, extra);
+    return {u.id, u.tok, u.email, u.company};
   }
 
   account company() { return signup({{"role", "company"}, {"name", "Lee"}, {"company", {{"name", "한빛소프트"}}}}); }

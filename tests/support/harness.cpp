@@ -680,17 +680,24 @@ void produce(const std::string& bootstrap, const std::string& topic, const std::
 }
 
 api_user sign_up(http_client& http, const std::string& role) {
+  return sign_up_with(http, json{{"role", role}});
+}
+
+api_user sign_up_with(http_client& http, const json& fields) {
+  auto role = fields.value("role", std::string{"jobseeker"});
   json body = {{"email", role + "-" + uuid().substr(0, 8) + "@example.com"},
                {"password", "a-good-password"},
                {"role", role},
                {"name", "Tester"}};
   if (role == "company")
     body["company"] = {{"name", "Acme " + uuid().substr(0, 6)}};
+  body.update(fields);
   auto r = http.post("/api/v1/auth/signup", body, "");
   EXPECT_EQ(r.status, 201) << r.body;
   if (r.status != 201)
     return {};
-  return {r.json_body["user"]["id"], r.json_body["access_token"], r.json_body["user"].value("company_id", "")};
+  return {r.json_body["user"]["id"], r.json_body["access_token"], r.json_body["user"].value("company_id", ""),
+          body["email"]};
 }
 
 }  // namespace hh_test

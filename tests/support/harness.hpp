@@ -196,10 +196,14 @@ void produce(const std::string& bootstrap, const std::string& topic, const std::
 
 /// A user signed up through the API.
 struct api_user {
-  std::string id, tok, company;
+  std::string id, tok, company, email;
 };
 
 /// Signs up a new jobseeker, or a company member with a new company.
 api_user sign_up(http_client& http, const std::string& role = "jobseeker");
+
+/// Signs up with `fields` over the defaults (a fresh e-mail address, a password, role
+/// jobseeker, a name; a new company for role company); expects 201.
+api_user sign_up_with(http_client& http, const json& fields);
 
 }  // namespace hh_test
