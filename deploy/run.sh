@@ -100,11 +100,26 @@ for ((i = 1; i <= nodes; i++)); do
   start_node "$i"
   urls+=("http://127.0.0.1:$((http_port + i - 1))")
 done
-for ((i = 0; i < nodes; i++)); do
-  if ! hh_wait_ready "${urls[$i]}" 60 "${node_pids[$i]}"; then
-    echo "HireHub node $((i + 1)) did not become ready; see $var/log/" >&2
-    exit 1
-  fi
+# Every node must answer /ready once within 60 s; one that dies before it did stops the
+# start (a configuration error); one that dies after is the supervision's below.
+declare -a was_ready
+start_deadline=$((SECONDS + 60))
+while :; do
+  waiting=0
+  for ((i = 0; i < nodes; i++)); do
+    [[ ${was_ready[$i]:-0} == 1 ]] && continue
+    if curl -fsS "${urls[$i]}/ready" >/dev/null 2>&1; then
+      was_ready[$i]=1
+      continue
+    fi
+    waiting=1
+    if ! kill -0 "${node_pids[$i]}" 2>/dev/null || ((SECONDS >= start_deadline)); then
+      echo "HireHub node $((i + 1)) did not become ready; see $var/log/" >&2
+      exit 1
+    fi
+  done
+  ((waiting)) || break
+  sleep 0.1
 done
 nodes_csv=$(IFS=,; echo "${urls[*]}")
 cat >"$var/run/endpoints.env" <<ENV

@@ -48,6 +48,8 @@ def run_survivors_test():
         stack = start_stack(env, log, "--nodes", "2")
         until(600, lambda: call(first, "GET", "/ready")[0] == 200 and call(second, "GET", "/ready")[0] == 200,
               "both nodes to be ready")
+        # ... and the launcher to have seen them ready (its start is over).
+        until(60, lambda: b"HireHub ready" in open(os.path.join(work, "run.log"), "rb").read(), "the launcher's start")
         victim = node_pid(http_port + 1)
         assert victim, "node 2's process was not found"
         os.kill(victim, signal.SIGKILL)
