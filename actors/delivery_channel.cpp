@@ -196,8 +196,8 @@ size_t round(channel_actor* self) {
       st.db->mark_retry(d.id, r.error, retry_delay_ms(d.attempts, o.retry_base.count(), o.retry_max.count()));
     } else {
       failed.inc();
-      auto why = r.what == outcome::retry ? r.error + " (gave up after " + std::to_string(d.attempts) + " attempts)"
-                                          : r.error;
+      auto why =
+          r.what == outcome::retry ? r.error + " (gave up after " + std::to_string(d.attempts) + " attempts)" : r.error;
       st.db->mark_failed(d.id, why);
       log::warn("notification dead-lettered", {{"channel", o.channel}, {"notification_id", d.id}, {"error", why}});
     }

@@ -49,7 +49,7 @@ int percent_after(int k) {
 /// What the stages hand each other, in the pipeline's memory only.
 struct work {
   store::pipeline_row row;
-  std::string raw;  ///< extracted text (PII): never stored, never logged
+  std::string raw;                                  ///< extracted text (PII): never stored, never logged
   std::optional<resume::extract_error> unreadable;  ///< why the stored file gave no text
   std::string masked;
   json parsed;
@@ -113,8 +113,9 @@ void compute_stage(resume::stage st, const options& o, work& w, store::stage_com
     switch (st) {
       case resume::stage::extract: {
         extracted_text(w);  // the upload's own extraction, handed over in memory, or extract_again's
-        c.task.model =
-            w.row.file_type == "pdf" ? "poppler-cpp" : w.row.file_type == "docx" ? "libzip+pugixml" : "utf-8";
+        c.task.model = w.row.file_type == "pdf"    ? "poppler-cpp"
+                       : w.row.file_type == "docx" ? "libzip+pugixml"
+                                                   : "utf-8";
         c.task.output = {{"text_length", w.raw.size()}};
         break;
       }
@@ -183,7 +184,8 @@ void compute_stage(resume::stage st, const options& o, work& w, store::stage_com
     c.failure = std::make_pair(std::string("file_") + resume::to_string(e.code()), std::string(e.what()));
   }
   c.task.elapsed_ms = elapsed_ms(t0);
-  static auto& hist = metrics::get_histogram("hirehub_resume_stage_seconds", "Time of one resume pipeline stage's work");
+  static auto& hist =
+      metrics::get_histogram("hirehub_resume_stage_seconds", "Time of one resume pipeline stage's work");
   hist.observe(static_cast<double>(c.task.elapsed_ms) / 1000.0);
 }
 
@@ -215,9 +217,8 @@ caf::behavior stage_child(observed_event_actor* self, caf::actor parent, int k, 
       compute_stage(st, *o, *w, *commit);
       return {};
     } catch (const std::exception& e) {
-      log::warn("resume stage failed; it is retried", {{"resume_id", w->row.id},
-                                                        {"stage", resume::to_string(st)},
-                                                        {"error", e.what()}});
+      log::warn("resume stage failed; it is retried",
+                {{"resume_id", w->row.id}, {"stage", resume::to_string(st)}, {"error", e.what()}});
       return make_error(errc::unavailable, std::string("the ") + resume::to_string(st) + " stage failed; retry");
     }
   };

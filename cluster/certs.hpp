@@ -10,7 +10,7 @@
 namespace hirehub::cluster {
 
 struct issued_certs {
-  std::string ca_cert;                ///< DIR/ca.pem
+  std::string ca_cert;                 ///< DIR/ca.pem
   std::vector<std::string> node_cert;  ///< DIR/node-<i>.pem, 1-based names
   std::vector<std::string> node_key;   ///< DIR/node-<i>.key
   int made = 0;                        ///< files made now (0: all were there)

@@ -32,8 +32,8 @@ struct ingress_state {
 class ingress_actor : public observed_actor<ingress_state> {
  public:
   using super = observed_actor<ingress_state>;
-  using super::super;
   using super::enqueue;
+  using super::super;
   void enqueue(caf::mailbox_element_ptr x, caf::execution_unit* eu) override {
     if (x && x->content().match_elements<caf::exit_msg>() &&
         !(x->sender && x->sender->node() == home_system().node())) {
@@ -51,8 +51,9 @@ class ingress_actor : public observed_actor<ingress_state> {
 /// certificate of the cluster's CA; this keeps out a certificate holder that is not
 /// (or no longer) a member, and anonymous messages, whose origin is unknown.
 caf::error check_sender(ingress_actor* self) {
-  static auto& refused = metrics::get_counter(
-      "hirehub_ingress_refused_total", "Messages refused by the ingress: anonymous, or from a node that is not a member");
+  static auto& refused =
+      metrics::get_counter("hirehub_ingress_refused_total",
+                           "Messages refused by the ingress: anonymous, or from a node that is not a member");
   auto& src = self->current_sender();
   if (src && src->node() == self->home_system().node())
     return {};

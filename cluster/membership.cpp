@@ -100,8 +100,8 @@ caf::actor ingress_of(membership_actor* self, const owner_row& o) {
   p.connecting = true;
   auto node = o.node_id;
   auto at = o.caf_host + ":" + std::to_string(o.caf_port);
-  self->request(peer_middleman(self->system()), std::chrono::seconds(3), caf::connect_atom::value,
-                o.caf_host, static_cast<uint16_t>(o.caf_port))
+  self->request(peer_middleman(self->system()), std::chrono::seconds(3), caf::connect_atom::value, o.caf_host,
+                static_cast<uint16_t>(o.caf_port))
       .then(
           [self, node, at](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
             auto& p = self->state.peers[node];
@@ -201,7 +201,8 @@ void tick(membership_actor* self) {
       if (s.coordinator && !was)
         log::info("this node coordinates the cluster", {{"node", s.opts.node_id}});
       if (s.coordinator && changes.value("granted", 0) > 0)
-        b = s.store->heartbeat(load);  // shards granted just now (maybe to this node) take effect without waiting a period
+        b = s.store->heartbeat(
+            load);  // shards granted just now (maybe to this node) take effect without waiting a period
     }
     coord_gauge.set(s.coordinator ? 1 : 0);
     if (b.owned != s.owned) {

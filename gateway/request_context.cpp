@@ -163,7 +163,6 @@ void check_choice(const std::string& value, const std::string& field, std::initi
 
 // ---- query_reader ------------------------------------------------------------------
 
-
 query_reader::query_reader(const std::string& query, std::initializer_list<const char*> allowed) {
   size_t pos = 0;
   while (pos < query.size()) {
@@ -476,7 +475,6 @@ void require_role(const principal& p, const char* role) {
     throw bad_input{errc::forbidden, std::string{"this endpoint is for the "} + role + " role", ""};
 }
 
-
 http_response json_response(int status, std::string body) {
   http_response r;
   r.status = status;
@@ -490,8 +488,9 @@ std::shared_ptr<void> take_upload_slot(api_shared& sh, const std::string& user) 
     auto& n = sh.uploads[user];
     if (n >= sh.opts.uploads_per_user)
       throw bad_input{errc::rate_limited,
-                      "you have " + std::to_string(n) + " uploads in progress (resume.uploads_per_user); retry when one "
-                      "is done",
+                      "you have " + std::to_string(n) +
+                          " uploads in progress (resume.uploads_per_user); retry when one "
+                          "is done",
                       "", 1};
     ++n;
   }

@@ -126,7 +126,6 @@ class query_reader {
 /// Throws bad_request naming `field` unless `value` is one of `choices`.
 void check_choice(const std::string& value, const std::string& field, std::initializer_list<const char*> choices);
 
-
 /// Answers the request exactly once; if the actor dies first, answers 500.
 struct responder {
   std::shared_ptr<request_job> job;
@@ -151,7 +150,7 @@ struct api_shared {
   api_options opts;
   std::shared_ptr<readiness> ready;
   std::atomic<size_t> inflight{0};
-  caf::actor gw_sup;                ///< set once at start; kept until the api is destroyed
+  caf::actor gw_sup;                 ///< set once at start; kept until the api is destroyed
   std::atomic<bool> stopped{false};  ///< shutdown() ran: new requests are answered 503
   std::mutex uploads_mtx;
   std::unordered_map<std::string, int> uploads;  ///< uploads in progress per user (resume.uploads_per_user)
@@ -160,8 +159,6 @@ struct api_shared {
 /// Takes one of `user`'s upload slots on this node (429 when all are taken); the
 /// slot is given back when the returned handle is dropped.
 std::shared_ptr<void> take_upload_slot(api_shared& sh, const std::string& user);
-
-
 
 /// Verifies a bearer token (the Authorization header, or the bare token when
 /// `raw_token`); throws unauthorized. `verified` receives the token's claims.
