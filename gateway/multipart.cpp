@@ -60,7 +60,12 @@ std::optional<std::string> form_boundary(std::string_view content_type) {
   auto semi = content_type.find(';');
   if (lower(trim(content_type.substr(0, semi))) != "multipart/form-data")
     return std::nullopt;
-  auto b = param(content_type, "boundary");
+  std::optional<std::string> b;
+  try {
+    b = param(content_type, "boundary");
+  } catch (const multipart_error&) {
+    return std::nullopt;  // a malformed header (an unterminated quote) names no boundary
+  }
   if (!b || b->empty() || b->size() > 70)
     return std::nullopt;
   return b;
