@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/template_render.hpp"
+#include "domain/templates.hpp"
 #include "runtime/crypto.hpp"
 #include "runtime/ids.hpp"
 #include "runtime/tz.hpp"

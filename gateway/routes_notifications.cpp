@@ -1,7 +1,7 @@
 /// Notifications beyond the inbox: a user's notifications on every channel with
 /// their delivery status; for admins, every user's (the dead letters among
 /// them), a retry of a dead letter, and the templates (checked when saved).
-#include "actors/template_render.hpp"
+#include "domain/templates.hpp"
 #include "gateway/request_context.hpp"
 #include "persistence/notifications.hpp"
 #include "runtime/atoms.hpp"

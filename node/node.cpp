@@ -22,7 +22,7 @@
 #include "actors/resume/llm.hpp"
 #include "actors/resume_pipeline.hpp"
 #include "persistence/file_store.hpp"
-#include "actors/template_render.hpp"
+#include "domain/templates.hpp"
 #include "cluster/certs.hpp"
 #include "cluster/tls_errors.hpp"
 #include "cluster/feed.hpp"

@@ -11,7 +11,7 @@
 
 #include "actors/message_types.hpp"
 #include "domain/skill_taxonomy.hpp"
-#include "actors/template_render.hpp"
+#include "domain/templates.hpp"
 #include "persistence/journal_writer.hpp"
 #include "persistence/kafka.hpp"
 #include "persistence/migrations.hpp"

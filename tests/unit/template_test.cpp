@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/notification_core.hpp"
-#include "actors/template_render.hpp"
+#include "domain/templates.hpp"
 
 using namespace hirehub;
 

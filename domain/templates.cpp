@@ -1,4 +1,4 @@
-#include "actors/template_render.hpp"
+#include "domain/templates.hpp"
 
 #include <algorithm>
 #include <cctype>
