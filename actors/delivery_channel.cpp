@@ -1,17 +1,11 @@
 #include "actors/delivery_channel.hpp"
 
-#include <cstring>
-#include <mutex>
-
 #include <caf/all.hpp>
-#include <curl/curl.h>
-#include <nlohmann/json.hpp>
 
-#include "actors/notification_core.hpp"
+#include "actors/delivery_core.hpp"
+#include "actors/delivery_senders.hpp"
 #include "persistence/notifications.hpp"
 #include "runtime/atoms.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/http_post.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/observe.hpp"
@@ -23,139 +17,11 @@ namespace {
 
 namespace store = persistence::notifications;
 
-enum class outcome { sent, retry, permanent };
-
-struct send_result {
-  outcome what = outcome::retry;
-  bool delivered = false;
-  std::string recipient;
-  std::string provider_ref;
-  std::string error;
-};
-
-struct curl_handle {
-  CURL* h = curl_easy_init();
-  curl_slist* list = nullptr;
-  ~curl_handle() {
-    if (list)
-      curl_slist_free_all(list);
-    if (h)
-      curl_easy_cleanup(h);
-  }
-};
-
-struct upload {
-  const std::string* data;
-  size_t pos = 0;
-};
-
-size_t feed(char* buf, size_t size, size_t n, void* in) {
-  auto* u = static_cast<upload*>(in);
-  size_t len = std::min(size * n, u->data->size() - u->pos);
-  std::memcpy(buf, u->data->data() + u->pos, len);
-  u->pos += len;
-  return len;
-}
-
-send_result send_email(const channel_options& o, const store::delivery& d) {
-  send_result r;
-  r.recipient = d.email;
-  if (d.email.empty()) {
-    r.what = outcome::permanent;
-    r.error = "the user has no e-mail address";
-    return r;
-  }
-  auto msg = email_message(o.from, d.email, d.title, d.content, d.id, now_ms());
-  curl_handle c;
-  upload up{&msg};
-  auto addr = o.from;
-  if (auto lt = addr.find('<'); lt != std::string::npos)
-    addr = addr.substr(lt + 1, addr.find('>', lt) - lt - 1);
-  c.list = curl_slist_append(nullptr, ("<" + d.email + ">").c_str());
-  curl_easy_setopt(c.h, CURLOPT_URL, o.endpoint.c_str());
-  curl_easy_setopt(c.h, CURLOPT_MAIL_FROM, ("<" + addr + ">").c_str());
-  curl_easy_setopt(c.h, CURLOPT_MAIL_RCPT, c.list);
-  curl_easy_setopt(c.h, CURLOPT_READFUNCTION, feed);
-  curl_easy_setopt(c.h, CURLOPT_READDATA, &up);
-  curl_easy_setopt(c.h, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c.h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c.h, CURLOPT_TIMEOUT_MS, static_cast<long>(o.send_timeout.count()));
-  if (!o.username.empty()) {
-    curl_easy_setopt(c.h, CURLOPT_USERNAME, o.username.c_str());
-    curl_easy_setopt(c.h, CURLOPT_PASSWORD, o.password.c_str());
-    curl_easy_setopt(c.h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-  }
-  auto rc = curl_easy_perform(c.h);
-  long code = 0;
-  curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &code);
-  if (rc == CURLE_OK) {
-    r.what = outcome::sent;
-    r.provider_ref = "<" + d.id + "@hirehub>";
-    return r;
-  }
-  r.error = std::string{"smtp: "} + curl_easy_strerror(rc) + (code ? " (reply " + std::to_string(code) + ")" : "");
-  r.what = code >= 500 && code < 600 ? outcome::permanent : outcome::retry;
-  return r;
-}
-
-send_result post_json(const channel_options& o, const std::string& id, const nlohmann::json& body) {
-  send_result r;
-  std::vector<std::string> headers{"Idempotency-Key: " + id};
-  if (!o.api_key.empty())
-    headers.push_back("Authorization: Bearer " + o.api_key);
-  auto a = http::post_json(o.endpoint, headers, body.dump(), o.send_timeout);
-  if (a.status == 0) {
-    r.error = std::string{o.channel} + ": " + a.error;
-    return r;  // retry
-  }
-  if (a.status >= 200 && a.status < 300) {
-    r.what = outcome::sent;
-    auto j = nlohmann::json::parse(a.body, nullptr, false);
-    if (j.is_object()) {
-      r.delivered = j.value("status", "") == "delivered";
-      if (j.contains("id") && j["id"].is_string())
-        r.provider_ref = j["id"].get<std::string>();
-    }
-    return r;
-  }
-  r.error = o.channel + ": HTTP " + std::to_string(a.status) + " " + a.body.substr(0, 200);
-  r.what = a.status == 429 || a.status >= 500 ? outcome::retry : outcome::permanent;
-  return r;
-}
-
-send_result send_push(const channel_options& o, const store::delivery& d) {
-  if (d.device_tokens.empty()) {
-    send_result r;
-    r.what = outcome::permanent;
-    r.error = "the user has no active device token";
-    return r;
-  }
-  nlohmann::json body = {{"notification_id", d.id},
-                         {"tokens", d.device_tokens},
-                         {"title", d.title},
-                         {"body", d.content},
-                         {"data", nlohmann::json::parse(d.data, nullptr, false)}};
-  auto r = post_json(o, d.id, body);
-  r.recipient = std::to_string(d.device_tokens.size()) + " device(s)";
-  return r;
-}
-
-send_result send_sms(const channel_options& o, const store::delivery& d) {
-  if (d.phone.empty()) {
-    send_result r;
-    r.what = outcome::permanent;
-    r.error = "the user has no phone number";
-    return r;
-  }
-  auto r = post_json(o, d.id, {{"notification_id", d.id}, {"to", d.phone}, {"text", d.content}});
-  r.recipient = d.phone;
-  return r;
-}
-
 struct channel_state {
   channel_options opts;
   std::unique_ptr<store::delivery_store> db;
   std::unique_ptr<rate_limiter> limiter;
+  std::unique_ptr<sender> out;
   const char* name = "delivery_channel";
 };
 
@@ -187,19 +53,24 @@ size_t round(channel_actor* self) {
       st.db->release(back, wait_s * 1000);
       break;
     }
-    auto r = o.channel == "email" ? send_email(o, d) : o.channel == "push" ? send_push(o, d) : send_sms(o, d);
-    if (r.what == outcome::sent) {
-      sent.inc();
-      st.db->mark_sent(d.id, r.delivered, r.recipient, r.provider_ref);
-    } else if (r.what == outcome::retry && d.attempts < o.max_attempts) {
-      retried.inc();
-      st.db->mark_retry(d.id, r.error, retry_delay_ms(d.attempts, o.retry_base.count(), o.retry_max.count()));
-    } else {
-      failed.inc();
-      auto why =
-          r.what == outcome::retry ? r.error + " (gave up after " + std::to_string(d.attempts) + " attempts)" : r.error;
-      st.db->mark_failed(d.id, why);
-      log::warn("notification dead-lettered", {{"channel", o.channel}, {"notification_id", d.id}, {"error", why}});
+    std::string recipient;
+    auto a = st.out->send(d, recipient);
+    auto v = judge(o.channel, d.id, a, d.attempts, {o.max_attempts, o.retry_base.count(), o.retry_max.count()});
+    switch (v.what) {
+      case verdict::outcome::sent:
+        sent.inc();
+        st.db->mark_sent(d.id, v.delivered, recipient, v.provider_ref);
+        break;
+      case verdict::outcome::retry:
+        retried.inc();
+        st.db->mark_retry(d.id, v.error, v.retry_in_ms);
+        break;
+      case verdict::outcome::failed:
+        failed.inc();
+        st.db->mark_failed(d.id, v.error);
+        log::warn("notification dead-lettered",
+                  {{"channel", o.channel}, {"notification_id", d.id}, {"error", v.error}});
+        break;
     }
   }
   return due.size();
@@ -215,10 +86,9 @@ void run_rounds(channel_actor* self) {
 }
 
 caf::behavior channel_impl(channel_actor* self, channel_options opts) {
-  static std::once_flag curl_once;
-  std::call_once(curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   self->state.limiter = std::make_unique<rate_limiter>(opts.rate_per_sec, std::chrono::milliseconds(1000));
   self->state.opts = std::move(opts);
+  self->state.out = make_sender(self->state.opts);
   self->state.db = std::make_unique<store::delivery_store>(self->state.opts.db_url, self->state.opts.channel);
   self->send(self, tick_atom::value);
   return {

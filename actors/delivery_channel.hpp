@@ -3,18 +3,11 @@
 /// delivers the channel's pending notifications.
 ///
 /// Each round it claims due rows (PostgreSQL, SKIP LOCKED, with a lease), takes
-/// a token from the channel's rate limit per message, and sends:
-///   email: SMTP to `endpoint` (smtp:// or smtps://, libcurl), Message-ID fixed
-///          per notification;
-///   push:  HTTP POST of {notification_id, tokens, title, body, data} to the
-///          push gateway, Idempotency-Key = notification id;
-///   sms:   HTTP POST of {notification_id, to, text} to the SMS provider, same key.
-/// Outcome: sent (or delivered when the provider says so); a temporary failure
-/// (network, timeout, SMTP 4xx, HTTP 429/5xx) backs off exponentially and is
-/// retried up to `max_attempts`, then the row is `failed` (the dead letter);
-/// a permanent refusal (SMTP 5xx, other HTTP 4xx, no address) fails at once.
-/// A crash between sending and marking re-sends after the lease with the same
-/// Message-ID / Idempotency-Key, so the provider can drop the repeat.
+/// a token from the channel's rate limit per message, sends it with the channel's
+/// adapter (delivery_senders) and records what delivery_core judged: sent (or
+/// delivered), retried with back-off up to `max_attempts`, or failed (the dead
+/// letter). A crash between sending and marking re-sends after the lease with the
+/// same Message-ID / Idempotency-Key, so the provider can drop the repeat.
 ///
 /// Messages: `kick_atom` (new rows were stored: run a round now); rounds also
 /// run every `poll`.
