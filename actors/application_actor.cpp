@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "domain/errors.hpp"
 #include "actors/interview_ics.hpp"
 #include "actors/resume/pii.hpp"
 #include "actors/messages.hpp"
@@ -142,7 +143,7 @@ void append(app_actor* self, journal_event ev, bool create, const std::string& r
               // unknown): the next command must rebuild from the journal.
               log::warn(
                   "append failed; passivating to reload",
-                  {{"application_id", self->state.st.id}, {"request_id", request_id}, {"error", to_string(v.code)}});
+                  {{"application_id", self->state.st.id}, {"request_id", request_id}, {"error", name_of(v.code)}});
               passivate(self);
             }
             rp.deliver(err);

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/errors.hpp"
 #include "runtime/tz.hpp"
 
 namespace hirehub::application {
@@ -29,7 +30,7 @@ constexpr status_name names[] = {
 
 }  // namespace
 
-decision refuse(errc code, std::string message, std::string field) {
+decision refuse(error_code code, std::string message, std::string field) {
   decision d;
   d.code = code;
   d.message = std::move(message);
@@ -237,14 +238,15 @@ decision decide_submit(const state& st, const principal& by, const submit_comman
     if (st.user_id != by.user_id)
       return refuse(errc::conflict, "this application id is taken");
     if (st.fingerprint != cmd.fingerprint)
-      return refuse(errc::idempotency_mismatch, "the Idempotency-Key was used before with a different request",
-                    "Idempotency-Key");
+      return refuse(applications_errc::idempotency_mismatch,
+                    "the Idempotency-Key was used before with a different request", "Idempotency-Key");
     decision d;
     d.replay = true;
     return d;
   }
   if (job.status != "open")
-    return refuse(errc::job_not_open, "the job is not open for applications (status: " + job.status + ")", "job_id");
+    return refuse(applications_errc::job_not_open, "the job is not open for applications (status: " + job.status + ")",
+                  "job_id");
   journal_event ev;
   ev.event_id = event_id;
   ev.application_id = st.id;
@@ -301,14 +303,15 @@ decision decide_status_change(const state& st, const principal& by, const std::s
     return refuse(errc::bad_request, "a reason code is only accepted for rejected and withdrawn", "reason");
   }
   if (*to == st.current)
-    return refuse(errc::illegal_transition, std::string{"the application is already "} + to_string(st.current));
+    return refuse(applications_errc::illegal_transition,
+                  std::string{"the application is already "} + to_string(st.current));
   if (*to == status::interview_scheduled || *to == status::interview_completed)
-    return refuse(errc::illegal_transition,
+    return refuse(applications_errc::illegal_transition,
                   to_text +
                       " follows an interview: schedule one with POST /api/v1/applications/{id}/interviews "
                       "and complete it with POST .../interviews/{interview_id}/complete");
   if (!is_legal_move(st.current, *to))
-    return refuse(errc::illegal_transition,
+    return refuse(applications_errc::illegal_transition,
                   std::string{"cannot move an application from "} + to_string(st.current) + " to " + to_text);
   journal_event ev;
   ev.event_id = event_id;

@@ -116,7 +116,7 @@ state fold(const std::string& id, const std::vector<journal_event>& events);
 
 /// The result of a decision: an event to append, or a refusal.
 struct decision {
-  errc code = errc::ok;
+  error_code code = errc::ok;
   std::string message;
   std::string field;
   journal_event event;
@@ -124,7 +124,7 @@ struct decision {
 };
 
 /// A refusal with its code, message and the field at fault.
-decision refuse(errc code, std::string message, std::string field = {});
+decision refuse(error_code code, std::string message, std::string field = {});
 
 /// "a, b, c" (for messages listing the allowed codes).
 std::string join(const std::vector<std::string>& xs);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/application_core.hpp"
+#include "domain/errors.hpp"
 #include "runtime/tz.hpp"
 
 namespace hirehub::application {
@@ -34,7 +35,7 @@ decision find_scheduled(const state& st, const principal& by, const std::string&
   if (!*out)
     return refuse(errc::not_found, "no interview with this id on this application");
   if ((*out)->status != "scheduled")
-    return refuse(errc::illegal_transition, "the interview is already " + (*out)->status);
+    return refuse(applications_errc::illegal_transition, "the interview is already " + (*out)->status);
   return {};
 }
 
@@ -100,10 +101,11 @@ decision decide_schedule(const state& st, const principal& by, const interview_c
   if (std::find(types.begin(), types.end(), cmd.type) == types.end())
     return refuse(errc::bad_request, "interview_type must be one of " + join(types), "interview_type");
   if (st.current == status::interview_scheduled)
-    return refuse(errc::illegal_transition, "an interview is already scheduled; reschedule or cancel it");
+    return refuse(applications_errc::illegal_transition, "an interview is already scheduled; reschedule or cancel it");
   if (!is_legal_move(st.current, status::interview_scheduled))
-    return refuse(errc::illegal_transition, std::string{"cannot schedule an interview for an application that is "} +
-                                                to_string(st.current) + " (it must be reviewing or past an interview)");
+    return refuse(applications_errc::illegal_transition,
+                  std::string{"cannot schedule an interview for an application that is "} + to_string(st.current) +
+                      " (it must be reviewing or past an interview)");
   int64_t starts = 0;
   if (auto d = resolve_start(cmd.starts_at, cmd.time_zone, now_ms, &starts); d.code != errc::ok)
     return d;
@@ -134,7 +136,8 @@ decision decide_reschedule(const state& st, const principal& by, const interview
   auto notes = cmd.has_notes ? cmd.notes : iv->notes;
   if (starts == iv->starts_at_ms && zone == iv->time_zone && duration == iv->duration_minutes &&
       location == iv->location && notes == iv->notes)
-    return refuse(errc::illegal_transition, "the interview already has this time, place and notes; nothing changes");
+    return refuse(applications_errc::illegal_transition,
+                  "the interview already has this time, place and notes; nothing changes");
   nlohmann::json p = {{"interview_id", iv->id},       {"starts_at_ms", starts}, {"time_zone", zone},
                       {"duration_minutes", duration}, {"location", location},   {"notes", notes}};
   return accept(event_of(st, by, "interview_rescheduled", st.current, event_id, now_ms, std::move(p)));

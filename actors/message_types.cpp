@@ -4,6 +4,7 @@
 
 #include "actors/messages.hpp"
 #include "persistence/types.hpp"
+#include "domain/errors.hpp"
 #include "runtime/errors.hpp"
 
 namespace hirehub {
@@ -38,13 +39,14 @@ void announce_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<interview_action>("hirehub.interview_action");
   cfg.add_message_type<get_interview>("hirehub.get_interview");
   cfg.add_message_type<interview_view>("hirehub.interview_view");
-  cfg.add_error_category(hirehub_category::value, [](uint8_t code, caf::atom_value, const caf::message& ctx) {
-    std::string out = "hirehub:";
-    out += to_string(static_cast<errc>(code));
-    if (ctx.match_elements<std::string, std::string>() && !ctx.get_as<std::string>(0).empty())
-      out += " (" + ctx.get_as<std::string>(0) + ")";
-    return out;
-  });
+  namespace cat = error_categories;
+  for (auto category : {cat::common, cat::accounts, cat::jobs, cat::applications, cat::resumes, cat::cluster})
+    cfg.add_error_category(category, [](uint8_t code, caf::atom_value category, const caf::message& ctx) {
+      std::string out = to_string(category) + ":" + name_of(error_code{category, code});
+      if (ctx.match_elements<std::string, std::string>() && !ctx.get_as<std::string>(0).empty())
+        out += " (" + ctx.get_as<std::string>(0) + ")";
+      return out;
+    });
 }
 
 }  // namespace hirehub

@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "domain/errors.hpp"
 #include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/log.hpp"
@@ -66,7 +67,7 @@ caf::error check_sender(ingress_actor* self) {
   if (src)
     if (auto m = local(self, "membership"))
       self->send(m, members_atom::value);
-  return make_error(errc::unavailable, "not a member of this cluster (yet); retry");
+  return make_error(cluster_errc::not_member, "not a member of this cluster (yet); retry");
 }
 
 caf::behavior ingress_impl(ingress_actor* self, std::string node_id) {
@@ -130,7 +131,7 @@ caf::behavior ingress_impl(ingress_actor* self, std::string node_id) {
         if (!root)
           return make_error(errc::unavailable, "the node is starting or stopping; retry");
         if (id == self->id())
-          return make_error(errc::conflict, "the ingress is not supervised; stop the node instead");
+          return make_error(cluster_errc::not_supervised, "the ingress is not supervised; stop the node instead");
         self->delegate(root, stop, id);
         return caf::delegated<std::string>{};
       },

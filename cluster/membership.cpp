@@ -9,6 +9,7 @@
 #include <caf/openssl/manager.hpp>
 #include <nlohmann/json.hpp>
 
+#include "domain/errors.hpp"
 #include "persistence/membership_store.hpp"
 #include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
@@ -274,7 +275,7 @@ caf::result<std::string> ask_node(membership_actor* self, const std::string& nod
     if (!a)
       return make_error(errc::not_found, "no node with this id");
     if (a->status == "dead" || a->status == "left")
-      return make_error(errc::conflict, "node " + node + " is " + a->status);
+      return make_error(cluster_errc::node_gone, "node " + node + " is " + a->status);
     where = {-1, node, a->caf_host, a->caf_port};
   } catch (const std::exception& e) {
     s.store->drop();
@@ -286,7 +287,7 @@ caf::result<std::string> ask_node(membership_actor* self, const std::string& nod
     return caf::delegated<std::string>{};
   }
   // One connection per pair of nodes (connects_to): none made here.
-  return make_error(errc::unavailable, "not connected to node " + node + " yet; retry");
+  return make_error(cluster_errc::not_connected, "not connected to node " + node + " yet; retry");
 }
 
 caf::behavior membership_impl(membership_actor* self, membership_options o, std::function<void()> on_dead,

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/errors.hpp"
 #include "domain/skill_taxonomy.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/text_util.hpp"
@@ -42,13 +43,13 @@ bool counts_view(const actor& viewer, const std::string& company_id) {
 void check_transition(const std::string& from, const std::string& to) {
   bool legal = (to == "open" && (from == "draft" || from == "closed")) || (to == "closed" && from == "open");
   if (!legal)
-    throw make_error(errc::illegal_transition, "a " + from + " job cannot be " + (to == "open" ? "opened" : "closed"),
-                     "status");
+    throw make_error(jobs_errc::illegal_transition,
+                     "a " + from + " job cannot be " + (to == "open" ? "opened" : "closed"), "status");
 }
 
 void check_deletable(const std::string& status) {
   if (status != "draft")
-    throw make_error(errc::illegal_transition, "only drafts are deleted; close an open job instead", "status");
+    throw make_error(jobs_errc::illegal_transition, "only drafts are deleted; close an open job instead", "status");
 }
 
 std::vector<skill_ref> canonical_skills(const nlohmann::json& items) {

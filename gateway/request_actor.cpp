@@ -64,11 +64,7 @@ void serve(request_actor* self, api_shared& sh) {
   }
   if (path_match != nullptr) {
     out.route = path_match->path;
-    http_response r;
-    r.status = 405;
-    r.body = error_body(errc::bad_request, "method " + req.method + " is not allowed on " + out.route);
-    finish(self, std::move(r));
-    return;
+    throw bad_input{errc::method_not_allowed, "method " + req.method + " is not allowed on " + out.route, ""};
   }
   throw bad_input{errc::not_found, "no route for " + req.method + " " + req.path, ""};
 }

@@ -423,13 +423,14 @@ void responder::reply(http_response r) {
   job->reply(std::move(r));
 }
 
-void responder::error(errc code, const std::string& message, const std::string& field, int64_t retry_after_s) {
+void responder::error(error_code code, const std::string& message, const std::string& field, int64_t retry_after_s) {
+  auto e = http_error_of(code);
   http_response r;
-  r.status = http_status_of(code);
+  r.status = e.status;
   r.body = error_body(code, message, field);
   if (code == errc::unauthorized)
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
-  if (code == errc::overloaded || code == errc::unavailable || code == errc::timeout)
+  if (e.retry_after)
     r.headers.emplace_back("Retry-After", "1");
   if (code == errc::rate_limited)
     r.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, retry_after_s)));
@@ -480,6 +481,10 @@ http_response json_response(int status, std::string body) {
   r.status = status;
   r.body = std::move(body);
   return r;
+}
+
+http_response error_response(error_code code, const std::string& message) {
+  return json_response(http_status_of(code), error_body(code, message));
 }
 
 std::shared_ptr<void> take_upload_slot(api_shared& sh, const std::string& user) {

@@ -51,7 +51,7 @@ using application::principal;
 
 /// Input errors raised while reading a request; caught by the request actor.
 struct bad_input {
-  errc code;
+  error_code code;
   std::string message;
   std::string field;
   int64_t retry_after_s = 0;  ///< rate_limited: seconds until a retry may succeed
@@ -134,7 +134,7 @@ struct responder {
   bool done = false;
 
   void reply(http_response r);
-  void error(errc code, const std::string& message, const std::string& field = {}, int64_t retry_after_s = 0);
+  void error(error_code code, const std::string& message, const std::string& field = {}, int64_t retry_after_s = 0);
   ~responder();
 };
 
@@ -183,6 +183,9 @@ inline std::string login_topic(const std::string& family_id) {
 void require_role(const principal& p, const char* role);
 
 http_response json_response(int status, std::string body);
+
+/// An error answered from an `on_ok` (the row was there, its file is gone).
+http_response error_response(error_code code, const std::string& message);
 
 /// An `on_ok` for ask_task: the task's JSON with `status`.
 inline auto json_reply(int status = 200) {

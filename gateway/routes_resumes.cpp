@@ -2,6 +2,7 @@
 /// owner's views, the original file, deletion; for admins, the resumes whose
 /// pipeline ended in error (dead letters) and their replay.
 #include "actors/rag_index.hpp"
+#include "domain/errors.hpp"
 #include "actors/resume/extract.hpp"
 #include "actors/resume/isolated.hpp"
 #include "runtime/text_util.hpp"
@@ -14,7 +15,6 @@
 #include "runtime/crypto.hpp"
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
-
 
 namespace hirehub::gateway {
 
@@ -35,8 +35,10 @@ void start_pipeline(caf::actor_system& sys, const std::string& id,
     caf::anon_send(registry, route_message("resume", id, false, std::move(cmd)));
 }
 
-errc errc_of(resume::extract_errc e) {
-  return e == resume::extract_errc::unsupported ? errc::unsupported_media_type : errc::unprocessable_file;
+error_code errc_of(resume::extract_errc e) {
+  if (e == resume::extract_errc::unsupported)
+    return errc::unsupported_media_type;
+  return resumes_errc::unprocessable_file;
 }
 
 /// POST /api/v1/resumes: 202 with the resume id once the original is stored
@@ -80,7 +82,7 @@ void upload(request_actor* self, api_shared& sh, const route_params&) {
                     "the file exceeds " + std::to_string(sh.opts.max_upload_bytes) + " bytes (resume.max_upload_bytes)",
                     "file"};
   if (file->body.empty())
-    throw bad_input{errc::unprocessable_file, "the file is empty", "file"};
+    throw bad_input{resumes_errc::unprocessable_file, "the file is empty", "file"};
   auto kind = resume::sniff(file->body);
   if (kind == resume::file_kind::unsupported) {
     // An encrypted Office document looks like a legacy one: let extract say which.
@@ -128,15 +130,14 @@ void upload(request_actor* self, api_shared& sh, const route_params&) {
     return {};
   };
   task.fn = store::create_command(r);
-  ask_task(
-      self, sh, "resumedb", std::move(task),
-      [sys, id = r.id, user = r.user_id, type = r.file_type, text](json& v) {
-        // The new row's facts and the text just extracted: the pipeline reads neither again.
-        start_pipeline(*sys, id, caf::make_message(process_atom::value, std::move(*text), user, type));
-        auto resp = json_response(202, v.dump());
-        resp.headers.emplace_back("Location", "/api/v1/resumes/" + id);
-        return resp;
-      });
+  ask_task(self, sh, "resumedb", std::move(task),
+           [sys, id = r.id, user = r.user_id, type = r.file_type, text](json& v) {
+             // The new row's facts and the text just extracted: the pipeline reads neither again.
+             start_pipeline(*sys, id, caf::make_message(process_atom::value, std::move(*text), user, type));
+             auto resp = json_response(202, v.dump());
+             resp.headers.emplace_back("Location", "/api/v1/resumes/" + id);
+             return resp;
+           });
 }
 
 void list_own(request_actor* self, api_shared& sh, const route_params&) {
@@ -167,27 +168,24 @@ void download(request_actor* self, api_shared& sh, const route_params& p) {
   auto files = sh.opts.resume_files;
   auto id = p[0];
   // The original holds the raw personal data: its owner only, not admins.
-  ask_task(
-      self, sh, "db", store::original_query(id, by.user_id),
-      [files, id](json& v) {
-        auto name = v["file_name"].get<std::string>();
-        auto bytes = files ? files->get(persistence::original_key(v["user_id"], id, v["file_type"])) : std::nullopt;
-        if (!bytes)
-          return json_response(404,
-                               R"({"error":{"code":"not_found","message":"the original file is gone","details":{}}})");
-        http_response r;
-        r.status = 200;
-        r.body = std::move(*bytes);
-        auto type = v["file_type"].get<std::string>();
-        r.content_type = type == "pdf"    ? resume::mime_type(resume::file_kind::pdf)
-                         : type == "docx" ? resume::mime_type(resume::file_kind::docx)
-                                          : resume::mime_type(resume::file_kind::text);
-        std::string ascii;
-        for (char c : name)
-          ascii += (static_cast<unsigned char>(c) < 0x80 && c != '"' && c != '\\') ? c : '_';
-        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + ascii + "\"");
-        return r;
-      });
+  ask_task(self, sh, "db", store::original_query(id, by.user_id), [files, id](json& v) {
+    auto name = v["file_name"].get<std::string>();
+    auto bytes = files ? files->get(persistence::original_key(v["user_id"], id, v["file_type"])) : std::nullopt;
+    if (!bytes)
+      return error_response(errc::not_found, "the original file is gone");
+    http_response r;
+    r.status = 200;
+    r.body = std::move(*bytes);
+    auto type = v["file_type"].get<std::string>();
+    r.content_type = type == "pdf"    ? resume::mime_type(resume::file_kind::pdf)
+                     : type == "docx" ? resume::mime_type(resume::file_kind::docx)
+                                      : resume::mime_type(resume::file_kind::text);
+    std::string ascii;
+    for (char c : name)
+      ascii += (static_cast<unsigned char>(c) < 0x80 && c != '"' && c != '\\') ? c : '_';
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + ascii + "\"");
+    return r;
+  });
 }
 
 void remove(request_actor* self, api_shared& sh, const route_params& p) {
@@ -196,23 +194,22 @@ void remove(request_actor* self, api_shared& sh, const route_params& p) {
   auto sys = sh.sys;
   auto by = caller(self, sh);
   check_id(p[0]);
-  ask_task(
-      self, sh, "resumedb", store::remove_command(p[0], by.user_id, by.role == "admin"),
-      [files, id, sys](json& v) {
-        // Its chunks leave this node's vector index for good (late updates included).
-        rag::send_update(*sys, rag::update{id, v["user_id"], resume::vector_index::deleted_forever, true, {}});
-        // After the commit: a crash here leaves orphan files, never a row without its file.
-        if (files) {
-          auto owner = v["user_id"].get<std::string>();
-          try {
-            files->remove_prefix(persistence::resume_prefix("original", owner, id));
-            files->remove_prefix(persistence::resume_prefix("processed", owner, id));
-          } catch (const std::exception& e) {
-            log::warn("resume files not removed", {{"resume_id", id}, {"error", e.what()}});
-          }
-        }
-        return no_content(v);
-      });
+  ask_task(self, sh, "resumedb", store::remove_command(p[0], by.user_id, by.role == "admin"),
+           [files, id, sys](json& v) {
+             // Its chunks leave this node's vector index for good (late updates included).
+             rag::send_update(*sys, rag::update{id, v["user_id"], resume::vector_index::deleted_forever, true, {}});
+             // After the commit: a crash here leaves orphan files, never a row without its file.
+             if (files) {
+               auto owner = v["user_id"].get<std::string>();
+               try {
+                 files->remove_prefix(persistence::resume_prefix("original", owner, id));
+                 files->remove_prefix(persistence::resume_prefix("processed", owner, id));
+               } catch (const std::exception& e) {
+                 log::warn("resume files not removed", {{"resume_id", id}, {"error", e.what()}});
+               }
+             }
+             return no_content(v);
+           });
 }
 
 void dead_letters(request_actor* self, api_shared& sh, const route_params&) {
@@ -228,12 +225,10 @@ void replay(request_actor* self, api_shared& sh, const route_params& p) {
   check_id(p[0]);
   auto id = p[0];
   auto sys = sh.sys;
-  ask_task(
-      self, sh, "resumedb", store::replay_command(id),
-      [sys, id](json& v) {
-        start_pipeline(*sys, id);
-        return json_response(202, v.dump());
-      });
+  ask_task(self, sh, "resumedb", store::replay_command(id), [sys, id](json& v) {
+    start_pipeline(*sys, id);
+    return json_response(202, v.dump());
+  });
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ struct session_state {
   std::unordered_map<std::string, topic_sub> subs;  // client topic -> state
   std::unordered_map<std::string, std::string> by_hub_topic;
   bool closed = false;
-  std::string request_id;   ///< of the upgrade request, for the logs
+  std::string request_id;  ///< of the upgrade request, for the logs
   // The client's frames are a token bucket (ws.ops_per_second, bursts of twice that):
   // each subscribe may load an entity from the journal.
   double tokens = -1;
@@ -64,8 +64,8 @@ struct session_state {
 
 using session_actor = observed_actor<session_state>;
 
-void send_error(session_actor* self, errc code, const std::string& message, const std::string& topic = {}) {
-  nlohmann::json f = {{"type", "error"}, {"error", {{"code", to_string(code)}, {"message", message}}}};
+void send_error(session_actor* self, error_code code, const std::string& message, const std::string& topic = {}) {
+  nlohmann::json f = {{"type", "error"}, {"error", {{"code", http_error_of(code).code}, {"message", message}}}};
   if (!topic.empty())
     f["topic"] = topic;
   self->state.conn->send(f.dump());
@@ -253,11 +253,11 @@ void catch_up_resume(session_actor* self, api_shared* sh, const std::string& top
             std::vector<std::pair<int64_t, std::string>> frames;
             if (after >= 0 && seq > after) {
               auto err = v.value("error", nlohmann::json());
-              frames.emplace_back(seq, resume_pipeline::progress_frame(
-                                           id, seq, v["stage"].is_string() ? v["stage"].get<std::string>() : "",
-                                           v.value("progress", 0), v.value("status", ""),
-                                           err.is_object() ? err.value("code", "") : "",
-                                           err.is_object() ? err.value("message", "") : ""));
+              frames.emplace_back(
+                  seq, resume_pipeline::progress_frame(
+                           id, seq, v["stage"].is_string() ? v["stage"].get<std::string>() : "", v.value("progress", 0),
+                           v.value("status", ""), err.is_object() ? err.value("code", "") : "",
+                           err.is_object() ? err.value("message", "") : ""));
             }
             finish_subscribe(self, topic, seq, frames);
           },
@@ -383,9 +383,7 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
   }
   auto& frame = *parsed.frame;
   switch (frame.op) {
-    case client_frame::op_kind::ping:
-      st.conn->send(R"({"type":"pong"})");
-      return;
+    case client_frame::op_kind::ping: st.conn->send(R"({"type":"pong"})"); return;
     case client_frame::op_kind::unsubscribe:
       if (!drop_subscription(self, frame.topic)) {
         send_error(self, errc::not_found, "not subscribed to " + frame.topic, frame.topic);
@@ -393,9 +391,7 @@ void on_client_frame(session_actor* self, api_shared* sh, const std::string& tex
       }
       st.conn->send(nlohmann::json({{"type", "unsubscribed"}, {"topic", frame.topic}}).dump());
       return;
-    case client_frame::op_kind::subscribe:
-      subscribe(self, sh, frame.topic, frame.after_seq);
-      return;
+    case client_frame::op_kind::subscribe: subscribe(self, sh, frame.topic, frame.after_seq); return;
   }
 }
 
@@ -421,8 +417,8 @@ caf::behavior session_impl(session_actor* self, std::shared_ptr<ws_connection> c
   // The socket lives as long as the token that opened it: at its expiry it is closed
   // with 4001; the client reconnects with a fresh token (and resumes with after_seq).
   if (expires_at > 0) {
-    auto left = std::chrono::seconds(expires_at) - std::chrono::duration_cast<std::chrono::seconds>(
-                                                       std::chrono::system_clock::now().time_since_epoch());
+    auto left = std::chrono::seconds(expires_at) -
+                std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
     self->delayed_send(self, std::max<std::chrono::nanoseconds>(left, std::chrono::nanoseconds(0)),
                        expired_atom::value);
   }

@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 
+#include "domain/errors.hpp"
 #include "persistence/db.hpp"
 #include "runtime/tz.hpp"
 #include "persistence/migrations.hpp"
@@ -55,7 +56,7 @@ subject signup(pqxx::transaction_base& txn, const signup_input& in) {
         who.user_id, in.email, in.password_hash, in.role, in.time_zone);
   } catch (const pqxx::sql_error& e) {
     if (unique_violation(e, "idx_users_email_lower"))
-      throw make_error(errc::already_exists, "an account with this e-mail address already exists", "email");
+      throw make_error(accounts_errc::already_exists, "an account with this e-mail address already exists", "email");
     throw;
   }
   auto occurred = sql_now_iso(txn);
@@ -94,7 +95,7 @@ subject signup(pqxx::transaction_base& txn, const signup_input& in) {
         txn.exec("INSERT INTO companies (" + cols + ") VALUES (" + vals + ")");
       } catch (const pqxx::sql_error& e) {
         if (unique_violation(e, "business_number"))
-          throw make_error(errc::already_exists, "a company with this business number is already registered",
+          throw make_error(accounts_errc::already_exists, "a company with this business number is already registered",
                            "company.business_number");
         throw;
       }
@@ -216,8 +217,7 @@ void store(pqxx::transaction_base& txn, const std::string& key, double tokens, c
   // Buckets idle for a whole window are full again: forget them now and then.
   thread_local std::mt19937 rng{std::random_device{}()};
   if (rng() % 256 == 0)
-    txn.exec_params("DELETE FROM rate_limits WHERE updated_at < now() - make_interval(secs => $1::float8)",
-                    b.window_s);
+    txn.exec_params("DELETE FROM rate_limits WHERE updated_at < now() - make_interval(secs => $1::float8)", b.window_s);
 }
 
 }  // namespace
@@ -276,7 +276,7 @@ std::string create_admin(pqxx::transaction_base& txn, const std::string& email, 
         id, email, password_hash, crypto::base32_encode(totp_key));
   } catch (const pqxx::sql_error& e) {
     if (unique_violation(e, "idx_users_email_lower"))
-      throw make_error(errc::already_exists, "an account with this e-mail address already exists", "email");
+      throw make_error(accounts_errc::already_exists, "an account with this e-mail address already exists", "email");
     throw;
   }
   return id;
@@ -349,7 +349,7 @@ json update_company(pqxx::transaction_base& txn, const std::string& company_id, 
         throw make_error(errc::not_found, "no company with this id");
     } catch (const pqxx::sql_error& e) {
       if (unique_violation(e, "business_number"))
-        throw make_error(errc::already_exists, "a company with this business number is already registered",
+        throw make_error(accounts_errc::already_exists, "a company with this business number is already registered",
                          "business_number");
       throw;
     }
@@ -383,7 +383,7 @@ json invite(pqxx::transaction_base& txn, const std::string& company_id, const st
       "WHERE lower(u.email) = lower($1) AND m.company_id = $2::uuid",
       email, company_id);
   if (!taken.empty())
-    throw make_error(errc::already_exists, "this address is already a member of the company", "email");
+    throw make_error(accounts_errc::already_exists, "this address is already a member of the company", "email");
   auto token = crypto::random_token(32);
   auto r = txn.exec_params(
       "INSERT INTO company_invitations (company_id, email, token_hash, invited_by, expires_at) "

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "domain/errors.hpp"
 #include "persistence/db.hpp"
 #include "persistence/types.hpp"
 #include "runtime/services.hpp"
@@ -284,7 +285,8 @@ void deliver(pending_append& p, outcome o, int64_t batch_id, int32_t size) {
   switch (o) {
     case outcome::ok: p.rp.deliver(append_result{batch_id, size, p.job}); break;
     case outcome::duplicate:
-      p.rp.deliver(make_error(errc::duplicate_application, "you have already applied to this job", "job_id"));
+      p.rp.deliver(
+          make_error(applications_errc::duplicate_application, "you have already applied to this job", "job_id"));
       break;
     case outcome::conflict:
       p.rp.deliver(make_error(errc::conflict, "another writer appended to this application first; retry"));
@@ -297,7 +299,7 @@ void deliver(pending_append& p, outcome o, int64_t batch_id, int32_t size) {
       if (p.job_status.empty())
         p.rp.deliver(make_error(errc::not_found, "no job with this id", "job_id"));
       else
-        p.rp.deliver(make_error(errc::job_not_open,
+        p.rp.deliver(make_error(applications_errc::job_not_open,
                                 "the job is not open for applications (status: " + p.job_status + ")", "job_id"));
       break;
   }

@@ -6,6 +6,7 @@
 
 #include <pqxx/pqxx>
 
+#include "domain/errors.hpp"
 #include "persistence/db.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/log.hpp"
@@ -220,12 +221,13 @@ json drain(pqxx::transaction_base& txn, const std::string& node_id) {
     return nullptr;
   auto status = r[0][0].as<std::string>();
   if (status == "dead" || status == "left")
-    throw make_error(errc::conflict, "node " + node_id + " is " + status + ": there is nothing to drain");
+    throw make_error(cluster_errc::refused_drain, "node " + node_id + " is " + status + ": there is nothing to drain");
   auto others =
       txn.exec_params("SELECT count(*) FROM cluster_nodes WHERE status = 'active' AND node_id <> $1", node_id)[0][0]
           .as<int>();
   if (others == 0)
-    throw make_error(errc::conflict, "node " + node_id + " is the only active node: nobody could take its shards");
+    throw make_error(cluster_errc::refused_drain,
+                     "node " + node_id + " is the only active node: nobody could take its shards");
   txn.exec_params(
       "UPDATE cluster_nodes SET status = 'draining', status_changed_at = CASE WHEN status = 'draining' THEN "
       "status_changed_at ELSE now() END WHERE node_id = $1",
@@ -273,7 +275,6 @@ json shard_map(pqxx::transaction_base& txn) {
     out.push_back(json::parse(r[0].as<std::string>()));
   return out;
 }
-
 
 }  // namespace
 
@@ -398,10 +399,11 @@ db_fn console_snapshot_query() {
         "SELECT (SELECT count(*) FROM resumes WHERE status = 'error'), "
         "(SELECT count(*) FROM notifications WHERE status = 'failed'), "
         "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')");
-    return reply({{"nodes", nodes(txn)},
-                  {"shards", shard_map(txn)},
-                  {"dead_letters", {{"resumes", counts[0][0].as<int64_t>()}, {"notifications", counts[0][1].as<int64_t>()}}},
-                  {"at", counts[0][2].as<std::string>()}});
+    return reply(
+        {{"nodes", nodes(txn)},
+         {"shards", shard_map(txn)},
+         {"dead_letters", {{"resumes", counts[0][0].as<int64_t>()}, {"notifications", counts[0][1].as<int64_t>()}}},
+         {"at", counts[0][2].as<std::string>()}});
   };
 }
 

@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "domain/errors.hpp"
 #include "persistence/db.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/ids.hpp"
@@ -283,7 +284,7 @@ json replay(pqxx::transaction_base& txn, const std::string& id) {
   if (rows.empty())
     throw make_error(errc::not_found, "no resume with this id");
   if (rows[0][0].as<std::string>() != "error")
-    throw make_error(errc::illegal_transition, "only a resume that ended in error can be replayed");
+    throw make_error(resumes_errc::illegal_transition, "only a resume that ended in error can be replayed");
   auto r = txn.exec_params(
       "UPDATE resumes SET status = 'processing', error_code = NULL, error_message = NULL, attempts = attempts + 1, "
       "seq = seq + 1, updated_at = now() WHERE id = $1::uuid RETURNING user_id::text, seq",
@@ -359,7 +360,7 @@ masked_text masked_of(pqxx::transaction_base& txn, const std::string& id, const 
   if (rows.empty())
     throw make_error(errc::not_found, "no resume with this id");
   if (rows[0][1].as<std::string>() != "ready")
-    throw make_error(errc::illegal_transition,
+    throw make_error(resumes_errc::illegal_transition,
                      "the resume is " + rows[0][1].as<std::string>() + "; only a ready resume can be indexed");
   return {rows[0][0].as<std::string>(), rows[0][2].as<std::string>()};
 }
@@ -397,10 +398,8 @@ db_fn create_command(new_resume r) {
 }
 
 db_fn get_query(std::string id, std::string user_id, bool admin, std::string company_id) {
-  return [id = std::move(id), user_id = std::move(user_id), admin,
-          company_id = std::move(company_id)](pqxx::transaction_base& txn) {
-    return reply(get(txn, id, user_id, admin, company_id));
-  };
+  return [id = std::move(id), user_id = std::move(user_id), admin, company_id = std::move(company_id)](
+             pqxx::transaction_base& txn) { return reply(get(txn, id, user_id, admin, company_id)); };
 }
 
 db_fn list_request(std::string user_id, int limit, std::string before) {

@@ -13,11 +13,7 @@ const char* to_string(errc x) {
     case errc::unauthorized: return "unauthorized";
     case errc::forbidden: return "forbidden";
     case errc::not_found: return "not_found";
-    case errc::illegal_transition: return "illegal_transition";
-    case errc::duplicate_application: return "duplicate_application";
-    case errc::idempotency_mismatch: return "idempotency_key_reused";
     case errc::conflict: return "conflict";
-    case errc::job_not_open: return "job_not_open";
     case errc::payload_too_large: return "payload_too_large";
     case errc::unsupported_media_type: return "unsupported_media_type";
     case errc::overloaded: return "overloaded";
@@ -25,15 +21,19 @@ const char* to_string(errc x) {
     case errc::timeout: return "timeout";
     case errc::internal: return "internal";
     case errc::rate_limited: return "rate_limited";
-    case errc::already_exists: return "already_exists";
-    case errc::unprocessable_file: return "unprocessable_file";
+    case errc::method_not_allowed: return "method_not_allowed";
   }
   return "internal";
 }
 
-caf::error make_error(errc code, std::string message, std::string field) {
-  return caf::error{static_cast<uint8_t>(code), hirehub_category::value,
-                    caf::make_message(std::move(message), std::move(field))};
+bool is_hirehub_category(caf::atom_value c) {
+  namespace cat = error_categories;
+  return c == cat::common || c == cat::accounts || c == cat::jobs || c == cat::applications || c == cat::resumes ||
+         c == cat::cluster;
+}
+
+caf::error make_error(error_code code, std::string message, std::string field) {
+  return caf::error{code.value, code.category, caf::make_message(std::move(message), std::move(field))};
 }
 
 error_view view(const caf::error& err) {
@@ -42,8 +42,8 @@ error_view view(const caf::error& err) {
     out.code = errc::ok;
     return out;
   }
-  if (err.category() == hirehub_category::value) {
-    out.code = static_cast<errc>(err.code());
+  if (is_hirehub_category(err.category())) {
+    out.code = error_code{err.category(), err.code()};
     auto& ctx = err.context();
     if (ctx.match_elements<std::string, std::string>()) {
       out.message = ctx.get_as<std::string>(0);
@@ -77,16 +77,6 @@ error_view view(const caf::error& err) {
   out.code = errc::internal;
   out.message = "internal error";
   return out;
-}
-
-bool is_retryable(errc code) {
-  switch (code) {
-    case errc::conflict:
-    case errc::overloaded:
-    case errc::unavailable:
-    case errc::timeout: return true;
-    default: return false;
-  }
 }
 
 }  // namespace hirehub

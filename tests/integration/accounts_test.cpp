@@ -358,7 +358,8 @@ TEST_F(accounts, admins_need_a_fresh_totp_code) {
   auto rotated = refresh(ok.json_body["refresh_token"]);
   ASSERT_EQ(rotated.status, 200) << rotated.body;
   EXPECT_LT(rotated.json_body["refresh_expires_in"].get<int64_t>(), 43200);
-  EXPECT_EQ(e_->db.count("SELECT count(DISTINCT expires_at) FROM refresh_tokens WHERE user_id = '" + admin_id + "'"), 1);
+  EXPECT_EQ(e_->db.count("SELECT count(DISTINCT expires_at) FROM refresh_tokens WHERE user_id = '" + admin_id + "'"),
+            1);
   // Admins cannot be made through the API.
   auto r = signup({{"email", unique_email("wannabe")}, {"password", "whatever-123"}, {"role", "admin"}, {"name", "X"}});
   EXPECT_EQ(r.status, 400);
@@ -449,14 +450,15 @@ TEST_F(accounts, an_admin_under_attack_logs_in_with_a_fresh_totp_code) {
 // client is the address X-Forwarded-For names (IPv6 grouped by /64); elsewhere that
 // header changes nothing.
 TEST_F(accounts, login_limits_are_shared_by_the_nodes_and_see_through_trusted_proxies) {
-  auto env = with(cheap_hashes, {{"HIREHUB_AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "4"},
-                                 {"HIREHUB_HTTP_TRUSTED_PROXIES", "127.0.0.1"}});
+  auto env = with(cheap_hashes,
+                  {{"HIREHUB_AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "4"}, {"HIREHUB_HTTP_TRUSTED_PROXIES", "127.0.0.1"}});
   node a{e_->db, e_->kafka, env};
   node b{e_->db, e_->kafka, env};
   http_client ca{a.port}, cb{b.port};
   auto attempt = [&](http_client& c, const std::string& xff) {
-    return c.post("/api/v1/auth/login", {{"email", unique_email("spray")}, {"password", "x-password"}},
-                  "", {{"X-Forwarded-For", xff}})
+    return c
+        .post("/api/v1/auth/login", {{"email", unique_email("spray")}, {"password", "x-password"}}, "",
+              {{"X-Forwarded-For", xff}})
         .status;
   };
   EXPECT_EQ(attempt(ca, "203.0.113.10"), 401);
@@ -584,7 +586,9 @@ TEST_F(accounts, bad_sign_up_and_login_input_is_refused_and_changes_nothing) {
   EXPECT_EQ(http_->post("/api/v1/auth/login", {{"email", "a@b.c"}}, "").status, 400);
   EXPECT_EQ(http_->post("/api/v1/auth/refresh", json::object(), "").status, 400);
   EXPECT_EQ(http_->get("/api/v1/me").status, 401);
-  EXPECT_EQ(http_->request("DELETE", "/api/v1/me").status, 405);
+  auto not_allowed = http_->request("DELETE", "/api/v1/me");
+  EXPECT_EQ(not_allowed.status, 405);
+  EXPECT_EQ(nlohmann::json::parse(not_allowed.body)["error"]["code"], "method_not_allowed");
   EXPECT_EQ(users(), before);
   EXPECT_EQ(e_->db.count("SELECT count(*) FROM companies WHERE name = 'C'"), 0);
 }

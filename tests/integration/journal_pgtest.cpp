@@ -18,6 +18,7 @@
 #include "persistence/types.hpp"
 #include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
+#include "domain/errors.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/metrics.hpp"
 #include "support/harness.hpp"
@@ -103,7 +104,7 @@ TEST_F(journal_fixture, a_group_commit_keeps_a_failing_neighbour_from_failing_th
             return;
           }
           EXPECT_EQ(i, dup_index);
-          EXPECT_EQ(view(e).code, errc::duplicate_application) << sys->render(e);
+          EXPECT_EQ(view(e).code, applications_errc::duplicate_application) << sys->render(e);
           ++dup;
         });
   EXPECT_EQ(ok, n - 2);
@@ -256,7 +257,7 @@ TEST_F(journal_fixture, a_job_that_is_not_open_at_the_commit_takes_no_applicatio
   for (size_t i = 0; i < jobs.size(); ++i)
     pending[i].receive([&](append_result&) { EXPECT_EQ(jobs[i], job_id) << i; },
                        [&](caf::error& e) {
-                         EXPECT_EQ(view(e).code, errc::job_not_open) << sys->render(e);
+                         EXPECT_EQ(view(e).code, applications_errc::job_not_open) << sys->render(e);
                          refused.push_back(view(e).message);
                        });
   ASSERT_EQ(refused.size(), 2u);

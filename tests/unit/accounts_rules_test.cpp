@@ -6,23 +6,14 @@
 #include <caf/error.hpp>
 
 #include "domain/accounts.hpp"
+#include "refusal.hpp"
 #include "runtime/errors.hpp"
 
 using namespace hirehub;
 namespace rules = hirehub::domain::accounts;
+using hirehub::test::refusal;
 
 namespace {
-
-/// The errc and field a rule threw (ok and "" when it threw nothing).
-std::pair<errc, std::string> thrown(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const caf::error& e) {
-    auto v = view(e);
-    return {v.code, v.field};
-  }
-  return {errc::ok, ""};
-}
 
 rules::login_facts good(const std::string& role) {
   rules::login_facts f;
@@ -36,22 +27,22 @@ rules::login_facts good(const std::string& role) {
 }  // namespace
 
 TEST(accounts_rules, a_password_is_at_least_eight_bytes) {
-  EXPECT_EQ(thrown([] { rules::check_password("1234567"); }),
-            std::make_pair(errc::bad_request, std::string{"password"}));
-  EXPECT_EQ(thrown([] { rules::check_password("12345678"); }).first, errc::ok);
+  EXPECT_EQ(refusal([] { rules::check_password("1234567"); }).first, errc::bad_request);
+  EXPECT_EQ(refusal([] { rules::check_password("1234567"); }).second, "password");
+  EXPECT_EQ(refusal([] { rules::check_password("12345678"); }).first, errc::ok);
 }
 
 TEST(accounts_rules, profile_and_company_fields_name_the_field_at_fault) {
-  EXPECT_EQ(thrown([] { rules::check_phone("+82 (10) 1234-5678", "profile.phone"); }).first, errc::ok);
-  EXPECT_EQ(thrown([] { rules::check_phone("call me", "profile.phone"); }),
-            std::make_pair(errc::bad_request, std::string{"profile.phone"}));
-  EXPECT_EQ(thrown([] { rules::check_salary_range(100, 50, "desired_salary_min"); }).first, errc::bad_request);
-  EXPECT_EQ(thrown([] { rules::check_salary_range(50, 50, "desired_salary_min"); }).first, errc::ok);
-  EXPECT_EQ(thrown([] { rules::check_salary_range(std::nullopt, 5, "desired_salary_min"); }).first, errc::ok);
-  EXPECT_EQ(thrown([] { rules::check_logo_url("ftp://x/logo.png", "company.logo_url"); }).first, errc::bad_request);
-  EXPECT_EQ(thrown([] { rules::check_logo_url("javascript:alert(1)", "logo_url"); }).first, errc::bad_request);
-  EXPECT_EQ(thrown([] { rules::check_logo_url("https://x/logo.png", "logo_url"); }).first, errc::ok);
-  EXPECT_EQ(thrown([] { rules::check_logo_url("", "logo_url"); }).first, errc::ok);
+  EXPECT_EQ(refusal([] { rules::check_phone("+82 (10) 1234-5678", "profile.phone"); }).first, errc::ok);
+  EXPECT_EQ(refusal([] { rules::check_phone("call me", "profile.phone"); }).first, errc::bad_request);
+  EXPECT_EQ(refusal([] { rules::check_phone("call me", "profile.phone"); }).second, "profile.phone");
+  EXPECT_EQ(refusal([] { rules::check_salary_range(100, 50, "desired_salary_min"); }).first, errc::bad_request);
+  EXPECT_EQ(refusal([] { rules::check_salary_range(50, 50, "desired_salary_min"); }).first, errc::ok);
+  EXPECT_EQ(refusal([] { rules::check_salary_range(std::nullopt, 5, "desired_salary_min"); }).first, errc::ok);
+  EXPECT_EQ(refusal([] { rules::check_logo_url("ftp://x/logo.png", "company.logo_url"); }).first, errc::bad_request);
+  EXPECT_EQ(refusal([] { rules::check_logo_url("javascript:alert(1)", "logo_url"); }).first, errc::bad_request);
+  EXPECT_EQ(refusal([] { rules::check_logo_url("https://x/logo.png", "logo_url"); }).first, errc::ok);
+  EXPECT_EQ(refusal([] { rules::check_logo_url("", "logo_url"); }).first, errc::ok);
 }
 
 TEST(accounts_rules, members_act_for_their_own_company_and_admins_read_any) {
@@ -59,12 +50,12 @@ TEST(accounts_rules, members_act_for_their_own_company_and_admins_read_any) {
   const rules::actor admin{"u2", "admin", ""};
   const rules::actor seeker{"u3", "jobseeker", ""};
   const std::string own = member.company_id, other = "22222222-2222-4222-8222-222222222222";
-  EXPECT_EQ(thrown([&] { rules::require_member(member, own, false); }).first, errc::ok);
-  EXPECT_EQ(thrown([&] { rules::require_member(member, other, true); }).first, errc::forbidden);
-  EXPECT_EQ(thrown([&] { rules::require_member(seeker, own, true); }).first, errc::forbidden);
-  EXPECT_EQ(thrown([&] { rules::require_member(admin, other, true); }).first, errc::ok);
-  EXPECT_EQ(thrown([&] { rules::require_member(admin, other, false); }).first, errc::forbidden);
-  EXPECT_EQ(thrown([&] { rules::require_member(member, "not-a-uuid", false); }).first, errc::not_found);
+  EXPECT_EQ(refusal([&] { rules::require_member(member, own, false); }).first, errc::ok);
+  EXPECT_EQ(refusal([&] { rules::require_member(member, other, true); }).first, errc::forbidden);
+  EXPECT_EQ(refusal([&] { rules::require_member(seeker, own, true); }).first, errc::forbidden);
+  EXPECT_EQ(refusal([&] { rules::require_member(admin, other, true); }).first, errc::ok);
+  EXPECT_EQ(refusal([&] { rules::require_member(admin, other, false); }).first, errc::forbidden);
+  EXPECT_EQ(refusal([&] { rules::require_member(member, "not-a-uuid", false); }).first, errc::not_found);
 }
 
 TEST(accounts_rules, a_login_is_judged_on_password_then_totp_then_status) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/errors.hpp"
 #include "actors/application_core.hpp"
 
 using namespace hirehub;
@@ -102,7 +103,8 @@ TEST(application_core, submit_refuses_closed_job_and_wrong_role) {
   st.id = app_id;
   auto closed = open_job;
   closed.status = "closed";
-  EXPECT_EQ(decide_submit(st, jobseeker, {job_id, other, "", "fp"}, closed, "e", 1).code, errc::job_not_open);
+  EXPECT_EQ(decide_submit(st, jobseeker, {job_id, other, "", "fp"}, closed, "e", 1).code,
+            applications_errc::job_not_open);
   EXPECT_EQ(decide_submit(st, company_member, {job_id, other, "", "fp"}, open_job, "e", 1).code, errc::forbidden);
 }
 
@@ -112,7 +114,7 @@ TEST(application_core, repeated_submit_replays_or_detects_a_different_body) {
   EXPECT_EQ(same.code, errc::ok);
   EXPECT_TRUE(same.replay);
   EXPECT_EQ(decide_submit(st, jobseeker, {job_id, other, "changed", "fp2"}, open_job, "e", 1).code,
-            errc::idempotency_mismatch);
+            applications_errc::idempotency_mismatch);
   EXPECT_EQ(decide_submit(st, other_jobseeker, {job_id, other, "hello", "fp"}, open_job, "e", 1).code, errc::conflict);
 }
 
@@ -175,7 +177,7 @@ TEST(application_core, decisions_follow_the_table_for_the_right_party) {
         EXPECT_EQ(d.event.from_status, to_string(from));
         EXPECT_EQ(d.event.to_status, to_string(to));
       } else {
-        EXPECT_EQ(d.code, errc::illegal_transition) << to_string(from) << " -> " << to_string(to);
+        EXPECT_EQ(d.code, applications_errc::illegal_transition) << to_string(from) << " -> " << to_string(to);
       }
     }
   }
@@ -207,7 +209,8 @@ TEST(application_core, reasons_are_required_known_and_only_for_terminal_refusals
 
 TEST(application_core, a_move_to_the_current_state_is_refused) {
   auto st = state_in(status::reviewing);
-  EXPECT_EQ(decide_status_change(st, company_member, "reviewing", "", "e", 1).code, errc::illegal_transition);
+  EXPECT_EQ(decide_status_change(st, company_member, "reviewing", "", "e", 1).code,
+            applications_errc::illegal_transition);
 }
 
 TEST(application_core, fold_rebuilds_the_same_state) {
@@ -317,12 +320,14 @@ TEST(application_interviews, schedule_refuses_bad_times_parties_and_states) {
   EXPECT_EQ(decide_schedule(st, jobseeker, at("2027-03-15T10:00"), "e", now).code, errc::forbidden);
   EXPECT_EQ(decide_schedule(st, other_company, at("2027-03-15T10:00"), "e", now).code, errc::not_found);
   auto sub = submitted_state();
-  EXPECT_EQ(decide_schedule(sub, company_member, at("2027-03-15T10:00"), "e", now).code, errc::illegal_transition);
+  EXPECT_EQ(decide_schedule(sub, company_member, at("2027-03-15T10:00"), "e", now).code,
+            applications_errc::illegal_transition);
   auto twice = scheduled();
-  EXPECT_EQ(decide_schedule(twice, company_member, at("2027-03-20T10:00"), "e", now).code, errc::illegal_transition);
+  EXPECT_EQ(decide_schedule(twice, company_member, at("2027-03-20T10:00"), "e", now).code,
+            applications_errc::illegal_transition);
   // The status route does not reach the interview states.
   EXPECT_EQ(decide_status_change(st, company_member, "interview_scheduled", "", "e", now).code,
-            errc::illegal_transition);
+            applications_errc::illegal_transition);
 }
 
 TEST(application_interviews, an_ambiguous_local_time_is_the_earlier_instant) {
@@ -351,7 +356,7 @@ TEST(application_interviews, reschedule_keeps_the_wall_clock_across_dst_and_refu
   EXPECT_EQ(row.topic, "interview.rescheduled");
   EXPECT_EQ(nlohmann::json::parse(row.payload)["scheduled_at"], "2027-03-16T14:00:00.000Z");
   // The same time again changes nothing, so it is refused (and notifies no one).
-  EXPECT_EQ(decide_reschedule(st, company_member, c, "e3", now).code, errc::illegal_transition);
+  EXPECT_EQ(decide_reschedule(st, company_member, c, "e3", now).code, applications_errc::illegal_transition);
   c.interview_id = "88888888-8888-4888-8888-888888888888";
   EXPECT_EQ(decide_reschedule(st, company_member, c, "e3", now).code, errc::not_found);
 }
@@ -370,7 +375,7 @@ TEST(application_interviews, complete_needs_feedback_and_happens_once) {
   EXPECT_EQ(st.current, status::interview_completed);
   EXPECT_EQ(st.interviews[0].status, "completed");
   EXPECT_EQ(st.interviews[0].feedback, "Clear thinker; strong SQL.");
-  EXPECT_EQ(decide_complete(st, company_member, c, "e", now).code, errc::illegal_transition);
+  EXPECT_EQ(decide_complete(st, company_member, c, "e", now).code, applications_errc::illegal_transition);
   // A further round from interview_completed.
   auto again = at("2027-04-01T10:00");
   again.interview_id = "99999999-9999-4999-8999-999999999999";
@@ -392,7 +397,7 @@ TEST(application_interviews, cancel_returns_to_the_status_before_and_needs_a_kno
   EXPECT_EQ(st.interviews[0].status, "cancelled");
   EXPECT_EQ(st.interviews[0].cancel_reason, "interviewer_unavailable");
   EXPECT_EQ(to_outbox(before, st, d.event).topic, "interview.cancelled");
-  EXPECT_EQ(decide_cancel(st, company_member, c, "e", now).code, errc::illegal_transition);
+  EXPECT_EQ(decide_cancel(st, company_member, c, "e", now).code, applications_errc::illegal_transition);
 }
 
 TEST(application_interviews, rejecting_cancels_the_scheduled_interview) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/openapi.hpp"
+#include "domain/errors.hpp"
 #include "gateway/http_errors.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/net_address.hpp"
@@ -123,7 +124,8 @@ TEST(net_address, networks_keys_and_the_client_behind_trusted_proxies) {
 
 TEST(ws_protocol, frames_are_parsed_or_refused_with_a_reason) {
   using namespace hirehub::gateway;
-  auto ok = parse_client_frame(R"({"op":"subscribe","topic":"application:6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B","after_seq":7})");
+  auto ok = parse_client_frame(
+      R"({"op":"subscribe","topic":"application:6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B","after_seq":7})");
   ASSERT_TRUE(ok.frame);
   EXPECT_EQ(ok.frame->op, client_frame::op_kind::subscribe);
   EXPECT_EQ(ok.frame->topic, "application:6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b");  // one spelling
@@ -134,16 +136,17 @@ TEST(ws_protocol, frames_are_parsed_or_refused_with_a_reason) {
     const char* text;
     const char* says;
   };
-  for (auto b : std::vector<bad>{{"not json", "JSON objects"},
-                                 {"[1,2]", "JSON objects"},
-                                 {R"({"topic":"notifications"})", "op is required"},
-                                 {R"({"op":7})", "op is required"},
-                                 {R"({"op":"subscribe"})", "topic is required"},
-                                 {R"({"op":"shout","topic":"notifications"})", "unknown op"},
-                                 {R"({"op":"subscribe","topic":"notifications","after_seq":-1})", "non-negative"},
-                                 {R"({"op":"subscribe","topic":"notifications","after_seq":"3"})", "non-negative"},
-                                 {R"({"op":"unsubscribe","topic":"notifications","after_seq":3})", "goes with subscribe"},
-                                 {R"({"op":"subscribe","topic":"notifications","x":1})", "unknown field 'x'"}}) {
+  for (auto b :
+       std::vector<bad>{{"not json", "JSON objects"},
+                        {"[1,2]", "JSON objects"},
+                        {R"({"topic":"notifications"})", "op is required"},
+                        {R"({"op":7})", "op is required"},
+                        {R"({"op":"subscribe"})", "topic is required"},
+                        {R"({"op":"shout","topic":"notifications"})", "unknown op"},
+                        {R"({"op":"subscribe","topic":"notifications","after_seq":-1})", "non-negative"},
+                        {R"({"op":"subscribe","topic":"notifications","after_seq":"3"})", "non-negative"},
+                        {R"({"op":"unsubscribe","topic":"notifications","after_seq":3})", "goes with subscribe"},
+                        {R"({"op":"subscribe","topic":"notifications","x":1})", "unknown field 'x'"}}) {
     auto p = parse_client_frame(b.text);
     EXPECT_FALSE(p.frame) << b.text;
     EXPECT_NE(p.error.message.find(b.says), std::string::npos) << b.text << ": " << p.error.message;
@@ -168,38 +171,76 @@ TEST(base64url, known_vectors) {
   EXPECT_FALSE(jwt::base64url_decode("Zm9v="));
 }
 
-TEST(http_errors, every_code_maps_to_its_status) {
-  using gateway::http_status_of;
-  EXPECT_EQ(http_status_of(errc::bad_request), 400);
-  EXPECT_EQ(http_status_of(errc::unauthorized), 401);
-  EXPECT_EQ(http_status_of(errc::forbidden), 403);
-  EXPECT_EQ(http_status_of(errc::not_found), 404);
-  EXPECT_EQ(http_status_of(errc::illegal_transition), 409);
-  EXPECT_EQ(http_status_of(errc::duplicate_application), 409);
-  EXPECT_EQ(http_status_of(errc::conflict), 409);
-  EXPECT_EQ(http_status_of(errc::job_not_open), 409);
-  EXPECT_EQ(http_status_of(errc::idempotency_mismatch), 422);
-  EXPECT_EQ(http_status_of(errc::payload_too_large), 413);
-  EXPECT_EQ(http_status_of(errc::unsupported_media_type), 415);
-  EXPECT_EQ(http_status_of(errc::overloaded), 503);
-  EXPECT_EQ(http_status_of(errc::unavailable), 503);
-  EXPECT_EQ(http_status_of(errc::timeout), 503);
-  EXPECT_EQ(http_status_of(errc::internal), 500);
+TEST(http_errors, every_code_of_every_vocabulary_maps_to_its_status_and_name) {
+  using gateway::http_error_of;
+  struct row {
+    error_code code;
+    int status;
+    std::string name;
+    bool retry_after;
+  };
+  const std::vector<row> table = {
+      {errc::bad_request, 400, "bad_request", false},
+      {errc::unauthorized, 401, "unauthorized", false},
+      {errc::forbidden, 403, "forbidden", false},
+      {errc::not_found, 404, "not_found", false},
+      {errc::method_not_allowed, 405, "method_not_allowed", false},
+      {errc::conflict, 409, "conflict", false},
+      {errc::payload_too_large, 413, "payload_too_large", false},
+      {errc::unsupported_media_type, 415, "unsupported_media_type", false},
+      {errc::rate_limited, 429, "rate_limited", false},
+      {errc::internal, 500, "internal", false},
+      {errc::overloaded, 503, "overloaded", true},
+      {errc::unavailable, 503, "unavailable", true},
+      {errc::timeout, 503, "timeout", true},
+      {accounts_errc::already_exists, 409, "already_exists", false},
+      {jobs_errc::illegal_transition, 409, "illegal_transition", false},
+      {applications_errc::illegal_transition, 409, "illegal_transition", false},
+      {applications_errc::duplicate_application, 409, "duplicate_application", false},
+      {applications_errc::job_not_open, 409, "job_not_open", false},
+      {applications_errc::idempotency_mismatch, 422, "idempotency_key_reused", false},
+      {resumes_errc::illegal_transition, 409, "illegal_transition", false},
+      {resumes_errc::unprocessable_file, 422, "unprocessable_file", false},
+      {cluster_errc::not_member, 503, "unavailable", true},
+      {cluster_errc::not_connected, 503, "unavailable", true},
+      {cluster_errc::refused_drain, 409, "conflict", false},
+      {cluster_errc::not_supervised, 409, "conflict", false},
+      {cluster_errc::node_gone, 409, "conflict", false},
+  };
+  for (auto& r : table) {
+    auto e = http_error_of(r.code);
+    EXPECT_EQ(e.status, r.status) << r.name;
+    EXPECT_EQ(std::string{e.code}, r.name);
+    EXPECT_EQ(e.retry_after, r.retry_after) << r.name;
+    EXPECT_EQ(std::string{name_of(r.code)}, r.name);
+  }
+  // A code no vocabulary knows (a newer node's) is an internal error, never a made-up status.
+  EXPECT_EQ(http_error_of(error_code{error_categories::jobs, 200}).status, 500);
+  EXPECT_EQ(std::string{http_error_of(error_code{caf::atom("other"), 1}).code}, "internal");
+  // The same number in two vocabularies is two codes.
+  EXPECT_NE(error_code{applications_errc::illegal_transition}, error_code{jobs_errc::illegal_transition});
+  EXPECT_NE(error_code{accounts_errc::already_exists}, error_code{errc::bad_request});
   auto body = nlohmann::json::parse(gateway::error_body(errc::bad_request, "job_id must be a UUID", "job_id"));
   EXPECT_EQ(body["error"]["code"], "bad_request");
   EXPECT_EQ(body["error"]["message"], "job_id must be a UUID");
   EXPECT_EQ(body["error"]["details"]["field"], "job_id");
+  body = nlohmann::json::parse(gateway::error_body(applications_errc::job_not_open, "closed"));
+  EXPECT_EQ(body["error"]["code"], "job_not_open");
 }
 
 TEST(errors, caf_errors_are_viewed_as_hirehub_codes) {
-  auto v = view(make_error(errc::duplicate_application, "already applied", "job_id"));
-  EXPECT_EQ(v.code, errc::duplicate_application);
+  auto v = view(make_error(applications_errc::duplicate_application, "already applied", "job_id"));
+  EXPECT_EQ(v.code, applications_errc::duplicate_application);
+  EXPECT_EQ(v.code.common(), errc::ok);
   EXPECT_EQ(v.message, "already applied");
   EXPECT_EQ(v.field, "job_id");
+  EXPECT_EQ(view(make_error(errc::conflict, "x")).code.common(), errc::conflict);
   EXPECT_EQ(view(caf::make_error(caf::sec::request_timeout)).code, errc::timeout);
   EXPECT_EQ(view(caf::make_error(caf::sec::request_receiver_down)).code, errc::unavailable);
   EXPECT_EQ(view(caf::make_error(caf::sec::runtime_error)).code, errc::internal);
   EXPECT_TRUE(is_retryable(errc::unavailable));
+  EXPECT_TRUE(is_retryable(cluster_errc::not_member));
+  EXPECT_FALSE(is_retryable(cluster_errc::refused_drain));
   EXPECT_FALSE(is_retryable(errc::bad_request));
 }
 

@@ -5,10 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/jobs.hpp"
-#include "runtime/errors.hpp"
+#include "domain/errors.hpp"
+#include "refusal.hpp"
 
 using namespace hirehub;
 namespace jobs = hirehub::domain::jobs;
+using hirehub::test::refusal;
 using nlohmann::json;
 
 namespace {
@@ -18,17 +20,6 @@ const jobs::actor rival{"u2", "company", "c2"};
 const jobs::actor seeker{"u3", "jobseeker", ""};
 const jobs::actor admin{"u4", "admin", ""};
 const jobs::actor companyless{"u5", "company", ""};
-
-/// The errc and field a rule threw (internal and "" when it threw nothing).
-std::pair<errc, std::string> refusal(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const caf::error& e) {
-    auto v = view(e);
-    return {v.code, v.field};
-  }
-  return {errc::internal, ""};
-}
 
 }  // namespace
 
@@ -70,12 +61,12 @@ TEST(jobs_rules, the_status_machine) {
   for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"open", "open"}, {"draft", "closed"}, {"closed", "closed"}, {"open", "draft"}, {"draft", "deleted"}}) {
     auto r = refusal([&] { jobs::check_transition(from, to); });
-    EXPECT_EQ(r.first, errc::illegal_transition) << from << " -> " << to;
+    EXPECT_EQ(r.first, jobs_errc::illegal_transition) << from << " -> " << to;
     EXPECT_EQ(r.second, "status");
   }
   EXPECT_NO_THROW(jobs::check_deletable("draft"));
-  EXPECT_EQ(refusal([] { jobs::check_deletable("open"); }).first, errc::illegal_transition);
-  EXPECT_EQ(refusal([] { jobs::check_deletable("closed"); }).first, errc::illegal_transition);
+  EXPECT_EQ(refusal([] { jobs::check_deletable("open"); }).first, jobs_errc::illegal_transition);
+  EXPECT_EQ(refusal([] { jobs::check_deletable("closed"); }).first, jobs_errc::illegal_transition);
 }
 
 TEST(jobs_rules, skills_are_canonical_and_each_named_once) {
@@ -89,7 +80,8 @@ TEST(jobs_rules, skills_are_canonical_and_each_named_once) {
   EXPECT_EQ(refs[2].name, "Python");
   EXPECT_EQ(refs[3].name, "Underwater Basketry");  // unknown to the taxonomy: the store decides
   // The same skill in two spellings is one skill named twice: the second item is named.
-  auto r = refusal([] { jobs::canonical_skills(json::parse(R"([{"name": "Go"}, {"name": "rust"}, {"name": "GOLANG"}])")); });
+  auto r =
+      refusal([] { jobs::canonical_skills(json::parse(R"([{"name": "Go"}, {"name": "rust"}, {"name": "GOLANG"}])")); });
   EXPECT_EQ(r.first, errc::bad_request);
   EXPECT_EQ(r.second, "skills[2].name");
   EXPECT_EQ(refusal([] { jobs::canonical_skills(json::parse(R"([{"name": "Foo"}, {"name": "foo"}])")); }).second,
