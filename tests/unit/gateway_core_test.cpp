@@ -256,6 +256,9 @@ TEST(Multipart, ReadsFieldsAndFilesAndRefusesMalformedBodies) {
   EXPECT_EQ(form_boundary("Multipart/Form-Data; charset=utf-8; boundary=\"a b\""), std::optional<std::string>("a b"));
   EXPECT_FALSE(form_boundary("application/json"));
   EXPECT_FALSE(form_boundary("multipart/form-data"));
+  // A quoted boundary never closed names none (the HTTP fuzzer found it throwing).
+  EXPECT_FALSE(form_boundary("multipart/form-data; boundary=\"abc"));
+  EXPECT_FALSE(form_boundary("multipart/form-data; boundary=\""));
   std::string body =
       "--xyz\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n백엔드\r\n"
       "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\\\"b.pdf\"\r\nContent-Type: "
