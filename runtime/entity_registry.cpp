@@ -95,7 +95,7 @@ int shard_of_key(const registry_state& st, const std::string& key) {
 /// Answers the release requests whose shards have no entity left here.
 void check_releases(registry_actor* self, bool expired_too) {
   auto& st = self->state;
-  auto now = std::chrono::steady_clock::now();
+  auto now = self->clock().now();
   for (auto it = st.releases.begin(); it != st.releases.end();) {
     bool busy = false;
     for (auto& [key, e] : st.active)
@@ -251,8 +251,7 @@ caf::result<caf::message> route(registry_actor* self, const std::string& kind, c
   if (st.queue.size() >= st.opts.max_waiting)
     return make_error(errc::overloaded, "too many commands are waiting for their shards; retry later");
   auto rp = self->make_response_promise<caf::message>();
-  st.queue.push_back(
-      {kind, id, fresh, std::move(cmd), hops, rp, std::chrono::steady_clock::now() + st.opts.route_wait});
+  st.queue.push_back({kind, id, fresh, std::move(cmd), hops, rp, self->clock().now() + st.opts.route_wait});
   waiting_gauge().set(static_cast<int64_t>(st.queue.size()));
   tick_later(self);
   return rp;
@@ -261,7 +260,7 @@ caf::result<caf::message> route(registry_actor* self, const std::string& kind, c
 /// Retries the waiting commands (after a new map, a finished hand-off, or to expire them).
 void drain_queue(registry_actor* self) {
   auto& st = self->state;
-  auto now = std::chrono::steady_clock::now();
+  auto now = self->clock().now();
   std::deque<waiting> still;
   for (auto& w : st.queue) {
     caf::actor remote;
@@ -400,7 +399,7 @@ caf::behavior registry_impl(registry_actor* self, std::map<std::string, entity_f
         st.handing_off.insert(set.begin(), set.end());
         stop_entities(self, [&](int s) { return set.count(s) > 0; });
         auto rp = self->make_response_promise<bool>();
-        st.releases.push_back({set, rp, std::chrono::steady_clock::now() + std::chrono::seconds(5)});
+        st.releases.push_back({set, rp, self->clock().now() + std::chrono::seconds(5)});
         check_releases(self, false);
         tick_later(self);
         return rp;

@@ -272,7 +272,7 @@ caf::behavior supervisor_impl(sup_actor* self, std::string name, restart_strateg
       log::info("child stopped", {{"supervisor", st.name}, {"child", spec.name}});
       return;
     }
-    auto now = clock_type::now();
+    auto now = self->clock().now();
     while (!st.recent.empty() && now - st.recent.front() > st.policy.window)
       st.recent.pop_front();
     metrics::get_counter("hirehub_actor_restarts_total", "Restarts decided by supervisors",

@@ -70,6 +70,7 @@ run_suite() {
 }
 
 run_suite unit build/tests/hirehub_unit_tests
+run_suite actors build/tests/hirehub_actor_tests
 run_suite api build/tests/hirehub_api_tests
 run_suite resume build/tests/hirehub_resume_tests
 grep -A7 '^resume corpus' "$work/resume.log" || true

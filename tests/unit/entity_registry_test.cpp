@@ -1,27 +1,28 @@
-// The entity registry's idle sweep: entities of a kind with an idle timeout that
-// no command reached for that long are told to passivate (one timer for the
-// registry, none per entity); busy ones and kinds without a timeout stay. At the
-// cap of active entities the least recently used of those kinds make room.
+// The entity registry's idle sweep, on CAF's deterministic coordinator: entities of
+// a kind with an idle timeout that no command reached for that long are told to
+// passivate (one timer for the registry, none per entity); busy ones and kinds
+// without a timeout stay. At the cap of active entities the least recently used of
+// those kinds make room. Time moves only when the test moves it.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <map>
-#include <thread>
 
 #include <caf/all.hpp>
 
-#include "actors/message_types.hpp"
+#include "deterministic.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/entity_registry.hpp"
+#include "runtime/errors.hpp"
 
 using namespace hirehub;
+using namespace std::chrono_literals;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 
 namespace {
 
 /// Answers a ping with its actor id; passivates the way entities do when told.
-caf::behavior toy(caf::event_based_actor* self, entity_context ctx, caf::actor registry,
-                  std::shared_ptr<std::atomic<int>> told) {
+caf::behavior toy(caf::event_based_actor* self, entity_context ctx, caf::actor registry, std::shared_ptr<int> told) {
   return {
       [self](ping_atom) { return self->id(); },
       [self, ctx, registry, told](passivate_atom) {
@@ -32,17 +33,11 @@ caf::behavior toy(caf::event_based_actor* self, entity_context ctx, caf::actor r
   };
 }
 
-struct registry_sweep : ::testing::Test {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::unique_ptr<caf::scoped_actor> me;
-  std::shared_ptr<std::atomic<int>> told = std::make_shared<std::atomic<int>>(0);
+struct registry_sweep : test::deterministic {
+  std::shared_ptr<int> told = std::make_shared<int>(0);
   caf::actor registry;
 
   void start(std::chrono::milliseconds toy_idle, size_t max_active = 1000000) {
-    announce_message_types(cfg);
-    sys = std::make_unique<caf::actor_system>(cfg);
-    me = std::make_unique<caf::scoped_actor>(*sys);
     auto factory = [told = told](caf::actor_system& s, const entity_context& ctx, caf::actor reg) {
       return s.spawn(toy, ctx, std::move(reg), told);
     };
@@ -50,47 +45,39 @@ struct registry_sweep : ::testing::Test {
     opts.idle_timeouts = {{"toy", toy_idle}};
     opts.max_active = max_active;
     registry = spawn_entity_registry(*sys, {{"toy", factory}, {"other", factory}}, opts);
+    run();
   }
   void TearDown() override {
     if (registry)
       caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
-    me.reset();
+    deterministic::TearDown();
   }
   /// The id of the incarnation that answered (0 on an error).
   uint64_t ping(const std::string& kind, const std::string& id) {
-    uint64_t out = 0;
-    (*me)
-        ->request(registry, std::chrono::seconds(5),
-                  route_message(kind, id, false, caf::make_message(ping_atom::value)))
-        .receive([&](uint64_t got) { out = got; }, [](caf::error&) {});
-    return out;
+    auto r = ask<uint64_t>(registry, nullptr, route_message(kind, id, false, caf::make_message(ping_atom::value)));
+    return r.value_or(0);
   }
-  size_t active() {
-    size_t n = 0;
-    (*me)
-        ->request(registry, std::chrono::seconds(5), stats_atom::value)
-        .receive([&](size_t got) { n = got; }, [](caf::error&) {});
-    return n;
-  }
-  bool eventually_active(size_t n) {
-    for (int i = 0; i < 500; ++i) {
-      if (active() == n)
-        return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
+  size_t active() { return ask<size_t>(registry, nullptr, stats_atom::value).value_or(~size_t{0}); }
+  /// Moves the clock in steps of `step` (the sweep re-arms after each).
+  void pass(std::chrono::milliseconds total, std::chrono::milliseconds step) {
+    for (auto t = 0ms; t < total; t += step)
+      advance(step);
   }
 };
 
 }  // namespace
 
-TEST_F(registry_sweep, an_idle_entity_passivates_and_the_next_command_activates_a_new_one) {
-  start(std::chrono::milliseconds(40));
+TEST_F(registry_sweep, an_idle_entity_passivates_after_its_timeout_not_before) {
+  start(40ms);  // sweeps every 10 ms
   auto first = ping("toy", "a");
   ASSERT_NE(first, 0u);
   EXPECT_EQ(active(), 1u);
-  ASSERT_TRUE(eventually_active(0)) << "the idle entity was not passivated";
-  EXPECT_EQ(told->load(), 1);
+  pass(30ms, 10ms);
+  EXPECT_EQ(active(), 1u) << "passivated before its idle timeout";
+  EXPECT_EQ(*told, 0);
+  pass(20ms, 10ms);  // 50 ms: at most a quarter past the timeout
+  EXPECT_EQ(active(), 0u) << "the idle entity was not passivated";
+  EXPECT_EQ(*told, 1);
   auto second = ping("toy", "a");
   ASSERT_NE(second, 0u);
   EXPECT_NE(second, first) << "a passivated entity answered again";
@@ -98,24 +85,24 @@ TEST_F(registry_sweep, an_idle_entity_passivates_and_the_next_command_activates_
 }
 
 TEST_F(registry_sweep, an_entity_that_keeps_getting_commands_stays_and_kinds_without_a_timeout_stay) {
-  start(std::chrono::milliseconds(500));
+  start(500ms);
   auto busy = ping("toy", "busy");
   auto other = ping("other", "x");
   ASSERT_NE(busy, 0u);
   ASSERT_NE(other, 0u);
   ping("toy", "idle");
-  // Three timeouts' worth of sweeps, a command to "busy" every 20 ms.
-  for (int i = 0; i < 75; ++i) {
-    EXPECT_EQ(ping("toy", "busy"), busy) << "a busy entity was passivated";
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Three timeouts' worth of sweeps, a command to "busy" every 25 ms.
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_EQ(ping("toy", "busy"), busy) << "a busy entity was passivated after " << i * 25 << " ms";
+    advance(25ms);
   }
-  ASSERT_TRUE(eventually_active(2)) << "the idle entity of the same kind was not passivated";
+  EXPECT_EQ(active(), 2u) << "the idle entity of the same kind was not passivated";
   EXPECT_EQ(ping("other", "x"), other) << "an entity of a kind without an idle timeout was passivated";
-  EXPECT_EQ(told->load(), 1);
+  EXPECT_EQ(*told, 1);
 }
 
 TEST_F(registry_sweep, at_the_cap_the_least_recently_used_passivate_instead_of_refusing) {
-  start(std::chrono::hours(1), 16);
+  start(1h, 16);
   std::map<std::string, uint64_t> first;
   for (int i = 0; i < 16; ++i)
     first["e" + std::to_string(i)] = ping("toy", "e" + std::to_string(i));
@@ -123,28 +110,29 @@ TEST_F(registry_sweep, at_the_cap_the_least_recently_used_passivate_instead_of_r
   for (int i = 0; i < 8; ++i)
     EXPECT_EQ(ping("toy", "e" + std::to_string(i)), first["e" + std::to_string(i)]);
   EXPECT_EQ(active(), 16u);
-  EXPECT_EQ(told->load(), 0);
+  EXPECT_EQ(*told, 0);
   // One more: it is served, and the cap's eighth (plus one) of the least recent is told.
   EXPECT_NE(ping("toy", "new"), 0u) << "refused at the cap";
-  ASSERT_TRUE(eventually_active(17 - 3)) << active();
-  EXPECT_EQ(told->load(), 3);
+  EXPECT_EQ(active(), 17u - 3);
+  EXPECT_EQ(*told, 3);
   // The least recent three (e8, e9, e10) went; the rest answer as before.
-  for (int i = 0; i < 16; ++i) {
-    if (i < 8 || i > 10) {
+  for (int i = 0; i < 16; ++i)
+    if (i < 8 || i > 10)
       EXPECT_EQ(ping("toy", "e" + std::to_string(i)), first["e" + std::to_string(i)]) << i << " was evicted";
-    }
-  }
   for (int i = 8; i < 10; ++i)  // two: a third would reach the cap again
     EXPECT_NE(ping("toy", "e" + std::to_string(i)), first["e" + std::to_string(i)]) << i << " was not evicted";
   EXPECT_EQ(active(), 16u);
 }
 
 TEST_F(registry_sweep, at_the_cap_kinds_that_never_passivate_are_refused) {
-  start(std::chrono::hours(1), 4);
+  start(1h, 4);
   for (int i = 0; i < 4; ++i)
     ASSERT_NE(ping("other", "o" + std::to_string(i)), 0u);
-  EXPECT_EQ(ping("other", "one-too-many"), 0u) << "nothing could make room";
+  caf::error err;
+  EXPECT_FALSE(ask<uint64_t>(registry, &err,
+                             route_message("other", "one-too-many", false, caf::make_message(ping_atom::value))));
+  EXPECT_EQ(view(err).code, errc::overloaded) << "nothing could make room";
   EXPECT_EQ(ping("toy", "t"), 0u);
   EXPECT_EQ(active(), 4u);
-  EXPECT_EQ(told->load(), 0);
+  EXPECT_EQ(*told, 0);
 }
