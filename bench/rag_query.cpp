@@ -24,7 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "actors/resume/corpus.hpp"
+#include "tools/corpus/corpus.hpp"
 #include "actors/resume/embed.hpp"
 #include "actors/resume/pii.hpp"
 #include "bench/bench_support.hpp"

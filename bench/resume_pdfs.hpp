@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/resume/corpus.hpp"
+#include "tools/corpus/corpus.hpp"
 #include "actors/resume/extract.hpp"
 
 namespace hh_bench {

@@ -12,7 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "actors/resume/corpus.hpp"
+#include "tools/corpus/corpus.hpp"
 #include "actors/resume/pipeline.hpp"
 #include "actors/resume/summary.hpp"
 #include "bench/resume_pdfs.hpp"

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/resume/corpus.hpp"
+#include "tools/corpus/corpus.hpp"
 #include "actors/resume/pipeline.hpp"
 #include "runtime/config.hpp"
 

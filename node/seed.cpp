@@ -11,7 +11,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
-#include "actors/resume/corpus.hpp"
+#include "tools/corpus/corpus.hpp"
 #include "gateway/api.hpp"
 #include "gateway/jwt.hpp"
 #include "persistence/accounts.hpp"

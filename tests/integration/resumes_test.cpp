@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <set>
 
-#include "actors/resume/corpus.hpp"
+#include "tools/corpus/corpus.hpp"
 #include "support/harness.hpp"
 
 using namespace hh_test;

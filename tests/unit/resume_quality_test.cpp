@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <map>
 
-#include "actors/resume/corpus.hpp"
+#include "tools/corpus/corpus.hpp"
 #include "actors/resume/pipeline.hpp"
 
 namespace r = hirehub::resume;

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/resume/corpus.hpp"
+#include "tools/corpus/corpus.hpp"
 #include "actors/resume/embed.hpp"
 #include "actors/resume/extract.hpp"
 #include "actors/resume/parse.hpp"

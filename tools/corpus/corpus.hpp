@@ -5,7 +5,8 @@
 /// and product names) and the skills written into them (often as aliases).
 /// Rendered as plain text, DOCX (libzip; contact details in a table in some)
 /// and PDF (cairo with Debian's Nanum fonts, so Korean survives extraction).
-/// Used by the quality tests, the benchmark and `hirehub seed`.
+/// Used by the quality tests, the benchmarks, the fuzz seeds and the node's
+/// development commands (`hirehub seed`, `hirehub resume sample`).
 
 #include <cstdint>
 #include <string>
