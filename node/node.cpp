@@ -1,4 +1,5 @@
 #include "node/node.hpp"
+#include "node/tree.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -12,32 +13,18 @@
 #include <caf/io/all.hpp>
 #include <caf/openssl/all.hpp>
 
-#include "actors/application_actor.hpp"
 #include "actors/message_types.hpp"
-#include "actors/job_projector.hpp"
-#include "actors/delivery_channel.hpp"
-#include "actors/notification_actor.hpp"
-#include "actors/rag_index.hpp"
-#include "actors/resume/embed.hpp"
-#include "actors/resume/llm.hpp"
-#include "actors/resume_pipeline.hpp"
-#include "persistence/file_store.hpp"
-#include "domain/templates.hpp"
 #include "cluster/certs.hpp"
 #include "cluster/tls_errors.hpp"
-#include "cluster/feed.hpp"
 #include "cluster/ingress.hpp"
 #include "cluster/membership.hpp"
 #include "gateway/api.hpp"
 #include "gateway/server.hpp"
-#include "persistence/db_worker.hpp"
-#include "persistence/journal_writer.hpp"
 #include "persistence/kafka.hpp"
 #include "persistence/migrations.hpp"
 #include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/config.hpp"
-#include "runtime/entity_registry.hpp"
 #include "runtime/hub.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
@@ -55,7 +42,8 @@ void on_signal(int sig) {
 
 /// Periodically checks PostgreSQL and Kafka for /ready. Runs detached: the
 /// Kafka metadata request blocks.
-caf::behavior health_checker(caf::event_based_actor* self, std::shared_ptr<gateway::readiness> ready, std::string bootstrap) {
+caf::behavior health_checker(caf::event_based_actor* self, std::shared_ptr<gateway::readiness> ready,
+                             std::string bootstrap) {
   auto probe = std::make_shared<persistence::kafka_probe>(bootstrap);
   self->send(self, tick_atom::value);
   return {
@@ -85,9 +73,10 @@ void check_open_files(uint64_t max_connections) {
   }
   const uint64_t own = 256;  // PostgreSQL, Kafka, the cluster, logs, resume children's pipes
   if (r.rlim_cur != RLIM_INFINITY && r.rlim_cur < max_connections + own)
-    log::warn("the open-file limit is below http.max_connections plus the node's own files: connections past it "
-              "fail (accepts back off); raise `ulimit -n` or lower http.max_connections",
-              {{"open_files", static_cast<uint64_t>(r.rlim_cur)}, {"http.max_connections", max_connections}});
+    log::warn(
+        "the open-file limit is below http.max_connections plus the node's own files: connections past it "
+        "fail (accepts back off); raise `ulimit -n` or lower http.max_connections",
+        {{"open_files", static_cast<uint64_t>(r.rlim_cur)}, {"http.max_connections", max_connections}});
   else
     log::info("open-file limit", {{"open_files", static_cast<uint64_t>(r.rlim_cur)}});
 }
@@ -98,93 +87,66 @@ std::string default_node_id() {
   return std::string{host} + "-" + std::to_string(getpid());
 }
 
-}  // namespace
+/// Prints why the node cannot start (log and stderr); returns the exit code 2.
+int cannot_start(const std::string& why) {
+  log::error("cannot start", {{"error", why}});
+  std::cerr << "hirehub: " << why << '\n';
+  return 2;
+}
 
-int run_node(const config& cfg, bool dev) {
-  auto node_id = cfg.get_string("node.id");
-  if (node_id.empty())
-    node_id = default_node_id();
-  log::init(cfg.get_string("log.level"), cfg.get_string("log.file"), node_id);
-  auto db_url = cfg.get_string("db.url");
-  std::string bootstrap;
-  try {
-    bootstrap = persistence::resolve_bootstrap(cfg);
-  } catch (const std::exception& e) {
-    log::error("cannot start", {{"error", e.what()}});
-    std::cerr << "hirehub: " << e.what() << '\n';
-    return 2;
-  }
-  gateway::api_options api_opts;
-  try {
-    api_opts = gateway::api_options_from(cfg, dev);
-    if (dev)
-      log::warn("development mode (--dev, HIREHUB_DEV): a missing or weak token signing secret is accepted; "
-                "without auth.jwt_secret or auth.jwt_secret_file tokens are signed with the well-known development "
-                "secret");
-  } catch (const std::exception& e) {
-    log::error("cannot start", {{"error", e.what()}});
-    std::cerr << "hirehub: " << e.what() << '\n';
-    return 2;
-  }
-  // Migrations run before anything serves traffic; wait briefly for a database
-  // that is still starting.
+/// Migrations run before anything serves traffic; waits briefly for a database that
+/// is still starting. Returns false when it never became ready.
+bool migrate_with_patience(const std::string& db_url) {
   for (int attempt = 1;; ++attempt) {
     try {
       persistence::migrate(db_url);
-      break;
+      return true;
     } catch (const std::exception& e) {
       if (attempt >= 20) {
         log::error("cannot migrate the database", {{"error", e.what()}});
         std::cerr << "hirehub: cannot prepare the database (db.url): " << e.what() << '\n';
-        return 2;
+        return false;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
   }
-  auto ready = std::make_shared<gateway::readiness>();
-  ready->migrations = true;
-  check_open_files(static_cast<uint64_t>(cfg.get_int("http.max_connections")));
+}
 
-  // The server (and its io_context) outlives the actor system: actors may still
-  // complete replies while the system shuts down.
-  std::unique_ptr<gateway::http_server> server;
-  caf::actor_system_config sys_cfg;
+/// The actor system's configuration: the cluster port's TLS (or loopback only),
+/// the scheduler. Returns why the node cannot start, or nothing; `tls` says whether
+/// the cluster port speaks TLS.
+std::string configure_actor_system(const config& cfg, bool dev, caf::actor_system_config& sys_cfg, bool& tls) {
   announce_message_types(sys_cfg);
   sys_cfg.load<caf::io::middleman>();  // commands and live frames between the nodes
   // Nodes prove they belong to the cluster with a certificate of its CA (mutual TLS,
   // CAF's OpenSSL module): a peer without one is refused at the handshake.
   auto tls_cert = cfg.get_string("cluster.tls_cert"), tls_key = cfg.get_string("cluster.tls_key"),
        tls_ca = cfg.get_string("cluster.tls_ca");
-  bool tls = !tls_cert.empty() || !tls_key.empty() || !tls_ca.empty();
+  tls = !tls_cert.empty() || !tls_key.empty() || !tls_ca.empty();
   if (tls) {
     std::string why = tls_cert.empty() || tls_key.empty() || tls_ca.empty()
                           ? "set all three of cluster.tls_cert, cluster.tls_key and cluster.tls_ca"
                           : cluster::check_node_cert(tls_cert, tls_key, tls_ca);
-    if (!why.empty()) {
-      log::error("cannot start", {{"error", why}});
-      std::cerr << "hirehub: cluster TLS: " << why << '\n';
-      return 2;
-    }
+    if (!why.empty())
+      return "cluster TLS: " + why;
     if (!cluster::tls_error_queue_cleared_before_io())
-      log::warn("this build's SSL_read does not clear OpenSSL's error queue: one node's abrupt end may close "
-                "the connections between the others (cluster/tls_errors.cpp)");
+      log::warn(
+          "this build's SSL_read does not clear OpenSSL's error queue: one node's abrupt end may close "
+          "the connections between the others (cluster/tls_errors.cpp)");
     sys_cfg.openssl_certificate = tls_cert;
     sys_cfg.openssl_key = tls_key;
     sys_cfg.openssl_cafile = tls_ca;
     sys_cfg.load<caf::openssl::manager>();
   } else {
     auto addr = cfg.get_string("cluster.caf_address");
-    if (addr != "127.0.0.1" && addr != "::1" && addr != "localhost" && !dev) {
-      auto why = "cluster.caf_address is " + addr +
-                 ": other hosts could send this node commands without proving they belong to the cluster. Set "
-                 "cluster.tls_cert, cluster.tls_key and cluster.tls_ca (`hirehub cluster certs` makes them), or "
-                 "listen on 127.0.0.1";
-      log::error("cannot start", {{"error", why}});
-      std::cerr << "hirehub: " << why << '\n';
-      return 2;
-    }
-    log::warn("the CAF port takes connections without authentication (loopback only): set cluster.tls_* for a "
-              "cluster across hosts");
+    if (addr != "127.0.0.1" && addr != "::1" && addr != "localhost" && !dev)
+      return "cluster.caf_address is " + addr +
+             ": other hosts could send this node commands without proving they belong to the cluster. Set "
+             "cluster.tls_cert, cluster.tls_key and cluster.tls_ca (`hirehub cluster certs` makes them), or "
+             "listen on 127.0.0.1";
+    log::warn(
+        "the CAF port takes connections without authentication (loopback only): set cluster.tls_* for a "
+        "cluster across hosts");
   }
   // CAF's own default is max(cores, 4) threads, each polling for work: on a
   // 2-core machine the extra pollers cost a fifth of the resume throughput.
@@ -197,220 +159,10 @@ int run_node(const config& cfg, bool dev) {
   // machines). 500 us instead of CAF's 50 us: 41 -> 55 resumes/s on this VM.
   sys_cfg.set("work-stealing.moderate-sleep-duration",
               caf::timespan{std::chrono::microseconds(cfg.get_int("node.scheduler_poll_sleep_us"))});
-  caf::actor_system sys{sys_cfg};
+  return {};
+}
 
-  auto policy = restart_policy::from(cfg);
-  persistence::db_worker_options db_opts{db_url, static_cast<size_t>(cfg.get_int("db.reader_connections")),
-                                         static_cast<size_t>(cfg.get_int("db.batch_max"))};
-  auto notif_db_opts = db_opts;
-  notif_db_opts.connections = 1;
-  notif_db_opts.name = "hirehub-notifications";
-  auto accounts_db_opts = db_opts;
-  accounts_db_opts.connections = static_cast<size_t>(cfg.get_int("db.account_connections"));
-  accounts_db_opts.name = "hirehub-accounts";
-  persistence::journal_options journal_opts{db_url, static_cast<size_t>(cfg.get_int("db.batch_max")),
-                                            static_cast<size_t>(cfg.get_int("db.queue_max")),
-                                            cfg.get_ms("db.retry_ms")};
-  persistence::relay_options relay_opts;
-  relay_opts.db_url = db_url;
-  relay_opts.bootstrap = bootstrap;
-  relay_opts.client_id = cfg.get_string("kafka.client_id");
-  relay_opts.batch = static_cast<size_t>(cfg.get_int("outbox.batch"));
-  relay_opts.idle_poll = cfg.get_ms("outbox.idle_poll_ms");
-  relay_opts.retry = cfg.get_ms("outbox.retry_ms");
-  relay_opts.message_timeout = cfg.get_ms("kafka.message_timeout_ms");
-  relay_opts.epoch_check = cfg.get_ms("kafka.epoch_check_ms");
-  relay_opts.sweep = cfg.get_ms("outbox.sweep_ms");
-  relay_opts.retention = std::chrono::hours(cfg.get_int("outbox.retention_hours"));
-  bool consumers = cfg.get_string("kafka.consumers") == "all";
-  persistence::consumer_options consumer_opts;
-  consumer_opts.db_url = db_url;
-  consumer_opts.bootstrap = bootstrap;
-  consumer_opts.client_id = cfg.get_string("kafka.client_id");
-  consumer_opts.group_id = cfg.get_string("kafka.group_prefix") + "-notifications";
-  consumer_opts.topics = templates::notifying_event_types();
-  consumer_opts.poll = cfg.get_ms("kafka.poll_ms");
-  consumer_opts.session_timeout = cfg.get_ms("kafka.session_timeout_ms");
-  auto jobs_consumer_opts = consumer_opts;
-  jobs_consumer_opts.group_id = cfg.get_string("kafka.group_prefix") + "-job-search";
-  jobs_consumer_opts.topics = {"job.created", "job.updated", "application.submitted"};
-  notification::options notify_opts;
-  notify_opts.public_url = cfg.get_string("notify.public_url");
-  // The e-mail, push and SMS senders: one actor each for the configured ones.
-  std::vector<notification::channel_options> senders;
-  for (auto [name, key] : {std::pair<const char*, const char*>{"email", "notify.email.smtp_url"},
-                           {"push", "notify.push.url"},
-                           {"sms", "notify.sms.url"}}) {
-    auto endpoint = cfg.get_string(key);
-    if (endpoint.empty())
-      continue;
-    notification::channel_options c;
-    c.channel = name;
-    c.db_url = db_url;
-    c.endpoint = endpoint;
-    auto prefix = std::string{"notify."} + name + ".";
-    if (c.channel == "email") {
-      c.from = cfg.get_string("notify.email.from");
-      c.username = cfg.get_string("notify.email.username");
-      c.password = cfg.get_string("notify.email.password");
-    } else {
-      c.api_key = cfg.get_string(prefix + "api_key");
-    }
-    c.rate_per_sec = static_cast<double>(cfg.get_int(prefix + "rate_per_sec"));
-    c.max_attempts = static_cast<int>(cfg.get_int("notify.max_attempts"));
-    c.retry_base = cfg.get_ms("notify.retry_base_ms");
-    c.retry_max = cfg.get_ms("notify.retry_max_ms");
-    c.poll = cfg.get_ms("notify.poll_ms");
-    c.lease = cfg.get_ms("notify.lease_ms");
-    c.send_timeout = cfg.get_ms("notify.send_timeout_ms");
-    // A claim must not outlive its lease even if every send of the batch times
-    // out, or another sender could take the same rows meanwhile.
-    c.batch = static_cast<int>(std::clamp<int64_t>(c.lease.count() / (2 * c.send_timeout.count()), 1, 50));
-    senders.push_back(c);
-    notify_opts.channels.push_back(name);
-  }
-  auto resume_db_opts = db_opts;
-  resume_db_opts.connections = static_cast<size_t>(cfg.get_int("resume.workers"));
-  resume_db_opts.name = "hirehub-resumes";
-  resume_pipeline::options resume_opts;
-  resume_opts.store = persistence::make_local_file_store(cfg.get_string("resume.storage_dir"));
-  resume_opts.extraction = gateway::extraction_from(cfg);
-  resume_opts.stages.masking.threshold = static_cast<double>(cfg.get_int("resume.pii_threshold_pct")) / 100.0;
-  resume_opts.embedder = api_opts.embedder;
-  resume_opts.summariser = gateway::summariser_from(cfg);
-  resume_opts.policy = policy;
-  // A stage may wait for every summary provider in turn, or for the embeddings model.
-  resume_opts.call_timeout =
-      std::max({cfg.get_ms("http.request_timeout_ms") * 6,
-                cfg.get_ms("ai.llm1.timeout_ms") + cfg.get_ms("ai.llm2.timeout_ms") + std::chrono::milliseconds(10000),
-                cfg.get_ms("ai.embeddings.timeout_ms") + std::chrono::milliseconds(10000)});
-  auto sweep_period = cfg.get_ms("resume.sweep_ms");
-  auto console_refresh = cfg.get_ms("cluster.console_refresh_ms");
-  rag::options rag_opts;
-  rag_opts.index.dims = resume_opts.embedder->dims();
-  rag_opts.index.m = static_cast<size_t>(cfg.get_int("rag.hnsw_m"));
-  rag_opts.index.ef_construction = static_cast<size_t>(cfg.get_int("rag.ef_construction"));
-  rag_opts.index.ef_search = static_cast<size_t>(cfg.get_int("rag.ef_search"));
-  rag_opts.index.exact_limit = static_cast<size_t>(cfg.get_int("rag.exact_limit"));
-  rag_opts.model = resume_opts.embedder->model();
-  rag_opts.call_timeout = resume_opts.call_timeout;
-  // Which live topics this node's sessions watch (publishers skip frames nobody can see).
-  auto watch = std::make_shared<hub_watch>();
-  api_opts.watch = watch;
-  application::actor_options app_opts{
-      cfg.get_ms("entity.idle_timeout_ms"), node_id,
-      std::make_shared<application::job_facts_cache>(cfg.get_ms("entity.job_cache_ttl_ms"),
-                                                     static_cast<size_t>(cfg.get_int("entity.job_cache_size"))),
-      watch};
-  resume_opts.node_id = node_id;
-  registry_options reg_opts;
-  reg_opts.max_active = static_cast<size_t>(cfg.get_int("entity.max_active"));
-  // Entities live on the node holding their shard's lease (cluster/membership).
-  reg_opts.shard_of = [shards = static_cast<int>(cfg.get_int("cluster.shards"))](const std::string& id) {
-    return cluster::shard_of(id, shards);
-  };
-  reg_opts.route_wait = cfg.get_ms("cluster.route_wait_ms");
-  reg_opts.idle_timeouts = {{"application", app_opts.idle_timeout}};
-
-  // The supervision tree:
-  //   node (one_for_one)
-  //   ├── persistence (one_for_one): db (API reads), notifdb (notification store),
-  //   │   accounts (accounts and auth; password hashing), journal, relay
-  //   ├── hub
-  //   ├── notifications (all_for_one): in_app, notify, consumer, and the email,
-  //   │   push, sms senders that are configured — the consumer hands batches to
-  //   │   the dispatcher, which stores them and wakes the channels
-  //   ├── jobs (all_for_one): jobproj (read-model projector), jobconsumer
-  //   ├── registry: the entity registry (application entities and resume pipelines under it)
-  //   ├── resumesweep: restarts resume pipelines left unfinished
-  //   ├── ragindex: the vector index of resume chunks (rebuilt from PostgreSQL when it starts)
-  //   └── feed: the admin console's live view (reads the cluster only while someone watches)
-  std::vector<child_spec> persistence_children = {
-      {"db", [db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, db_opts); },
-       restart_mode::permanent, true, child_kind::pool},
-      {"notifdb", [notif_db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, notif_db_opts); },
-       restart_mode::permanent, true, child_kind::pool},
-      {"accounts", [accounts_db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, accounts_db_opts); },
-       restart_mode::permanent, true, child_kind::pool},
-      {"journal", [journal_opts](caf::actor_system& s) { return persistence::spawn_journal_writer(s, journal_opts); },
-       restart_mode::permanent, true},
-      {"relay", [relay_opts](caf::actor_system& s) { return persistence::spawn_outbox_relay(s, relay_opts); },
-       restart_mode::permanent, true},
-      // Resume uploads and the pipeline's stages (CPU work and its commit, off the scheduler threads).
-      {"resumedb", [resume_db_opts](caf::actor_system& s) { return persistence::spawn_db_pool(s, resume_db_opts); },
-       restart_mode::permanent, true, child_kind::pool},
-  };
-  std::vector<child_spec> notification_children = {
-      {"in_app", [notify_opts](caf::actor_system& s) { return notification::spawn_in_app_channel(s, notify_opts); },
-       restart_mode::permanent, true},
-      {"notify", [notify_opts](caf::actor_system& s) { return notification::spawn_dispatcher(s, notify_opts); },
-       restart_mode::permanent, true},
-  };
-  if (consumers)
-    notification_children.push_back(
-        {"consumer",
-         [consumer_opts](caf::actor_system& s) { return persistence::spawn_kafka_consumer(s, consumer_opts, "notify"); },
-         restart_mode::permanent, true});
-  for (auto& c : senders)
-    notification_children.push_back({c.channel,
-                                     [c](caf::actor_system& s) { return notification::spawn_delivery_channel(s, c); },
-                                     restart_mode::permanent, true});
-  auto call_timeout = cfg.get_ms("http.request_timeout_ms") * 4;
-  std::vector<child_spec> job_children = {
-      {"jobproj", [](caf::actor_system& s) { return jobs::spawn_projector(s); }, restart_mode::permanent, true},
-  };
-  if (consumers)
-    job_children.push_back({"jobconsumer",
-                            [jobs_consumer_opts](caf::actor_system& s) {
-                              return persistence::spawn_kafka_consumer(s, jobs_consumer_opts, "jobproj");
-                            },
-                            restart_mode::permanent, true});
-  std::vector<child_spec> root_children = {
-      {"persistence",
-       [policy, persistence_children](caf::actor_system& s) {
-         return spawn_supervisor(s, "persistence", restart_strategy::one_for_one, policy, persistence_children);
-       },
-       restart_mode::permanent, false, child_kind::supervisor},
-      {"hub", [watch](caf::actor_system& s) { return spawn_hub(s, watch); }, restart_mode::permanent, true},
-      {"notifs",
-       [policy, notification_children](caf::actor_system& s) {
-         return spawn_supervisor(s, "notifications", restart_strategy::all_for_one, policy, notification_children);
-       },
-       restart_mode::permanent, false, child_kind::supervisor},
-      {"jobs",
-       [policy, job_children](caf::actor_system& s) {
-         return spawn_supervisor(s, "jobs", restart_strategy::all_for_one, policy, job_children);
-       },
-       restart_mode::permanent, false, child_kind::supervisor},
-      {"registry",
-       [app_opts, reg_opts, resume_opts](caf::actor_system& s) {
-         return spawn_entity_registry(s,
-                                      {{"application", application::make_factory(app_opts)},
-                                       {"resume", resume_pipeline::make_factory(resume_opts)}},
-                                      reg_opts);
-       },
-       restart_mode::permanent, true, child_kind::registry},
-      {"resumesweep",
-       [sweep_period, call_timeout](caf::actor_system& s) {
-         return resume_pipeline::spawn_recovery_sweep(s, sweep_period, call_timeout);
-       },
-       restart_mode::permanent, false},
-      {"ragindex", [rag_opts](caf::actor_system& s) { return rag::spawn_index(s, rag_opts); }, restart_mode::permanent,
-       true},
-      {"feed",
-       [console_refresh, node_id](caf::actor_system& s) { return cluster::spawn_feed(s, console_refresh, node_id); },
-       restart_mode::permanent, true},
-  };
-  auto root = spawn_supervisor(sys, "node", restart_strategy::one_for_one, policy, root_children);
-  // Found by the ingress for the admin API's actor tree (names dropped before the system stops).
-  services::put(sys, "node", root);
-  auto unregister = [&sys] {
-    for (const char* name : {"node", "ingress", "membership"})
-      services::erase(sys, name);
-  };
-  auto health = sys.spawn<caf::detached>(health_checker, ready, bootstrap);
-
-  gateway::api api{sys, std::move(api_opts), ready};
+gateway::server_options server_options_from(const config& cfg) {
   gateway::server_options so;
   so.address = cfg.get_string("http.address");
   so.port = static_cast<uint16_t>(cfg.get_int("http.port"));
@@ -427,6 +179,157 @@ int run_node(const config& cfg, bool dev) {
   so.upload_tmp_dir = cfg.get_string("http.upload_tmp_dir");
   so.ws_max_queued_frames = static_cast<size_t>(cfg.get_int("ws.max_queued_frames"));
   so.ws_max_frame_bytes = static_cast<size_t>(cfg.get_int("ws.max_frame_bytes"));
+  return so;
+}
+
+cluster::membership_options membership_options_from(const config& cfg, const std::string& node_id,
+                                                    const gateway::server_options& so, uint16_t http_port) {
+  cluster::membership_options mo;
+  mo.db_url = cfg.get_string("db.url");
+  mo.node_id = node_id;
+  mo.http_url = cfg.get_string("cluster.advertise_url");
+  if (mo.http_url.empty())
+    mo.http_url =
+        "http://" + (so.address == "0.0.0.0" ? std::string("127.0.0.1") : so.address) + ":" + std::to_string(http_port);
+  mo.shards = static_cast<int>(cfg.get_int("cluster.shards"));
+  mo.heartbeat = cfg.get_ms("cluster.heartbeat_ms");
+  mo.suspect_after = cfg.get_ms("cluster.suspect_after_ms");
+  mo.dead_after = cfg.get_ms("cluster.dead_after_ms");
+  mo.lease = cfg.get_ms("cluster.lease_ms");
+  return mo;
+}
+
+/// Opens the cluster port for the ingress and starts the membership (register,
+/// heart-beat, hold shard leases, maybe coordinate). Throws with a message for the operator.
+caf::actor join_cluster(caf::actor_system& sys, const config& cfg, bool tls, cluster::membership_options mo,
+                        const caf::actor& ingress) {
+  auto caf_address = cfg.get_string("cluster.caf_address");
+  auto port = static_cast<uint16_t>(cfg.get_int("cluster.caf_port"));
+  auto published = tls ? caf::openssl::publish(ingress, port, caf_address.c_str(), true)
+                       : sys.middleman().publish(ingress, port, caf_address.c_str(), true);
+  if (!published)
+    throw std::runtime_error("cannot listen for other nodes on " + caf_address + ":" + std::to_string(port) +
+                             " (cluster.caf_port): " + sys.render(published.error()));
+  mo.caf_host = caf_address == "0.0.0.0" ? std::string("127.0.0.1") : caf_address;
+  if (auto adv = cfg.get_string("cluster.caf_advertise_host"); !adv.empty())
+    mo.caf_host = adv;
+  mo.caf_port = *published;
+  mo.caf_node = caf::to_string(sys.node());
+  services::put(sys, "ingress", ingress);  // before the membership tells it the members
+  auto membership = cluster::spawn_membership(sys, mo, [] { stop_signal.store(SIGTERM); });
+  services::put(sys, "membership", membership);
+  return membership;
+}
+
+/// What runs until the node stops, and what stopping it takes.
+struct running_node {
+  caf::actor_system& sys;
+  const config& cfg;
+  gateway::api& api;
+  gateway::http_server& server;
+  caf::actor root, health, membership, ingress;
+};
+
+/// Waits for a signal (or the root supervisor's end), then stops in order: the shards
+/// move to the other nodes, the requests already here finish (up to
+/// http.shutdown_grace_ms) while their connections close after each answer, then the
+/// actors. Returns the exit code.
+int serve_until_stopped(running_node& n) {
+  int exit_code = 0;
+  caf::scoped_actor self{n.sys};
+  self->monitor(n.root);
+  bool running = true;
+  while (running) {
+    self->receive(
+        [&](caf::down_msg& dm) {
+          log::error("the root supervisor stopped; the node exits", {{"reason", n.sys.render(dm.reason)}});
+          exit_code = 1;
+          running = false;
+        },
+        caf::after(std::chrono::milliseconds(100)) >>
+            [&] {
+              if (stop_signal.load() != 0)
+                running = false;
+            });
+  }
+  log::info("stopping", {{"signal", stop_signal.load()}});
+  // Rolling-restart path: hand this node's shards to the others before anything stops,
+  // so commands for its entities move with them instead of timing out here.
+  if (exit_code == 0 && n.membership)
+    self->request(n.membership, n.cfg.get_ms("cluster.drain_timeout_ms"), close_atom::value)
+        .receive([](bool) {},
+                 [](caf::error& err) {
+                   log::warn("stopping before the drain finished; the leases expire instead",
+                             {{"error", caf::to_string(err)}});
+                 });
+  // Whatever still runs after the grace answers 503.
+  n.server.stop_accepting();
+  n.server.drain();
+  auto grace_until = std::chrono::steady_clock::now() + n.cfg.get_ms("http.shutdown_grace_ms");
+  while (n.api.inflight() > 0 && std::chrono::steady_clock::now() < grace_until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (n.api.inflight() > 0)
+    log::warn("stopping with requests still running; they are answered 503", {{"inflight", n.api.inflight()}});
+  n.api.shutdown();
+  self->demonitor(n.root);
+  self->send_exit(n.root, caf::exit_reason::user_shutdown);
+  self->send_exit(n.health, caf::exit_reason::user_shutdown);
+  self->send_exit(n.membership, caf::exit_reason::user_shutdown);  // leaves: its shards are free at once
+  self->send_exit(n.ingress, caf::exit_reason::user_shutdown);
+  return exit_code;
+}
+
+}  // namespace
+
+int run_node(const config& cfg, bool dev) {
+  auto node_id = cfg.get_string("node.id");
+  if (node_id.empty())
+    node_id = default_node_id();
+  log::init(cfg.get_string("log.level"), cfg.get_string("log.file"), node_id);
+  auto db_url = cfg.get_string("db.url");
+  std::string bootstrap;
+  gateway::api_options api_opts;
+  try {
+    bootstrap = persistence::resolve_bootstrap(cfg);
+    api_opts = gateway::api_options_from(cfg, dev);
+  } catch (const std::exception& e) {
+    return cannot_start(e.what());
+  }
+  if (dev)
+    log::warn(
+        "development mode (--dev, HIREHUB_DEV): a missing or weak token signing secret is accepted; "
+        "without auth.jwt_secret or auth.jwt_secret_file tokens are signed with the well-known development "
+        "secret");
+  if (!migrate_with_patience(db_url))
+    return 2;
+  auto ready = std::make_shared<gateway::readiness>();
+  ready->migrations = true;
+  check_open_files(static_cast<uint64_t>(cfg.get_int("http.max_connections")));
+
+  // The server (and its io_context) outlives the actor system: actors may still
+  // complete replies while the system shuts down.
+  std::unique_ptr<gateway::http_server> server;
+  caf::actor_system_config sys_cfg;
+  bool tls = false;
+  if (auto why = configure_actor_system(cfg, dev, sys_cfg, tls); !why.empty())
+    return cannot_start(why);
+  caf::actor_system sys{sys_cfg};
+
+  // Which live topics this node's sessions watch (publishers skip frames nobody can see).
+  auto watch = std::make_shared<hub_watch>();
+  api_opts.watch = watch;
+  auto tree = tree_settings_from(cfg, node_id, bootstrap, api_opts.embedder, watch);
+  auto root = spawn_supervisor(sys, "node", restart_strategy::one_for_one, tree.policy, root_children(tree));
+  // Found by the ingress for the admin API's actor tree (names dropped before the system stops).
+  services::put(sys, "node", root);
+  auto unregister = [&sys] {
+    for (const char* name : {"node", "ingress", "membership"})
+      services::erase(sys, name);
+  };
+  auto health = sys.spawn<caf::detached>(health_checker, ready, bootstrap);
+
+  gateway::api api{sys, std::move(api_opts), ready};
+  auto so = server_options_from(cfg);
   server = std::make_unique<gateway::http_server>(so, api.handlers());
   uint16_t port = 0;
   try {
@@ -442,38 +345,10 @@ int run_node(const config& cfg, bool dev) {
   }
   log::info("listening", {{"address", so.address}, {"port", port}, {"kafka", bootstrap}});
   std::cout << "HireHub node " << node_id << " listening on http://" << so.address << ":" << port << std::endl;
-  // Membership: register, then heart-beat, hold shard leases and (one node) coordinate.
-  cluster::membership_options mo;
-  mo.db_url = db_url;
-  mo.node_id = node_id;
-  mo.http_url = cfg.get_string("cluster.advertise_url");
-  if (mo.http_url.empty())
-    mo.http_url =
-        "http://" + (so.address == "0.0.0.0" ? std::string("127.0.0.1") : so.address) + ":" + std::to_string(port);
-  mo.shards = static_cast<int>(cfg.get_int("cluster.shards"));
-  mo.heartbeat = cfg.get_ms("cluster.heartbeat_ms");
-  mo.suspect_after = cfg.get_ms("cluster.suspect_after_ms");
-  mo.dead_after = cfg.get_ms("cluster.dead_after_ms");
-  mo.lease = cfg.get_ms("cluster.lease_ms");
   caf::actor membership;
   auto ingress = cluster::spawn_ingress(sys, node_id);
   try {
-    auto caf_address = cfg.get_string("cluster.caf_address");
-    auto port = static_cast<uint16_t>(cfg.get_int("cluster.caf_port"));
-    auto published = tls ? caf::openssl::publish(ingress, port, caf_address.c_str(), true)
-                         : sys.middleman().publish(ingress, port, caf_address.c_str(), true);
-    if (!published)
-      throw std::runtime_error("cannot listen for other nodes on " + caf_address + ":" +
-                               std::to_string(cfg.get_int("cluster.caf_port")) +
-                               " (cluster.caf_port): " + sys.render(published.error()));
-    mo.caf_host = caf_address == "0.0.0.0" ? std::string("127.0.0.1") : caf_address;
-    if (auto adv = cfg.get_string("cluster.caf_advertise_host"); !adv.empty())
-      mo.caf_host = adv;
-    mo.caf_port = *published;
-    mo.caf_node = caf::to_string(sys.node());
-    services::put(sys, "ingress", ingress);  // before the membership tells it the members
-    membership = cluster::spawn_membership(sys, mo, [] { stop_signal.store(SIGTERM); });
-    services::put(sys, "membership", membership);
+    membership = join_cluster(sys, cfg, tls, membership_options_from(cfg, node_id, so, port), ingress);
   } catch (const std::exception& e) {
     log::error("cannot join the cluster", {{"error", e.what()}});
     std::cerr << "hirehub: cannot join the cluster: " << e.what() << '\n';
@@ -499,50 +374,8 @@ int run_node(const config& cfg, bool dev) {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
   ready->cluster = true;
-  int exit_code = 0;
-  {
-    caf::scoped_actor self{sys};
-    self->monitor(root);
-    bool running = true;
-    while (running) {
-      self->receive(
-          [&](caf::down_msg& dm) {
-            log::error("the root supervisor stopped; the node exits", {{"reason", sys.render(dm.reason)}});
-            exit_code = 1;
-            running = false;
-          },
-          caf::after(std::chrono::milliseconds(100)) >>
-              [&] {
-                if (stop_signal.load() != 0)
-                  running = false;
-              });
-    }
-    log::info("stopping", {{"signal", stop_signal.load()}});
-    // Rolling-restart path: hand this node's shards to the others before anything stops,
-    // so commands for its entities move with them instead of timing out here.
-    if (exit_code == 0 && membership)
-      self->request(membership, cfg.get_ms("cluster.drain_timeout_ms"), close_atom::value)
-          .receive([](bool) {},
-                   [](caf::error& err) {
-                     log::warn("stopping before the drain finished; the leases expire instead",
-                               {{"error", caf::to_string(err)}});
-                   });
-    // Then the requests already here finish (up to http.shutdown_grace_ms) while their
-    // connections close after each answer; whatever still runs after that answers 503.
-    server->stop_accepting();
-    server->drain();
-    auto grace_until = std::chrono::steady_clock::now() + cfg.get_ms("http.shutdown_grace_ms");
-    while (api.inflight() > 0 && std::chrono::steady_clock::now() < grace_until)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (api.inflight() > 0)
-      log::warn("stopping with requests still running; they are answered 503", {{"inflight", api.inflight()}});
-    api.shutdown();
-    self->demonitor(root);
-    self->send_exit(root, caf::exit_reason::user_shutdown);
-    self->send_exit(health, caf::exit_reason::user_shutdown);
-    self->send_exit(membership, caf::exit_reason::user_shutdown);  // leaves: its shards are free at once
-    self->send_exit(ingress, caf::exit_reason::user_shutdown);
-  }
+  running_node n{sys, cfg, api, *server, root, health, membership, ingress};
+  int exit_code = serve_until_stopped(n);
   unregister();
   sys.await_all_actors_done();
   metrics::remove_collector(collector);
