@@ -6,19 +6,12 @@
 #include <CLI/CLI.hpp>
 
 #include "actors/resume/isolated.hpp"
-#include "cluster/certs.hpp"
-#include "gateway/api.hpp"
-#include "gateway/jwt.hpp"
+#include "node/commands.hpp"
 #include "node/node.hpp"
 #include "node/resume_cli.hpp"
 #include "node/seed.hpp"
-#include "persistence/accounts.hpp"
 #include "persistence/kafka.hpp"
-#include "persistence/migrations.hpp"
-#include "runtime/clock.hpp"
 #include "runtime/config.hpp"
-#include "runtime/crypto.hpp"
-#include "runtime/ids.hpp"
 #include "runtime/log.hpp"
 
 int main(int argc, char** argv) {
@@ -40,8 +33,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   int broker_port = 0;
-  broker->add_option("--port", broker_port,
-                     "Listen on this loopback port (a restarted broker keeps its address); 0: any free port")
+  broker
+      ->add_option("--port", broker_port,
+                   "Listen on this loopback port (a restarted broker keeps its address); 0: any free port")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
 
@@ -116,7 +110,9 @@ int main(int argc, char** argv) {
   int certs_nodes = 3;
   int certs_days = 825;
   certs->add_option("--out", certs_dir, "Directory for ca.pem, ca.key, node-<i>.pem, node-<i>.key")->required();
-  certs->add_option("--nodes", certs_nodes, "Node certificates to make")->check(CLI::Range(1, 999))->capture_default_str();
+  certs->add_option("--nodes", certs_nodes, "Node certificates to make")
+      ->check(CLI::Range(1, 999))
+      ->capture_default_str();
   certs->add_option("--days", certs_days, "Validity of the node certificates")
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();
@@ -135,21 +131,8 @@ int main(int argc, char** argv) {
     std::cout << hirehub::render_example_config();
     return 0;
   }
-  if (*certs) {
-    try {
-      auto c = hirehub::cluster::make_cluster_certs(certs_dir, certs_nodes, certs_days);
-      std::cout << "cluster CA: " << c.ca_cert << " (its key ca.key signs new nodes: keep it safe)\n";
-      for (size_t i = 0; i < c.node_cert.size(); ++i)
-        std::cout << "node-" << i + 1 << ": cluster.tls_cert=" << c.node_cert[i] << " cluster.tls_key=" << c.node_key[i]
-                  << " cluster.tls_ca=" << c.ca_cert << '\n';
-      std::cout << (c.made ? "made " + std::to_string(c.made) + " file(s)" : std::string{"all files were there"})
-                << '\n';
-      return 0;
-    } catch (const std::exception& e) {
-      std::cerr << "hirehub cluster certs: " << e.what() << '\n';
-      return 1;
-    }
-  }
+  if (*certs)
+    return hirehub::node::certs_command(certs_dir, certs_nodes, certs_days);
   if (*resume_isolated)
     return hirehub::resume::extract_child_main(child_limits);
   if (*resume_sample)
@@ -171,67 +154,12 @@ int main(int argc, char** argv) {
     std::cout << "configuration is valid\n";
     return 0;
   }
-  if (*token) {
-    bool has_company = !company.empty();
-    sub = hirehub::ids::canonical_uuid(sub);
-    company = hirehub::ids::canonical_uuid(company);
-    if (sub.empty() || (has_company && company.empty())) {
-      std::cerr << "hirehub token: --sub and --company must be UUIDs\n";
-      return 2;
-    }
-    hirehub::jwt::claims c;
-    c.sub = sub;
-    c.role = role;
-    c.company_id = role == "company" ? (company.empty() ? sub : company) : "";
-    c.issuer = cfg.get_string("auth.issuer");
-    c.issued_at = hirehub::now_ms() / 1000;
-    c.expires_at = c.issued_at + (ttl > 0 ? ttl : cfg.get_int("auth.token_ttl_s"));
-    try {
-      std::cout << hirehub::gateway::load_keys(cfg, true).sign(c) << '\n';
-    } catch (const std::exception& e) {
-      std::cerr << "hirehub token: " << e.what() << '\n';
-      return 2;
-    }
-    return 0;
-  }
-  if (*admin_create) {
-    hirehub::log::init(cfg.get_string("log.level"), cfg.get_string("log.file"), "admin");
-    std::string password;
-    std::getline(std::cin, password);
-    if (password.size() < 12 || password.size() > 256) {
-      std::cerr << "hirehub admin create: give a password of 12-256 bytes on stdin\n";
-      return 2;
-    }
-    auto at = admin_email.find('@');
-    if (at == std::string::npos || at == 0 || admin_email.find('.', at) == std::string::npos) {
-      std::cerr << "hirehub admin create: --email must be an e-mail address\n";
-      return 2;
-    }
-    try {
-      auto a = hirehub::persistence::accounts::create_admin_account(
-          cfg.get_string("db.url"), admin_email, password, static_cast<uint64_t>(cfg.get_int("auth.password_opslimit")),
-          static_cast<size_t>(cfg.get_int("auth.password_memlimit_kib")) * 1024);
-      std::cout << "admin_id=" << a.user_id << '\n'
-                << "totp_secret=" << hirehub::crypto::base32_encode(a.totp_key) << '\n'
-                << "totp_uri=" << hirehub::crypto::totp_uri(cfg.get_string("auth.issuer"), admin_email, a.totp_key)
-                << '\n';
-      return 0;
-    } catch (const std::exception& e) {
-      std::cerr << "hirehub admin create: " << e.what() << '\n';
-      return 1;
-    }
-  }
-  if (*migrate) {
-    hirehub::log::init(cfg.get_string("log.level"), cfg.get_string("log.file"), "migrate");
-    try {
-      auto n = hirehub::persistence::migrate(cfg.get_string("db.url"));
-      std::cout << "applied " << n << " migration(s)\n";
-      return 0;
-    } catch (const std::exception& e) {
-      std::cerr << "hirehub migrate: " << e.what() << '\n';
-      return 1;
-    }
-  }
+  if (*token)
+    return hirehub::node::token_command(cfg, sub, role, company, ttl);
+  if (*admin_create)
+    return hirehub::node::admin_create_command(cfg, admin_email);
+  if (*migrate)
+    return hirehub::node::migrate_command(cfg);
   if (*seed) {
     hirehub::log::init("warn", cfg.get_string("log.file"), "seed");
     return hirehub::node::run_seed(cfg, seed_opts);

@@ -225,114 +225,130 @@ std::vector<step> path_to(const std::string& target, std::mt19937_64& rng) {
   return s;
 }
 
-}  // namespace
-
-int run_seed(const config& cfg, const seed_options& o) {
-  auto started = std::chrono::steady_clock::now();
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  auto base = o.url.empty() ? "http://127.0.0.1:" + std::to_string(cfg.get_int("http.port")) : o.url;
-  while (!base.empty() && base.back() == '/')
-    base.pop_back();
-  auto db_url = cfg.get_string("db.url");
-  std::mt19937_64 rng{o.random_seed};
-  auto n_of = [&o](int n) { return std::max<size_t>(1, static_cast<size_t>(n * o.scale + 0.5)); };
-  const size_t n_companies = n_of(50), n_seekers = n_of(500), n_jobs = n_of(200), n_apps = n_of(1000);
-
-  client probe{base};
-  bool ready = false;
-  for (int i = 0; i < 120 && !(ready = probe.send("GET", "/ready", nullptr, "").status == 200); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  if (!ready) {
-    std::cerr << "hirehub seed: no ready node at " << base << " (start one with ./deploy/run.sh)\n";
-    return 1;
-  }
-  if (o.reset) {
-    persistence::reset_domain_data(db_url);
-    std::cout << "reset: domain tables emptied\n";
-  }
-
-  // Accounts: one password hash for every seeded account (it is demo data).
-  auto hash =
-      crypto::password_hash(o.password, {static_cast<uint64_t>(cfg.get_int("auth.password_opslimit")),
-                                         static_cast<size_t>(cfg.get_int("auth.password_memlimit_kib")) * 1024});
-  auto tag = std::to_string(now_ms() % 100000000);
-  std::vector<persistence::accounts::signup_input> inputs;
-  std::vector<bool> seeker_korean;
-  std::set<std::string> company_names;
-  for (size_t i = 0; i < n_companies; ++i) {
-    std::string name = i % 6 == 5 ? std::string{pick(rng, en_companies)}
-                                  : std::string{pick(rng, company_pre)} + pick(rng, company_post);
-    while (!company_names.insert(name).second)
-      name += " " + std::to_string(i);
-    persistence::accounts::signup_input in;
-    in.email = "hr" + std::to_string(i) + "." + tag + "@company.hirehub.test";
-    in.password_hash = hash;
-    in.role = "company";
-    in.name = std::string{pick(rng, ko_surnames)} + pick(rng, ko_given);
-    in.position = "채용 담당자";
-    in.company = {{"name", name},
-                  {"industry", pick(rng, industries)},
-                  {"company_size", pick(rng, sizes)},
-                  {"location", pick(rng, locations)},
-                  {"description", name + "는 " + pick(rng, industries) + " 분야의 성장하는 팀입니다."}};
-    inputs.push_back(std::move(in));
-  }
-  for (size_t i = 0; i < n_seekers; ++i) {
-    persistence::accounts::signup_input in;
-    bool korean = between(rng, 0, 9) < 7;
-    seeker_korean.push_back(korean);
-    in.name = korean ? std::string{pick(rng, ko_surnames)} + pick(rng, ko_given)
-                     : std::string{pick(rng, en_first)} + " " + pick(rng, en_last);
-    in.email = "seeker" + std::to_string(i) + "." + tag + "@mail.hirehub.test";
-    in.password_hash = hash;
-    in.role = "jobseeker";
-    auto& r = pick(rng, roles);
-    char phone[24];
-    std::snprintf(phone, sizeof phone, "+8210%04d%04d", between(rng, 1000, 9999), between(rng, 0, 9999));
-    in.profile = {{"phone", phone},
-                  {"experience_years", between(rng, 0, 15)},
-                  {"desired_position", r.position},
-                  {"desired_salary_min", between(rng, 35, 80) * 1000000},
-                  {"skills", r.skills}};
-    if (!korean)
-      in.time_zone = "UTC";
-    inputs.push_back(std::move(in));
-  }
-  std::vector<persistence::accounts::subject> subjects;
-  try {
-    subjects = persistence::accounts::signup_many(db_url, inputs);
-  } catch (const std::exception& e) {
-    std::cerr << "hirehub seed: cannot create accounts: " << e.what() << '\n';
-    return 1;
-  }
-  auto keys = gateway::load_keys(cfg, true);  // signs like the node it fills
-  auto token_of = [&](const persistence::accounts::subject& s) {
-    jwt::claims c;
-    c.sub = s.user_id;
-    c.role = s.role;
-    c.company_id = s.company_id;
-    c.issuer = cfg.get_string("auth.issuer");
-    c.issued_at = now_ms() / 1000;
-    c.expires_at = c.issued_at + 3600;
-    return account{s.user_id, s.company_id, keys.sign(c)};
-  };
+/// One seeding run: where it sends, what it made so far, the first failure.
+struct seeding {
+  const config& cfg;
+  const seed_options& o;
+  std::string base, db_url;
+  std::mt19937_64 rng;
+  std::mutex err_mtx;
+  std::string first_error;
   std::vector<account> companies, seekers;
-  for (size_t i = 0; i < subjects.size(); ++i)
-    (i < n_companies ? companies : seekers).push_back(token_of(subjects[i]));
-  std::cout << "accounts: " << companies.size() << " companies, " << seekers.size() << " jobseekers\n";
-
-  // Jobs through the API (job.created on Kafka, the search read model), with
-  // the skills of the master list only.
-  std::set<std::string> known_skills;
-  auto sk = probe.send("GET", "/api/v1/skills", nullptr, companies.front().token);
-  if (sk.status == 200)
-    for (auto& x : sk.body["skills"])
-      known_skills.insert(x.value("name", ""));
+  std::vector<bool> seeker_korean;
+  std::string a_company_email, a_seeker_email;
   struct job_plan {
     json body;
     size_t company;
   };
   std::vector<job_plan> plans;
+  std::vector<std::string> job_ids, resume_ids;
+  std::vector<size_t> open_jobs;
+
+  seeding(const config& c, const seed_options& opts, std::string url)
+      : cfg(c), o(opts), base(std::move(url)), db_url(c.get_string("db.url")), rng(opts.random_seed) {}
+
+  /// Keeps the first failure; false (the item failed).
+  bool note(const std::string& what, const response& r) {
+    std::lock_guard<std::mutex> g{err_mtx};
+    if (first_error.empty())
+      first_error = what + ": HTTP " + std::to_string(r.status) + " " + r.body.dump().substr(0, 300);
+    return false;
+  }
+};
+
+persistence::accounts::signup_input company_input(seeding& s, size_t i, std::set<std::string>& names,
+                                                  const std::string& hash, const std::string& tag) {
+  auto& rng = s.rng;
+  std::string name =
+      i % 6 == 5 ? std::string{pick(rng, en_companies)} : std::string{pick(rng, company_pre)} + pick(rng, company_post);
+  while (!names.insert(name).second)
+    name += " " + std::to_string(i);
+  persistence::accounts::signup_input in;
+  in.email = "hr" + std::to_string(i) + "." + tag + "@company.hirehub.test";
+  in.password_hash = hash;
+  in.role = "company";
+  in.name = std::string{pick(rng, ko_surnames)} + pick(rng, ko_given);
+  in.position = "채용 담당자";
+  in.company = {{"name", name},
+                {"industry", pick(rng, industries)},
+                {"company_size", pick(rng, sizes)},
+                {"location", pick(rng, locations)},
+                {"description", name + "는 " + pick(rng, industries) + " 분야의 성장하는 팀입니다."}};
+  return in;
+}
+
+persistence::accounts::signup_input seeker_input(seeding& s, size_t i, const std::string& hash,
+                                                 const std::string& tag) {
+  auto& rng = s.rng;
+  persistence::accounts::signup_input in;
+  bool korean = between(rng, 0, 9) < 7;
+  s.seeker_korean.push_back(korean);
+  in.name = korean ? std::string{pick(rng, ko_surnames)} + pick(rng, ko_given)
+                   : std::string{pick(rng, en_first)} + " " + pick(rng, en_last);
+  in.email = "seeker" + std::to_string(i) + "." + tag + "@mail.hirehub.test";
+  in.password_hash = hash;
+  in.role = "jobseeker";
+  auto& r = pick(rng, roles);
+  char phone[24];
+  std::snprintf(phone, sizeof phone, "+8210%04d%04d", between(rng, 1000, 9999), between(rng, 0, 9999));
+  in.profile = {{"phone", phone},
+                {"experience_years", between(rng, 0, 15)},
+                {"desired_position", r.position},
+                {"desired_salary_min", between(rng, 35, 80) * 1000000},
+                {"skills", r.skills}};
+  if (!korean)
+    in.time_zone = "UTC";
+  return in;
+}
+
+/// Accounts straight into the database (one password hash for all: it is demo data),
+/// with tokens signed like the node it fills.
+bool seed_accounts(seeding& s, size_t n_companies, size_t n_seekers) {
+  auto hash =
+      crypto::password_hash(s.o.password, {static_cast<uint64_t>(s.cfg.get_int("auth.password_opslimit")),
+                                           static_cast<size_t>(s.cfg.get_int("auth.password_memlimit_kib")) * 1024});
+  auto tag = std::to_string(now_ms() % 100000000);
+  std::vector<persistence::accounts::signup_input> inputs;
+  std::set<std::string> company_names;
+  for (size_t i = 0; i < n_companies; ++i)
+    inputs.push_back(company_input(s, i, company_names, hash, tag));
+  for (size_t i = 0; i < n_seekers; ++i)
+    inputs.push_back(seeker_input(s, i, hash, tag));
+  std::vector<persistence::accounts::subject> subjects;
+  try {
+    subjects = persistence::accounts::signup_many(s.db_url, inputs);
+  } catch (const std::exception& e) {
+    std::cerr << "hirehub seed: cannot create accounts: " << e.what() << '\n';
+    return false;
+  }
+  auto keys = gateway::load_keys(s.cfg, true);
+  auto token_of = [&](const persistence::accounts::subject& who) {
+    jwt::claims c;
+    c.sub = who.user_id;
+    c.role = who.role;
+    c.company_id = who.company_id;
+    c.issuer = s.cfg.get_string("auth.issuer");
+    c.issued_at = now_ms() / 1000;
+    c.expires_at = c.issued_at + 3600;
+    return account{who.user_id, who.company_id, keys.sign(c)};
+  };
+  for (size_t i = 0; i < subjects.size(); ++i)
+    (i < n_companies ? s.companies : s.seekers).push_back(token_of(subjects[i]));
+  s.a_company_email = inputs.front().email;
+  s.a_seeker_email = inputs[n_companies].email;
+  std::cout << "accounts: " << s.companies.size() << " companies, " << s.seekers.size() << " jobseekers\n";
+  return true;
+}
+
+/// Jobs through the API (job.created on Kafka, the search read model), with the
+/// skills of the master list only. False when none could be created.
+bool seed_jobs(seeding& s, client& probe, size_t n_jobs) {
+  auto& rng = s.rng;
+  std::set<std::string> known_skills;
+  auto sk = probe.send("GET", "/api/v1/skills", nullptr, s.companies.front().token);
+  if (sk.status == 200)
+    for (auto& x : sk.body["skills"])
+      known_skills.insert(x.value("name", ""));
   for (size_t i = 0; i < n_jobs; ++i) {
     auto& r = pick(rng, roles);
     int exp_min = between(rng, 0, 7);
@@ -341,7 +357,7 @@ int run_seed(const config& cfg, const seed_options& o) {
     for (size_t k = 0; k < r.skills.size(); ++k)
       if (known_skills.count(r.skills[k]))
         skills.push_back({{"name", r.skills[k]}, {"required", skills.size() < 2}});
-    plans.push_back(
+    s.plans.push_back(
         {{{"title", r.title},
           {"description", std::string{"우리 팀의 "} + r.position +
                               "로서 서비스의 핵심 기능을 설계하고 운영합니다. We build and run the core of "
@@ -356,56 +372,52 @@ int run_seed(const config& cfg, const seed_options& o) {
           {"remote_type", pick(rng, remote_types)},
           {"skills", skills},
           {"status", i % 10 == 9 ? "draft" : "open"}},
-         i % companies.size()});
+         i % s.companies.size()});
   }
-  std::vector<std::string> job_ids(n_jobs);
-  std::mutex err_mtx;
-  std::string first_error;
-  auto note = [&](const std::string& what, const response& r) {
-    std::lock_guard<std::mutex> g{err_mtx};
-    if (first_error.empty())
-      first_error = what + ": HTTP " + std::to_string(r.status) + " " + r.body.dump().substr(0, 300);
-    return false;
-  };
-  int failed = parallel(n_jobs, o.threads, base, [&](size_t i, client& c) {
-    auto r = c.send("POST", "/api/v1/jobs", plans[i].body, companies[plans[i].company].token);
+  s.job_ids.assign(n_jobs, "");
+  int failed = parallel(n_jobs, s.o.threads, s.base, [&](size_t i, client& c) {
+    auto r = c.send("POST", "/api/v1/jobs", s.plans[i].body, s.companies[s.plans[i].company].token);
     if (r.status != 201)
-      return note("POST /api/v1/jobs", r);
-    job_ids[i] = r.body.value("id", "");
+      return s.note("POST /api/v1/jobs", r);
+    s.job_ids[i] = r.body.value("id", "");
     return true;
   });
-  std::vector<size_t> open_jobs;
   for (size_t i = 0; i < n_jobs; ++i)
-    if (!job_ids[i].empty() && plans[i].body["status"] == "open")
-      open_jobs.push_back(i);
-  std::cout << "jobs: " << n_jobs - failed << " (" << open_jobs.size() << " open)\n";
-  if (open_jobs.empty()) {
-    std::cerr << "hirehub seed: no job could be created: " << first_error << '\n';
-    return 1;
+    if (!s.job_ids[i].empty() && s.plans[i].body["status"] == "open")
+      s.open_jobs.push_back(i);
+  std::cout << "jobs: " << n_jobs - failed << " (" << s.open_jobs.size() << " open)\n";
+  if (s.open_jobs.empty()) {
+    std::cerr << "hirehub seed: no job could be created: " << s.first_error << '\n';
+    return false;
   }
+  return true;
+}
 
-  // A resume per jobseeker through the upload API and the pipeline: generated
-  // PDF and DOCX files in the seeker's language, with personal data to mask.
-  std::vector<std::string> resume_ids(seekers.size());
+/// A resume per jobseeker through the upload API and the pipeline: generated PDF
+/// and DOCX files in the seeker's language, with personal data to mask.
+void seed_resumes(seeding& s) {
+  s.resume_ids.assign(s.seekers.size(), "");
   const std::string boundary = "----hirehub-seed-5e1d";
-  failed = parallel(seekers.size(), o.threads, base, [&](size_t i, client& c) {
-    auto g = resume::corpus::generate(o.random_seed * 1000003 + i, seeker_korean[i] ? "ko" : "en",
+  int failed = parallel(s.seekers.size(), s.o.threads, s.base, [&](size_t i, client& c) {
+    auto g = resume::corpus::generate(s.o.random_seed * 1000003 + i, s.seeker_korean[i] ? "ko" : "en",
                                       1 + static_cast<int>(i % 2));
     bool pdf = i % 2 == 0;
     auto file = pdf ? resume::corpus::render_pdf(g) : resume::corpus::render_docx(g);
     auto form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n" + g.title + "\r\n--" +
                 boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"resume." +
                 (pdf ? "pdf" : "docx") + "\"\r\n\r\n" + file + "\r\n--" + boundary + "--\r\n";
-    auto r =
-        c.send_as("POST", "/api/v1/resumes", "multipart/form-data; boundary=" + boundary, form, true, seekers[i].token);
+    auto r = c.send_as("POST", "/api/v1/resumes", "multipart/form-data; boundary=" + boundary, form, true,
+                       s.seekers[i].token);
     if (r.status != 202)
-      return note("POST /api/v1/resumes", r);
-    resume_ids[i] = r.body.value("id", "");
+      return s.note("POST /api/v1/resumes", r);
+    s.resume_ids[i] = r.body.value("id", "");
     return true;
   });
-  std::cout << "resumes: " << seekers.size() - failed << " uploaded (PDF and DOCX)\n";
+  std::cout << "resumes: " << s.seekers.size() - failed << " uploaded (PDF and DOCX)\n";
+}
 
-  // Applications, each moved to a target status along the pipeline, with the seeker's resume.
+/// Applications, each moved to a target status along the pipeline, with the seeker's resume.
+void seed_applications(seeding& s, size_t n_apps) {
   const std::pair<const char*, int> mix[] = {{"submitted", 30},          {"reviewing", 20}, {"interview_scheduled", 12},
                                              {"interview_completed", 8}, {"offered", 6},    {"accepted", 6},
                                              {"rejected", 12},           {"withdrawn", 6}};
@@ -415,12 +427,13 @@ int run_seed(const config& cfg, const seed_options& o) {
   };
   std::vector<app_plan> apps;
   std::set<std::pair<size_t, size_t>> taken;
-  for (size_t i = 0; i < n_apps && taken.size() < seekers.size() * open_jobs.size(); ++i) {
-    size_t s, j;
+  auto& rng = s.rng;
+  for (size_t i = 0; i < n_apps && taken.size() < s.seekers.size() * s.open_jobs.size(); ++i) {
+    size_t seeker, job;
     do {
-      s = static_cast<size_t>(between(rng, 0, static_cast<int>(seekers.size()) - 1));
-      j = open_jobs[static_cast<size_t>(between(rng, 0, static_cast<int>(open_jobs.size()) - 1))];
-    } while (!taken.insert({s, j}).second);
+      seeker = static_cast<size_t>(between(rng, 0, static_cast<int>(s.seekers.size()) - 1));
+      job = s.open_jobs[static_cast<size_t>(between(rng, 0, static_cast<int>(s.open_jobs.size()) - 1))];
+    } while (!taken.insert({seeker, job}).second);
     int roll = between(rng, 0, 99);
     const char* target = "submitted";
     for (auto& [st, pct] : mix)
@@ -428,22 +441,22 @@ int run_seed(const config& cfg, const seed_options& o) {
         target = st;
         break;
       }
-    apps.push_back({s, j, path_to(target, rng)});
+    apps.push_back({seeker, job, path_to(target, rng)});
   }
-  failed = parallel(apps.size(), o.threads, base, [&](size_t i, client& c) {
+  int failed = parallel(apps.size(), s.o.threads, s.base, [&](size_t i, client& c) {
     auto& a = apps[i];
-    auto& seeker = seekers[a.seeker];
-    if (resume_ids[a.seeker].empty())
+    auto& seeker = s.seekers[a.seeker];
+    if (s.resume_ids[a.seeker].empty())
       return false;  // its upload failed (noted above)
     auto r = c.send("POST", "/api/v1/applications",
-                    {{"job_id", job_ids[a.job]},
-                     {"resume_id", resume_ids[a.seeker]},
+                    {{"job_id", s.job_ids[a.job]},
+                     {"resume_id", s.resume_ids[a.seeker]},
                      {"cover_letter", "안녕하세요, 귀사의 포지션에 깊은 관심이 있어 지원합니다."}},
                     seeker.token);
     if (r.status != 201)
-      return note("POST /api/v1/applications", r);
+      return s.note("POST /api/v1/applications", r);
     auto id = r.body.value("id", "");
-    auto& company = companies[plans[a.job].company];
+    auto& company = s.companies[s.plans[a.job].company];
     std::string iv;
     for (auto& st : a.steps) {
       auto path = st.path;
@@ -452,20 +465,22 @@ int run_seed(const config& cfg, const seed_options& o) {
       auto res = c.send(st.method, "/api/v1/applications/" + id + path, st.body,
                         st.by_applicant ? seeker.token : company.token);
       if (res.status != 200 && res.status != 201)
-        return note(st.method + " .../" + id + path, res);
+        return s.note(st.method + " .../" + id + path, res);
       if (st.path == "/interviews")
         iv = res.body.value("id", "");
     }
     return true;
   });
   std::cout << "applications: " << apps.size() - failed << " of " << apps.size() << '\n';
+}
 
-  // The resumes finish in the background; wait for them (bounded).
+/// The resumes finish in the background; waits for them (at most five minutes).
+void wait_for_resumes(seeding& s) {
   auto wait_from = std::chrono::steady_clock::now();
   persistence::resume_progress progress;
   for (;;) {
     try {
-      progress = persistence::resume_counts(db_url);
+      progress = persistence::resume_counts(s.db_url);
     } catch (const std::exception& e) {
       std::cerr << "hirehub seed: cannot read the resumes' progress: " << e.what() << '\n';
       break;
@@ -478,14 +493,44 @@ int run_seed(const config& cfg, const seed_options& o) {
             << " still processing ("
             << static_cast<int>(std::chrono::duration<double>(std::chrono::steady_clock::now() - wait_from).count())
             << " s after the last application)\n";
+}
+
+}  // namespace
+
+int run_seed(const config& cfg, const seed_options& o) {
+  auto started = std::chrono::steady_clock::now();
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  auto base = o.url.empty() ? "http://127.0.0.1:" + std::to_string(cfg.get_int("http.port")) : o.url;
+  while (!base.empty() && base.back() == '/')
+    base.pop_back();
+  seeding s{cfg, o, base};
+  auto n_of = [&o](int n) { return std::max<size_t>(1, static_cast<size_t>(n * o.scale + 0.5)); };
+
+  client probe{base};
+  bool ready = false;
+  for (int i = 0; i < 120 && !(ready = probe.send("GET", "/ready", nullptr, "").status == 200); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  if (!ready) {
+    std::cerr << "hirehub seed: no ready node at " << base << " (start one with ./deploy/run.sh)\n";
+    return 1;
+  }
+  if (o.reset) {
+    persistence::reset_domain_data(s.db_url);
+    std::cout << "reset: domain tables emptied\n";
+  }
+  if (!seed_accounts(s, n_of(50), n_of(500)) || !seed_jobs(s, probe, n_of(200)))
+    return 1;
+  seed_resumes(s);
+  seed_applications(s, n_of(1000));
+  wait_for_resumes(s);
   if (o.reset)
     std::cout << "note: a running node's vector index still holds the chunks of the resumes --reset removed; "
                  "restart the node to rebuild it\n";
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "seeded in " << static_cast<int>(secs) << " s. Every seeded account's password: " << o.password
-            << "\n  a company: " << inputs.front().email << "\n  a jobseeker: " << inputs[n_companies].email << '\n';
-  if (!first_error.empty()) {
-    std::cerr << "hirehub seed: some requests failed; the first: " << first_error << '\n';
+            << "\n  a company: " << s.a_company_email << "\n  a jobseeker: " << s.a_seeker_email << '\n';
+  if (!s.first_error.empty()) {
+    std::cerr << "hirehub seed: some requests failed; the first: " << s.first_error << '\n';
     return 1;
   }
   return 0;

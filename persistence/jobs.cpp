@@ -291,11 +291,15 @@ void recount_applies(pqxx::transaction_base& txn, const std::vector<std::string>
       uuid_array_literal(job_ids));
 }
 
-json search(pqxx::transaction_base& txn, const search_query& q) {
+/// The tsquery of the search's words.
+std::string ts_query(pqxx::transaction_base& txn, const search_query& q) {
+  return "plainto_tsquery('english', " + txn.quote(search_text::query_terms(q.text)) + ")";
+}
+
+/// The search's conditions on job_search s, ANDed ("true" for none).
+std::string search_filter(pqxx::transaction_base& txn, const search_query& q, const std::string& query) {
   std::vector<std::string> where;
-  auto terms = search_text::query_terms(q.text);
   bool text = !q.text.empty();
-  std::string query = "plainto_tsquery('english', " + txn.quote(terms) + ")";
   if (q.status == "open")
     where.push_back("s.status = 'open' AND (s.expires_at IS NULL OR s.expires_at > now())");
   else if (q.status == "closed")
@@ -340,6 +344,15 @@ json search(pqxx::transaction_base& txn, const search_query& q) {
   if (!q.company_id.empty())
     where.push_back("s.company_id = " + txn.quote(q.company_id) + "::uuid");
 
+  std::string filter = where.empty() ? "true" : "";
+  for (auto& w : where)
+    filter += (filter.empty() ? "" : " AND ") + w;
+  return filter;
+}
+
+/// The keyset condition on the ranked rows x that a cursor continues from (empty
+/// without one); bad_request for a cursor of another search.
+std::string after_cursor(pqxx::transaction_base& txn, const search_query& q) {
   bool relevance = q.sort == "relevance";
   std::string after;
   if (!q.cursor.empty()) {
@@ -365,9 +378,13 @@ json search(pqxx::transaction_base& txn, const search_query& q) {
       after = "(x.sort_at, x.job_id) < (" + key + ")";
     }
   }
-  std::string filter = where.empty() ? "true" : "";
-  for (auto& w : where)
-    filter += (filter.empty() ? "" : " AND ") + w;
+  return after;
+}
+
+/// The page's SQL: over the newest `probe_rows` rows (`windowed`) or over every row.
+std::string search_sql(pqxx::transaction_base& txn, const search_query& q, const std::string& filter,
+                       const std::string& after, const std::string& query, bool windowed) {
+  bool relevance = q.sort == "relevance";
   // Relevance ranks the newest `window` matches (ts_rank_cd: title > skills >
   // company > description) found among the newest `probe_rows` rows; ranking
   // every match of a common word would cost a heap visit per match. Rare words
@@ -397,41 +414,47 @@ json search(pqxx::transaction_base& txn, const search_query& q) {
     }
     return w;
   };
-  auto build = [&](bool windowed) {
-    std::string source = "job_search s";
-    std::string bounded = filter;
-    if (windowed) {
-      // The probe: rows at least as new as the `probe_rows`-th newest (an
-      // index-only walk finds that time). As a range rather than a LIMIT, the
-      // planner may meet it with the text index (a bitmap AND: only matching
-      // rows are read) or walk the newest index and stop at the page: rare
-      // words take the first way, common ones the second.
-      std::string w;
-      for (auto& c : window_where("t"))
-        w += (w.empty() ? " WHERE " : " AND ") + c;
-      for (auto& c : window_where("s"))
-        bounded += " AND " + c;
-      bounded += " AND s.sort_at >= COALESCE((SELECT t.sort_at FROM job_search t" + w +
-                 " ORDER BY t.sort_at DESC, t.job_id DESC OFFSET " + std::to_string(probe_rows - 1) +
-                 " LIMIT 1), '-infinity')";
-    }
-    std::string candidates = "SELECT s.job_id, s.sort_at, s.status, s.expires_at" +
-                             std::string{relevance ? ", s.search" : ""} + " FROM " + source + " WHERE " + bounded;
-    std::string ranked =
-        relevance ? "SELECT c.job_id, c.sort_at, c.status, c.expires_at, ts_rank_cd(c.search, " + query +
-                        ") AS rank, count(*) OVER () AS n FROM (" + candidates +
-                        " ORDER BY s.sort_at DESC, s.job_id DESC LIMIT " + std::to_string(q.relevance_window) + ") c"
-                  : "SELECT c.job_id, c.sort_at, c.status, c.expires_at, 0::real AS rank, 0::bigint AS n FROM (" +
-                        candidates + ") c";
-    std::string page = "SELECT x.* FROM (" + ranked + ") x" + (after.empty() ? "" : " WHERE " + after) + " ORDER BY " +
-                       (relevance ? "x.rank DESC, " : "") + "x.sort_at DESC, x.job_id DESC LIMIT " +
-                       std::to_string(q.limit + 1);
-    return "SELECT CASE WHEN p.status = 'open' AND p.expires_at <= now() THEN jsonb_set(d.doc, '{status}', "
-           "'\"closed\"') ELSE d.doc END::text, to_char(p.sort_at AT TIME ZONE 'UTC', "
-           "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), p.job_id::text, p.rank, p.n FROM (" +
-           page + ") p JOIN job_search_docs d ON d.job_id = p.job_id ORDER BY " + (relevance ? "p.rank DESC, " : "") +
-           "p.sort_at DESC, p.job_id DESC";
-  };
+  std::string source = "job_search s";
+  std::string bounded = filter;
+  if (windowed) {
+    // The probe: rows at least as new as the `probe_rows`-th newest (an
+    // index-only walk finds that time). As a range rather than a LIMIT, the
+    // planner may meet it with the text index (a bitmap AND: only matching
+    // rows are read) or walk the newest index and stop at the page: rare
+    // words take the first way, common ones the second.
+    std::string w;
+    for (auto& c : window_where("t"))
+      w += (w.empty() ? " WHERE " : " AND ") + c;
+    for (auto& c : window_where("s"))
+      bounded += " AND " + c;
+    bounded += " AND s.sort_at >= COALESCE((SELECT t.sort_at FROM job_search t" + w +
+               " ORDER BY t.sort_at DESC, t.job_id DESC OFFSET " + std::to_string(probe_rows - 1) +
+               " LIMIT 1), '-infinity')";
+  }
+  std::string candidates = "SELECT s.job_id, s.sort_at, s.status, s.expires_at" +
+                           std::string{relevance ? ", s.search" : ""} + " FROM " + source + " WHERE " + bounded;
+  std::string ranked =
+      relevance ? "SELECT c.job_id, c.sort_at, c.status, c.expires_at, ts_rank_cd(c.search, " + query +
+                      ") AS rank, count(*) OVER () AS n FROM (" + candidates +
+                      " ORDER BY s.sort_at DESC, s.job_id DESC LIMIT " + std::to_string(q.relevance_window) + ") c"
+                : "SELECT c.job_id, c.sort_at, c.status, c.expires_at, 0::real AS rank, 0::bigint AS n FROM (" +
+                      candidates + ") c";
+  std::string page = "SELECT x.* FROM (" + ranked + ") x" + (after.empty() ? "" : " WHERE " + after) + " ORDER BY " +
+                     (relevance ? "x.rank DESC, " : "") + "x.sort_at DESC, x.job_id DESC LIMIT " +
+                     std::to_string(q.limit + 1);
+  return "SELECT CASE WHEN p.status = 'open' AND p.expires_at <= now() THEN jsonb_set(d.doc, '{status}', "
+         "'\"closed\"') ELSE d.doc END::text, to_char(p.sort_at AT TIME ZONE 'UTC', "
+         "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), p.job_id::text, p.rank, p.n FROM (" +
+         page + ") p JOIN job_search_docs d ON d.job_id = p.job_id ORDER BY " + (relevance ? "p.rank DESC, " : "") +
+         "p.sort_at DESC, p.job_id DESC";
+}
+
+json search(pqxx::transaction_base& txn, const search_query& q) {
+  bool relevance = q.sort == "relevance";
+  auto query = ts_query(txn, q);
+  auto filter = search_filter(txn, q, query);
+  auto after = after_cursor(txn, q);
+  auto build = [&](bool windowed) { return search_sql(txn, q, filter, after, query, windowed); };
   auto r = txn.exec(build(true));
   // Newest: a full page from the probe is exactly the next page. Relevance: the
   // probe's candidates are used when they fill at least a page (so every page
@@ -461,13 +484,13 @@ json search(pqxx::transaction_base& txn, const search_query& q) {
 // ---- the API's requests --------------------------------------------------------------
 
 db_fn create_command(json fields, json skills, std::string status, actor by) {
-  return [fields = std::move(fields), skills = std::move(skills), status = std::move(status),
-          by = std::move(by)](pqxx::transaction_base& txn) { return reply(create(txn, fields, skills, status, by), true); };
+  return [fields = std::move(fields), skills = std::move(skills), status = std::move(status), by = std::move(by)](
+             pqxx::transaction_base& txn) { return reply(create(txn, fields, skills, status, by), true); };
 }
 
 db_fn update_command(std::string job_id, json fields, json skills, actor by) {
-  return [job_id = std::move(job_id), fields = std::move(fields), skills = std::move(skills),
-          by = std::move(by)](pqxx::transaction_base& txn) { return reply(update(txn, job_id, fields, skills, by), true); };
+  return [job_id = std::move(job_id), fields = std::move(fields), skills = std::move(skills), by = std::move(by)](
+             pqxx::transaction_base& txn) { return reply(update(txn, job_id, fields, skills, by), true); };
 }
 
 db_fn status_command(std::string job_id, std::string to, actor by) {

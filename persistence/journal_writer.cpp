@@ -96,14 +96,14 @@ std::string json_param(const nlohmann::json& rows, const std::vector<const std::
   return out + "]";
 }
 
-/// Writes one group of commands in one transaction; fills `results`.
-void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, std::vector<outcome>& results) {
-  pqxx::work txn{conn};
-  auto q = [&txn](const std::string& s) { return txn.quote(s); };
-  auto uuid = [&txn](const std::string& s) { return txn.quote(s) + "::uuid"; };
-  auto nullable = [&txn](const std::string& s) { return s.empty() ? std::string{"NULL"} : txn.quote(s); };
-  results.assign(group.size(), outcome::ok);
+using group_t = std::vector<pending_append*>;
 
+std::string uuid_of(pqxx::transaction_base& txn, const std::string& s) {
+  return txn.quote(s) + "::uuid";
+}
+
+void insert_applications(pqxx::transaction_base& txn, group_t& group, std::vector<outcome>& results) {
+  auto uuid = [&txn](const std::string& s) { return uuid_of(txn, s); };
   // 1. First events create the read-model row, only while the job is open: checked here, in
   //    the commit, so a job closed after the entity looked at it takes no more applications
   //    (a scalar subquery: one index probe per row, never a join planned over all jobs).
@@ -179,7 +179,10 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
       }
     }
   }
+}
 
+void append_events(pqxx::transaction_base& txn, group_t& group, std::vector<outcome>& results) {
+  auto uuid = [&txn](const std::string& s) { return uuid_of(txn, s); };
   // 2. The journal. UNIQUE (application_id, seq) is the fence: a sequence number
   //    taken by another writer makes only that command fail.
   auto events = nlohmann::json::array();
@@ -229,7 +232,11 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
     if (!undo_apps.empty())
       txn.exec("DELETE FROM applications WHERE id IN (" + join(undo_apps) + ")");
   }
+}
 
+void update_read_model(pqxx::transaction_base& txn, group_t& group, std::vector<outcome>& results) {
+  auto uuid = [&txn](const std::string& s) { return uuid_of(txn, s); };
+  auto q = [&txn](const std::string& s) { return txn.quote(s); };
   // 3. The read model follows the journal in the same transaction.
   std::vector<std::string> rows;
   for (size_t i = 0; i < group.size(); ++i) {
@@ -240,9 +247,14 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
   if (!rows.empty())
     txn.exec("UPDATE applications AS a SET status = v.s, updated_at = now() FROM (VALUES " + join(rows) +
              ") AS v(id, s) WHERE a.id = v.id");
+}
 
+void upsert_interviews(pqxx::transaction_base& txn, group_t& group, std::vector<outcome>& results) {
+  auto uuid = [&txn](const std::string& s) { return uuid_of(txn, s); };
+  auto q = [&txn](const std::string& s) { return txn.quote(s); };
+  auto nullable = [&txn](const std::string& s) { return s.empty() ? std::string{"NULL"} : txn.quote(s); };
   // 3b. Interviews the events created or changed; a row's version only grows.
-  rows.clear();
+  std::vector<std::string> rows;
   for (size_t i = 0; i < group.size(); ++i) {
     if (results[i] != outcome::ok)
       continue;
@@ -264,7 +276,9 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
         "location = EXCLUDED.location, notes = EXCLUDED.notes, status = EXCLUDED.status, feedback = "
         "EXCLUDED.feedback, rating = EXCLUDED.rating, cancel_reason = EXCLUDED.cancel_reason, version = "
         "EXCLUDED.version, updated_at = EXCLUDED.updated_at WHERE interviews.version < EXCLUDED.version");
+}
 
+void write_outbox(pqxx::transaction_base& txn, group_t& group, std::vector<outcome>& results) {
   // 4. The outbox: what must reach Kafka commits with the state change.
   auto outbox = nlohmann::json::array();
   std::vector<const std::string*> outbox_payloads;
@@ -278,6 +292,17 @@ void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, st
   }
   if (!outbox.empty())
     txn.exec_prepared(journal_outbox_statement, json_param(outbox, outbox_payloads));
+}
+
+/// Writes one group of commands in one transaction; fills `results`.
+void write_group(pqxx::connection& conn, std::vector<pending_append*>& group, std::vector<outcome>& results) {
+  pqxx::work txn{conn};
+  results.assign(group.size(), outcome::ok);
+  insert_applications(txn, group, results);
+  append_events(txn, group, results);
+  update_read_model(txn, group, results);
+  upsert_interviews(txn, group, results);
+  write_outbox(txn, group, results);
   txn.commit();
 }
 

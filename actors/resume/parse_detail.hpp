@@ -1,0 +1,42 @@
+#pragma once
+// Internal to the resume parser (parse.cpp: sections and the whole; parse_entries.cpp:
+// dated entries and skills): what a line is, and the entry parsers.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/resume/parse.hpp"
+
+namespace hirehub::resume::detail {
+
+enum class section { none, summary, experience, education, skills, certifications, projects, other };
+
+struct line_info {
+  std::string_view text;
+  section sec = section::none;
+};
+
+/// A date range found in a line ("2019.03 ~ 2021.02", "Mar 2020 - Present").
+struct date_range {
+  std::optional<year_month> start, end;
+  bool current = false;
+  size_t begin = 0, finish = 0;  ///< where in the line
+};
+
+std::optional<date_range> find_range(std::string_view line);
+
+/// The line without its date range and any "(3년 2개월)" / "(3 yrs)" duration.
+std::string without_dates(std::string_view line, const date_range& r);
+
+/// The section a heading line starts, or none for a line that is not a heading.
+section section_of(std::string_view line);
+
+/// The entries of the experience, education and skills sections (and skills found
+/// anywhere in `text`).
+std::vector<experience> parse_experiences(const std::vector<line_info>& lines);
+std::vector<education> parse_educations(const std::vector<line_info>& lines);
+std::vector<skill_item> parse_skills(const std::vector<line_info>& lines, std::string_view text);
+
+}  // namespace hirehub::resume::detail
