@@ -43,6 +43,7 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <pqxx/pqxx>
 
+#include "bench/apply_bench.hpp"
 #include "bench/bench_support.hpp"
 #include "gateway/jwt.hpp"
 #include "runtime/ids.hpp"
@@ -60,31 +61,7 @@ namespace {
 
 using hh_bench::connection;
 using hh_bench::pct;
-
-struct options {
-  int port = 8080;
-  std::vector<int> ports;  ///< --ports: connections spread over these nodes (the WebSocket on the first)
-  std::string db_url;
-  std::string kafka_bootstrap;  ///< for the Kafka floor (skipped when empty)
-  long node_pid = 0;            ///< for the CPU split by process (0: not split)
-  long broker_pid = 0;
-  std::string secret = "dev-secret-change-me";
-  int connections = 64;
-  int seconds = 10;
-  int jobs = 200000;
-  int hot_jobs = 0;  ///< > 0: every application goes to one of the first hot_jobs jobs (popular postings)
-  double load_factor = 0.7;
-};
-
-int port_of(const options& o, int t) {
-  return o.ports.empty() ? o.port : o.ports[static_cast<size_t>(t) % o.ports.size()];
-}
-
-std::string token(const std::string& sub, const std::string& role, const std::string& secret) {
-  hirehub::jwt::claims c{
-      sub, role, role == "company" ? sub : "", "hirehub", std::time(nullptr), std::time(nullptr) + 7200, ""};
-  return hirehub::jwt::sign(c, secret);
-}
+using namespace hh_bench::apply;
 
 struct shared {
   options opt;
@@ -222,350 +199,10 @@ phase_result run_open(shared& sh, double rate, int seconds, int conns) {
   return r;
 }
 
-double raw_pg_ceiling(const options& opt, const std::string& company, int apps) {
-  pqxx::connection conn{opt.db_url};
-  {
-    // Jobs the raw inserts can reference.
-    pqxx::work w{conn};
-    w.exec("CREATE TEMP TABLE IF NOT EXISTS bench_ids (n int)");
-    w.commit();
-  }
-  std::vector<std::string> jobs;
-  {
-    pqxx::work w{conn};
-    auto r = w.exec("SELECT id::text FROM jobs ORDER BY created_at DESC LIMIT 1");
-    jobs.push_back(r[0][0].as<std::string>());
-    w.commit();
-  }
-  const int batch = 500;
-  auto start = clock_type::now();
-  for (int done = 0; done < apps; done += batch) {
-    pqxx::work w{conn};
-    std::string a, e, o;
-    for (int k = 0; k < batch; ++k) {
-      auto id = hirehub::ids::random_uuid();
-      auto user = hirehub::ids::random_uuid();
-      auto ev = hirehub::ids::random_uuid();
-      a += (a.empty() ? "" : ",") +
-           ("('" + id + "','" + jobs[0] + "','" + user + "','" + company + "','" + user + "',NULL,'submitted')");
-      e += (e.empty() ? "" : ",") + ("('" + ev + "','" + id + "',1,'submitted',NULL,'submitted','" + user +
-                                     "','jobseeker',NULL,'{\"job_id\":\"" + jobs[0] + "\"}'::jsonb, now())");
-      o += (o.empty() ? "" : ",") +
-           ("('application.submitted','" + id + "','{\"event_id\":\"" + ev + "\"}'::jsonb, now())");
-    }
-    w.exec("INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) VALUES " + a);
-    w.exec(
-        "INSERT INTO application_events (id, application_id, seq, event_type, from_status, to_status, actor_id, "
-        "actor_type, reason, payload, created_at) VALUES " +
-        e);
-    w.exec("INSERT INTO outbox (topic, key, payload, published_at) VALUES " + o);
-    w.commit();
-  }
-  auto secs = std::chrono::duration<double>(clock_type::now() - start).count();
-  return apps / secs;
-}
-
-/// Busy CPU seconds of the whole box so far, all cores (/proc/stat: user, nice,
-/// system, irq, softirq, steal).
-double box_busy_seconds() {
-  std::ifstream f{"/proc/stat"};
-  std::string cpu;
-  long long v[8] = {};
-  f >> cpu;
-  for (auto& x : v)
-    f >> x;
-  return static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-/// CPU seconds a process has used so far (utime + stime), 0 when it is gone.
-double process_cpu_seconds(long pid) {
-  std::ifstream f{"/proc/" + std::to_string(pid) + "/stat"};
-  std::string line;
-  if (pid <= 0 || !std::getline(f, line))
-    return 0;
-  // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
-  std::istringstream rest{line.substr(line.rfind(')') + 2)};
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i)
-    if (i >= 14)
-      ticks += std::stod(field);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-/// The box's processes by role, with the CPU each had used so far: the node, the
-/// broker, this load generator and every PostgreSQL process, named by its
-/// connection's application_name (the node names each connection by its role) or
-/// its kind (walwriter, autovacuum worker, ...).
-struct cpu_snapshot {
-  std::map<long, std::pair<std::string, double>> by_pid;  ///< pid -> role, CPU seconds
-  double box = 0;
-};
-
-cpu_snapshot take_cpu_snapshot(pqxx::connection& conn, long node_pid, long broker_pid) {
-  cpu_snapshot snap;
-  snap.box = box_busy_seconds();
-  pqxx::nontransaction q{conn};
-  for (auto row : q.exec("SELECT pid, CASE WHEN backend_type = 'client backend' THEN COALESCE(NULLIF("
-                         "application_name, ''), 'other connections') ELSE backend_type END FROM pg_stat_activity"))
-    snap.by_pid[row[0].as<long>()] = {"PostgreSQL:" + row[1].as<std::string>(), process_cpu_seconds(row[0].as<long>())};
-  snap.by_pid[node_pid] = {"node", process_cpu_seconds(node_pid)};
-  snap.by_pid[broker_pid] = {"broker", process_cpu_seconds(broker_pid)};
-  snap.by_pid[getpid()] = {"load generator", process_cpu_seconds(getpid())};
-  return snap;
-}
-
-/// "node 256 us; PostgreSQL 310 us (hirehub-journal 135, ...); ...": the CPU each role
-/// used between the snapshots, per application (a process that started in between
-/// counts from 0; one that ended in between is missed, and falls in the rest).
-std::string cpu_split(const cpu_snapshot& a, const cpu_snapshot& b, size_t apps) {
-  std::map<std::string, double> role;
-  double named = 0;
-  for (auto& [pid, entry] : b.by_pid) {
-    if (pid <= 0)
-      continue;
-    auto before = a.by_pid.find(pid);
-    double d = entry.second - (before == a.by_pid.end() ? 0.0 : before->second.second);
-    role[entry.first] += d;
-    named += d;
-  }
-  auto us = [&](double secs) { return 1e6 * secs / static_cast<double>(std::max<size_t>(apps, 1)); };
-  std::string parts;
-  double pg = 0;
-  std::vector<std::pair<double, std::string>> pg_roles;
-  for (auto& [name, secs] : role)
-    if (name.rfind("PostgreSQL:", 0) == 0) {
-      pg += secs;
-      pg_roles.emplace_back(secs, name.substr(11));
-    }
-  std::sort(pg_roles.rbegin(), pg_roles.rend());
-  for (auto& [secs, name] : pg_roles)
-    if (us(secs) >= 0.5)
-      parts += (parts.empty() ? "" : ", ") + name + " " + std::to_string(std::lround(us(secs)));
-  char buf[512];
-  std::snprintf(
-      buf, sizeof buf,
-      "node %.0f us; PostgreSQL %.0f us (%s); broker %.0f us; load generator %.0f us; rest of the box %.0f us",
-      us(role["node"]), us(pg), parts.c_str(), us(role["broker"]), us(role["load generator"]),
-      us(b.box - a.box - named));
-  return buf;
-}
-
-struct floor_result {
-  double rate = 0;    ///< per second
-  double cpu_us = 0;  ///< busy CPU of the box per unit, microseconds
-};
-
-/// The gateway's floor: GET /health over the benchmark's connections for `seconds`
-/// (each request parsed by Beast and answered by a request actor of its own).
-floor_result http_floor(const options& opt, int seconds) {
-  std::atomic<bool> stop{false};
-  std::atomic<size_t> done{0};
-  auto busy0 = box_busy_seconds();
-  auto start = clock_type::now();
-  std::vector<std::thread> threads;
-  for (int t = 0; t < opt.connections; ++t)
-    threads.emplace_back([&, t] {
-      connection c{port_of(opt, t)};
-      size_t n = 0;
-      while (!stop)
-        n += c.get("/health", "", nullptr) == 200 ? 1 : 0;
-      done += n;
-    });
-  std::this_thread::sleep_for(std::chrono::seconds(seconds));
-  stop = true;
-  for (auto& t : threads)
-    t.join();
-  double secs = std::chrono::duration<double>(clock_type::now() - start).count();
-  auto n = static_cast<double>(std::max<size_t>(done, 1));
-  return {n / secs, 1e6 * (box_busy_seconds() - busy0) / n};
-}
-
-/// PostgreSQL's floor: the rows one application must leave behind, written the
-/// cheapest way (COPY, 500 applications a transaction, one connection): the
-/// application, its event, its outbox row (then marked published), and the
-/// company's in-app notification numbered in its inbox.
-floor_result pg_floor(const options& opt, const std::vector<std::string>& jobs, const std::string& company, int apps) {
-  pqxx::connection conn{opt.db_url};
-  const int batch = 500;
-  int64_t inbox = 0;
-  {
-    pqxx::work w{conn};
-    auto r = w.exec_params(
-        "INSERT INTO notification_inbox_counters AS c (user_id, last_seq) VALUES ($1::uuid, 0) ON CONFLICT "
-        "(user_id) DO UPDATE SET last_seq = c.last_seq RETURNING last_seq",
-        company);
-    inbox = r[0][0].as<int64_t>();
-    w.commit();
-  }
-  auto busy0 = box_busy_seconds();
-  auto start = clock_type::now();
-  for (int done = 0; done < apps; done += batch) {
-    pqxx::work w{conn};
-    auto last = w.exec("SELECT COALESCE(max(id), 0) FROM outbox")[0][0].as<int64_t>();
-    std::vector<std::tuple<std::string, std::string, std::string, std::string>> ids;  // application, user, event, job
-    for (int k = 0; k < batch; ++k)
-      ids.emplace_back(hirehub::ids::random_uuid(), hirehub::ids::random_uuid(), hirehub::ids::random_uuid(),
-                       jobs[static_cast<size_t>(done + k) % jobs.size()]);
-    // One stream at a time (libpqxx 6).
-    {
-      pqxx::stream_to a{w, "applications",
-                        std::vector<std::string>{"id", "job_id", "user_id", "company_id", "resume_id", "status"}};
-      for (auto& [id, user, ev, job] : ids)
-        a << std::make_tuple(id, job, user, company, user, std::string{"submitted"});
-      a.complete();
-    }
-    {
-      pqxx::stream_to e{w, "application_events",
-                        std::vector<std::string>{"id", "application_id", "seq", "event_type", "to_status", "actor_id",
-                                                 "actor_type", "payload"}};
-      for (auto& [id, user, ev, job] : ids)
-        e << std::make_tuple(ev, id, 1, std::string{"submitted"}, std::string{"submitted"}, user,
-                             std::string{"jobseeker"}, "{\"job_id\":\"" + job + "\"}");
-      e.complete();
-    }
-    {
-      pqxx::stream_to o{w, "outbox", std::vector<std::string>{"topic", "key", "payload"}};
-      for (auto& [id, user, ev, job] : ids)
-        o << std::make_tuple(
-            std::string{"application.submitted"}, id,
-            "{\"event_id\":\"" + ev + "\",\"application_id\":\"" + id + "\",\"user_id\":\"" + user + "\"}");
-      o.complete();
-    }
-    {
-      pqxx::stream_to n{w, "notifications",
-                        std::vector<std::string>{"event_id", "event_type", "user_id", "channel", "title", "content",
-                                                 "data", "status", "sent_at", "delivered_at", "inbox_seq"}};
-      for (auto& [id, user, ev, job] : ids)
-        n << std::make_tuple(ev, std::string{"application.submitted"}, company, std::string{"in_app"},
-                             std::string{"New applicant"}, std::string{"A jobseeker applied to Bench job"},
-                             "{\"application_id\":\"" + id + "\"}", std::string{"delivered"}, std::string{"now"},
-                             std::string{"now"}, ++inbox);
-      n.complete();
-    }
-    w.exec_params("UPDATE outbox SET published_at = now() WHERE id > $1 AND published_at IS NULL", last);
-    w.exec_params("UPDATE notification_inbox_counters SET last_seq = $2 WHERE user_id = $1::uuid", company, inbox);
-    w.commit();
-  }
-  double secs = std::chrono::duration<double>(clock_type::now() - start).count();
-  return {apps / secs, 1e6 * (box_busy_seconds() - busy0) / apps};
-}
-
-std::unique_ptr<RdKafka::Conf> kafka_conf(const std::map<std::string, std::string>& kv) {
-  std::unique_ptr<RdKafka::Conf> conf{RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL)};
-  std::string err;
-  for (auto& [k, v] : kv)
-    if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK)
-      throw std::runtime_error(k + ": " + err);
-  return conf;
-}
-
-/// Kafka's floor: `messages` application-sized messages on application.submitted,
-/// produced as the outbox relay does (idempotent, linger 1 ms) and read by two
-/// consumers (each application is read by the company's notification and by the
-/// job counters). The consumers read assigned partitions from their end, so no
-/// group join is waited for.
-floor_result kafka_floor(const options& opt, int messages) {
-  const std::string topic = "application.submitted";
-  std::string err;
-  auto pconf = kafka_conf({{"bootstrap.servers", opt.kafka_bootstrap},
-                           {"client.id", "bench-floor"},
-                           {"enable.idempotence", "true"},
-                           {"linger.ms", "1"}});
-  std::unique_ptr<RdKafka::Producer> producer{RdKafka::Producer::create(pconf.get(), err)};
-  if (!producer)
-    throw std::runtime_error("kafka floor: " + err);
-  RdKafka::Metadata* md = nullptr;
-  std::unique_ptr<RdKafka::Topic> t{RdKafka::Topic::create(producer.get(), topic, nullptr, err)};
-  if (producer->metadata(false, t.get(), &md, 10000) != RdKafka::ERR_NO_ERROR || md->topics()->empty())
-    throw std::runtime_error("kafka floor: no metadata for " + topic);
-  auto partitions = static_cast<int>(md->topics()->front()->partitions()->size());
-  delete md;
-  std::atomic<int> ready{0};
-  std::atomic<bool> give_up{false};
-  auto consume = [&](const std::string& group, size_t* seen) {
-    auto conf = kafka_conf({{"bootstrap.servers", opt.kafka_bootstrap},
-                            {"group.id", group},
-                            {"enable.auto.commit", "false"},
-                            {"fetch.wait.max.ms", "5"},
-                            {"enable.partition.eof", "false"}});
-    std::string e;
-    std::unique_ptr<RdKafka::KafkaConsumer> c{RdKafka::KafkaConsumer::create(conf.get(), e)};
-    if (!c)
-      throw std::runtime_error("kafka floor: " + e);
-    std::vector<RdKafka::TopicPartition*> tps;
-    for (int p = 0; p < partitions; ++p)
-      tps.push_back(RdKafka::TopicPartition::create(topic, p, RdKafka::Topic::OFFSET_END));
-    c->assign(tps);
-    RdKafka::TopicPartition::destroy(tps);
-    // Reading from the end starts once the consumer has looked the end up.
-    for (int i = 0; i < 20; ++i)
-      delete c->consume(50);
-    ++ready;
-    while (*seen < static_cast<size_t>(messages) && !give_up) {
-      std::unique_ptr<RdKafka::Message> m{c->consume(100)};
-      if (m->err() == RdKafka::ERR_NO_ERROR)
-        ++*seen;
-    }
-    c->close();
-  };
-  size_t seen_a = 0, seen_b = 0;
-  std::thread ca{consume, "bench-floor-a", &seen_a};
-  std::thread cb{consume, "bench-floor-b", &seen_b};
-  while (ready < 2)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  auto busy0 = box_busy_seconds();
-  auto start = clock_type::now();
-  for (int i = 0; i < messages; ++i) {
-    auto key = hirehub::ids::random_uuid();
-    auto payload = "{\"event_id\":\"" + hirehub::ids::random_uuid() + "\",\"application_id\":\"" + key +
-                   "\",\"job_id\":\"" + hirehub::ids::random_uuid() + "\",\"user_id\":\"" +
-                   hirehub::ids::random_uuid() + "\",\"company_id\":\"" + hirehub::ids::random_uuid() +
-                   "\",\"status\":\"submitted\",\"seq\":1}";
-    while (producer->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY, payload.data(),
-                             payload.size(), key.data(), key.size(), 0, nullptr) == RdKafka::ERR__QUEUE_FULL)
-      producer->poll(10);
-    producer->poll(0);
-  }
-  producer->flush(30000);
-  auto deadline = clock_type::now() + std::chrono::seconds(60);
-  while ((seen_a < static_cast<size_t>(messages) || seen_b < static_cast<size_t>(messages)) &&
-         clock_type::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  double secs = std::chrono::duration<double>(clock_type::now() - start).count();
-  double busy = box_busy_seconds() - busy0;
-  give_up = true;
-  ca.join();
-  cb.join();
-  if (seen_a < static_cast<size_t>(messages) || seen_b < static_cast<size_t>(messages))
-    std::printf("kafka floor: only %zu and %zu of %d messages read\n", seen_a, seen_b, messages);
-  return {messages / secs, 1e6 * busy / messages};
-}
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"HireHub apply benchmark (run through bench/apply_e2e.sh)"};
-  options opt;
-  app.add_option("--port", opt.port);
-  app.add_option("--ports", opt.ports, "Nodes of one cluster: connections round-robin over them")->delimiter(',');
-  app.add_option("--db-url", opt.db_url)->required();
-  app.add_option("--secret", opt.secret);
-  app.add_option("--kafka-bootstrap", opt.kafka_bootstrap, "The broker, for the Kafka floor");
-  app.add_option("--connections", opt.connections);
-  app.add_option("--seconds", opt.seconds);
-  app.add_option("--jobs", opt.jobs);
-  app.add_option("--hot-jobs", opt.hot_jobs, "Apply to the first K jobs only (K x 256 applications at most)");
-  app.add_option("--load-factor", opt.load_factor);
-  app.add_option("--node-pid", opt.node_pid, "The node's process, for the CPU split of the peak");
-  app.add_option("--broker-pid", opt.broker_pid, "The broker's process, for the CPU split of the peak");
-  CLI11_PARSE(app, argc, argv);
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  if (!opt.ports.empty())
-    opt.port = opt.ports.front();
-
-  shared sh;
-  sh.opt = opt;
+/// Setup, not measured: the open jobs of one company (COPY) and 256 jobseekers with a
+/// resume each. Returns the company's id.
+std::string setup(shared& sh) {
+  auto& opt = sh.opt;
   auto company = hirehub::ids::random_uuid();
   std::printf("setup: inserting %d open jobs ...\n", opt.jobs);
   {
@@ -599,43 +236,167 @@ int main(int argc, char** argv) {
     }
     w.commit();
   }
+  return company;
+}
 
-  // The company's WebSocket: every submit ends as a notification frame here.
-  std::atomic<bool> ws_stop{false};
-  std::thread ws_thread([&] {
-    asio::io_context ioc;
-    bws::stream<tcp::socket> ws{ioc};
-    ws.next_layer().connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(opt.port)});
-    auto tok = token(company, "company", opt.secret);
-    ws.set_option(bws::stream_base::decorator(
-        [tok](bws::request_type& r) { r.set(bhttp::field::authorization, "Bearer " + tok); }));
-    ws.handshake("127.0.0.1", "/ws");
-    ws.write(asio::buffer(std::string{R"({"op":"subscribe","topic":"notifications"})"}));
-    beast::flat_buffer buf;
-    while (!ws_stop) {
-      boost::system::error_code ec;
-      ws.read(buf, ec);
-      if (ec) {
-        if (!ws_stop)
-          std::printf("company WebSocket ended early: %s (close reason: %s)\n", ec.message().c_str(),
-                      std::string{ws.reason().reason.c_str()}.c_str());
-        break;
-      }
-      auto now = clock_type::now();
-      auto text = beast::buffers_to_string(buf.data());
-      buf.consume(buf.size());
-      auto pos = text.find("\"application_id\":");
-      if (pos == std::string::npos || !sh.measuring_ws)
-        continue;
-      auto q = text.find('"', pos + 17);
-      // Only recorded here (the reader must keep up with the node, or the node
-      // closes it as a slow consumer); matched with the submits at the end.
-      std::lock_guard<std::mutex> g{sh.mtx};
-      sh.arrivals.emplace_back(text.substr(q + 1, 36), now);
+/// The company's WebSocket: every submit ends as a notification frame here; each
+/// frame's arrival is recorded (while measuring) until `stop`.
+void watch_company_frames(shared& sh, const std::string& company, std::atomic<bool>& ws_stop) {
+  auto& opt = sh.opt;
+  asio::io_context ioc;
+  bws::stream<tcp::socket> ws{ioc};
+  ws.next_layer().connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(opt.port)});
+  auto tok = token(company, "company", opt.secret);
+  ws.set_option(bws::stream_base::decorator(
+      [tok](bws::request_type& r) { r.set(bhttp::field::authorization, "Bearer " + tok); }));
+  ws.handshake("127.0.0.1", "/ws");
+  ws.write(asio::buffer(std::string{R"({"op":"subscribe","topic":"notifications"})"}));
+  beast::flat_buffer buf;
+  while (!ws_stop) {
+    boost::system::error_code ec;
+    ws.read(buf, ec);
+    if (ec) {
+      if (!ws_stop)
+        std::printf("company WebSocket ended early: %s (close reason: %s)\n", ec.message().c_str(),
+                    std::string{ws.reason().reason.c_str()}.c_str());
+      break;
     }
-  });
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+    auto now = clock_type::now();
+    auto text = beast::buffers_to_string(buf.data());
+    buf.consume(buf.size());
+    auto pos = text.find("\"application_id\":");
+    if (pos == std::string::npos || !sh.measuring_ws)
+      continue;
+    auto q = text.find('"', pos + 17);
+    // Only recorded here (the reader must keep up with the node, or the node
+    // closes it as a slow consumer); matched with the submits at the end.
+    std::lock_guard<std::mutex> g{sh.mtx};
+    sh.arrivals.emplace_back(text.substr(q + 1, 36), now);
+  }
+}
 
+/// Where the time to the frame goes, and the submit's own time in four parts.
+void report_stages(shared& sh) {
+  auto& opt = sh.opt;
+  // Where the time to the frame goes, from the rows' own timestamps (one clock: the
+  // box's): the entity's event time, the journal transaction's start, the relay's
+  // mark after Kafka acknowledged, the notification transaction's start.
+  std::string ids = "{";
+  {
+    std::lock_guard<std::mutex> g{sh.mtx};
+    for (auto& [id, at] : sh.submitted_at)
+      ids += (ids.size() > 1 ? "," : "") + id;
+  }
+  pqxx::connection conn{opt.db_url};
+  pqxx::work w{conn};
+  auto r = w.exec_params(
+      "WITH e AS (SELECT e.id AS ev, e.application_id, e.created_at AS t0 FROM application_events e "
+      "WHERE e.application_id = ANY($1::uuid[]) AND e.seq = 1), "
+      "o AS (SELECT e.*, o.created_at AS tc, o.published_at AS t1 FROM e JOIN outbox o ON o.key = "
+      "e.application_id::text AND o.topic = 'application.submitted'), "
+      "n AS (SELECT o.*, x.created_at AS t2 FROM o JOIN notifications x ON x.event_id = o.ev AND x.channel = "
+      "'in_app'), "
+      "ms AS (SELECT 1000 * extract(epoch FROM tc - t0) AS q, 1000 * extract(epoch FROM t1 - tc) AS p, "
+      "1000 * extract(epoch FROM t2 - tc) AS s FROM n) "
+      "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY q), percentile_cont(0.99) WITHIN GROUP "
+      "(ORDER BY q), percentile_cont(0.5) WITHIN GROUP (ORDER BY p), percentile_cont(0.99) WITHIN GROUP (ORDER BY "
+      "p), percentile_cont(0.5) WITHIN GROUP (ORDER BY s), percentile_cont(0.99) WITHIN GROUP (ORDER BY s) FROM ms",
+      ids + "}");
+  auto v = [&](int i) { return r[0][i].is_null() ? 0.0 : r[0][i].as<double>(); };
+  std::printf(
+      "  its stages (p50 / p99, %lld applications, from the rows' timestamps): submit to the journal's "
+      "transaction %.1f / %.1f ms; from there to the relay's mark (Kafka acknowledged) %.1f / %.1f ms, to the "
+      "notification's transaction %.1f / %.1f ms\n",
+      r[0][0].as<long long>(), v(1), v(2), v(3), v(4), v(5), v(6));
+  // The submit's own time in four parts: the load generator late for its schedule;
+  // from sending to the event's time (the gateway, the request actor, the entity);
+  // from there to the journal's transaction; from that to the answer read here (the
+  // commit, the replies back, the write). Event times are in whole milliseconds.
+  auto rows = w.exec_params(
+      "SELECT e.application_id::text, (extract(epoch FROM e.created_at) * 1e6)::bigint, "
+      "(extract(epoch FROM o.created_at) * 1e6)::bigint FROM application_events e JOIN outbox o ON o.key = "
+      "e.application_id::text AND o.topic = 'application.submitted' WHERE e.application_id = ANY($1::uuid[]) "
+      "AND e.seq = 1",
+      ids + "}");
+  std::vector<double> late, to_event, to_txn, to_answer;
+  {
+    std::lock_guard<std::mutex> g{sh.mtx};
+    for (auto row : rows) {
+      auto t = sh.submit_times.find(row[0].as<std::string>());
+      if (t == sh.submit_times.end())
+        continue;
+      auto [due, sent, done] = t->second;
+      auto event = row[1].as<int64_t>(), txn = row[2].as<int64_t>();
+      late.push_back(static_cast<double>(sent - due) / 1000);
+      to_event.push_back(static_cast<double>(event - sent) / 1000);
+      to_txn.push_back(static_cast<double>(txn - event) / 1000);
+      to_answer.push_back(static_cast<double>(done - txn) / 1000);
+    }
+  }
+  std::printf(
+      "  the submit's parts (p50 / p99, %zu applications): the load generator late %.1f / %.1f ms; sent to the "
+      "event's time %.1f / %.1f ms; to the journal's transaction %.1f / %.1f ms; to the answer %.1f / %.1f ms\n",
+      late.size(), pct(late, 0.5), pct(late, 0.99), pct(to_event, 0.5), pct(to_event, 0.99), pct(to_txn, 0.5),
+      pct(to_txn, 0.99), pct(to_answer, 0.5), pct(to_answer, 0.99));
+}
+
+/// The raw PostgreSQL ceiling and the floors against the peak's CPU per application.
+void report_floors(shared& sh, const std::string& company, double peak_rate, double peak_cpu_us,
+                   const cpu_snapshot& split0, const cpu_snapshot& split1, size_t peak_ok) {
+  auto& opt = sh.opt;
+  auto ceiling = raw_pg_ceiling(opt, company, 20000);
+  std::printf(
+      "raw PostgreSQL ceiling (3 rows per application, 500 per transaction): %.0f applications/s; "
+      "HireHub peak = %.0f%% of it\n",
+      ceiling, 100.0 * peak_rate / ceiling);
+  auto http = http_floor(opt, 3);
+  auto pg = pg_floor(opt, sh.jobs, company, 20000);
+  floor_result kafka;
+  if (!opt.kafka_bootstrap.empty())
+    kafka = kafka_floor(opt, 20000);
+  const double target_rate = 5000;
+  std::printf(
+      "floors, each alone on this box: an HTTP request (GET /health, %d connections) %.0f/s, %.0f us of CPU; "
+      "the rows of one application (COPY) %.0f/s, %.0f us of CPU; its Kafka message (produced, read twice) "
+      "%.0f/s, %.0f us of CPU\n",
+      opt.connections, http.rate, http.cpu_us, pg.rate, pg.cpu_us, kafka.rate, kafka.cpu_us);
+  std::printf(
+      "box CPU per application: HireHub at the peak %.0f us (incl. the drain after it), floors %.0f us; "
+      "%.0f/s on %ld cores allows %.0f us\n",
+      peak_cpu_us, http.cpu_us + pg.cpu_us + kafka.cpu_us, target_rate, sysconf(_SC_NPROCESSORS_ONLN),
+      1e6 * static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)) / target_rate);
+  if (opt.node_pid > 0)
+    std::printf("  by process (the peak and its drain): %s\n", cpu_split(split0, split1, peak_ok).c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"HireHub apply benchmark (run through bench/apply_e2e.sh)"};
+  options opt;
+  app.add_option("--port", opt.port);
+  app.add_option("--ports", opt.ports, "Nodes of one cluster: connections round-robin over them")->delimiter(',');
+  app.add_option("--db-url", opt.db_url)->required();
+  app.add_option("--secret", opt.secret);
+  app.add_option("--kafka-bootstrap", opt.kafka_bootstrap, "The broker, for the Kafka floor");
+  app.add_option("--connections", opt.connections);
+  app.add_option("--seconds", opt.seconds);
+  app.add_option("--jobs", opt.jobs);
+  app.add_option("--hot-jobs", opt.hot_jobs, "Apply to the first K jobs only (K x 256 applications at most)");
+  app.add_option("--load-factor", opt.load_factor);
+  app.add_option("--node-pid", opt.node_pid, "The node's process, for the CPU split of the peak");
+  app.add_option("--broker-pid", opt.broker_pid, "The broker's process, for the CPU split of the peak");
+  CLI11_PARSE(app, argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  if (!opt.ports.empty())
+    opt.port = opt.ports.front();
+
+  shared sh;
+  sh.opt = opt;
+  auto company = setup(sh);
+  std::atomic<bool> ws_stop{false};
+  std::thread ws_thread([&] { watch_company_frames(sh, company, ws_stop); });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
   // Warm-up, then peak.
   run_closed(sh, 2);
   pqxx::connection split_conn{opt.db_url};
@@ -702,91 +463,8 @@ int main(int argc, char** argv) {
       "submit -> company WebSocket frame: %zu of %zu frames (%zu within 5 s of the last submit, %zu missing), "
       "p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
       ws_frames, steady.ok, in_5s, steady.ok > ws_frames ? steady.ok - ws_frames : 0, ws_p50, ws_p99, ws_max);
-  {
-    // Where the time to the frame goes, from the rows' own timestamps (one clock: the
-    // box's): the entity's event time, the journal transaction's start, the relay's
-    // mark after Kafka acknowledged, the notification transaction's start.
-    std::string ids = "{";
-    {
-      std::lock_guard<std::mutex> g{sh.mtx};
-      for (auto& [id, at] : sh.submitted_at)
-        ids += (ids.size() > 1 ? "," : "") + id;
-    }
-    pqxx::connection conn{opt.db_url};
-    pqxx::work w{conn};
-    auto r = w.exec_params(
-        "WITH e AS (SELECT e.id AS ev, e.application_id, e.created_at AS t0 FROM application_events e "
-        "WHERE e.application_id = ANY($1::uuid[]) AND e.seq = 1), "
-        "o AS (SELECT e.*, o.created_at AS tc, o.published_at AS t1 FROM e JOIN outbox o ON o.key = "
-        "e.application_id::text AND o.topic = 'application.submitted'), "
-        "n AS (SELECT o.*, x.created_at AS t2 FROM o JOIN notifications x ON x.event_id = o.ev AND x.channel = "
-        "'in_app'), "
-        "ms AS (SELECT 1000 * extract(epoch FROM tc - t0) AS q, 1000 * extract(epoch FROM t1 - tc) AS p, "
-        "1000 * extract(epoch FROM t2 - tc) AS s FROM n) "
-        "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY q), percentile_cont(0.99) WITHIN GROUP "
-        "(ORDER BY q), percentile_cont(0.5) WITHIN GROUP (ORDER BY p), percentile_cont(0.99) WITHIN GROUP (ORDER BY "
-        "p), percentile_cont(0.5) WITHIN GROUP (ORDER BY s), percentile_cont(0.99) WITHIN GROUP (ORDER BY s) FROM ms",
-        ids + "}");
-    auto v = [&](int i) { return r[0][i].is_null() ? 0.0 : r[0][i].as<double>(); };
-    std::printf(
-        "  its stages (p50 / p99, %lld applications, from the rows' timestamps): submit to the journal's "
-        "transaction %.1f / %.1f ms; from there to the relay's mark (Kafka acknowledged) %.1f / %.1f ms, to the "
-        "notification's transaction %.1f / %.1f ms\n",
-        r[0][0].as<long long>(), v(1), v(2), v(3), v(4), v(5), v(6));
-    // The submit's own time in four parts: the load generator late for its schedule;
-    // from sending to the event's time (the gateway, the request actor, the entity);
-    // from there to the journal's transaction; from that to the answer read here (the
-    // commit, the replies back, the write). Event times are in whole milliseconds.
-    auto rows = w.exec_params(
-        "SELECT e.application_id::text, (extract(epoch FROM e.created_at) * 1e6)::bigint, "
-        "(extract(epoch FROM o.created_at) * 1e6)::bigint FROM application_events e JOIN outbox o ON o.key = "
-        "e.application_id::text AND o.topic = 'application.submitted' WHERE e.application_id = ANY($1::uuid[]) "
-        "AND e.seq = 1",
-        ids + "}");
-    std::vector<double> late, to_event, to_txn, to_answer;
-    {
-      std::lock_guard<std::mutex> g{sh.mtx};
-      for (auto row : rows) {
-        auto t = sh.submit_times.find(row[0].as<std::string>());
-        if (t == sh.submit_times.end())
-          continue;
-        auto [due, sent, done] = t->second;
-        auto event = row[1].as<int64_t>(), txn = row[2].as<int64_t>();
-        late.push_back(static_cast<double>(sent - due) / 1000);
-        to_event.push_back(static_cast<double>(event - sent) / 1000);
-        to_txn.push_back(static_cast<double>(txn - event) / 1000);
-        to_answer.push_back(static_cast<double>(done - txn) / 1000);
-      }
-    }
-    std::printf(
-        "  the submit's parts (p50 / p99, %zu applications): the load generator late %.1f / %.1f ms; sent to the "
-        "event's time %.1f / %.1f ms; to the journal's transaction %.1f / %.1f ms; to the answer %.1f / %.1f ms\n",
-        late.size(), pct(late, 0.5), pct(late, 0.99), pct(to_event, 0.5), pct(to_event, 0.99), pct(to_txn, 0.5),
-        pct(to_txn, 0.99), pct(to_answer, 0.5), pct(to_answer, 0.99));
-  }
-  auto ceiling = raw_pg_ceiling(opt, company, 20000);
-  std::printf(
-      "raw PostgreSQL ceiling (3 rows per application, 500 per transaction): %.0f applications/s; "
-      "HireHub peak = %.0f%% of it\n",
-      ceiling, 100.0 * peak_rate / ceiling);
-  auto http = http_floor(opt, 3);
-  auto pg = pg_floor(opt, sh.jobs, company, 20000);
-  floor_result kafka;
-  if (!opt.kafka_bootstrap.empty())
-    kafka = kafka_floor(opt, 20000);
-  const double target_rate = 5000;
-  std::printf(
-      "floors, each alone on this box: an HTTP request (GET /health, %d connections) %.0f/s, %.0f us of CPU; "
-      "the rows of one application (COPY) %.0f/s, %.0f us of CPU; its Kafka message (produced, read twice) "
-      "%.0f/s, %.0f us of CPU\n",
-      opt.connections, http.rate, http.cpu_us, pg.rate, pg.cpu_us, kafka.rate, kafka.cpu_us);
-  std::printf(
-      "box CPU per application: HireHub at the peak %.0f us (incl. the drain after it), floors %.0f us; "
-      "%.0f/s on %ld cores allows %.0f us\n",
-      peak_cpu_us, http.cpu_us + pg.cpu_us + kafka.cpu_us, target_rate, sysconf(_SC_NPROCESSORS_ONLN),
-      1e6 * static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)) / target_rate);
-  if (opt.node_pid > 0)
-    std::printf("  by process (the peak and its drain): %s\n", cpu_split(split0, split1, peak.ok).c_str());
+  report_stages(sh);
+  report_floors(sh, company, peak_rate, peak_cpu_us, split0, split1, peak.ok);
   ws_thread.detach();
   return 0;
 }

@@ -194,6 +194,10 @@ std::vector<std::pair<std::string, std::string>> consume_topic_until(
 void produce(const std::string& bootstrap, const std::string& topic, const std::string& key,
              const std::string& payload);
 
+/// From now on every response the node on `port` gives a test's http_client is
+/// checked against `openapi_doc` (a node's constructor calls it with the node's own).
+void check_responses_against(int port, const json& openapi_doc);
+
 /// A user signed up through the API.
 struct api_user {
   std::string id, tok, company, email;
@@ -203,7 +207,9 @@ struct api_user {
 api_user sign_up(http_client& http, const std::string& role = "jobseeker");
 
 /// Signs up with `fields` over the defaults (a fresh e-mail address, a password, role
-/// jobseeker, a name; a new company for role company); expects 201.
+/// jobseeker, a name; a new company for role company); expects 201. Password hashing
+/// is slow on a busy box: a sign-up answered 503 may still have committed, so it is
+/// tried again, and an address already taken logs in instead.
 api_user sign_up_with(http_client& http, const json& fields);
 
 }  // namespace hh_test
