@@ -116,9 +116,11 @@ TEST_F(registry_sweep, at_the_cap_the_least_recently_used_passivate_instead_of_r
   EXPECT_EQ(active(), 17u - 3);
   EXPECT_EQ(*told, 3);
   // The least recent three (e8, e9, e10) went; the rest answer as before.
-  for (int i = 0; i < 16; ++i)
-    if (i < 8 || i > 10)
+  for (int i = 0; i < 16; ++i) {
+    if (i < 8 || i > 10) {
       EXPECT_EQ(ping("toy", "e" + std::to_string(i)), first["e" + std::to_string(i)]) << i << " was evicted";
+    }
+  }
   for (int i = 8; i < 10; ++i)  // two: a third would reach the cap again
     EXPECT_NE(ping("toy", "e" + std::to_string(i)), first["e" + std::to_string(i)]) << i << " was not evicted";
   EXPECT_EQ(active(), 16u);
