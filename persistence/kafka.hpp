@@ -47,10 +47,11 @@ struct relay_options {
 /// several relays (SKIP LOCKED).
 ///
 /// A published row is kept until every consumer group reading its topic
-/// confirmed it (persistence/outbox.hpp). Before publishing, and every
-/// `epoch_check`, the relay makes sure the broker still holds the marker it wrote
-/// there: a broker without it lost its log (the embedded broker restarted), and
-/// every row still kept is published again.
+/// confirmed it (persistence/outbox.hpp). The relay's keeper (its own detached
+/// actor, linked, so publishing never waits for it) makes sure every
+/// `epoch_check` that the broker still holds the marker it wrote there: a broker
+/// without it lost its log (the embedded broker restarted), and every row still
+/// kept is published again. The keeper also deletes confirmed rows every `sweep`.
 caf::actor spawn_outbox_relay(caf::actor_system& sys, relay_options opts);
 
 struct consumer_options {

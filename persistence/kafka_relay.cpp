@@ -40,34 +40,54 @@ struct delivery_tracker : RdKafka::DeliveryReportCb {
   std::string last_error;
 };
 
-struct relay_state {
+/// What the relay and its keeper both hold: a PostgreSQL connection and a producer.
+struct outbox_client {
   relay_options opts;
   std::unique_ptr<pqxx::connection> conn;
   delivery_tracker tracker;
   std::unique_ptr<RdKafka::Producer> producer;
-  std::unique_ptr<RdKafka::KafkaConsumer> marker_reader;  // reads the broker's marker back
-  std::string epoch;  // the marker found in the broker at the last check ("": not checked yet)
-  std::chrono::steady_clock::time_point next_epoch_check{};
-  std::chrono::steady_clock::time_point next_sweep{};
-  int sweeps = 0;
+  ~outbox_client() {
+    if (producer)
+      producer->flush(2000);
+  }
+};
+
+/// The relay publishes; nothing else runs on its thread, so a commit's rows wait
+/// for a round at most, never for a sweep or a check of the broker.
+struct relay_state : outbox_client {
+  caf::actor keeper;  // checks the broker's marker and sweeps (keeper_impl)
   bool run_queued = false;
   bool timer_pending = false;
   bool backing_off = false;
   const char* name = "outbox_relay";
-  ~relay_state() {
-    if (producer)
-      producer->flush(2000);
+};
+
+/// The keeper, linked to its relay: every `epoch_check` it makes sure the broker
+/// still holds the marker recorded in PostgreSQL (and has every kept row published
+/// again when it does not); every `sweep` it deletes what every group confirmed.
+/// Both can take seconds on a busy database or a slow broker: off the relay's path.
+struct keeper_state : outbox_client {
+  caf::actor relay;
+  std::unique_ptr<RdKafka::KafkaConsumer> marker_reader;  // reads the broker's marker back
+  std::string epoch;  // the marker found in the broker at the last check ("": not checked yet)
+  int sweeps = 0;
+  const char* name = "outbox_keeper";
+  ~keeper_state() {
     if (marker_reader)
       marker_reader->close();
   }
 };
 
+using keeper_actor = observed_actor<keeper_state>;
+using check_atom = caf::atom_constant<caf::atom("epochchk")>;
+using sweep_atom = caf::atom_constant<caf::atom("outsweep")>;
+
 using relay_actor = observed_actor<relay_state>;
 
-void make_producer(relay_state& st) {
+void make_producer(outbox_client& st, const std::string& role, bool idempotent) {
   auto conf = make_conf({{"bootstrap.servers", st.opts.bootstrap},
-                         {"client.id", st.opts.client_id + "-relay"},
-                         {"enable.idempotence", "true"},
+                         {"client.id", st.opts.client_id + "-" + role},
+                         {"enable.idempotence", idempotent ? "true" : "false"},
                          {"linger.ms", "1"},
                          {"message.timeout.ms", std::to_string(st.opts.message_timeout.count())}});
   std::string err;
@@ -78,10 +98,10 @@ void make_producer(relay_state& st) {
     throw std::runtime_error("cannot create Kafka producer: " + err);
 }
 
-void ensure_connection(relay_state& st) {
+void ensure_connection(outbox_client& st, const char* application_name = "hirehub-outbox-relay") {
   if (st.conn)
     return;
-  st.conn = connect(st.opts.db_url, "hirehub-outbox-relay");
+  st.conn = connect(st.opts.db_url, application_name);
   // Marking rows published need not wait for an fsync: if that mark is lost in a
   // crash the rows are published again, and consumers deduplicate by event id.
   pqxx::nontransaction setup{*st.conn};
@@ -116,7 +136,7 @@ round_result relay_round(relay_actor* self) {
   round_result out;
   ensure_connection(st);
   if (!st.producer)
-    make_producer(st);
+    make_producer(st, "relay", true);
   pqxx::work txn{*st.conn};
   // With several nodes, one relay publishes per round (the others skip it): two
   // relays working on different rows of one key could reorder that key's messages.
@@ -174,7 +194,8 @@ round_result relay_round(relay_actor* self) {
     // broker's marker come first in the next round.
     log::warn("relay: the producer failed for good; making a new one", {{"error", fatal}});
     st.producer.reset();
-    st.epoch.clear();
+    if (st.keeper)
+      self->send(st.keeper, check_atom::value);
     for (auto& r : results)
       if (r == 1)
         r = -1;
@@ -204,7 +225,7 @@ round_result relay_round(relay_actor* self) {
 
 /// The last marker in the broker's epoch topic ("" when it holds none). Throws when
 /// the broker cannot be asked.
-std::string read_marker(relay_state& st) {
+std::string read_marker(keeper_state& st) {
   int64_t low = 0, high = 0;
   auto rc = st.producer->query_watermark_offsets(outbox::epoch_topic, 0, &low, &high, 5000);
   if (rc == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART)
@@ -249,7 +270,7 @@ std::string read_marker(relay_state& st) {
 }
 
 /// Writes `marker` into the broker's epoch topic and waits for its acknowledgement.
-void write_marker(relay_state& st, const std::string& marker) {
+void write_marker(keeper_state& st, const std::string& marker) {
   std::vector<int> result(1, 0);
   st.tracker.results = &result;
   std::string key = "epoch";
@@ -269,7 +290,7 @@ void write_marker(relay_state& st, const std::string& marker) {
 /// embedded broker restarted, the topics were re-created): a new marker is
 /// written, and every row still kept (not yet confirmed by every group) is
 /// published again. One relay decides at a time (the kafka_state row is locked).
-void check_epoch(relay_actor* self) {
+void check_epoch(keeper_actor* self) {
   static auto& changes = metrics::get_counter("hirehub_kafka_broker_changes_total",
                                               "Brokers found without the outbox's marker (their log was lost)");
   static auto& republished = metrics::get_counter("hirehub_outbox_republished_total",
@@ -306,6 +327,7 @@ void check_epoch(relay_actor* self) {
   if (lost) {
     changes.inc();
     republished.inc(again);
+    self->send(st.relay, kick_atom::value);
     log::warn(
         "the Kafka broker lost what the outbox published to it: publishing again what consumers had not "
         "confirmed",
@@ -316,7 +338,7 @@ void check_epoch(relay_actor* self) {
 }
 
 /// Deletes confirmed rows (every sweep) and refreshes the unconfirmed gauges (every fifth).
-void sweep_outbox(relay_actor* self) {
+void sweep_outbox(keeper_actor* self) {
   static auto& swept = metrics::get_counter("hirehub_outbox_swept_total",
                                             "Outbox rows deleted: confirmed by every group, or past the retention");
   static auto& waiting =
@@ -354,16 +376,7 @@ void relay_run(relay_actor* self) {
   try {
     ensure_connection(st);
     if (!st.producer)
-      make_producer(st);
-    auto now = std::chrono::steady_clock::now();
-    if (st.epoch.empty() || now >= st.next_epoch_check) {
-      check_epoch(self);
-      st.next_epoch_check = now + st.opts.epoch_check;
-    }
-    if (now >= st.next_sweep) {
-      sweep_outbox(self);
-      st.next_sweep = now + st.opts.sweep;
-    }
+      make_producer(st, "relay", true);
     for (;;) {
       auto r = relay_round(self);
       if (r.failed > 0) {
@@ -394,11 +407,53 @@ void relay_run(relay_actor* self) {
   }
 }
 
-caf::behavior relay_impl(relay_actor* self, relay_options opts) {
+/// Runs `step` on the keeper's connection; a failure is logged and the connection
+/// dropped (the next run connects again).
+template <class F>
+void keeper_step(keeper_actor* self, const char* what, F step) {
+  auto& st = self->state;
+  try {
+    ensure_connection(st, "hirehub-outbox-keeper");
+    step();
+  } catch (const std::exception& e) {
+    log::warn(std::string{"outbox keeper: "} + what + " failed; trying again later", {{"error", e.what()}});
+    st.conn.reset();
+  }
+}
+
+caf::behavior keeper_impl(keeper_actor* self, relay_options opts, caf::actor relay) {
   self->state.opts = std::move(opts);
+  self->state.relay = std::move(relay);
+  self->send(self, tick_atom::value);
   // The first sweep one period after the start, like every later one (a node that
   // restarts does not empty the confirmed rows at once).
-  self->state.next_sweep = std::chrono::steady_clock::now() + self->state.opts.sweep;
+  self->delayed_send(self, self->state.opts.sweep, sweep_atom::value);
+  auto check = [self] {
+    keeper_step(self, "checking the broker's marker", [self] {
+      auto& st = self->state;
+      if (!st.producer)
+        make_producer(st, "outbox-keeper", false);
+      check_epoch(self);
+    });
+  };
+  return {
+      // On a timer, and at once when the relay's producer failed for good.
+      [self, check](check_atom) { check(); },
+      [self, check](tick_atom) {
+        check();
+        self->delayed_send(self, self->state.opts.epoch_check, tick_atom::value);
+      },
+      [self](sweep_atom) {
+        keeper_step(self, "sweeping", [self] { sweep_outbox(self); });
+        self->delayed_send(self, self->state.opts.sweep, sweep_atom::value);
+      },
+  };
+}
+
+caf::behavior relay_impl(relay_actor* self, relay_options opts) {
+  self->state.opts = opts;
+  self->state.keeper =
+      self->spawn<caf::detached + caf::linked>(keeper_impl, std::move(opts), caf::actor_cast<caf::actor>(self));
   self->send(self, tick_atom::value);
   self->state.timer_pending = true;
   return {
