@@ -25,7 +25,6 @@ struct options {
   double load_factor = 0.7;
 };
 
-
 std::string token(const std::string& sub, const std::string& role, const std::string& secret);
 
 /// The node a benchmark thread `t` connects to (round robin over --ports).

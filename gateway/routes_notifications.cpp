@@ -61,14 +61,12 @@ void retry(request_actor* self, api_shared& sh, const route_params& p) {
   if (!ids::is_uuid(p[0]))
     throw bad_input{errc::not_found, "no failed notification with this id", ""};
   auto id = p[0];
-  ask_task(
-      self, sh, "db", store::retry_command(id),
-      [sys = sh.sys](json& row) {
-        // Wake the channel's sender rather than wait for its next poll.
-        if (auto ch = service(*sys, row.value("channel", "").c_str()))
-          caf::anon_send(ch, kick_atom::value);
-        return json_response(200, row.dump());
-      });
+  ask_task(self, sh, "db", store::retry_command(id), [sys = sh.sys](json& row) {
+    // Wake the channel's sender rather than wait for its next poll.
+    if (auto ch = service(*sys, row.value("channel", "").c_str()))
+      caf::anon_send(ch, kick_atom::value);
+    return json_response(200, row.dump());
+  });
 }
 
 void list_templates(request_actor* self, api_shared& sh, const route_params&) {
@@ -119,17 +117,15 @@ void put_template(request_actor* self, api_shared& sh, const route_params& p) {
                       std::string{field} + ": " + c.error + " (" + event_type + " provides " + vars + ")", field};
     }
   }
-  ask_task(
-      self, sh, "db",
-      store::save_template_command({name, event_type, channel, subject, text, active}),
-      [sys = sh.sys](json& saved) {
-        // This node's dispatcher renders with the new text from its next batch; the
-        // other nodes' dispatchers reload too (a cluster notice).
-        if (auto d = service(*sys, "notify"))
-          caf::anon_send(d, reload_atom::value);
-        tell_peers(*sys, "templates", "");
-        return json_response(200, saved.dump());
-      });
+  ask_task(self, sh, "db", store::save_template_command({name, event_type, channel, subject, text, active}),
+           [sys = sh.sys](json& saved) {
+             // This node's dispatcher renders with the new text from its next batch; the
+             // other nodes' dispatchers reload too (a cluster notice).
+             if (auto d = service(*sys, "notify"))
+               caf::anon_send(d, reload_atom::value);
+             tell_peers(*sys, "templates", "");
+             return json_response(200, saved.dump());
+           });
 }
 
 }  // namespace

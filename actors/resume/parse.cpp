@@ -49,7 +49,6 @@ std::string heading_key(std::string_view line) {
   return out;
 }
 
-
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> out;
   size_t p = 0;

@@ -69,8 +69,7 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
   auto job = http.post("/api/v1/jobs", {{"title", "Owned job"}}, a_tok).json_body["id"].get<std::string>();
   auto draft =
       http.post("/api/v1/jobs", {{"title", "Draft"}, {"status", "draft"}}, a_tok).json_body["id"].get<std::string>();
-  auto app = http.post("/api/v1/applications",
-                       {{"job_id", job}, {"resume_id", db.resume_of(s.id)}}, s_tok);
+  auto app = http.post("/api/v1/applications", {{"job_id", job}, {"resume_id", db.resume_of(s.id)}}, s_tok);
   ASSERT_EQ(app.status, 201) << app.body;
   auto app_id = app.json_body["id"].get<std::string>();
   ASSERT_EQ(http.patch("/api/v1/applications/" + app_id + "/status", {{"status", "reviewing"}}, a_tok).status, 200);
