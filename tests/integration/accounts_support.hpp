@@ -46,15 +46,8 @@ inline json claims_of(const std::string& token) {
   return json::parse(*hirehub::jwt::base64url_decode(token.substr(d1 + 1, d2 - d1 - 1)));
 }
 
-class account_suite : public ::testing::Test {
+class account_suite : public node_suite<env> {
  protected:
-  static void SetUpTestSuite() { e_ = new env; }
-  static void TearDownTestSuite() {
-    delete e_;
-    e_ = nullptr;
-  }
-  void SetUp() override { http_ = std::make_unique<http_client>(e_->n.port); }
-
   http_result signup(const json& body) { return http_->post("/api/v1/auth/signup", body, ""); }
   http_result login(const std::string& email, const std::string& pw, const std::string& totp = {}) {
     json b = {{"email", email}, {"password", pw}};
@@ -84,9 +77,6 @@ class account_suite : public ::testing::Test {
   }
 
   int64_t users() { return e_->db.count("SELECT count(*) FROM users"); }
-
-  static inline env* e_ = nullptr;
-  std::unique_ptr<http_client> http_;
 };
 
 struct admin_account {

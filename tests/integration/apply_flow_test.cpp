@@ -35,15 +35,8 @@ struct seeker {
   std::string resume = suite_db().resume_of(id);
 };
 
-class apply_flow : public ::testing::Test {
+class apply_flow : public node_suite<env> {
  protected:
-  static void SetUpTestSuite() { e_ = new env; }
-  static void TearDownTestSuite() {
-    delete e_;
-    e_ = nullptr;
-  }
-  void SetUp() override { http_ = std::make_unique<http_client>(e_->n.port); }
-
   std::string create_job(const company& c, const std::string& status = "open") {
     auto r = http_->post("/api/v1/jobs", {{"title", "Backend Engineer (C++)"}, {"status", status}}, c.tok);
     EXPECT_EQ(r.status, 201) << r.body;
@@ -60,11 +53,7 @@ class apply_flow : public ::testing::Test {
   static database& db() { return e_->db; }
 
  protected:
-  static env* e_;
-  std::unique_ptr<http_client> http_;
 };
-
-env* apply_flow::e_ = nullptr;
 
 database& suite_db() {
   return apply_flow::db();

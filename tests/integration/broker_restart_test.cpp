@@ -16,8 +16,8 @@ double metric(int port, const std::string& name) {
   http_client c{port};
   auto body = c.get("/metrics", metrics_token).body;
   std::smatch m;
-  if (std::regex_search(body, m, std::regex("\\n" + std::regex_replace(name, std::regex(R"([{}"])"), R"(\$&)") +
-                                            R"( ([-0-9.e+]+))")))
+  if (std::regex_search(
+          body, m, std::regex("\\n" + std::regex_replace(name, std::regex(R"([{}"])"), R"(\$&)") + R"( ([-0-9.e+]+))")))
     return std::stod(m[1]);
   return -1;
 }
@@ -82,8 +82,8 @@ TEST(broker_restart, events_published_but_not_consumed_arrive_once_after_a_fresh
     }
     // Published to the broker, and nobody read them.
     ASSERT_TRUE(eventually(std::chrono::seconds(20), [&] {
-      return db.count("SELECT count(*) FROM outbox WHERE topic = 'application.submitted' AND published_at IS NOT NULL") ==
-             6;
+      return db.count(
+                 "SELECT count(*) FROM outbox WHERE topic = 'application.submitted' AND published_at IS NOT NULL") == 6;
     }));
     n.kill9();
   }
@@ -101,9 +101,8 @@ TEST(broker_restart, events_published_but_not_consumed_arrive_once_after_a_fresh
     return db.count("SELECT count(*) FROM outbox WHERE topic = 'application.submitted'") == 0;
   }));
   // The job search read model counted every application once (the other group).
-  EXPECT_TRUE(eventually(std::chrono::seconds(30), [&] {
-    return db.scalar("SELECT applies_count FROM jobs WHERE id = '" + job + "'") == "7";
-  }));
+  EXPECT_TRUE(eventually(std::chrono::seconds(30),
+                         [&] { return db.scalar("SELECT applies_count FROM jobs WHERE id = '" + job + "'") == "7"; }));
   // A node restarted against the same broker republishes nothing.
   n.stop();
   node again{db, kafka, env};

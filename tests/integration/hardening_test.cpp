@@ -36,8 +36,7 @@ std::string read_file(const std::string& path) {
 }
 
 int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -168,8 +167,9 @@ std::string form(const std::string& filename, const std::string& bytes) {
 }
 
 http_result upload(http_client& http, const std::string& tok, const std::string& body) {
-  return http.request("POST", "/api/v1/resumes", body,
-                      {{"Authorization", "Bearer " + tok}, {"Content-Type", "multipart/form-data; boundary=" + boundary}});
+  return http.request(
+      "POST", "/api/v1/resumes", body,
+      {{"Authorization", "Bearer " + tok}, {"Content-Type", "multipart/form-data; boundary=" + boundary}});
 }
 
 }  // namespace
@@ -181,7 +181,8 @@ http_result upload(http_client& http, const std::string& tok, const std::string&
 TEST(hardening, resume_bombs_are_refused_with_422_and_the_node_goes_on) {
   database db;
   broker kafka;
-  node n{db, kafka,
+  node n{db,
+         kafka,
          {{"HIREHUB_RESUME_EXTRACT_CPU_S", "2"},
           {"HIREHUB_RESUME_EXTRACT_TIMEOUT_MS", "10000"},
           {"HIREHUB_RESUME_UPLOADS_PER_USER", "2"}}};
@@ -247,7 +248,9 @@ class tcp_conn {
   }
   ~tcp_conn() { ::close(fd_); }
   bool connected() const { return connected_; }
-  bool send(const std::string& bytes) { return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()); }
+  bool send(const std::string& bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  }
   /// The response (head and Content-Length body), or what arrived before the
   /// peer closed or 5 s passed.
   std::string response() {
@@ -279,7 +282,8 @@ class tcp_conn {
 };
 
 std::string upload_head(const std::string& tok, size_t length) {
-  return "POST /api/v1/resumes HTTP/1.1\r\nHost: x\r\n" + (tok.empty() ? std::string{} : "Authorization: Bearer " + tok + "\r\n") +
+  return "POST /api/v1/resumes HTTP/1.1\r\nHost: x\r\n" +
+         (tok.empty() ? std::string{} : "Authorization: Bearer " + tok + "\r\n") +
          "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: " + std::to_string(length) +
          "\r\n\r\n";
 }
@@ -309,8 +313,8 @@ TEST(hardening, uploads_are_authenticated_before_their_body_and_received_to_a_fi
   auto company = sign_up(http, "company");
   const size_t big = 5 * 1024 * 1024;
   // Headers announcing 5 MiB, no body sent: answered at once, and the connection closed.
-  for (auto [tok, status] : {std::pair<std::string, const char*>{"", "401"}, {"not-a-token", "401"},
-                             {company.tok, "403"}}) {
+  for (auto [tok, status] :
+       {std::pair<std::string, const char*>{"", "401"}, {"not-a-token", "401"}, {company.tok, "403"}}) {
     tcp_conn c{n.port};
     ASSERT_TRUE(c.connected());
     ASSERT_TRUE(c.send(upload_head(tok, big)));
@@ -417,7 +421,8 @@ TEST(hardening, websocket_frames_are_rate_limited_per_socket) {
 TEST(hardening, a_stopping_node_answers_its_unfinished_requests_503_never_500) {
   database db;
   broker kafka;
-  node n{db, kafka,
+  node n{db,
+         kafka,
          {{"HIREHUB_HTTP_REQUEST_TIMEOUT_MS", "30000"},
           {"HIREHUB_HTTP_SHUTDOWN_GRACE_MS", "1000"},
           {"HIREHUB_CLUSTER_DRAIN_TIMEOUT_MS", "500"}}};
@@ -487,11 +492,12 @@ TEST(hardening, the_cluster_port_serves_members_with_a_cluster_certificate_only)
   EXPECT_EQ(plain.rfind("connect: refused", 0), 0u) << plain;
   auto other_dir = temp_dir() + "/other";
   ASSERT_EQ(std::system((hirehub_bin() + " cluster certs --out " + other_dir + " --nodes 1 > /dev/null").c_str()), 0);
-  auto foreign = rogue(caf_port, "--cert " + other_dir + "/node-1.pem --key " + other_dir + "/node-1.key --ca " +
-                                     other_dir + "/ca.pem");
+  auto foreign = rogue(
+      caf_port, "--cert " + other_dir + "/node-1.pem --key " + other_dir + "/node-1.key --ca " + other_dir + "/ca.pem");
   EXPECT_EQ(foreign.rfind("connect: refused", 0), 0u) << foreign;
   // The cluster's own certificate, but not a member; then a member; then removed.
-  auto insider = rogue(caf_port, "--cert " + certs.cert + " --key " + certs.key + " --ca " + certs.ca + " --db " + db.url);
+  auto insider =
+      rogue(caf_port, "--cert " + certs.cert + " --key " + certs.key + " --ca " + certs.ca + " --db " + db.url);
   EXPECT_NE(insider.find("ask: refused"), std::string::npos) << insider;
   EXPECT_NE(insider.find("not a member"), std::string::npos) << insider;
   EXPECT_NE(insider.find("member: ok"), std::string::npos) << insider;

@@ -76,15 +76,10 @@ std::map<std::string, std::string> read_calendar(const std::string& ics) {
   return out;
 }
 
-class interviews : public ::testing::Test {
+class interviews : public node_suite<env> {
  protected:
-  static void SetUpTestSuite() { e_ = new env; }
-  static void TearDownTestSuite() {
-    delete e_;
-    e_ = nullptr;
-  }
   void SetUp() override {
-    http_ = std::make_unique<http_client>(e_->n.port);
+    node_suite::SetUp();
     auto job = http_->post("/api/v1/jobs", {{"title", "Platform Engineer"}}, ctok_);
     ASSERT_EQ(job.status, 201) << job.body;
     auto app = http_->post("/api/v1/applications",
@@ -106,16 +101,12 @@ class interviews : public ::testing::Test {
     return e_->db.count("SELECT count(*) FROM outbox WHERE key = '" + app_ + "' AND topic = '" + topic + "'");
   }
 
-  static env* e_;
   std::string cid_ = uuid();
   std::string ctok_ = token(cid_, "company");
   std::string sid_ = uuid();
   std::string stok_ = token(sid_, "jobseeker");
   std::string app_;
-  std::unique_ptr<http_client> http_;
 };
-
-env* interviews::e_ = nullptr;
 
 }  // namespace
 

@@ -40,15 +40,8 @@ struct account {
   std::string tok;
 };
 
-class jobs : public ::testing::Test {
+class jobs : public node_suite<env> {
  protected:
-  static void SetUpTestSuite() { e_ = new env; }
-  static void TearDownTestSuite() {
-    delete e_;
-    e_ = nullptr;
-  }
-  void SetUp() override { http_ = std::make_unique<http_client>(e_->n.port); }
-
   account company(const std::string& name) {
     auto u = sign_up_with(*http_, json{{"role", "company"}, {"name", "HR"}, {"company", {{"name", name}}}});
     return {u.id, u.company, u.tok};
@@ -83,12 +76,7 @@ class jobs : public ::testing::Test {
       out.insert(j["id"].get<std::string>());
     return out;
   }
-
-  static env* e_;
-  std::unique_ptr<http_client> http_;
 };
-
-env* jobs::e_ = nullptr;
 
 }  // namespace
 

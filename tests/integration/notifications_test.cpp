@@ -93,16 +93,11 @@ std::vector<json> push_requests(const env& e) {
   return out;
 }
 
-class notifications : public ::testing::Test {
+class notifications : public node_suite<env> {
  protected:
-  static void SetUpTestSuite() { e_ = new env; }
-  static void TearDownTestSuite() {
-    delete e_;
-    e_ = nullptr;
-  }
   void SetUp() override {
     ASSERT_TRUE(e_->sinks_up) << "the SMTP or HTTP sink did not start; see " << e_->dir;
-    http_ = std::make_unique<http_client>(e_->n.port);
+    node_suite::SetUp();
   }
 
   struct account {
@@ -154,12 +149,8 @@ class notifications : public ::testing::Test {
     return out;
   }
 
-  static env* e_;
-  std::unique_ptr<http_client> http_;
   std::string admin_ = token(uuid(), "admin");
 };
-
-env* notifications::e_ = nullptr;
 
 }  // namespace
 

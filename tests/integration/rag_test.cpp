@@ -39,15 +39,8 @@ struct env {
   std::unique_ptr<node> n = std::make_unique<node>(db, kafka, node_env);
 };
 
-class rag : public ::testing::Test {
+class rag : public node_suite<env> {
  protected:
-  static void SetUpTestSuite() { e_ = new env; }
-  static void TearDownTestSuite() {
-    delete e_;
-    e_ = nullptr;
-  }
-  void SetUp() override { http_ = std::make_unique<http_client>(e_->n->port); }
-
   api_user signup(const std::string& role = "jobseeker") { return sign_up(*http_, role); }
 
   /// Uploads a text resume and waits until it is ready; returns its id.
@@ -81,11 +74,7 @@ class rag : public ::testing::Test {
   int64_t stored_chunks(const std::string& resume_id) {
     return e_->db.count("SELECT count(*) FROM resume_embeddings WHERE resume_id = '" + resume_id + "'");
   }
-
-  static env* e_;
-  std::unique_ptr<http_client> http_;
 };
-env* rag::e_ = nullptr;
 
 }  // namespace
 

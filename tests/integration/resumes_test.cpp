@@ -43,15 +43,8 @@ struct env {
   std::unique_ptr<node> n = std::make_unique<node>(db, kafka, node_env);
 };
 
-class resumes : public ::testing::Test {
+class resumes : public node_suite<env> {
  protected:
-  static void SetUpTestSuite() { e_ = new env; }
-  static void TearDownTestSuite() {
-    delete e_;
-    e_ = nullptr;
-  }
-  void SetUp() override { http_ = std::make_unique<http_client>(e_->n->port); }
-
   api_user signup(const std::string& role = "jobseeker") { return sign_up(*http_, role); }
 
   http_result upload(const api_user& a, const std::string& body, const std::string& content_type = {}) {
@@ -70,11 +63,7 @@ class resumes : public ::testing::Test {
     });
     return last;
   }
-
-  static env* e_;
-  std::unique_ptr<http_client> http_;
 };
-env* resumes::e_ = nullptr;
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 namespace hh_test {
@@ -197,6 +198,29 @@ void produce(const std::string& bootstrap, const std::string& topic, const std::
 /// From now on every response the node on `port` gives a test's http_client is
 /// checked against `openapi_doc` (a node's constructor calls it with the node's own).
 void check_responses_against(int port, const json& openapi_doc);
+
+/// A suite whose tests share one `Env` (a database, a broker, a node `n`), started
+/// before its first test and stopped after its last, with an HTTP client per test.
+inline int port_of(const node& n) {
+  return n.port;
+}
+inline int port_of(const std::unique_ptr<node>& n) {
+  return n->port;
+}
+
+template <class Env>
+class node_suite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { e_ = new Env; }
+  static void TearDownTestSuite() {
+    delete e_;
+    e_ = nullptr;
+  }
+  void SetUp() override { http_ = std::make_unique<http_client>(port_of(e_->n)); }
+
+  static inline Env* e_ = nullptr;
+  std::unique_ptr<http_client> http_;
+};
 
 /// A user signed up through the API.
 struct api_user {
