@@ -100,6 +100,8 @@ caf::behavior request_impl(request_actor* self, std::shared_ptr<request_job> job
   } catch (const bad_input& e) {
     self->state.out.error(e.code, e.message, e.field, e.retry_after_s);
     self->quit();
+  } catch (const caf::error& e) {
+    fail(self, e);  // a domain rule refused the request (domain/: rules throw caf::error)
   }
   return {
       [](caf::unit_t) {},

@@ -69,24 +69,13 @@ acc::login_ended close_login_sockets(api_shared& sh) {
   };
 }
 
-/// Runs a domain rule on a body's field: its refusal names the field.
-template <class F>
-void checked(F&& rule) {
-  try {
-    rule();
-  } catch (const caf::error& e) {
-    auto v = view(e);
-    throw bad_input{v.code, v.message, v.field};
-  }
-}
-
 rules::actor actor_of(const principal& by) {
   return {by.user_id, by.role, by.company_id};
 }
 
 std::string password(body_reader& body) {
   auto pw = body.text("password", true, rules::max_password);
-  checked([&] { rules::check_password(pw); });
+  rules::check_password(pw);
   return pw;
 }
 
@@ -96,11 +85,11 @@ void read_profile_fields(body_reader& b) {
   b.text("desired_position", false, 100);
   auto lo = b.integer("desired_salary_min", false, 0, 2000000000);
   auto hi = b.integer("desired_salary_max", false, 0, 2000000000);
-  checked([&] { rules::check_salary_range(lo, hi, b.field("desired_salary_min")); });
+  rules::check_salary_range(lo, hi, b.field("desired_salary_min"));
   b.text_list("skills", 100, 100);
   auto& c = b.collected();
   if (c.contains("phone") && c["phone"].is_string())
-    checked([&] { rules::check_phone(c["phone"].get_ref<const std::string&>(), b.field("phone")); });
+    rules::check_phone(c["phone"].get_ref<const std::string&>(), b.field("phone"));
 }
 
 void read_company_fields(body_reader& b, bool create) {
@@ -109,12 +98,12 @@ void read_company_fields(body_reader& b, bool create) {
   b.text("industry", false, 100);
   b.choice("company_size", false, rules::company_sizes);
   auto logo = b.text("logo_url", false, 500);
-  checked([&] { rules::check_logo_url(logo, b.field("logo_url")); });
+  rules::check_logo_url(logo, b.field("logo_url"));
   b.text("description", false, 20000);
 }
 
 void require_member(const principal& by, const std::string& company_id, bool admin_may) {
-  checked([&] { rules::require_member(actor_of(by), company_id, admin_may); });
+  rules::require_member(actor_of(by), company_id, admin_may);
 }
 
 // ---- auth ------------------------------------------------------------------------
