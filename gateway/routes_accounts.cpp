@@ -203,12 +203,15 @@ void patch_profile(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
   auto by = caller(self, sh);
   require_role(by, "jobseeker");
-  body_reader body{
-      req,
-      {"name", "phone", "experience_years", "desired_position", "desired_salary_min", "desired_salary_max", "skills"}};
+  body_reader body{req,
+                   {"name", "phone", "experience_years", "desired_position", "desired_salary_min", "desired_salary_max",
+                    "skills", "open_to_matching"}};
   body.text("name", false, 100);
   if (body.is_null("name"))
     throw bad_input{errc::bad_request, "name cannot be cleared", "name"};
+  body.boolean("open_to_matching");
+  if (body.is_null("open_to_matching"))
+    throw bad_input{errc::bad_request, "open_to_matching must be true or false", "open_to_matching"};
   read_profile_fields(body);
   auto fields = body.collected();
   if (fields.empty())

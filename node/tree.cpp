@@ -120,6 +120,27 @@ void read_resumes_and_rag(const config& cfg, std::shared_ptr<resume::embedder> e
   g.call_timeout = r.call_timeout;
 }
 
+void read_matching(const config& cfg, tree_settings& s) {
+  domain::matching::weights w;
+  w.skill = static_cast<double>(cfg.get_int("match.weight_skill_pct")) / 100;
+  w.experience = static_cast<double>(cfg.get_int("match.weight_experience_pct")) / 100;
+  w.culture = static_cast<double>(cfg.get_int("match.weight_culture_pct")) / 100;
+  w.missing_cap_floor = static_cast<double>(cfg.get_int("match.missing_cap_floor"));
+  s.match_index.refresh = cfg.get_ms("match.refresh_ms");
+  s.match_index.weights = w;
+  auto& sc = s.match_scorer;
+  sc.top_k = static_cast<int>(cfg.get_int("match.top_k"));
+  sc.recommend_top = static_cast<int>(cfg.get_int("match.recommend_top"));
+  sc.recommend_threshold = static_cast<double>(cfg.get_int("match.recommend_threshold"));
+  sc.recommend_per_day = static_cast<int>(cfg.get_int("match.recommend_per_day"));
+  sc.step = static_cast<double>(cfg.get_int("match.score_step_centi")) / 100;
+  sc.weights = w;
+  s.match_entities = {sc.top_k, sc.recommend_top, w, cfg.get_ms("http.request_timeout_ms")};
+  s.match_consumer = s.notif_consumer;
+  s.match_consumer.group_id = cfg.get_string("kafka.group_prefix") + "-matching";
+  s.match_consumer.topics = matching::scorer_topics();
+}
+
 void read_entities(const config& cfg, tree_settings& s) {
   s.application = {
       cfg.get_ms("entity.idle_timeout_ms"), s.node_id,
@@ -133,7 +154,9 @@ void read_entities(const config& cfg, tree_settings& s) {
     return cluster::shard_of(id, shards);
   };
   r.route_wait = cfg.get_ms("cluster.route_wait_ms");
-  r.idle_timeouts = {{"application", s.application.idle_timeout}};
+  r.idle_timeouts = {{"application", s.application.idle_timeout},
+                     {"match", s.application.idle_timeout},
+                     {"recommend", s.application.idle_timeout}};
 }
 
 child_spec worker(std::string name, std::function<caf::actor(caf::actor_system&)> start,
@@ -162,6 +185,7 @@ tree_settings tree_settings_from(const config& cfg, const std::string& node_id, 
   read_consumers(cfg, bootstrap, s);
   read_resumes_and_rag(cfg, std::move(embedder), s);
   read_entities(cfg, s);
+  read_matching(cfg, s);
   return s;
 }
 
@@ -203,6 +227,19 @@ std::vector<child_spec> job_subtree(const tree_settings& s) {
   return out;
 }
 
+std::vector<child_spec> match_subtree(const tree_settings& s) {
+  std::vector<child_spec> out = {
+      worker("matchindex", [o = s.match_index](caf::actor_system& sys) { return matching::spawn_index(sys, o); })};
+  if (s.consumers) {
+    out.push_back(
+        worker("matchscorer", [o = s.match_scorer](caf::actor_system& sys) { return matching::spawn_scorer(sys, o); }));
+    out.push_back(worker("matchconsumer", [o = s.match_consumer](caf::actor_system& sys) {
+      return persistence::spawn_kafka_consumer(sys, o, "matchscorer");
+    }));
+  }
+  return out;
+}
+
 std::vector<child_spec> root_children(const tree_settings& s) {
   auto sweep = worker("resumesweep", [period = s.resume_sweep, timeout = s.sweep_call_timeout](caf::actor_system& sys) {
     return resume_pipeline::spawn_recovery_sweep(sys, period, timeout);
@@ -213,12 +250,16 @@ std::vector<child_spec> root_children(const tree_settings& s) {
       worker("hub", [watch = s.watch](caf::actor_system& sys) { return spawn_hub(sys, watch); }),
       subtree("notifs", "notifications", restart_strategy::all_for_one, s.policy, notification_subtree(s)),
       subtree("jobs", "jobs", restart_strategy::all_for_one, s.policy, job_subtree(s)),
+      subtree("matching", "matching", restart_strategy::one_for_one, s.policy, match_subtree(s)),
       worker(
           "registry",
-          [app = s.application, reg = s.registry, res = s.resume](caf::actor_system& sys) {
-            return spawn_entity_registry(
-                sys, {{"application", application::make_factory(app)}, {"resume", resume_pipeline::make_factory(res)}},
-                reg);
+          [app = s.application, reg = s.registry, res = s.resume, m = s.match_entities](caf::actor_system& sys) {
+            return spawn_entity_registry(sys,
+                                         {{"application", application::make_factory(app)},
+                                          {"resume", resume_pipeline::make_factory(res)},
+                                          {"match", matching::make_job_factory(m)},
+                                          {"recommend", matching::make_user_factory(m)}},
+                                         reg);
           },
           child_kind::registry),
       sweep,

@@ -22,6 +22,9 @@
 
 #include "actors/application_actor.hpp"
 #include "actors/delivery_channel.hpp"
+#include "actors/match_entities.hpp"
+#include "actors/match_index.hpp"
+#include "actors/match_scorer.hpp"
 #include "actors/notification_actor.hpp"
 #include "actors/rag_index.hpp"
 #include "actors/resume_pipeline.hpp"
@@ -62,6 +65,11 @@ struct tree_settings {
   std::chrono::milliseconds resume_sweep{0};
   std::chrono::milliseconds sweep_call_timeout{0};
   std::chrono::milliseconds console_refresh{0};
+  // matching
+  matching::index_options match_index;
+  matching::scorer_options match_scorer;
+  matching::entity_options match_entities;
+  persistence::consumer_options match_consumer;
 };
 
 /// Reads the tree's options. `embedder` is the one the API uses too; `watch`
@@ -72,6 +80,8 @@ tree_settings tree_settings_from(const config& cfg, const std::string& node_id, 
 std::vector<child_spec> persistence_subtree(const tree_settings& s);
 std::vector<child_spec> notification_subtree(const tree_settings& s);
 std::vector<child_spec> job_subtree(const tree_settings& s);
+/// The match index, and with consumers the scorer and its consumer.
+std::vector<child_spec> match_subtree(const tree_settings& s);
 /// The root's children: the three subtrees above as supervisors, and the rest.
 std::vector<child_spec> root_children(const tree_settings& s);
 

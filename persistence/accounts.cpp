@@ -29,8 +29,8 @@ const char* company_json_sql =
 const char* profile_json_sql =
     "json_build_object('name', p.name, 'phone', p.phone, 'experience_years', p.experience_years, "
     "'desired_position', p.desired_position, 'desired_salary_min', p.desired_salary_min, "
-    "'desired_salary_max', p.desired_salary_max, 'skills', p.skills, 'updated_at', " HH_SQL_ISO(
-        "p.updated_at") ")::text";
+    "'desired_salary_max', p.desired_salary_max, 'skills', p.skills, 'open_to_matching', p.open_to_matching, "
+    "'updated_at', " HH_SQL_ISO("p.updated_at") ")::text";
 
 /// The same tz database the interviews and calendar files use.
 void check_time_zone(pqxx::transaction_base&, const std::string& zone) {
@@ -320,10 +320,20 @@ json update_profile(pqxx::transaction_base& txn, const std::string& user_id, con
   }
   if (!profile.empty()) {
     try {
+      auto before = txn.exec_params(
+          "SELECT open_to_matching FROM jobseeker_profiles WHERE user_id = $1::uuid FOR UPDATE", user_id);
       auto r = txn.exec("UPDATE jobseeker_profiles SET " + sql_assignments(txn, profile) +
-                        ", updated_at = now() WHERE user_id = " + txn.quote(user_id) + "::uuid RETURNING id");
-      if (r.empty())
+                        ", updated_at = now() WHERE user_id = " + txn.quote(user_id) +
+                        "::uuid RETURNING id, open_to_matching");
+      if (r.empty() || before.empty())
         throw make_error(errc::not_found, "no jobseeker profile for this account");
+      // Matching switched: the scorer drops (or adds) the jobseeker everywhere.
+      if (before[0][0].as<bool>() != r[0][1].as<bool>())
+        write_outbox(txn, "user.matching_changed", user_id,
+                     {{"event_id", ids::random_uuid()},
+                      {"user_id", user_id},
+                      {"open_to_matching", r[0][1].as<bool>()},
+                      {"occurred_at", sql_now_iso(txn)}});
     } catch (const pqxx::check_violation&) {
       throw make_error(errc::bad_request, "desired_salary_min must not exceed desired_salary_max",
                        "desired_salary_min");

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include "domain/matching.hpp"
 #include "domain/skill_taxonomy.hpp"
 #include "runtime/text_util.hpp"
 
@@ -16,6 +17,26 @@ using namespace hirehub::domain;  // the skill taxonomy
 using namespace hirehub::text;  // UTF-8 and ASCII helpers
 
 namespace hirehub::resume {
+
+const char* to_string(skill_source s) {
+  switch (s) {
+    case skill_source::experience: return "experience";
+    case skill_source::skills: return "skills";
+    case skill_source::interests: return "interests";
+    case skill_source::text: break;
+  }
+  return "text";
+}
+
+skill_source skill_source_of(std::string_view s) {
+  if (s == "experience")
+    return skill_source::experience;
+  if (s == "skills")
+    return skill_source::skills;
+  if (s == "interests")
+    return skill_source::interests;
+  return skill_source::text;
+}
 
 std::string year_month::iso() const {
   char buf[16];
@@ -63,18 +84,10 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 }
 
 double years_of(const std::vector<experience>& exps, const parse_options& o, std::string_view text) {
-  // Union of the intervals in months, so overlapping jobs count once.
   std::vector<std::pair<int, int>> spans;
-  int now = o.now_year * 12 + (o.now_month - 1);
-  for (const auto& e : exps) {
-    if (!e.start)
-      continue;
-    int s = e.start->year * 12 + (e.start->month > 0 ? e.start->month - 1 : 0);
-    int end = e.current || !e.end ? now : e.end->year * 12 + (e.end->month > 0 ? e.end->month - 1 : 11);
-    end = std::min(end, now);
-    if (end >= s)
-      spans.emplace_back(s, end + 1);
-  }
+  for (const auto& e : exps)
+    if (auto span = detail::span_of(e, o.now_year, o.now_month))
+      spans.push_back(*span);
   if (spans.empty()) {
     static const RE2 stated(R"((?:경력\s*(\d{1,2})\s*년|(\d{1,2})\+?\s*years? of (?:professional )?experience))");
     int a = 0, b = 0;
@@ -82,19 +95,7 @@ double years_of(const std::vector<experience>& exps, const parse_options& o, std
       return a ? a : b;
     return 0;
   }
-  std::sort(spans.begin(), spans.end());
-  int months = 0, cs = spans[0].first, ce = spans[0].second;
-  for (size_t i = 1; i < spans.size(); ++i) {
-    if (spans[i].first <= ce) {
-      ce = std::max(ce, spans[i].second);
-    } else {
-      months += ce - cs;
-      cs = spans[i].first;
-      ce = spans[i].second;
-    }
-  }
-  months += ce - cs;
-  return std::round(months / 12.0 * 10) / 10;
+  return std::round(detail::union_months(std::move(spans)) / 12.0 * 10) / 10;
 }
 
 std::string language_of(std::string_view text) {
@@ -180,6 +181,20 @@ section section_of(std::string_view line) {
                                                       {"objective", section::summary},
                                                       {"introduction", section::summary},
                                                       {"professionalsummary", section::summary},
+                                                      {"관심분야", section::interests},
+                                                      {"관심사", section::interests},
+                                                      {"관심사항", section::interests},
+                                                      {"관심기술", section::interests},
+                                                      {"취미", section::interests},
+                                                      {"특기", section::interests},
+                                                      {"취미특기", section::interests},
+                                                      {"취미및특기", section::interests},
+                                                      {"취미관심사", section::interests},
+                                                      {"interests", section::interests},
+                                                      {"hobbies", section::interests},
+                                                      {"hobbiesandinterests", section::interests},
+                                                      {"interestsandhobbies", section::interests},
+                                                      {"personalinterests", section::interests},
                                                       {"수상", section::other},
                                                       {"수상경력", section::other},
                                                       {"awards", section::other},
@@ -214,7 +229,8 @@ parsed_resume parse_resume(std::string_view text, const parse_options& options) 
   parsed_resume p;
   p.experiences = parse_experiences(lines);
   p.educations = parse_educations(lines);
-  p.skills = parse_skills(lines, text);
+  p.skills = parse_skills(lines);
+  add_experience_evidence(p.skills, p.experiences, options.now_year, options.now_month);
   for (const auto& li : lines) {
     if (li.sec != section::certifications || section_of(li.text) != section::none)
       continue;
@@ -233,6 +249,7 @@ parsed_resume parse_resume(std::string_view text, const parse_options& options) 
   }
   p.years_experience = years_of(p.experiences, options, text);
   p.language = language_of(text);
+  p.work_style = domain::matching::culture_names(domain::matching::culture_of(text));
   return p;
 }
 
@@ -258,6 +275,8 @@ void to_json(nlohmann::json& j, const parsed_resume& p) {
     json o{{"name", s.name}, {"category", s.category}};
     o["proficiency"] = s.proficiency.empty() ? json(nullptr) : json(s.proficiency);
     o["years"] = s.years > 0 ? json(s.years) : json(nullptr);
+    o["source"] = to_string(s.source);
+    o["years_from_experience"] = s.years_from_experience;
     skills.push_back(std::move(o));
   }
   j = json{{"experiences", exps},
@@ -265,7 +284,8 @@ void to_json(nlohmann::json& j, const parsed_resume& p) {
            {"skills", skills},
            {"certifications", p.certifications},
            {"years_experience", p.years_experience},
-           {"language", p.language}};
+           {"language", p.language},
+           {"work_style", p.work_style}};
 }
 
 void from_json(const nlohmann::json& j, parsed_resume& p) {
@@ -285,13 +305,18 @@ void from_json(const nlohmann::json& j, parsed_resume& p) {
   for (const auto& e : j.at("educations"))
     p.educations.push_back({e.value("school", ""), e.value("degree", ""), e.value("major", ""), ym(e.at("start")),
                             ym(e.at("end")), e.value("current", false)});
-  for (const auto& s : j.at("skills"))
+  for (const auto& s : j.at("skills")) {
+    // Rows parsed before skills had a source read as mentioned in the text.
+    auto src = s.value("source", std::string{"text"});
     p.skills.push_back({s.at("name").get<std::string>(), s.value("category", ""),
                         s.at("proficiency").is_string() ? s.at("proficiency").get<std::string>() : "",
-                        s.at("years").is_number() ? s.at("years").get<int>() : 0});
+                        s.at("years").is_number() ? s.at("years").get<int>() : 0, skill_source_of(src),
+                        s.value("years_from_experience", 0.0)});
+  }
   p.certifications = j.value("certifications", std::vector<std::string>{});
   p.years_experience = j.value("years_experience", 0.0);
   p.language = j.value("language", "");
+  p.work_style = j.value("work_style", std::vector<std::string>{});
 }
 
 }  // namespace hirehub::resume

@@ -37,11 +37,25 @@ struct education {
   bool current = false;
 };
 
+/// Where the strongest evidence for a skill was found.
+enum class skill_source {
+  experience,  ///< named in a dated experience (its position or description)
+  skills,      ///< listed in the skills section
+  text,        ///< mentioned elsewhere (summary, projects, certifications)
+  interests,   ///< only under interests or hobbies: not held
+};
+
+const char* to_string(skill_source s);
+skill_source skill_source_of(std::string_view s);  ///< unknown: text
+
 struct skill_item {
   std::string name;  ///< canonical
   std::string category;
   std::string proficiency;  ///< beginner, intermediate, advanced, expert, or empty
-  int years = 0;            ///< 0 when not stated
+  int years = 0;            ///< as stated in the skills section; 0 when not stated
+  skill_source source = skill_source::text;
+  /// Years of the dated experiences that name the skill (overlaps counted once).
+  double years_from_experience = 0;
 };
 
 struct parsed_resume {
@@ -51,6 +65,8 @@ struct parsed_resume {
   std::vector<std::string> certifications;
   double years_experience = 0;
   std::string language;  ///< "ko" or "en": the language most of the text is in
+  /// How the person says they work (remote, agile, ...: domain/matching's culture signals).
+  std::vector<std::string> work_style;
 };
 
 struct parse_options {

@@ -11,7 +11,7 @@
 
 namespace hirehub::resume::detail {
 
-enum class section { none, summary, experience, education, skills, certifications, projects, other };
+enum class section { none, summary, experience, education, skills, certifications, projects, interests, other };
 
 struct line_info {
   std::string_view text;
@@ -30,6 +30,13 @@ std::optional<date_range> find_range(std::string_view line);
 /// The line without its date range and any "(3년 2개월)" / "(3 yrs)" duration.
 std::string without_dates(std::string_view line, const date_range& r);
 
+/// An experience's months as [first, last + 1) counted from year 0 ("present" and
+/// anything later is `now`); none without a start or when it ends before it starts.
+std::optional<std::pair<int, int>> span_of(const experience& e, int now_year, int now_month);
+
+/// Months covered by the union of spans (overlaps counted once).
+int union_months(std::vector<std::pair<int, int>> spans);
+
 /// The section a heading line starts, or none for a line that is not a heading.
 section section_of(std::string_view line);
 
@@ -37,6 +44,11 @@ section section_of(std::string_view line);
 /// anywhere in `text`).
 std::vector<experience> parse_experiences(const std::vector<line_info>& lines);
 std::vector<education> parse_educations(const std::vector<line_info>& lines);
-std::vector<skill_item> parse_skills(const std::vector<line_info>& lines, std::string_view text);
+std::vector<skill_item> parse_skills(const std::vector<line_info>& lines);
+
+/// Marks the skills the dated experiences name as held by experience, with the
+/// years of those experiences (union of their months, "present" at `now`).
+void add_experience_evidence(std::vector<skill_item>& skills, const std::vector<experience>& exps, int now_year,
+                             int now_month);
 
 }  // namespace hirehub::resume::detail

@@ -392,14 +392,14 @@ std::vector<std::string> split_items(std::string_view line) {
   return out;
 }
 
-std::vector<skill_item> parse_skills(const std::vector<line_info>& lines, std::string_view text) {
+std::vector<skill_item> parse_skills(const std::vector<line_info>& lines) {
   std::vector<skill_item> out;
-  auto add = [&](const std::string& name, std::string_view line, bool single) {
+  auto add = [&](const std::string& name, std::string_view line, bool single, skill_source source) {
     for (const auto& s : out)
       if (s.name == name)
         return;
     auto sk = canonical_skill(name);
-    skill_item it{name, sk ? sk->category : "", "", 0};
+    skill_item it{name, sk ? sk->category : "", "", 0, source, 0};
     if (single) {
       it.proficiency = proficiency_in(line);
       static const RE2 years(R"((\d{1,2})\s*\+?\s*(?:년|years?|yrs?))");
@@ -410,9 +410,14 @@ std::vector<skill_item> parse_skills(const std::vector<line_info>& lines, std::s
     out.push_back(std::move(it));
   };
   // The skills section first (in order), item by item: "Go (5년, 상)", "Python - expert".
+  std::string elsewhere, interests;
   for (const auto& li : lines) {
-    if (li.sec != section::skills || section_of(li.text) != section::none)
+    if (li.sec != section::skills || section_of(li.text) != section::none) {
+      auto& to = li.sec == section::interests ? interests : elsewhere;
+      to.append(li.text);
+      to += '\n';
       continue;
+    }
     for (const auto& item : split_items(li.text)) {
       auto label_end = item.find(':');
       std::string body =
@@ -427,13 +432,64 @@ std::vector<skill_item> parse_skills(const std::vector<line_info>& lines, std::s
       else
         found = skills_in_text(body);
       for (const auto& f : found)
-        add(f, body, found.size() == 1);
+        add(f, body, found.size() == 1, skill_source::skills);
     }
   }
-  // Then skills named anywhere else (experience descriptions, summary).
-  for (const auto& f : skills_in_text(text))
-    add(f, {}, false);
+  // Then skills named anywhere else (experience, summary, projects), and last those
+  // only under interests or hobbies, which are not held.
+  for (const auto& f : skills_in_text(elsewhere))
+    add(f, {}, false, skill_source::text);
+  for (const auto& f : skills_in_text(interests))
+    add(f, {}, false, skill_source::interests);
   return out;
+}
+
+std::optional<std::pair<int, int>> span_of(const experience& e, int now_year, int now_month) {
+  if (!e.start)
+    return std::nullopt;
+  int now = now_year * 12 + (now_month - 1);
+  int s = e.start->year * 12 + (e.start->month > 0 ? e.start->month - 1 : 0);
+  int end = e.current || !e.end ? now : e.end->year * 12 + (e.end->month > 0 ? e.end->month - 1 : 11);
+  end = std::min(end, now);
+  if (end < s)
+    return std::nullopt;
+  return std::pair{s, end + 1};
+}
+
+int union_months(std::vector<std::pair<int, int>> spans) {
+  if (spans.empty())
+    return 0;
+  std::sort(spans.begin(), spans.end());
+  int months = 0, cs = spans[0].first, ce = spans[0].second;
+  for (size_t i = 1; i < spans.size(); ++i) {
+    if (spans[i].first <= ce) {
+      ce = std::max(ce, spans[i].second);
+    } else {
+      months += ce - cs;
+      cs = spans[i].first;
+      ce = spans[i].second;
+    }
+  }
+  return months + ce - cs;
+}
+
+void add_experience_evidence(std::vector<skill_item>& skills, const std::vector<experience>& exps, int now_year,
+                             int now_month) {
+  std::map<std::string, std::vector<std::pair<int, int>>> spans;
+  for (const auto& e : exps) {
+    auto span = span_of(e, now_year, now_month);
+    if (!span)
+      continue;
+    for (const auto& name : skills_in_text(e.position + "\n" + e.description))
+      spans[name].push_back(*span);
+  }
+  for (auto& s : skills) {
+    auto it = spans.find(s.name);
+    if (it == spans.end())
+      continue;
+    s.source = skill_source::experience;
+    s.years_from_experience = std::round(union_months(std::move(it->second)) / 12.0 * 10) / 10;
+  }
 }
 
 }  // namespace hirehub::resume::detail

@@ -1,4 +1,6 @@
 // The resume pipeline's stages one by one, on hand-written inputs.
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -226,11 +228,49 @@ TEST(ResumeParse, EnglishLayoutsAndOverlappingJobsCountOnce) {
   EXPECT_EQ(nlohmann::json(back), j);
 }
 
+TEST(ResumeParse, SkillEvidenceAndYearsPerSkillFromDatedExperience) {
+  auto p = r::parse_resume(
+      "경력\n네이버 | 백엔드 개발자 | 2019.01 ~ 2021.12\n- Go와 Kafka로 검색 API 개발\n"
+      "카카오 | 서버 개발자 | 2021.06 ~ 2023.05\n- golang 1.21 서비스, k8s 운영\n"
+      "기술\nPython, PostgreSQL\n"
+      "자기소개\nTerraform으로 인프라를 다뤄 보았습니다\n"
+      "관심분야\nRust, 쿠버네티스\n",
+      {2026, 11});
+  std::map<std::string, const r::skill_item*> by;
+  for (const auto& s : p.skills)
+    by[s.name] = &s;
+  ASSERT_TRUE(by.count("Go") && by.count("Kafka") && by.count("Kubernetes") && by.count("Python") &&
+              by.count("Terraform") && by.count("Rust"));
+  // Go is named in both jobs (2019-01..2021-12 and 2021-06..2023-05): 53 months, once.
+  EXPECT_EQ(by["Go"]->source, r::skill_source::experience);
+  EXPECT_DOUBLE_EQ(by["Go"]->years_from_experience, 4.4);
+  EXPECT_DOUBLE_EQ(by["Kafka"]->years_from_experience, 3.0);
+  // Named in the experience and in the interests: the experience counts.
+  EXPECT_EQ(by["Kubernetes"]->source, r::skill_source::experience);
+  EXPECT_DOUBLE_EQ(by["Kubernetes"]->years_from_experience, 2.0);
+  EXPECT_EQ(by["Python"]->source, r::skill_source::skills);
+  EXPECT_DOUBLE_EQ(by["Python"]->years_from_experience, 0);
+  EXPECT_EQ(by["Terraform"]->source, r::skill_source::text);
+  EXPECT_EQ(by["Rust"]->source, r::skill_source::interests);
+  // The source and the years survive the JSON the pipeline stores.
+  nlohmann::json j = p;
+  auto back = j.get<r::parsed_resume>();
+  EXPECT_EQ(nlohmann::json(back), j);
+  // Rows written before the source existed read as mentioned in the text.
+  j["skills"][0].erase("source");
+  j["skills"][0].erase("years_from_experience");
+  back = j.get<r::parsed_resume>();
+  EXPECT_EQ(back.skills[0].source, r::skill_source::text);
+  EXPECT_EQ(r::skill_source_of("bogus"), r::skill_source::text);
+}
+
 TEST(ResumeSkills, TaxonomyAliasesAndEverydayWords) {
   EXPECT_EQ(hirehub::domain::canonical_skill("golang")->name, "Go");
   EXPECT_EQ(hirehub::domain::canonical_skill(" K8S ")->name, "Kubernetes");
   EXPECT_EQ(hirehub::domain::canonical_skill("Python 3")->name, "Python");
   EXPECT_EQ(hirehub::domain::canonical_skill("리액트")->name, "React");
+  EXPECT_EQ(hirehub::domain::canonical_skill("Golang 1.21")->name, "Go");
+  EXPECT_EQ(hirehub::domain::canonical_skill("쿠버네티스")->name, "Kubernetes");
   EXPECT_FALSE(hirehub::domain::canonical_skill("cooking"));
   EXPECT_EQ(hirehub::domain::skills_in_text("Built services in Go and Kubernetes를 운영"),
             (std::vector<std::string>{"Go", "Kubernetes"}));

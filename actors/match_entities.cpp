@@ -1,0 +1,477 @@
+#include "actors/match_entities.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/match_atoms.hpp"
+#include "actors/match_index.hpp"
+#include "actors/match_scorer.hpp"
+#include "persistence/db_task.hpp"
+#include "persistence/matches.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/ids.hpp"
+#include "runtime/log.hpp"
+#include "runtime/observe.hpp"
+#include "runtime/services.hpp"
+
+namespace hirehub::matching {
+
+namespace {
+
+using nlohmann::json;
+namespace pm = persistence::matches;
+
+struct caller {
+  std::string user_id, role, company_id;
+};
+
+caller caller_of(const json& q) {
+  auto by = q.value("by", json::object());
+  return {by.value("user_id", ""), by.value("role", ""), by.value("company_id", "")};
+}
+
+/// Keyset position in a list sorted by (overall desc, id asc): "87.50:<uuid>".
+struct position {
+  double overall = 0;
+  std::string id;
+};
+
+std::optional<position> cursor_of(const std::string& c) {
+  auto colon = c.find(':');
+  if (colon == std::string::npos || !ids::is_uuid(c.substr(colon + 1)))
+    throw make_error(errc::bad_request, "cursor: not a cursor this list gave");
+  try {
+    size_t used = 0;
+    double v = std::stod(c.substr(0, colon), &used);
+    if (used != colon || v < 0 || v > 100)
+      throw std::invalid_argument("range");
+    return position{v, c.substr(colon + 1)};
+  } catch (const std::logic_error&) {
+    throw make_error(errc::bad_request, "cursor: not a cursor this list gave");
+  }
+}
+
+std::string cursor_at(double overall, const std::string& id) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", overall);
+  return std::string(buf) + ":" + id;
+}
+
+bool after(const position& p, double overall, const std::string& id) {
+  // Scores are stored with two decimals: compare them so.
+  auto a = std::llround(overall * 100), b = std::llround(p.overall * 100);
+  return a < b || (a == b && id > p.id);
+}
+
+template <class Self>
+void passivate(Self* self) {
+  auto& s = self->state;
+  if (s.passivating)
+    return;
+  s.passivating = true;
+  self->request(s.registry, caf::infinite, passivate_atom::value, s.ctx.kind, s.ctx.id)
+      .then([self]() { self->quit(); }, [self](caf::error&) { self->quit(); });
+}
+
+// ---------------------------------------------------------------- a job's matches
+
+struct job_state {
+  const char* name = "job_match";
+  entity_context ctx;
+  caf::actor registry;
+  entity_options opts;
+  bool loaded = false, passivating = false;
+  caf::error failed;  ///< the load failed: every command answers it, then the actor goes
+  std::string company_id, status;
+  std::vector<json> rows;  ///< best first
+  std::unordered_map<std::string, json> views;
+  int64_t last_seq = 0;
+  std::vector<std::function<void()>> waiting;  ///< commands that came before the load ended
+};
+
+using job_actor = observed_actor<job_state>;
+
+void sort_rows(std::vector<json>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
+    auto x = a["overall_score"].get<double>(), y = b["overall_score"].get<double>();
+    return x != y ? x > y : a["resume_id"].get<std::string>() < b["resume_id"].get<std::string>();
+  });
+}
+
+void require_company(const job_state& s, const caller& by) {
+  if (by.role == "admin" || (by.role == "company" && by.company_id == s.company_id))
+    return;
+  throw make_error(errc::forbidden, "only the job's company sees its matches");
+}
+
+json item_of(const json& row) {
+  json out = row;
+  out.erase("job_version");
+  out.erase("resume_seq");
+  out.erase("user_id");  // a company sees a candidate's resume, never who they are, until they apply
+  out.erase("job_id");
+  return out;
+}
+
+/// Runs `work` now when the state is loaded, else when it is.
+template <class F>
+void when_loaded(job_actor* self, F work) {
+  if (self->state.loaded)
+    work();
+  else
+    self->state.waiting.push_back(std::move(work));
+}
+
+void load(job_actor* self) {
+  auto db = services::find(self->system(), "db");
+  auto fail = [self](const caf::error& err) {
+    auto& s = self->state;
+    s.failed = err;
+    s.loaded = true;
+    for (auto& w : s.waiting)
+      w();
+    s.waiting.clear();
+    passivate(self);
+  };
+  if (!db) {
+    fail(make_error(errc::unavailable, "the database pool is restarting"));
+    return;
+  }
+  auto& s = self->state;
+  persistence::db_task task{pm::job_state_query(s.ctx.id, s.opts.top_k)};
+  self->request(db, s.opts.call_timeout, std::move(task))
+      .then(
+          [self, fail](persistence::db_reply& r) {
+            if (r.error) {
+              fail(r.error);
+              return;
+            }
+            auto& s = self->state;
+            s.company_id = r.value["company_id"].get<std::string>();
+            s.status = r.value["status"].get<std::string>();
+            for (auto& row : r.value["rows"]) {
+              s.last_seq = std::max(s.last_seq, row["seq"].get<int64_t>());
+              s.rows.push_back(std::move(row));
+            }
+            s.loaded = true;
+            for (auto& w : s.waiting)
+              w();
+            s.waiting.clear();
+          },
+          [fail](caf::error& err) { fail(err); });
+}
+
+/// A page of the list: the rows after the cursor at or above min_score whose resume
+/// is still in the pool; candidate views read for rows not shown before.
+void answer_page(job_actor* self, caf::typed_response_promise<std::string> rp, const json& q, const pool_ptr& p) {
+  auto& s = self->state;
+  size_t limit = q.value("limit", 20);
+  double min_score = q.value("min_score", 0.0);
+  std::optional<position> from;
+  auto cursor = q.value("cursor", "");
+  if (!cursor.empty())
+    from = cursor_of(cursor);
+  std::vector<const json*> page;
+  bool more = false;
+  for (const auto& r : s.rows) {
+    double overall = r["overall_score"].get<double>();
+    if (overall < min_score)
+      break;
+    const auto& rid = r["resume_id"].get_ref<const std::string&>();
+    if (from && !after(*from, overall, rid))
+      continue;
+    if (!p->candidate(rid))
+      continue;  // deleted, replaced, or matching switched off: appears nowhere
+    if (page.size() == limit) {
+      more = true;
+      break;
+    }
+    page.push_back(&r);
+  }
+  auto finish = [self, rp, page, more]() mutable {
+    auto& s = self->state;
+    json items = json::array();
+    for (const auto* r : page) {
+      auto it = item_of(*r);
+      auto v = s.views.find((*r)["resume_id"].get<std::string>());
+      it["candidate"] = v == s.views.end() ? json(nullptr) : v->second;
+      items.push_back(std::move(it));
+    }
+    json out{{"items", items}, {"next_cursor", nullptr}};
+    if (more && !page.empty())
+      out["next_cursor"] =
+          cursor_at(page.back()->at("overall_score").get<double>(), page.back()->at("resume_id").get<std::string>());
+    rp.deliver(out.dump());
+  };
+  std::vector<std::string> missing;
+  for (const auto* r : page)
+    if (!s.views.count((*r)["resume_id"].get<std::string>()))
+      missing.push_back((*r)["resume_id"].get<std::string>());
+  if (missing.empty()) {
+    finish();
+    return;
+  }
+  auto db = services::find(self->system(), "db");
+  if (!db) {
+    rp.deliver(make_error(errc::unavailable, "the database pool is restarting"));
+    return;
+  }
+  persistence::db_task task{pm::candidate_views_query(missing)};
+  self->request(db, s.opts.call_timeout, std::move(task))
+      .then(
+          [self, finish, rp](persistence::db_reply& r) mutable {
+            if (r.error) {
+              rp.deliver(r.error);
+              return;
+            }
+            for (auto& [id, v] : r.value.items())
+              self->state.views[id] = std::move(v);
+            finish();
+          },
+          [rp](caf::error& err) mutable { rp.deliver(err); });
+}
+
+void list(job_actor* self, caf::typed_response_promise<std::string> rp, const std::string& query) {
+  auto& s = self->state;
+  if (s.failed) {
+    rp.deliver(s.failed);
+    return;
+  }
+  auto q = json::parse(query, nullptr, false);
+  try {
+    require_company(s, caller_of(q));
+  } catch (const caf::error& e) {
+    rp.deliver(e);
+    return;
+  }
+  auto index = services::find(self->system(), "matchindex");
+  if (!index) {
+    rp.deliver(make_error(errc::unavailable, "the match index is restarting"));
+    return;
+  }
+  self->request(index, s.opts.call_timeout, snapshot_atom::value)
+      .then(
+          [self, rp, q](const pool_ptr& p) mutable {
+            try {
+              answer_page(self, rp, q, p);
+            } catch (const caf::error& e) {
+              rp.deliver(e);
+            }
+          },
+          [rp](caf::error& err) mutable { rp.deliver(err); });
+}
+
+void apply_delta(job_actor* self, const std::string& delta_json) {
+  auto& s = self->state;
+  if (s.failed)
+    return;
+  auto d = json::parse(delta_json, nullptr, false);
+  if (!d.is_object())
+    return;
+  std::unordered_map<std::string, size_t> at;
+  for (size_t i = 0; i < s.rows.size(); ++i)
+    at[s.rows[i]["resume_id"].get<std::string>()] = i;
+  json changed = json::array();
+  for (auto& r : d.value("changed", json::array())) {
+    auto id = r["resume_id"].get<std::string>();
+    auto it = at.find(id);
+    if (it == at.end()) {
+      at[id] = s.rows.size();
+      s.rows.push_back(r);
+    } else if (s.rows[it->second]["seq"].get<int64_t>() < r["seq"].get<int64_t>()) {
+      s.rows[it->second] = r;
+    } else {
+      continue;  // an older delta than what is held
+    }
+    changed.push_back(item_of(r));
+  }
+  json removed = json::array();
+  for (const auto& id : d.value("removed", json::array()))
+    if (at.count(id.get<std::string>())) {
+      removed.push_back(id);
+      s.views.erase(id.get<std::string>());
+    }
+  s.rows.erase(std::remove_if(s.rows.begin(), s.rows.end(),
+                              [&](const json& r) {
+                                return std::find(removed.begin(), removed.end(), r["resume_id"]) != removed.end();
+                              }),
+               s.rows.end());
+  sort_rows(s.rows);
+  while (static_cast<int>(s.rows.size()) > s.opts.top_k) {
+    s.views.erase(s.rows.back()["resume_id"].get<std::string>());
+    s.rows.pop_back();
+  }
+  auto seq = d.value("seq", int64_t{0});
+  if (seq <= s.last_seq || (changed.empty() && removed.empty()))
+    return;
+  s.last_seq = seq;
+  if (auto hub = services::find(self->system(), "hub"))
+    self->send(hub, publish_atom::value, job_topic(s.ctx.id), seq,
+               matches_frame(s.ctx.id, seq, changed.dump(), removed.dump()));
+}
+
+/// Throws the refusal (caf::error).
+std::string catch_up(job_actor* self, const std::string& by_json, int64_t after_seq) {
+  auto& s = self->state;
+  if (s.failed)
+    throw s.failed;
+  require_company(s, caller_of(json{{"by", json::parse(by_json, nullptr, false)}}));
+  json frames = json::array();
+  if (after_seq >= 0) {
+    json changed = json::array();
+    int64_t top = 0;
+    for (const auto& r : s.rows)
+      if (r["seq"].get<int64_t>() > after_seq) {
+        changed.push_back(item_of(r));
+        top = std::max(top, r["seq"].get<int64_t>());
+      }
+    if (!changed.empty())
+      frames.push_back({top, matches_frame(s.ctx.id, top, changed.dump(), "[]")});
+  }
+  return json{{"last_seq", s.last_seq}, {"frames", frames}}.dump();
+}
+
+caf::behavior job_impl(job_actor* self, entity_context ctx, caf::actor registry, entity_options o) {
+  auto& s = self->state;
+  s.ctx = std::move(ctx);
+  s.registry = std::move(registry);
+  s.opts = o;
+  load(self);
+  return {
+      [self](matches_atom, const std::string& query) -> caf::result<std::string> {
+        auto rp = self->make_response_promise<std::string>();
+        when_loaded(self, [self, rp, query]() mutable { list(self, rp, query); });
+        return rp;
+      },
+      [self](update_atom, const std::string& delta) { when_loaded(self, [self, delta] { apply_delta(self, delta); }); },
+      [self](catchup_atom, const std::string& by, int64_t after_seq) -> caf::result<std::string> {
+        auto rp = self->make_response_promise<std::string>();
+        when_loaded(self, [self, rp, by, after_seq]() mutable {
+          try {
+            rp.deliver(catch_up(self, by, after_seq));
+          } catch (const caf::error& e) {
+            rp.deliver(e);
+          }
+        });
+        return rp;
+      },
+      [self](passivate_atom) { passivate(self); },
+  };
+}
+
+// ---------------------------------------------------------------- a jobseeker's recommendations
+
+struct user_state {
+  const char* name = "recommendations";
+  entity_context ctx;
+  caf::actor registry;
+  entity_options opts;
+  bool passivating = false;
+  uint64_t generation = 0;  ///< of the pool the list was computed from (0: never)
+  std::vector<json> items;
+};
+
+using user_actor = observed_actor<user_state>;
+
+void recompute(user_actor* self, const pool& p) {
+  auto& s = self->state;
+  s.items.clear();
+  s.generation = p.generation;
+  const auto* c = p.candidate_of_user(s.ctx.id);
+  if (!c)
+    return;  // no ready resume, or matching switched off
+  for (const auto& r : score_jobs(p, c->form, static_cast<size_t>(s.opts.recommend_top), s.opts.weights)) {
+    const auto& j = *p.jobs[r.index];
+    auto b = dm::breakdown(j.profile, c->form, s.opts.weights);
+    s.items.push_back({{"job_id", j.job_id},
+                       {"title", j.title},
+                       {"company_id", j.company_id},
+                       {"company_name", j.company_name},
+                       {"location", j.location},
+                       {"status", "open"},
+                       {"resume_id", c->resume_id},
+                       {"overall_score", r.s.overall},
+                       {"skill_score", r.s.skill},
+                       {"experience_score", r.s.experience},
+                       {"culture_score", r.s.culture},
+                       {"breakdown", b},
+                       {"reasoning", dm::reasoning(b, j.profile.korean)}});
+  }
+}
+
+caf::result<std::string> recommendations(user_actor* self, const std::string& query) {
+  auto q = json::parse(query, nullptr, false);
+  auto by = caller_of(q);
+  if (by.role != "admin" && by.user_id != self->state.ctx.id)
+    return make_error(errc::forbidden, "recommendations are their jobseeker's own");
+  size_t limit = q.value("limit", 20);
+  size_t from = 0;
+  auto cursor = q.value("cursor", "");
+  if (!cursor.empty()) {
+    if (cursor.size() > 6 || cursor.find_first_not_of("0123456789") != std::string::npos)
+      return make_error(errc::bad_request, "cursor: not a cursor this list gave");
+    from = std::stoul(cursor);
+  }
+  auto index = services::find(self->system(), "matchindex");
+  if (!index)
+    return make_error(errc::unavailable, "the match index is restarting");
+  auto rp = self->make_response_promise<std::string>();
+  self->request(index, self->state.opts.call_timeout, snapshot_atom::value)
+      .then(
+          [self, rp, limit, from](const pool_ptr& p) mutable {
+            auto& s = self->state;
+            if (p->generation != s.generation)
+              recompute(self, *p);
+            json items = json::array();
+            for (size_t i = from; i < s.items.size() && items.size() < limit; ++i)
+              items.push_back(s.items[i]);
+            json out{{"items", items}, {"next_cursor", nullptr}};
+            if (from + limit < s.items.size())
+              out["next_cursor"] = std::to_string(from + limit);
+            rp.deliver(out.dump());
+          },
+          [rp](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
+caf::behavior user_impl(user_actor* self, entity_context ctx, caf::actor registry, entity_options o) {
+  auto& s = self->state;
+  s.ctx = std::move(ctx);
+  s.registry = std::move(registry);
+  s.opts = o;
+  return {
+      [self](recommend_atom, const std::string& query) { return recommendations(self, query); },
+      [self](passivate_atom) { passivate(self); },
+  };
+}
+
+}  // namespace
+
+std::string matches_frame(const std::string& job_id, int64_t seq, const std::string& changed_json,
+                          const std::string& removed_json) {
+  return json{{"type", "matches"},
+              {"job_id", job_id},
+              {"seq", seq},
+              {"changed", json::parse(changed_json)},
+              {"removed", json::parse(removed_json)}}
+      .dump();
+}
+
+entity_factory make_job_factory(entity_options o) {
+  return [o](caf::actor_system& sys, const entity_context& ctx, caf::actor registry) {
+    return sys.spawn(job_impl, ctx, std::move(registry), o);
+  };
+}
+
+entity_factory make_user_factory(entity_options o) {
+  return [o](caf::actor_system& sys, const entity_context& ctx, caf::actor registry) {
+    return sys.spawn(user_impl, ctx, std::move(registry), o);
+  };
+}
+
+}  // namespace hirehub::matching
