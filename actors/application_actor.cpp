@@ -105,8 +105,14 @@ void append(app_actor* self, journal_event ev, bool create, const std::string& r
   req.application_id = s.st.id;
   req.create = create;
   if (create)
-    req.row = {next.id,        next.job_id,       next.user_id,           next.company_id,
-               next.resume_id, next.cover_letter, to_string(next.current)};
+    req.row = {next.id,
+               next.job_id,
+               next.user_id,
+               next.company_id,
+               next.resume_id,
+               next.cover_letter,
+               to_string(next.current),
+               next.match_score};
   else
     req.new_status = ev.to_status;
   req.outbox.push_back(to_outbox(s.st, next, ev));
@@ -239,7 +245,7 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
   return {
       [self](submit_application& cmd) -> caf::result<application_view> {
         auto& s = self->state;
-        submit_command sc{cmd.job_id, cmd.resume_id, cmd.cover_letter, cmd.fingerprint};
+        submit_command sc{cmd.job_id, cmd.resume_id, cmd.cover_letter, cmd.fingerprint, cmd.match_score};
         if (s.st.current != status::none) {
           auto d = decide_submit(s.st, cmd.by, sc, job_facts{}, {}, 0);
           if (d.code != errc::ok)

@@ -1,7 +1,9 @@
 #include "actors/application_core.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -208,6 +210,7 @@ void apply(state& st, const journal_event& ev) {
       st.resume_id = p.value("resume_id", "");
       st.cover_letter = p.value("cover_letter", "");
       st.fingerprint = p.value("fingerprint", "");
+      st.match_score = p.value("match_score", -1.0);
     }
     st.applied_at_ms = ev.created_at_ms;
   } else {
@@ -265,6 +268,8 @@ decision decide_submit(const state& st, const principal& by, const submit_comman
                             {"fingerprint", cmd.fingerprint}};
   if (!cmd.cover_letter.empty())
     payload["cover_letter"] = cmd.cover_letter;
+  if (cmd.match_score >= 0)
+    payload["match_score"] = std::round(cmd.match_score * 100) / 100;
   ev.payload = payload.dump();
   decision d;
   d.event = std::move(ev);
@@ -390,6 +395,7 @@ nlohmann::json to_json(const state& st, audience a) {
     ivs.push_back(interview_to_json(iv, a));
   j["interviews"] = std::move(ivs);
   if (a == audience::full) {
+    j["match_score"] = st.match_score >= 0 ? nlohmann::json(st.match_score) : nlohmann::json(nullptr);
     j["status"] = to_string(st.current);
     j["reason"] = text_or_null(st.last_reason);
   } else if (st.current == status::withdrawn) {
@@ -478,6 +484,12 @@ outbox_row to_outbox(const state& before, const state& after, const journal_even
   if (ev.type == "submitted") {
     p["resume_id"] = after.resume_id;
     p["stage"] = stage_of(after.current);
+    if (after.match_score >= 0) {
+      // As the company's e-mail shows it: "87.5".
+      std::ostringstream o;
+      o << std::round(after.match_score * 10) / 10;
+      p["match_score"] = o.str();
+    }
     return {"application.submitted", after.id, p.dump()};
   }
   p["from_status"] = ev.from_status;

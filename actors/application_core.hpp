@@ -98,6 +98,7 @@ struct state {
   std::string resume_id;
   std::string cover_letter;
   std::string fingerprint;  ///< hash of the submit request, for Idempotency-Key replays
+  double match_score = -1;  ///< the resume's score for the job when it was submitted; -1: none
   status current = status::none;
   int64_t seq = 0;
   int64_t applied_at_ms = 0;
@@ -134,6 +135,7 @@ struct submit_command {
   std::string resume_id;
   std::string cover_letter;
   std::string fingerprint;
+  double match_score = -1;
 };
 
 /// The job as the application sees it when deciding a submit.

@@ -60,6 +60,7 @@ struct index_state {
   std::vector<caf::response_promise> waiting;       ///< for the first load
   std::vector<caf::response_promise> next_refresh;  ///< asked while a read was under way: the next one answers
   std::vector<caf::response_promise> this_refresh;
+  std::vector<std::function<void()>> after_load;  ///< score requests that came before the first load
 };
 
 using index_actor = observed_actor<index_state>;
@@ -92,6 +93,9 @@ void finish_read(index_actor* self, const delta& d) {
   for (auto& rp : s.waiting)
     rp.deliver(s.cur);
   s.waiting.clear();
+  for (auto& f : s.after_load)
+    f();
+  s.after_load.clear();
   for (auto& rp : s.this_refresh)
     rp.deliver(s.cur);
   s.this_refresh.clear();
@@ -105,8 +109,11 @@ void read(index_actor* self) {
   if (s.reading)
     return;
   auto db = services::find(self->system(), "db");
-  if (!db)
-    return;  // the next tick tries again
+  if (!db) {
+    // The pool is starting: soon again, not a whole refresh period later.
+    self->delayed_send(self, std::chrono::milliseconds(50), refresh_atom::value, true);
+    return;
+  }
   s.reading = true;
   s.this_refresh = std::move(s.next_refresh);
   s.next_refresh.clear();
@@ -134,40 +141,42 @@ void read(index_actor* self) {
           [fail](caf::error& err) { fail(err); });
 }
 
-/// One pair's score for an application: the job from the snapshot, the resume from
-/// the pool or, when it is not the jobseeker's pool resume, from PostgreSQL.
-caf::result<double> score_pair(index_actor* self, const std::string& job_id, const std::string& resume_id) {
+/// One pair's score for an application: from the snapshot when it holds both, else
+/// the job and the resume as PostgreSQL has them now (a job opened, or a resume made
+/// ready, since the last refresh; a resume that is not the jobseeker's pool resume).
+void score_pair(index_actor* self, caf::typed_response_promise<double> rp, const std::string& job_id,
+                const std::string& resume_id) {
   auto& s = self->state;
   const auto* job = s.cur->job(job_id);
-  if (!job)
-    return -1.0;
-  if (const auto* c = s.cur->candidate(resume_id))
-    return static_cast<double>(dm::score(job->profile, c->form, s.opts.weights).overall);
+  const auto* c = s.cur->candidate(resume_id);
+  if (job && c) {
+    rp.deliver(static_cast<double>(dm::score(job->profile, c->form, s.opts.weights).overall));
+    return;
+  }
   auto db = services::find(self->system(), "db");
-  if (!db)
-    return make_error(errc::unavailable, "the database pool is restarting");
-  persistence::db_task task{pm::parsed_query(resume_id)};
-  auto rp = self->make_response_promise<double>();
-  auto profile = job->profile;
-  auto weights = s.opts.weights;
+  if (!db) {
+    rp.deliver(make_error(errc::unavailable, "the database pool is restarting"));
+    return;
+  }
+  persistence::db_task task{pm::pair_query(job_id, resume_id)};
   self->request(db, s.opts.call_timeout, std::move(task))
       .then(
-          [rp, profile, weights](persistence::db_reply& r) mutable {
+          [rp, weights = s.opts.weights](persistence::db_reply& r) mutable {
             if (r.error) {
               rp.deliver(r.error);
               return;
             }
-            auto row = &r.value;
-            if (row->is_null()) {
-              rp.deliver(-1.0);  // not ready (still processing, or failed): no score yet
+            const auto& j = r.value["job"];
+            const auto& row = r.value["resume"];
+            if (j.is_null() || row.is_null()) {
+              rp.deliver(-1.0);  // not open, or the resume not ready: no score
               return;
             }
-            auto c = candidate_from((*row)["resume_id"].get<std::string>(), (*row)["user_id"].get<std::string>(),
-                                    (*row)["seq"].get<int64_t>(), (*row)["parsed"]);
-            rp.deliver(static_cast<double>(dm::score(profile, c->form, weights).overall));
+            auto c = candidate_from(row["resume_id"].get<std::string>(), row["user_id"].get<std::string>(),
+                                    row["seq"].get<int64_t>(), row["parsed"]);
+            rp.deliver(static_cast<double>(dm::score(job_from(j)->profile, c->form, weights).overall));
           },
           [rp](caf::error& err) mutable { rp.deliver(err); });
-  return rp;
 }
 
 caf::behavior index_impl(index_actor* self, index_options o) {
@@ -197,10 +206,14 @@ caf::behavior index_impl(index_actor* self, index_options o) {
         read(self);
         return rp;
       },
+      [self](refresh_atom, bool) { read(self); },
       [self](score_atom, const std::string& job_id, const std::string& resume_id) -> caf::result<double> {
-        if (!self->state.loaded)
-          return make_error(errc::unavailable, "the match index is still loading; retry shortly");
-        return score_pair(self, job_id, resume_id);
+        auto rp = self->make_response_promise<double>();
+        if (self->state.loaded)
+          score_pair(self, rp, job_id, resume_id);
+        else
+          self->state.after_load.push_back([self, rp, job_id, resume_id] { score_pair(self, rp, job_id, resume_id); });
+        return rp;
       },
       [self](stats_atom) -> std::string {
         auto& s = self->state;

@@ -151,9 +151,17 @@ caf::result<void> handle_batch(scorer_actor* self, const std::string& group, con
   static auto& skipped =
       metrics::get_counter("hirehub_match_events_skipped_total", "Matching events that were malformed and skipped");
   std::set<std::string> users, jobs;
+  std::vector<std::pair<std::string, std::string>> outcomes;  // application, hired | rejected
   for (const auto& rec : batch) {
     auto p = json::parse(rec.payload, nullptr, false);
     auto id_of = [&](const char* key) { return p.is_object() ? p.value(key, "") : ""; };
+    if (rec.topic == "application.status_changed") {
+      // Accepted or rejected: the match learns it (match_feedback), by itself.
+      auto to = id_of("to_status");
+      if ((to == "accepted" || to == "rejected") && ids::is_uuid(id_of("application_id")))
+        outcomes.emplace_back(id_of("application_id"), to == "accepted" ? "hired" : "rejected");
+      continue;
+    }
     bool job = rec.topic.rfind("job.", 0) == 0;
     auto id = job ? id_of("job_id") : id_of("user_id");
     if (!ids::is_uuid(id)) {
@@ -172,9 +180,11 @@ caf::result<void> handle_batch(scorer_actor* self, const std::string& group, con
   // The index reads the changes these events stand for before anything is scored.
   self->request(index, std::chrono::seconds(60), refresh_atom::value)
       .then(
-          [self, rp, db, opts, users, jobs, group, batch](const pool_ptr& p) mutable {
+          [self, rp, db, opts, users, jobs, outcomes, group, batch](const pool_ptr& p) mutable {
             auto out = std::make_shared<outcome>();
             auto work = [=](pm::writer& txn) {
+              for (const auto& [application, type] : outcomes)
+                txn.application_feedback(application, type);
               for (const auto& u : users)
                 score_user(txn, *p, u, opts, *out);
               for (const auto& j : jobs)
@@ -218,7 +228,7 @@ caf::behavior scorer_impl(scorer_actor* self, scorer_options o) {
 
 const std::vector<std::string>& scorer_topics() {
   static const std::vector<std::string> t = {"resume.processed", "resume.deleted", "user.matching_changed",
-                                             "job.created", "job.updated"};
+                                             "job.created",      "job.updated",    "application.status_changed"};
   return t;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 /// The match scorer (service "matchscorer"): the handler of the `matching` consumer
 /// group (resume.processed, resume.deleted, user.matching_changed, job.created,
-/// job.updated). For a batch it refreshes the node's match index, then, in one
+/// job.updated, application.status_changed). For a batch it refreshes the node's match index, then, in one
 /// transaction on the "db" pool (scoring runs there too, off the scheduler):
 ///
 /// - per jobseeker named: their pool resume against every open job: the pairs that
@@ -11,6 +11,7 @@
 ///   off, no ready resume) loses every row but those of jobs they applied to;
 /// - per job named: if open, its top-k over the whole pool replaces its rows
 ///   (store_job) and the candidates at or above the threshold are recommended;
+/// - per application accepted or rejected: `hired` or `rejected` feedback on its match;
 /// - the batch's outbox rows confirmed for the group.
 ///
 /// After the commit each job whose rows changed gets the delta through the registry

@@ -34,12 +34,13 @@ struct submit_application {
   std::string resume_id;
   std::string cover_letter;
   std::string fingerprint;  ///< of the request body, for Idempotency-Key replays
+  double match_score = -1;  ///< the resume's score for the job (match index), -1: none
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, submit_application& x) {
   return f(caf::meta::type_name("submit_application"), x.request_id, x.by, x.job_id, x.resume_id, x.cover_letter,
-           x.fingerprint);
+           x.fingerprint, x.match_score);
 }
 
 struct change_status {

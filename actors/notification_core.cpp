@@ -71,6 +71,21 @@ facts_result facts_for(const std::string& topic, const std::string& payload, con
     out.facts = std::move(f);
     return out;
   }
+  if (topic == "match.recommended") {
+    // A job recommended to a jobseeker (persistence/matches).
+    f.recipient_id = str("user_id");
+    f.company_id = str("company_id");
+    auto job_id = str("job_id");
+    if (!ids::is_uuid(f.recipient_id) || !ids::is_uuid(job_id)) {
+      out.error = "user_id or job_id missing or not a UUID";
+      return out;
+    }
+    f.vars = {
+        {"job_title", str("job_title")}, {"match_score", str("score")}, {"job_url", public_url + "/jobs/" + job_id}};
+    f.data = nlohmann::json{{"job_id", job_id}, {"match_id", str("match_id")}}.dump();
+    out.facts = std::move(f);
+    return out;
+  }
   f.applicant_id = str("user_id");
   f.company_id = str("company_id");
   auto app_id = str("application_id");

@@ -106,11 +106,14 @@ const std::vector<std::string>& provided_variables(const std::string& event_type
   static const std::vector<std::string> registered = {"name", "user_type", "app_url"};
   static const std::vector<std::string> invited = {"company_name", "inviter_name", "invitation_url", "expires_at"};
   static const std::vector<std::string> resume = {"name", "resume_title", "status", "resume_url"};
+  static const std::vector<std::string> recommended = {"job_title", "company_name", "match_score", "job_url"};
   static const std::vector<std::string> none;
   if (event_type == "user.registered")
     return registered;
   if (event_type == "resume.processed")
     return resume;
+  if (event_type == "match.recommended")
+    return recommended;
   if (event_type == "company.member_invited")
     return invited;
   if (event_type == "application.submitted")
@@ -135,9 +138,8 @@ const std::vector<std::string>& templated_event_types() {
 
 const std::vector<std::string>& notifying_event_types() {
   static const std::vector<std::string> t = {
-      "user.registered",     "application.submitted", "application.status_changed",
-      "interview.scheduled", "interview.rescheduled", "interview.cancelled",
-      "resume.processed"};
+      "user.registered",       "application.submitted", "application.status_changed", "interview.scheduled",
+      "interview.rescheduled", "interview.cancelled",   "resume.processed",           "match.recommended"};
   return t;
 }
 

@@ -26,6 +26,7 @@ const std::vector<route_def>& route_table() {
     add_interview_routes(t);
     add_notification_routes(t);
     add_resume_routes(t);
+    add_match_routes(t);
     add_rag_routes(t);
     add_cluster_routes(t);
     return t;

@@ -307,5 +307,6 @@ void add_notification_routes(std::vector<route_def>& out);
 void add_resume_routes(std::vector<route_def>& out);
 void add_cluster_routes(std::vector<route_def>& out);
 void add_rag_routes(std::vector<route_def>& out);
+void add_match_routes(std::vector<route_def>& out);
 
 }  // namespace hirehub::gateway

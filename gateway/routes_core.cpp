@@ -1,5 +1,6 @@
 /// Service endpoints, jobs (minimal), applications and notifications.
 #include "gateway/openapi.hpp"
+#include "actors/match_atoms.hpp"
 #include "gateway/request_context.hpp"
 #include "persistence/application_queries.hpp"
 #include "persistence/messages.hpp"
@@ -74,14 +75,31 @@ void submit(request_actor* self, api_shared& sh, const route_params&) {
   } else {
     id = ids::random_uuid();
   }
-  ask_application<application::application_view>(self, sh, id, fresh, caf::make_message(std::move(cmd)),
-                                                 [id](application::application_view& v) {
-                                                   auto r = json_response(201, v.json);
-                                                   r.headers.emplace_back("Location", "/api/v1/applications/" + id);
-                                                   if (v.replayed)
-                                                     r.headers.emplace_back("Idempotent-Replayed", "true");
-                                                   return r;
-                                                 });
+  auto route = [self, &sh, id, fresh](application::submit_application cmd) {
+    ask_application<application::application_view>(self, sh, id, fresh, caf::make_message(std::move(cmd)),
+                                                   [id](application::application_view& v) {
+                                                     auto r = json_response(201, v.json);
+                                                     r.headers.emplace_back("Location", "/api/v1/applications/" + id);
+                                                     if (v.replayed)
+                                                       r.headers.emplace_back("Idempotent-Replayed", "true");
+                                                     return r;
+                                                   });
+  };
+  // The resume's score for the job goes with the application (applications.match_score,
+  // the company's e-mail). From this node's match index; without it (loading,
+  // restarting, slow) the application goes on without a score rather than fail.
+  auto index = service(*sh.sys, "matchindex");
+  if (!index) {
+    route(std::move(cmd));
+    return;
+  }
+  self->request(index, std::chrono::seconds(2), score_atom::value, cmd.job_id, cmd.resume_id)
+      .then(
+          [route, cmd](double score) mutable {
+            cmd.match_score = score;
+            route(std::move(cmd));
+          },
+          [route, cmd](caf::error&) mutable { route(std::move(cmd)); });
 }
 
 void list_applications(request_actor* self, api_shared& sh, const route_params&) {

@@ -72,6 +72,12 @@ std::string hub_topic_of(const std::string& topic, const std::string& role, cons
     return role == "jobseeker" ? topic + ":applicant" : topic;
   if (topic.rfind("resume:", 0) == 0 && ids::is_uuid(topic.substr(7)))
     return topic;
+  // job:<id>:matches (the job's company and admins: checked by the job's match actor)
+  if (topic.size() == 4 + 36 + 8 && topic.rfind("job:", 0) == 0 && ids::is_uuid(topic.substr(4, 36)) &&
+      topic.compare(40, 8, ":matches") == 0)
+    return topic;
+  if (topic == "recommendations" && role == "jobseeker")
+    return "recommendations:" + user_id;
   return {};
 }
 

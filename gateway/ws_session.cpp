@@ -17,9 +17,12 @@
 #include "runtime/metrics.hpp"
 #include "runtime/observe.hpp"
 #include "actors/notification_actor.hpp"
+#include "actors/match_atoms.hpp"
+#include "actors/match_scorer.hpp"
 #include "actors/resume_pipeline.hpp"
 #include "cluster/feed.hpp"
 #include "gateway/ws_protocol.hpp"
+#include "persistence/matches.hpp"
 #include "persistence/messages.hpp"
 #include "persistence/resumes.hpp"
 #include "persistence/types.hpp"
@@ -286,6 +289,65 @@ void catch_up_application(session_actor* self, api_shared* sh, const std::string
           [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
 }
 
+/// Catches a `job:<id>:matches` subscription up from the job's match actor (which
+/// also decides whether the caller may watch: the job's company and admins).
+void catch_up_job_matches(session_actor* self, api_shared* sh, const std::string& topic,
+                          std::optional<int64_t> after_seq) {
+  auto& st = self->state;
+  auto registry = service(self->system(), "registry");
+  if (!registry) {
+    fail_subscribe(self, topic, make_error(errc::unavailable, "the node is restarting; retry"));
+    return;
+  }
+  auto id = topic.substr(4, 36);
+  nlohmann::json by = {{"user_id", st.by.user_id}, {"role", st.by.role}, {"company_id", st.by.company_id}};
+  self->request(registry, sh->opts.request_timeout,
+                route_message("match", id, false,
+                              caf::make_message(catchup_atom::value, by.dump(), after_seq ? *after_seq : int64_t{-1})))
+      .then(
+          [self, topic](const std::string& answer) {
+            auto a = nlohmann::json::parse(answer, nullptr, false);
+            std::vector<std::pair<int64_t, std::string>> frames;
+            for (const auto& f : a.value("frames", nlohmann::json::array()))
+              frames.emplace_back(f[0].get<int64_t>(), f[1].get<std::string>());
+            finish_subscribe(self, topic, a.value("last_seq", int64_t{0}), frames);
+          },
+          [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
+}
+
+/// Catches a `recommendations` subscription up: the jobseeker's recommendations after
+/// after_seq, or live from now.
+void catch_up_recommendations(session_actor* self, api_shared* sh, const std::string& topic,
+                              std::optional<int64_t> after_seq) {
+  if (!after_seq) {
+    finish_subscribe(self, topic, 0, {});
+    return;
+  }
+  auto db = service(self->system(), "db");
+  if (!db) {
+    fail_subscribe(self, topic, make_error(errc::unavailable, "the database pool is restarting; retry"));
+    return;
+  }
+  persistence::db_task task{persistence::matches::recommended_query(self->state.by.user_id, *after_seq, 1000)};
+  self->request(db, sh->opts.request_timeout, std::move(task))
+      .then(
+          [self, topic, after = *after_seq](persistence::db_reply& r) {
+            if (r.error) {
+              fail_subscribe(self, topic, r.error);
+              return;
+            }
+            std::vector<std::pair<int64_t, std::string>> frames;
+            int64_t last = after;
+            for (const auto& row : r.value) {
+              auto seq = row["seq"].get<int64_t>();
+              frames.emplace_back(seq, matching::recommendation_frame(row.dump()));
+              last = std::max(last, seq);
+            }
+            finish_subscribe(self, topic, last, frames);
+          },
+          [self, topic](caf::error& err) { fail_subscribe(self, topic, err); });
+}
+
 /// Whether the socket may send another frame (ws.ops_per_second); after 100
 /// refusals it is closed with 1008.
 bool frame_allowed(session_actor* self, api_shared* sh) {
@@ -324,8 +386,14 @@ std::string hub_topic_for(session_actor* self, const std::string& topic, std::op
     }
     return cluster::feed_topic;
   }
+  if (topic == "recommendations") {
+    send_error(self, errc::forbidden, "the recommendations topic is a jobseeker's own", topic);
+    return {};
+  }
   send_error(self, errc::bad_request,
-             "unknown topic '" + topic + "': application:<id>, resume:<id>, notifications or cluster", topic);
+             "unknown topic '" + topic +
+                 "': application:<id>, resume:<id>, job:<id>:matches, notifications, recommendations or cluster",
+             topic);
   return {};
 }
 
@@ -367,6 +435,10 @@ void subscribe(session_actor* self, api_shared* sh, const std::string& topic, st
     catch_up_notifications(self, sh, topic, after_seq);
   } else if (topic.rfind("resume:", 0) == 0) {
     catch_up_resume(self, sh, topic, after_seq);
+  } else if (topic.rfind("job:", 0) == 0) {
+    catch_up_job_matches(self, sh, topic, after_seq);
+  } else if (topic == "recommendations") {
+    catch_up_recommendations(self, sh, topic, after_seq);
   } else {
     catch_up_application(self, sh, topic, after_seq);
   }

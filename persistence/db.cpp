@@ -30,9 +30,10 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url, const std::str
   // a plan made while a table was small holds as it grows).
   conn->prepare(journal_apps_statement,
                 "WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, job_id uuid, user_id uuid, "
-                "resume_id uuid, cover_letter text, status text)), "
-                "ins AS (INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status) "
-                "SELECT v.id, v.job_id, v.user_id, j.company_id, v.resume_id, v.cover_letter, v.status FROM v "
+                "resume_id uuid, cover_letter text, status text, match_score numeric)), "
+                "ins AS (INSERT INTO applications (id, job_id, user_id, company_id, resume_id, cover_letter, status, "
+                "match_score) SELECT v.id, v.job_id, v.user_id, j.company_id, v.resume_id, v.cover_letter, v.status, "
+                "v.match_score FROM v "
                 "CROSS JOIN LATERAL (SELECT j.company_id, " HH_SQL_JOB_STATUS(
                     "j") " AS status FROM jobs j WHERE j.id = v.job_id OFFSET 0) j WHERE j.status = 'open' "
                          "AND EXISTS (SELECT 1 FROM resumes r WHERE r.id = v.resume_id AND r.user_id = v.user_id) "

@@ -119,7 +119,8 @@ void insert_applications(pqxx::transaction_base& txn, group_t& group, std::vecto
                       {"user_id", r.user_id},
                       {"resume_id", r.resume_id},
                       {"cover_letter", text_or_null(r.cover_letter)},
-                      {"status", r.status}});
+                      {"status", r.status},
+                      {"match_score", r.match_score >= 0 ? nlohmann::json(r.match_score) : nlohmann::json(nullptr)}});
     }
   if (!apps.empty()) {
     auto res = txn.exec_prepared(journal_apps_statement, json_param(apps));

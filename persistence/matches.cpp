@@ -297,14 +297,28 @@ json recommend(pqxx::transaction_base& txn, const std::vector<scored>& rows, dou
       scored_records(above).dump(), per_day);
   auto out = rows_of(res);
   auto now = sql_now_iso(txn);
+  std::vector<std::string> job_ids;
   for (const auto& r : out)
+    job_ids.push_back(r["job_id"].get<std::string>());
+  std::map<std::string, std::pair<std::string, std::string>> jobs;  // id -> title, company
+  if (!job_ids.empty())
+    for (const auto& j : txn.exec_params(
+             "SELECT id::text, title, company_id::text FROM jobs WHERE id = ANY($1::uuid[])", uuid_array(job_ids)))
+      jobs[j[0].as<std::string>()] = {j[1].as<std::string>(), j[2].as<std::string>()};
+  for (const auto& r : out) {
+    const auto& job = jobs[r["job_id"].get<std::string>()];
+    char score[16];
+    std::snprintf(score, sizeof score, "%.1f", r["overall_score"].get<double>());
     write_outbox(txn, "match.recommended", r["user_id"].get<std::string>(),
                  {{"event_id", ids::random_uuid()},
                   {"match_id", r["match_id"]},
                   {"user_id", r["user_id"]},
                   {"job_id", r["job_id"]},
-                  {"score", r["overall_score"]},
+                  {"company_id", job.second},
+                  {"job_title", job.first},
+                  {"score", score},
                   {"occurred_at", now}});
+  }
   return out;
 }
 
@@ -437,23 +451,68 @@ db_fn pool_query(bool full, int64_t user_cursor, int64_t job_cursor,
   };
 }
 
-db_fn parsed_query(std::string resume_id) {
-  return [resume_id](pqxx::transaction_base& txn) { return reply(parsed_of(txn, resume_id)); };
+db_fn pair_query(std::string job_id, std::string resume_id) {
+  return [=](pqxx::transaction_base& txn) {
+    auto jobs = open_jobs(txn, {job_id});
+    return reply({{"job", jobs.empty() ? json(nullptr) : jobs[0]}, {"resume", parsed_of(txn, resume_id)}});
+  };
 }
 
 db_fn job_state_query(std::string job_id, int limit) {
   return [job_id, limit](pqxx::transaction_base& txn) { return reply(job_state(txn, job_id, limit)); };
 }
 
-db_fn get_query(std::string match_id) {
-  return [match_id](pqxx::transaction_base& txn) { return reply(get(txn, match_id)); };
+namespace {
+
+/// The row if `by` is a party to it (the job's company, the candidate, an admin); else not_found.
+json party_row(pqxx::transaction_base& txn, const std::string& match_id, const party& by) {
+  auto row = get(txn, match_id);
+  bool company = by.role == "company" && by.company_id == row["company_id"];
+  bool candidate = by.role == "jobseeker" && by.user_id == row["user_id"];
+  if (by.role != "admin" && !company && !candidate)
+    throw make_error(errc::not_found, "no match with this id");
+  return row;
 }
 
-db_fn feedback_command(std::string match_id, std::string by, std::string type) {
-  return [=](pqxx::transaction_base& txn) {
-    get(txn, match_id);  // not_found first
-    return reply(feedback(txn, match_id, by, type));
+}  // namespace
+
+db_fn get_query(std::string match_id, party by) {
+  return [match_id, by](pqxx::transaction_base& txn) {
+    auto row = party_row(txn, match_id, by);
+    row.erase("job_version");
+    row.erase("resume_seq");
+    if (by.role != "jobseeker") {
+      // A company sees the masked candidate, never who they are.
+      auto rid = row["resume_id"].get<std::string>();
+      auto views = candidate_views(txn, {rid});
+      row["candidate"] = views.contains(rid) ? views[rid] : json(nullptr);
+      if (by.role == "company")
+        row.erase("user_id");
+    }
+    return reply(row);
   };
+}
+
+db_fn feedback_command(std::string match_id, party by, std::string type) {
+  return [=](pqxx::transaction_base& txn) {
+    party_row(txn, match_id, by);
+    if (by.role == "jobseeker" && (type == "hired" || type == "rejected"))
+      throw make_error(errc::forbidden, "hired and rejected are the company's feedback", "feedback_type");
+    return reply(feedback(txn, match_id, by.user_id, type));
+  };
+}
+
+int64_t application_feedback(pqxx::transaction_base& txn, const std::string& application_id, const std::string& type) {
+  return static_cast<int64_t>(
+      txn.exec_params("INSERT INTO match_feedback (match_id, feedback_type, feedback_by) SELECT m.id, $2, a.company_id "
+                      "FROM applications a JOIN matches m ON m.job_id = a.job_id AND m.resume_id = a.resume_id WHERE "
+                      "a.id = $1::uuid ON CONFLICT (match_id, feedback_by, feedback_type) DO NOTHING",
+                      application_id, type)
+          .affected_rows());
+}
+
+db_fn recommended_query(std::string user_id, int64_t after_seq, int limit) {
+  return [=](pqxx::transaction_base& txn) { return reply(recommended_since(txn, user_id, after_seq, limit)); };
 }
 
 db_fn candidate_views_query(std::vector<std::string> resume_ids) {

@@ -106,6 +106,10 @@ nlohmann::json candidate_views(pqxx::transaction_base& txn, const std::vector<st
 /// The jobseeker's recommended rows after `after_seq` (the WebSocket catch-up).
 nlohmann::json recommended_since(pqxx::transaction_base& txn, const std::string& user_id, int64_t after_seq, int limit);
 
+/// An application reached accepted (`hired`) or rejected: the feedback on its match,
+/// by its company (none when the pair has no row). Answers the rows written.
+int64_t application_feedback(pqxx::transaction_base& txn, const std::string& application_id, const std::string& type);
+
 /// What the scorer writes in one transaction (the functions above, bound to it).
 class writer {
  public:
@@ -124,6 +128,9 @@ class writer {
     return matches::recommend(txn_, rows, threshold, per_day);
   }
   int64_t next_seq() { return matches::next_seq(txn_); }
+  int64_t application_feedback(const std::string& application_id, const std::string& type) {
+    return matches::application_feedback(txn_, application_id, type);
+  }
 
  private:
   pqxx::transaction_base& txn_;
@@ -141,12 +148,23 @@ db_fn pool_query(
     std::function<void(const nlohmann::json& changes, const nlohmann::json& pool_rows, const nlohmann::json& job_rows)>
         sink);
 
+/// Who asks (as the gateway authenticated them).
+struct party {
+  std::string user_id, role, company_id;
+};
+
 /// The db_task forms of the reads.
-db_fn parsed_query(std::string resume_id);
+/// {job: open_jobs' row or null (not open), resume: parsed_of's answer}.
+db_fn pair_query(std::string job_id, std::string resume_id);
 db_fn job_state_query(std::string job_id, int limit);
-db_fn get_query(std::string match_id);
-db_fn feedback_command(std::string match_id, std::string by, std::string type);
+/// A match as a party sees it: the job's company with the masked candidate and without
+/// the jobseeker's id; the jobseeker without the candidate view; admins everything.
+/// Anyone else: not_found.
+db_fn get_query(std::string match_id, party by);
+/// Feedback from a party (a jobseeker: helpful or not_helpful only).
+db_fn feedback_command(std::string match_id, party by, std::string type);
 db_fn candidate_views_query(std::vector<std::string> resume_ids);
+db_fn recommended_query(std::string user_id, int64_t after_seq, int limit);
 
 /// A match row as the API shows it (without the candidate).
 nlohmann::json row_json(const scored& s, const std::string& match_id, int64_t seq, bool recommended,

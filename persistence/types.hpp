@@ -53,12 +53,13 @@ struct application_row {
   std::string resume_id;
   std::string cover_letter;
   std::string status;
+  double match_score = -1;  ///< -1: none (NULL)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, application_row& x) {
   return f(caf::meta::type_name("application_row"), x.id, x.job_id, x.user_id, x.company_id, x.resume_id,
-           x.cover_letter, x.status);
+           x.cover_letter, x.status, x.match_score);
 }
 
 /// An interview as the read model stores it (table interviews).

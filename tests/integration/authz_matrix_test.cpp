@@ -48,6 +48,8 @@ SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
   UNION ALL SELECT 'o' || count(*) FROM outbox
   UNION ALL SELECT 'cn' || node_id || ':' || status FROM cluster_nodes
   UNION ALL SELECT 'cs' || count(*) FILTER (WHERE releasing) FROM cluster_shards
+  UNION ALL SELECT 'mt' || m.id || ':' || m.seq FROM matches m
+  UNION ALL SELECT 'mf' || f::text FROM match_feedback f
 ) x(t)
 )SQL";
 
@@ -104,6 +106,12 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
   }));
   ASSERT_TRUE(eventually(std::chrono::seconds(30),
                          [&] { return db.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0; }));
+  // The processed resume was matched against the open job.
+  std::string match_id;
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    match_id = db.scalar("SELECT COALESCE((SELECT id::text FROM matches WHERE job_id = '" + job + "' LIMIT 1), '')");
+    return !match_id.empty();
+  }));
 
   // The others.
   auto b = signup({{"role", "company"}, {"name", "B"}, {"company", {{"name", "Other Co"}}}});
@@ -222,6 +230,25 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
       {"GET", "/api/v1/admin/resumes/dead-letters", "/api/v1/admin/resumes/dead-letters", nullptr, everyone},
       {"POST", "/api/v1/admin/resumes/{id}/replay", "/api/v1/admin/resumes/" + resume_id + "/replay", nullptr,
        everyone},
+      // Matching: a job's matches to its company; one match to its parties; recommendations to their jobseeker.
+      {"GET", "/api/v1/jobs/{id}/matches", "/api/v1/jobs/" + job + "/matches", nullptr,
+       plus(strangers, {"owner_jobseeker"})},
+      {"GET", "/api/v1/matches/{id}", "/api/v1/matches/" + match_id, nullptr, strangers},
+      {"POST",
+       "/api/v1/matches/{id}/feedback",
+       "/api/v1/matches/" + match_id + "/feedback",
+       {{"feedback_type", "helpful"}},
+       strangers},
+      {"POST",
+       "/api/v1/matches/{id}/feedback",
+       "/api/v1/matches/" + match_id + "/feedback",
+       {{"feedback_type", "hired"}},
+       {"owner_jobseeker"}},
+      {"GET",
+       "/api/v1/me/recommendations",
+       "/api/v1/me/recommendations",
+       nullptr,
+       {"anonymous", "other_company", "owner_company"}},
       // Metrics: the scraper's token or an admin.
       {"GET", "/metrics", "/metrics", nullptr, everyone},
       // The cluster admin API: admins only.
@@ -296,7 +323,7 @@ TEST(authz_matrix, every_forbidden_call_is_refused_and_changes_nothing) {
     auto it = std::find_if(callers.begin(), callers.end(), [&](auto& x) { return x.name == who; });
     ws_client ws{n.port, it->tok};
     ASSERT_TRUE(ws.open());
-    for (const auto& topic : {"application:" + app_id, "resume:" + resume_id}) {
+    for (const auto& topic : {"application:" + app_id, "resume:" + resume_id, "job:" + job + ":matches"}) {
       ws.send(json({{"op", "subscribe"}, {"topic", topic}, {"after_seq", 0}}).dump());
       auto f = ws.read();
       ASSERT_TRUE(f) << who;

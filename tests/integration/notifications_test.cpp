@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cmath>
 #include <sstream>
 
 #include "runtime/crypto.hpp"
@@ -128,10 +129,29 @@ class notifications : public node_suite<env> {
 
   /// A job of `c`, an application of `s`, moved to reviewing; returns the application id.
   std::string applied_and_reviewed(const account& c, const account& s) {
-    auto job = http_->post("/api/v1/jobs", {{"title", "데이터 엔지니어"}}, c.tok);
+    auto job =
+        http_->post("/api/v1/jobs",
+                    {{"title", "데이터 엔지니어"},
+                     {"experience_min", 2},
+                     {"experience_max", 6},
+                     {"skills", {{{"name", "Python"}, {"required", true}}, {{"name", "Spark"}, {"required", true}}}}},
+                    c.tok);
     EXPECT_EQ(job.status, 201) << job.body;
+    // A resume matching can read: Python from three years of dated experience, no Spark.
+    json parsed = {{"experiences", json::array()},
+                   {"educations", json::array()},
+                   {"skills",
+                    {{{"name", "Python"},
+                      {"category", "language"},
+                      {"proficiency", nullptr},
+                      {"years", nullptr},
+                      {"source", "experience"},
+                      {"years_from_experience", 3.0}}}},
+                   {"certifications", json::array()},
+                   {"years_experience", 3.0},
+                   {"language", "ko"}};
     auto app = http_->post("/api/v1/applications",
-                           {{"job_id", job.json_body["id"]}, {"resume_id", e_->db.resume_of(s.id)}}, s.tok);
+                           {{"job_id", job.json_body["id"]}, {"resume_id", e_->db.resume_of(s.id, parsed)}}, s.tok);
     EXPECT_EQ(app.status, 201) << app.body;
     auto id = app.json_body["id"].get<std::string>();
     EXPECT_EQ(http_->patch("/api/v1/applications/" + id + "/status", {{"status", "reviewing"}}, c.tok).status, 200);
@@ -208,10 +228,17 @@ TEST_F(notifications, every_channel_delivers_once_with_retries_and_dead_letters)
   auto body_b64 = company_mail.substr(company_mail.find("\r\n\r\n") + 4);
   body_b64.erase(std::remove(body_b64.begin(), body_b64.end(), '\n'), body_b64.end());
   body_b64.erase(std::remove(body_b64.begin(), body_b64.end(), '\r'), body_b64.end());
-  auto expected_body =
-      "김민지님이 데이터 엔지니어 포지션에 지원했습니다.\n\n매칭 점수: -점\n\n지원서 확인하기: "
-      "https://hirehub.test/applications/" +
-      app;
+  // The score the application stored (one of two required skills: capped at 70), as the e-mail shows it.
+  auto stored = http_->get("/api/v1/applications/" + app, c.tok).json_body;
+  ASSERT_TRUE(stored["match_score"].is_number()) << stored.dump();
+  double score = stored["match_score"].get<double>();
+  EXPECT_GT(score, 40);
+  EXPECT_LE(score, 70);
+  EXPECT_EQ(std::stod(e_->db.scalar("SELECT match_score FROM applications WHERE id = '" + app + "'")), score);
+  std::ostringstream shown;
+  shown << std::round(score * 10) / 10;
+  auto expected_body = "김민지님이 데이터 엔지니어 포지션에 지원했습니다.\n\n매칭 점수: " + shown.str() +
+                       "점\n\n지원서 확인하기: https://hirehub.test/applications/" + app;
   EXPECT_EQ(body_b64, hirehub::crypto::base64_encode(expected_body));
   // The SMTP server refused its first message once (451): one e-mail of the suite
   // took a second attempt, every other one attempt.

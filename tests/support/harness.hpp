@@ -109,9 +109,10 @@ class database {
   void exec(const std::string& sql);
   /// A resume row of `user_id` (and a users row for it when there is none, as for a
   /// user known only from a token): an application must name one of its user's resumes.
-  std::string resume_of(const std::string& user_id);
+  /// `parsed` (the parser's JSON) makes it a resume matching can read.
+  std::string resume_of(const std::string& user_id, const json& parsed = nullptr);
   /// The same for many users in one transaction: their resumes, in order.
-  std::vector<std::string> resumes_of(const std::vector<std::string>& user_ids);
+  std::vector<std::string> resumes_of(const std::vector<std::string>& user_ids, const json& parsed = nullptr);
 
  private:
   std::string name_;

@@ -54,11 +54,11 @@ void database::exec(const std::string& sql) {
   t.exec(sql);
 }
 
-std::string database::resume_of(const std::string& user_id) {
-  return resumes_of({user_id})[0];
+std::string database::resume_of(const std::string& user_id, const json& parsed) {
+  return resumes_of({user_id}, parsed)[0];
 }
 
-std::vector<std::string> database::resumes_of(const std::vector<std::string>& user_ids) {
+std::vector<std::string> database::resumes_of(const std::vector<std::string>& user_ids, const json& parsed) {
   std::vector<std::string> ids;
   std::string users = "{", resumes = "{";
   for (auto& u : user_ids) {
@@ -74,9 +74,9 @@ std::vector<std::string> database::resumes_of(const std::vector<std::string>& us
       users + "}");
   t.exec_params(
       "INSERT INTO resumes (id, user_id, title, original_file_url, original_file_name, file_type, file_size, "
-      "file_sha256, status, progress) SELECT r, u, 'CV', 'resumes/' || r || '.txt', 'cv.txt', 'txt', 1, "
-      "repeat('0', 64), 'ready', 100 FROM unnest($1::uuid[], $2::uuid[]) AS x(r, u)",
-      resumes + "}", users + "}");
+      "file_sha256, status, progress, parsed_content) SELECT r, u, 'CV', 'resumes/' || r || '.txt', 'cv.txt', "
+      "'txt', 1, repeat('0', 64), 'ready', 100, NULLIF($3, '')::jsonb FROM unnest($1::uuid[], $2::uuid[]) AS x(r, u)",
+      resumes + "}", users + "}", parsed.is_null() ? std::string{} : parsed.dump());
   t.commit();
   return ids;
 }
