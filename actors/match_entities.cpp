@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include <caf/all.hpp>
@@ -80,6 +81,15 @@ void passivate(Self* self) {
 
 // ---------------------------------------------------------------- a job's matches
 
+/// A row as the actor keeps it: what it is sorted and filtered by, and the item the
+/// API shows, serialised once (a parsed JSON tree costs several times more memory).
+struct held_row {
+  std::string resume_id;
+  double overall = 0;
+  int64_t seq = 0;
+  std::string item;  ///< the row's JSON without the candidate
+};
+
 struct job_state {
   const char* name = "job_match";
   entity_context ctx;
@@ -88,18 +98,17 @@ struct job_state {
   bool loaded = false, passivating = false;
   caf::error failed;  ///< the load failed: every command answers it, then the actor goes
   std::string company_id, status;
-  std::vector<json> rows;  ///< best first
-  std::unordered_map<std::string, json> views;
+  std::vector<held_row> rows;  ///< best first
+  std::unordered_map<std::string, std::string> views;  ///< resume -> candidate view (JSON text)
   int64_t last_seq = 0;
   std::vector<std::function<void()>> waiting;  ///< commands that came before the load ended
 };
 
 using job_actor = observed_actor<job_state>;
 
-void sort_rows(std::vector<json>& rows) {
-  std::sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
-    auto x = a["overall_score"].get<double>(), y = b["overall_score"].get<double>();
-    return x != y ? x > y : a["resume_id"].get<std::string>() < b["resume_id"].get<std::string>();
+void sort_rows(std::vector<held_row>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const held_row& a, const held_row& b) {
+    return a.overall != b.overall ? a.overall > b.overall : a.resume_id < b.resume_id;
   });
 }
 
@@ -116,6 +125,22 @@ json item_of(const json& row) {
   out.erase("user_id");  // a company sees a candidate's resume, never who they are, until they apply
   out.erase("job_id");
   return out;
+}
+
+held_row held_of(const json& row) {
+  return {row["resume_id"].get<std::string>(), row["overall_score"].get<double>(), row["seq"].get<int64_t>(),
+          item_of(row).dump()};
+}
+
+/// "[a,b,...]" of serialised items.
+std::string array_of(const std::vector<const std::string*>& items) {
+  std::string out = "[";
+  for (const auto* i : items) {
+    if (out.size() > 1)
+      out += ',';
+    out += *i;
+  }
+  return out + "]";
 }
 
 /// Runs `work` now when the state is loaded, else when it is.
@@ -154,9 +179,9 @@ void load(job_actor* self) {
             auto& s = self->state;
             s.company_id = r.value["company_id"].get<std::string>();
             s.status = r.value["status"].get<std::string>();
-            for (auto& row : r.value["rows"]) {
-              s.last_seq = std::max(s.last_seq, row["seq"].get<int64_t>());
-              s.rows.push_back(std::move(row));
+            for (const auto& row : r.value["rows"]) {
+              s.rows.push_back(held_of(row));
+              s.last_seq = std::max(s.last_seq, s.rows.back().seq);
             }
             s.loaded = true;
             for (auto& w : s.waiting)
@@ -176,16 +201,14 @@ void answer_page(job_actor* self, caf::typed_response_promise<std::string> rp, c
   auto cursor = q.value("cursor", "");
   if (!cursor.empty())
     from = cursor_of(cursor);
-  std::vector<const json*> page;
+  std::vector<const held_row*> page;
   bool more = false;
   for (const auto& r : s.rows) {
-    double overall = r["overall_score"].get<double>();
-    if (overall < min_score)
+    if (r.overall < min_score)
       break;
-    const auto& rid = r["resume_id"].get_ref<const std::string&>();
-    if (from && !after(*from, overall, rid))
+    if (from && !after(*from, r.overall, r.resume_id))
       continue;
-    if (!p->candidate(rid))
+    if (!p->candidate(r.resume_id))
       continue;  // deleted, replaced, or matching switched off: appears nowhere
     if (page.size() == limit) {
       more = true;
@@ -195,23 +218,27 @@ void answer_page(job_actor* self, caf::typed_response_promise<std::string> rp, c
   }
   auto finish = [self, rp, page, more]() mutable {
     auto& s = self->state;
-    json items = json::array();
-    for (const auto* r : page) {
-      auto it = item_of(*r);
-      auto v = s.views.find((*r)["resume_id"].get<std::string>());
-      it["candidate"] = v == s.views.end() ? json(nullptr) : v->second;
-      items.push_back(std::move(it));
+    // The page as text: each held item with its candidate view spliced in.
+    std::string out = "{\"items\":[";
+    for (size_t i = 0; i < page.size(); ++i) {
+      const auto& item = page[i]->item;
+      auto v = s.views.find(page[i]->resume_id);
+      if (i)
+        out += ',';
+      out.append(item, 0, item.size() - 1);
+      out += ",\"candidate\":";
+      out += v == s.views.end() ? "null" : v->second;
+      out += '}';
     }
-    json out{{"items", items}, {"next_cursor", nullptr}};
-    if (more && !page.empty())
-      out["next_cursor"] =
-          cursor_at(page.back()->at("overall_score").get<double>(), page.back()->at("resume_id").get<std::string>());
-    rp.deliver(out.dump());
+    out += "],\"next_cursor\":";
+    out += more && !page.empty() ? json(cursor_at(page.back()->overall, page.back()->resume_id)).dump() : "null";
+    out += '}';
+    rp.deliver(std::move(out));
   };
   std::vector<std::string> missing;
   for (const auto* r : page)
-    if (!s.views.count((*r)["resume_id"].get<std::string>()))
-      missing.push_back((*r)["resume_id"].get<std::string>());
+    if (!s.views.count(r->resume_id))
+      missing.push_back(r->resume_id);
   if (missing.empty()) {
     finish();
     return;
@@ -230,7 +257,7 @@ void answer_page(job_actor* self, caf::typed_response_promise<std::string> rp, c
               return;
             }
             for (auto& [id, v] : r.value.items())
-              self->state.views[id] = std::move(v);
+              self->state.views[id] = v.dump();
             finish();
           },
           [rp](caf::error& err) mutable { rp.deliver(err); });
@@ -275,44 +302,45 @@ void apply_delta(job_actor* self, const std::string& delta_json) {
     return;
   std::unordered_map<std::string, size_t> at;
   for (size_t i = 0; i < s.rows.size(); ++i)
-    at[s.rows[i]["resume_id"].get<std::string>()] = i;
-  json changed = json::array();
-  for (auto& r : d.value("changed", json::array())) {
-    auto id = r["resume_id"].get<std::string>();
-    auto it = at.find(id);
+    at[s.rows[i].resume_id] = i;
+  std::vector<std::string> changed;
+  for (const auto& r : d.value("changed", json::array())) {
+    auto row = held_of(r);
+    auto it = at.find(row.resume_id);
     if (it == at.end()) {
-      at[id] = s.rows.size();
-      s.rows.push_back(r);
-    } else if (s.rows[it->second]["seq"].get<int64_t>() < r["seq"].get<int64_t>()) {
-      s.rows[it->second] = r;
+      at[row.resume_id] = s.rows.size();
+      s.rows.push_back(row);
+    } else if (s.rows[it->second].seq < row.seq) {
+      s.rows[it->second] = row;
     } else {
       continue;  // an older delta than what is held
     }
-    changed.push_back(item_of(r));
+    changed.push_back(row.item);
   }
-  json removed = json::array();
+  std::set<std::string> removed;
   for (const auto& id : d.value("removed", json::array()))
     if (at.count(id.get<std::string>())) {
-      removed.push_back(id);
+      removed.insert(id.get<std::string>());
       s.views.erase(id.get<std::string>());
     }
   s.rows.erase(std::remove_if(s.rows.begin(), s.rows.end(),
-                              [&](const json& r) {
-                                return std::find(removed.begin(), removed.end(), r["resume_id"]) != removed.end();
-                              }),
+                              [&](const held_row& r) { return removed.count(r.resume_id) > 0; }),
                s.rows.end());
   sort_rows(s.rows);
   while (static_cast<int>(s.rows.size()) > s.opts.top_k) {
-    s.views.erase(s.rows.back()["resume_id"].get<std::string>());
+    s.views.erase(s.rows.back().resume_id);
     s.rows.pop_back();
   }
   auto seq = d.value("seq", int64_t{0});
   if (seq <= s.last_seq || (changed.empty() && removed.empty()))
     return;
   s.last_seq = seq;
+  std::vector<const std::string*> items;
+  for (const auto& c : changed)
+    items.push_back(&c);
   if (auto hub = services::find(self->system(), "hub"))
     self->send(hub, publish_atom::value, job_topic(s.ctx.id), seq,
-               matches_frame(s.ctx.id, seq, changed.dump(), removed.dump()));
+               matches_frame(s.ctx.id, seq, array_of(items), json(removed).dump()));
 }
 
 /// Throws the refusal (caf::error).
@@ -323,15 +351,15 @@ std::string catch_up(job_actor* self, const std::string& by_json, int64_t after_
   require_company(s, caller_of(json{{"by", json::parse(by_json, nullptr, false)}}));
   json frames = json::array();
   if (after_seq >= 0) {
-    json changed = json::array();
+    std::vector<const std::string*> changed;
     int64_t top = 0;
     for (const auto& r : s.rows)
-      if (r["seq"].get<int64_t>() > after_seq) {
-        changed.push_back(item_of(r));
-        top = std::max(top, r["seq"].get<int64_t>());
+      if (r.seq > after_seq) {
+        changed.push_back(&r.item);
+        top = std::max(top, r.seq);
       }
     if (!changed.empty())
-      frames.push_back({top, matches_frame(s.ctx.id, top, changed.dump(), "[]")});
+      frames.push_back({top, matches_frame(s.ctx.id, top, array_of(changed), "[]")});
   }
   return json{{"last_seq", s.last_seq}, {"frames", frames}}.dump();
 }

@@ -172,19 +172,20 @@ void pure(const options& o) {
       o.candidates, o.top_k, pct(job_ms, 0.5), pct(job_ms, 1));
   std::printf("a new resume against %d open jobs (every score, ranked): p50 %.2f ms, max %.2f ms\n", o.jobs,
               pct(resume_ms, 0.5), pct(resume_ms, 1));
-  // A job actor's state: its top-k rows as JSON, as the actor holds them.
+  // A job actor's state: its top-k rows, each its item serialised once, as the actor holds them.
   long s0 = rss_kib();
-  std::vector<std::vector<json>> states(1000);
+  std::vector<std::vector<std::string>> states(1000);
   for (auto& st : states) {
     const auto& j = *p->jobs[rng() % p->jobs.size()];
     for (const auto& t : mc::top_candidates(*p, j.profile, static_cast<size_t>(o.top_k), w)) {
       auto b = dm::breakdown(j.profile, p->candidates[t.index]->form, w);
-      st.push_back({{"match_id", hirehub::ids::random_uuid()},
+      st.push_back(json{{"match_id", hirehub::ids::random_uuid()},
                     {"resume_id", p->candidates[t.index]->resume_id},
                     {"overall_score", t.s.overall},
                     {"breakdown", b},
                     {"reasoning", dm::reasoning(b, true)},
-                    {"seq", 1}});
+                    {"seq", 1}}
+                       .dump());
     }
   }
   long s1 = rss_kib();
