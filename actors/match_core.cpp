@@ -141,17 +141,6 @@ std::vector<ranked> top_candidates(const pool& p, const dm::job_profile& job, si
   return all;
 }
 
-std::vector<ranked> candidates_above(const pool& p, const dm::job_profile& job, double min_overall,
-                                     const dm::weights& w) {
-  std::vector<ranked> out;
-  for (size_t i = 0; i < p.candidates.size(); ++i) {
-    auto s = dm::score(job, p.candidates[i]->form, w);
-    if (s.overall >= min_overall)
-      out.push_back({i, s});
-  }
-  return out;
-}
-
 std::vector<ranked> score_jobs(const pool& p, const dm::candidate& c, size_t k, const dm::weights& w) {
   std::vector<ranked> out;
   out.reserve(p.jobs.size());

@@ -71,10 +71,6 @@ struct ranked {
 /// The job's best `k` candidates, best first (ties by resume id).
 std::vector<ranked> top_candidates(const pool& p, const dm::job_profile& job, size_t k, const dm::weights& w);
 
-/// Every candidate scoring at least `min_overall` for the job (unordered).
-std::vector<ranked> candidates_above(const pool& p, const dm::job_profile& job, double min_overall,
-                                     const dm::weights& w);
-
 /// The candidate against every open job, best first; `k` 0: all.
 std::vector<ranked> score_jobs(const pool& p, const dm::candidate& c, size_t k, const dm::weights& w);
 

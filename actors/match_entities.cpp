@@ -95,10 +95,10 @@ struct job_state {
   entity_context ctx;
   caf::actor registry;
   entity_options opts;
-  bool loaded = false, passivating = false;
+  bool loading = false, loaded = false, passivating = false;
   caf::error failed;  ///< the load failed: every command answers it, then the actor goes
   std::string company_id, status;
-  std::vector<held_row> rows;  ///< best first
+  std::vector<held_row> rows;                          ///< best first
   std::unordered_map<std::string, std::string> views;  ///< resume -> candidate view (JSON text)
   int64_t last_seq = 0;
   std::vector<std::function<void()>> waiting;  ///< commands that came before the load ended
@@ -143,13 +143,22 @@ std::string array_of(const std::vector<const std::string*>& items) {
   return out + "]";
 }
 
-/// Runs `work` now when the state is loaded, else when it is.
+void load(job_actor* self);
+
+/// Runs `work` now when the state is loaded, else when it is (the first such command
+/// starts the load).
 template <class F>
 void when_loaded(job_actor* self, F work) {
-  if (self->state.loaded)
+  auto& s = self->state;
+  if (s.loaded) {
     work();
-  else
-    self->state.waiting.push_back(std::move(work));
+    return;
+  }
+  s.waiting.push_back(std::move(work));
+  if (!s.loading) {
+    s.loading = true;
+    load(self);
+  }
 }
 
 void load(job_actor* self) {
@@ -323,9 +332,9 @@ void apply_delta(job_actor* self, const std::string& delta_json) {
       removed.insert(id.get<std::string>());
       s.views.erase(id.get<std::string>());
     }
-  s.rows.erase(std::remove_if(s.rows.begin(), s.rows.end(),
-                              [&](const held_row& r) { return removed.count(r.resume_id) > 0; }),
-               s.rows.end());
+  s.rows.erase(
+      std::remove_if(s.rows.begin(), s.rows.end(), [&](const held_row& r) { return removed.count(r.resume_id) > 0; }),
+      s.rows.end());
   sort_rows(s.rows);
   while (static_cast<int>(s.rows.size()) > s.opts.top_k) {
     s.views.erase(s.rows.back().resume_id);
@@ -341,6 +350,24 @@ void apply_delta(job_actor* self, const std::string& delta_json) {
   if (auto hub = services::find(self->system(), "hub"))
     self->send(hub, publish_atom::value, job_topic(s.ctx.id), seq,
                matches_frame(s.ctx.id, seq, array_of(items), json(removed).dump()));
+}
+
+/// A delta for an actor that holds no state: its frame for the job's watchers, from
+/// the delta alone (the table already has it; a later read loads from there).
+void pass_on(job_actor* self, const std::string& delta_json) {
+  auto d = json::parse(delta_json, nullptr, false);
+  auto seq = d.is_object() ? d.value("seq", int64_t{0}) : 0;
+  if (seq <= 0)
+    return;
+  std::vector<std::string> items;
+  for (const auto& r : d.value("changed", json::array()))
+    items.push_back(item_of(r).dump());
+  std::vector<const std::string*> ptrs;
+  for (const auto& i : items)
+    ptrs.push_back(&i);
+  if (auto hub = services::find(self->system(), "hub"))
+    self->send(hub, publish_atom::value, job_topic(self->state.ctx.id), seq,
+               matches_frame(self->state.ctx.id, seq, array_of(ptrs), d.value("removed", json::array()).dump()));
 }
 
 /// Throws the refusal (caf::error).
@@ -369,14 +396,23 @@ caf::behavior job_impl(job_actor* self, entity_context ctx, caf::actor registry,
   s.ctx = std::move(ctx);
   s.registry = std::move(registry);
   s.opts = o;
-  load(self);
+  // Loaded by the first read; a delta that finds the actor not loaded (nobody read the
+  // list since it started) is only passed on to the job's watchers.
   return {
       [self](matches_atom, const std::string& query) -> caf::result<std::string> {
         auto rp = self->make_response_promise<std::string>();
         when_loaded(self, [self, rp, query]() mutable { list(self, rp, query); });
         return rp;
       },
-      [self](update_atom, const std::string& delta) { when_loaded(self, [self, delta] { apply_delta(self, delta); }); },
+      [self](update_atom, const std::string& delta) {
+        auto& s = self->state;
+        if (s.loaded || s.loading) {
+          when_loaded(self, [self, delta] { apply_delta(self, delta); });
+          return;
+        }
+        pass_on(self, delta);
+        passivate(self);
+      },
       [self](catchup_atom, const std::string& by, int64_t after_seq) -> caf::result<std::string> {
         auto rp = self->make_response_promise<std::string>();
         when_loaded(self, [self, rp, by, after_seq]() mutable {

@@ -73,7 +73,7 @@ void explain(pm::scored& row, const pool_job& j, const pool_candidate& c, const 
 /// A jobseeker named by an event: their pool resume against every open job.
 void score_user(pm::writer& txn, const pool& p, const std::string& user_id, const scorer_options& o, outcome& out) {
   const auto* c = p.candidate_of_user(user_id);
-  note_removed(out, txn.drop_user(user_id, c ? c->resume_id : std::string{}));
+  note_removed(out, txn.drop_user(user_id, c ? c->resume_id : std::string{}, o.top_k));
   if (!c)
     return;
   auto ranked = score_jobs(p, c->form, 0, o.weights);
@@ -111,11 +111,12 @@ void score_job(pm::writer& txn, const pool& p, const std::string& job_id, const 
   note_changed(out, stored["changed"]);
   for (const auto& id : stored["removed"])
     delta_of(out, job_id)["removed"].push_back(id);
+  // Its best candidates at or above the threshold are told (not everyone above it: a
+  // new job reaches the people it is best for, each at most recommend_per_day a day).
   std::vector<pm::scored> above;
-  for (const auto& r : candidates_above(p, j->profile, o.recommend_threshold, o.weights)) {
-    above.push_back(pair_of(*j, *p.candidates[r.index], r.s));
-    explain(above.back(), *j, *p.candidates[r.index], o.weights);
-  }
+  for (const auto& row : top)
+    if (row.overall >= o.recommend_threshold)
+      above.push_back(row);
   for (auto& r : txn.recommend(above, o.recommend_threshold, o.recommend_per_day)) {
     delta_of(out, job_id)["changed"].push_back(r);
     out.recommended.push_back(std::move(r));

@@ -100,20 +100,46 @@ pqxx::result upsert(pqxx::transaction_base& txn, const std::vector<scored>& rows
       scored_records(rows).dump(), step);
 }
 
+/// Appends many rows to the outbox in one statement, in the given order.
+void write_outbox_many(pqxx::transaction_base& txn, const std::string& topic, const json& rows) {
+  if (rows.empty())
+    return;
+  txn.exec_params(
+      "INSERT INTO outbox (topic, key, payload) SELECT $1, v.key, v.payload FROM jsonb_to_recordset($2::jsonb) AS "
+      "v(ord int, key text, payload jsonb) ORDER BY v.ord",
+      topic, rows.dump());
+}
+
 void calculated_events(pqxx::transaction_base& txn, const json& changed) {
   auto now = sql_now_iso(txn);
+  json rows = json::array();
   for (const auto& r : changed)
-    write_outbox(txn, "match.calculated", r["job_id"].get<std::string>(),
-                 {{"event_id", ids::random_uuid()},
-                  {"match_id", r["match_id"]},
-                  {"job_id", r["job_id"]},
-                  {"resume_id", r["resume_id"]},
-                  {"scores",
-                   {{"overall", r["overall_score"]},
-                    {"skill", r["skill_score"]},
-                    {"experience", r["experience_score"]},
-                    {"culture", r["culture_score"]}}},
-                  {"occurred_at", now}});
+    rows.push_back({{"ord", rows.size()},
+                    {"key", r["job_id"]},
+                    {"payload",
+                     {{"event_id", ids::random_uuid()},
+                      {"match_id", r["match_id"]},
+                      {"job_id", r["job_id"]},
+                      {"resume_id", r["resume_id"]},
+                      {"scores",
+                       {{"overall", r["overall_score"]},
+                        {"skill", r["skill_score"]},
+                        {"experience", r["experience_score"]},
+                        {"culture", r["culture_score"]}}},
+                      {"occurred_at", now}}}});
+  write_outbox_many(txn, "match.calculated", rows);
+}
+
+/// Each job's k-th best score and row count, after its rows changed.
+void refresh_floors(pqxx::transaction_base& txn, const std::vector<std::string>& jobs, int k) {
+  if (jobs.empty())
+    return;
+  txn.exec_params(
+      "INSERT INTO match_floors AS f (job_id, floor, rows) SELECT j, (SELECT m.overall_score FROM matches m WHERE "
+      "m.job_id = j ORDER BY m.overall_score DESC OFFSET $2::int - 1 LIMIT 1), (SELECT count(*) FROM matches m WHERE "
+      "m.job_id = j) FROM unnest($1::uuid[]) AS j WHERE EXISTS (SELECT 1 FROM jobs WHERE id = j) ON CONFLICT (job_id) "
+      "DO UPDATE SET floor = EXCLUDED.floor, rows = EXCLUDED.rows",
+      uuid_array(jobs), k);
 }
 
 /// Trims the jobs back to their top-k (rows recommended or applied with stay).
@@ -235,6 +261,7 @@ json store_job(pqxx::transaction_base& txn, const std::string& job_id, const std
            "= m.resume_id) RETURNING m.resume_id::text",
            job_id, uuid_array(keep)))
     removed.push_back(r[0].as<std::string>());
+  refresh_floors(txn, {job_id}, o.top_k);
   return {{"changed", changed}, {"removed", removed}};
 }
 
@@ -246,12 +273,12 @@ json store_resume(pqxx::transaction_base& txn, std::vector<scored> all, const st
   json probe = json::array();
   for (const auto& s : all)
     probe.push_back({{"job_id", s.job_id}, {"overall", s.overall}});
+  // Above the job's floor (none: fewer than k rows), or a row to update.
   auto entering = txn.exec_params(
-      "SELECT s.job_id::text FROM jsonb_to_recordset($1::jsonb) AS s(job_id uuid, overall numeric) WHERE s.overall > "
-      "COALESCE((SELECT m.overall_score FROM matches m WHERE m.job_id = s.job_id ORDER BY m.overall_score DESC "
-      "OFFSET $2::int - 1 LIMIT 1), -1) OR EXISTS (SELECT 1 FROM matches m WHERE m.job_id = s.job_id AND "
-      "m.resume_id = $3::uuid)",
-      probe.dump(), o.top_k, all.front().resume_id);
+      "SELECT s.job_id::text FROM jsonb_to_recordset($1::jsonb) AS s(job_id uuid, overall numeric) LEFT JOIN "
+      "match_floors f ON f.job_id = s.job_id WHERE f.floor IS NULL OR s.overall > f.floor UNION SELECT job_id::text "
+      "FROM matches WHERE resume_id = $2::uuid",
+      probe.dump(), all.front().resume_id);
   std::map<std::string, scored*> by_job;
   for (auto& s : all)
     by_job[s.job_id] = &s;
@@ -270,6 +297,7 @@ json store_resume(pqxx::transaction_base& txn, std::vector<scored> all, const st
   json removed = json::array();
   for (const auto& r : trim(txn, jobs, o.top_k))
     removed.push_back({{"job_id", r[0].as<std::string>()}, {"resume_id", r[1].as<std::string>()}});
+  refresh_floors(txn, jobs, o.top_k);
   return {{"changed", changed}, {"removed", removed}};
 }
 
@@ -305,24 +333,28 @@ json recommend(pqxx::transaction_base& txn, const std::vector<scored>& rows, dou
     for (const auto& j : txn.exec_params(
              "SELECT id::text, title, company_id::text FROM jobs WHERE id = ANY($1::uuid[])", uuid_array(job_ids)))
       jobs[j[0].as<std::string>()] = {j[1].as<std::string>(), j[2].as<std::string>()};
+  json events = json::array();
   for (const auto& r : out) {
     const auto& job = jobs[r["job_id"].get<std::string>()];
     char score[16];
     std::snprintf(score, sizeof score, "%.1f", r["overall_score"].get<double>());
-    write_outbox(txn, "match.recommended", r["user_id"].get<std::string>(),
-                 {{"event_id", ids::random_uuid()},
-                  {"match_id", r["match_id"]},
-                  {"user_id", r["user_id"]},
-                  {"job_id", r["job_id"]},
-                  {"company_id", job.second},
-                  {"job_title", job.first},
-                  {"score", score},
-                  {"occurred_at", now}});
+    events.push_back({{"ord", events.size()},
+                      {"key", r["user_id"]},
+                      {"payload",
+                       {{"event_id", ids::random_uuid()},
+                        {"match_id", r["match_id"]},
+                        {"user_id", r["user_id"]},
+                        {"job_id", r["job_id"]},
+                        {"company_id", job.second},
+                        {"job_title", job.first},
+                        {"score", score},
+                        {"occurred_at", now}}}});
   }
+  write_outbox_many(txn, "match.recommended", events);
   return out;
 }
 
-json drop_user(pqxx::transaction_base& txn, const std::string& user_id, const std::string& keep_resume) {
+json drop_user(pqxx::transaction_base& txn, const std::string& user_id, const std::string& keep_resume, int k) {
   json removed = json::array();
   for (const auto& r : txn.exec_params(
            "DELETE FROM matches m WHERE m.user_id = $1::uuid AND ($2 = '' OR m.resume_id <> $2::uuid) AND NOT EXISTS "
@@ -330,6 +362,12 @@ json drop_user(pqxx::transaction_base& txn, const std::string& user_id, const st
            "m.job_id::text, m.resume_id::text",
            user_id, keep_resume))
     removed.push_back({{"job_id", r[0].as<std::string>()}, {"resume_id", r[1].as<std::string>()}});
+  std::vector<std::string> jobs;
+  for (const auto& r : removed)
+    jobs.push_back(r["job_id"].get<std::string>());
+  std::sort(jobs.begin(), jobs.end());
+  jobs.erase(std::unique(jobs.begin(), jobs.end()), jobs.end());
+  refresh_floors(txn, jobs, k);
   return removed;
 }
 

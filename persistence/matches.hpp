@@ -80,7 +80,8 @@ nlohmann::json recommend(pqxx::transaction_base& txn, const std::vector<scored>&
 /// A jobseeker left the pool (matching off, no ready resume): their rows go, except
 /// those of jobs they applied to, and those of `keep_resume` (their pool resume; may be
 /// empty). Answers the rows removed [{job_id, resume_id}].
-nlohmann::json drop_user(pqxx::transaction_base& txn, const std::string& user_id, const std::string& keep_resume);
+nlohmann::json drop_user(pqxx::transaction_base& txn, const std::string& user_id, const std::string& keep_resume,
+                         int top_k);
 
 /// A job's rows, best first (the match actor's state when it starts).
 nlohmann::json job_rows(pqxx::transaction_base& txn, const std::string& job_id, int limit);
@@ -114,8 +115,8 @@ int64_t application_feedback(pqxx::transaction_base& txn, const std::string& app
 class writer {
  public:
   explicit writer(pqxx::transaction_base& txn) : txn_(txn) {}
-  nlohmann::json drop_user(const std::string& user_id, const std::string& keep_resume) {
-    return matches::drop_user(txn_, user_id, keep_resume);
+  nlohmann::json drop_user(const std::string& user_id, const std::string& keep_resume, int top_k) {
+    return matches::drop_user(txn_, user_id, keep_resume, top_k);
   }
   nlohmann::json store_resume(std::vector<scored> all, const std::function<void(scored&)>& explain,
                               const store_options& o) {

@@ -34,6 +34,15 @@ CREATE INDEX idx_matches_user_score ON matches (user_id, overall_score DESC, job
 CREATE INDEX idx_matches_resume ON matches (resume_id);
 CREATE INDEX idx_matches_recommended ON matches (user_id, recommended_at) WHERE is_recommended;
 
+-- Each job's k-th best score (null while it holds fewer than k rows): a new resume
+-- enters a job's list only above it, so scoring one resume against every open job
+-- reads one small row per job instead of k index entries.
+CREATE TABLE match_floors (
+    job_id UUID PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+    floor DECIMAL(5,2),
+    rows INT NOT NULL
+);
+
 CREATE TABLE match_feedback (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
     match_id UUID NOT NULL REFERENCES matches(id) ON DELETE CASCADE,

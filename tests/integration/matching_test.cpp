@@ -335,3 +335,31 @@ TEST_F(matching, malformed_and_unauthorised_requests_are_refused_and_change_noth
   EXPECT_EQ(e_->db.count("SELECT count(*) FROM matches WHERE job_id = '" + job["id"].get<std::string>() + "'"), 0);
   EXPECT_EQ(e_->db.count("SELECT count(*) FROM match_feedback"), feedback);
 }
+
+TEST_F(matching, a_closed_job_leaves_recommendations_and_a_deleted_resume_leaves_every_list) {
+  auto c = company();
+  auto s = sign_up(*http_);
+  auto resume = upload_ready(s, backend_resume);
+  auto job = post_job(c, {req("Go"), req("Kafka")});
+  std::string job_id = job["id"];
+  auto recommended = [&] {
+    auto items = http_->get("/api/v1/me/recommendations", s.tok).json_body["items"];
+    return std::any_of(items.begin(), items.end(), [&](const json& it) { return it["job_id"] == job_id; });
+  };
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), recommended));
+  ASSERT_FALSE(row_when(job_id, c, resume).is_null());
+  // Closed: no longer recommended; its company still sees the candidates it had.
+  ASSERT_EQ(http_->post("/api/v1/jobs/" + job_id + "/close", json::object(), c.tok).status, 200);
+  EXPECT_TRUE(eventually(std::chrono::seconds(10), [&] { return !recommended(); }));
+  EXPECT_TRUE(listed(job_id, c, resume));
+  // The resume deleted: out of the list, its rows gone, nothing recommended to its owner.
+  auto other = post_job(c, json::array({req("Go")}));
+  std::string other_id = other["id"];
+  ASSERT_FALSE(row_when(other_id, c, resume).is_null());
+  ASSERT_EQ(http_->request("DELETE", "/api/v1/resumes/" + resume, "", {{"Authorization", "Bearer " + s.tok}}).status,
+            204);
+  EXPECT_TRUE(eventually(std::chrono::seconds(10), [&] { return !listed(other_id, c, resume); }));
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM matches WHERE resume_id = '" + resume + "'"), 0);
+  EXPECT_TRUE(eventually(std::chrono::seconds(10),
+                         [&] { return http_->get("/api/v1/me/recommendations", s.tok).json_body["items"].empty(); }));
+}
