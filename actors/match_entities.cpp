@@ -436,8 +436,8 @@ struct user_state {
   caf::actor registry;
   entity_options opts;
   bool passivating = false;
-  uint64_t generation = 0;  ///< of the pool the list was computed from (0: never)
-  std::vector<json> items;
+  uint64_t generation = 0;         ///< of the pool the list was computed from (0: never)
+  std::vector<std::string> items;  ///< serialised once, best first
 };
 
 using user_actor = observed_actor<user_state>;
@@ -452,19 +452,20 @@ void recompute(user_actor* self, const pool& p) {
   for (const auto& r : score_jobs(p, c->form, static_cast<size_t>(s.opts.recommend_top), s.opts.weights)) {
     const auto& j = *p.jobs[r.index];
     auto b = dm::breakdown(j.profile, c->form, s.opts.weights);
-    s.items.push_back({{"job_id", j.job_id},
-                       {"title", j.title},
-                       {"company_id", j.company_id},
-                       {"company_name", j.company_name},
-                       {"location", j.location},
-                       {"status", "open"},
-                       {"resume_id", c->resume_id},
-                       {"overall_score", r.s.overall},
-                       {"skill_score", r.s.skill},
-                       {"experience_score", r.s.experience},
-                       {"culture_score", r.s.culture},
-                       {"breakdown", b},
-                       {"reasoning", dm::reasoning(b, j.profile.korean)}});
+    s.items.push_back(json{{"job_id", j.job_id},
+                           {"title", j.title},
+                           {"company_id", j.company_id},
+                           {"company_name", j.company_name},
+                           {"location", j.location},
+                           {"status", "open"},
+                           {"resume_id", c->resume_id},
+                           {"overall_score", r.s.overall},
+                           {"skill_score", r.s.skill},
+                           {"experience_score", r.s.experience},
+                           {"culture_score", r.s.culture},
+                           {"breakdown", b},
+                           {"reasoning", dm::reasoning(b, j.profile.korean)}}
+                          .dump());
   }
 }
 
@@ -491,13 +492,12 @@ caf::result<std::string> recommendations(user_actor* self, const std::string& qu
             auto& s = self->state;
             if (p->generation != s.generation)
               recompute(self, *p);
-            json items = json::array();
-            for (size_t i = from; i < s.items.size() && items.size() < limit; ++i)
-              items.push_back(s.items[i]);
-            json out{{"items", items}, {"next_cursor", nullptr}};
-            if (from + limit < s.items.size())
-              out["next_cursor"] = std::to_string(from + limit);
-            rp.deliver(out.dump());
+            std::vector<const std::string*> page;
+            for (size_t i = from; i < s.items.size() && page.size() < limit; ++i)
+              page.push_back(&s.items[i]);
+            auto next =
+                from + limit < s.items.size() ? "\"" + std::to_string(from + limit) + "\"" : std::string{"null"};
+            rp.deliver("{\"items\":" + array_of(page) + ",\"next_cursor\":" + next + "}");
           },
           [rp](caf::error& err) mutable { rp.deliver(err); });
   return rp;

@@ -165,9 +165,8 @@ void pure(const options& o) {
     auto e = clock_type::now();
     resume_ms.push_back(secs(b, e) * 1000);
   }
-  std::printf(
-      "a new job against %d candidates (top-%d with breakdowns, and those above 80): p50 %.1f ms, max %.1f ms\n",
-      o.candidates, o.top_k, pct(job_ms, 0.5), pct(job_ms, 1));
+  std::printf("a new job against %d candidates (top-%d with breakdowns): p50 %.1f ms, max %.1f ms\n", o.candidates,
+              o.top_k, pct(job_ms, 0.5), pct(job_ms, 1));
   std::printf("a new resume against %d open jobs (every score, ranked): p50 %.2f ms, max %.2f ms\n", o.jobs,
               pct(resume_ms, 0.5), pct(resume_ms, 1));
   // A job actor's state: its top-k rows, each its item serialised once, as the actor holds them.
