@@ -92,9 +92,9 @@ struct application_actor : test::deterministic {
     deterministic::SetUp();
     journal_ = sys->spawn(journal, w);
     registry_ = sys->spawn(registry, w);
-    services::put(*sys, "journal", journal_);
-    services::put(*sys, "db", sys->spawn(database, w));
-    services::put(*sys, "hub", sys->spawn(hub, w));
+    put_service("journal", journal_);
+    put_service("db", sys->spawn(database, w));
+    put_service("hub", sys->spawn(hub, w));
     run();
   }
   caf::actor incarnation(bool fresh) {

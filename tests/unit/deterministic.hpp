@@ -10,11 +10,14 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <caf/all.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 
 #include "actors/message_types.hpp"
+#include "runtime/services.hpp"
 
 namespace hirehub::test {
 
@@ -40,7 +43,20 @@ struct deterministic : ::testing::Test {
     sched->clock().current_time += std::chrono::hours(1);  // not zero
   }
 
-  void TearDown() override { run(); }
+  /// Names a stand-in as a node service (forgotten when the test ends: the services
+  /// outlive the test's actor system otherwise, and their handles would be released
+  /// after it is gone).
+  void put_service(const std::string& name, const caf::actor& a) {
+    services::put(*sys, name, a);
+    named.push_back(name);
+  }
+  std::vector<std::string> named;
+
+  void TearDown() override {
+    run();
+    for (const auto& n : named)
+      services::erase(*sys, n);
+  }
 
   /// Lets every actor handle everything in its mailbox; returns how many ran.
   size_t run() { return sched->run(); }

@@ -95,9 +95,9 @@ struct match_actor : test::deterministic {
   void SetUp() override {
     deterministic::SetUp();
     registry_ = sys->spawn(registry, w);
-    services::put(*sys, "db", sys->spawn(database, w));
-    services::put(*sys, "matchindex", sys->spawn(index, w));
-    services::put(*sys, "hub", sys->spawn(hub, w));
+    put_service("db", sys->spawn(database, w));
+    put_service("matchindex", sys->spawn(index, w));
+    put_service("hub", sys->spawn(hub, w));
     // r1 and r2 in the pool; r3 not (matching switched off, or the resume replaced).
     auto p = std::make_shared<matching::pool>();
     p->candidates = {matching::candidate_from(r1, "u1", 1, json()), matching::candidate_from(r2, "u2", 1, json())};
