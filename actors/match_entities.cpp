@@ -314,6 +314,9 @@ void apply_delta(job_actor* self, const std::string& delta_json) {
     at[s.rows[i].resume_id] = i;
   std::vector<std::string> changed;
   for (const auto& r : d.value("changed", json::array())) {
+    if (!r.is_object() || !r["resume_id"].is_string() || !r["overall_score"].is_number() ||
+        !r["seq"].is_number_integer())
+      continue;  // not a row (the router sends rows as the table has them)
     auto row = held_of(r);
     auto it = at.find(row.resume_id);
     if (it == at.end()) {
@@ -326,12 +329,19 @@ void apply_delta(job_actor* self, const std::string& delta_json) {
     }
     changed.push_back(row.item);
   }
+  // A removal names the number it was made at: a row held with a newer number came
+  // back since and stays.
   std::set<std::string> removed;
-  for (const auto& id : d.value("removed", json::array()))
-    if (at.count(id.get<std::string>())) {
-      removed.insert(id.get<std::string>());
-      s.views.erase(id.get<std::string>());
-    }
+  for (const auto& x : d.value("removed", json::array())) {
+    if (!x.is_object())
+      continue;
+    auto id = x.value("resume_id", std::string{});
+    auto it = at.find(id);
+    if (it == at.end() || s.rows[it->second].seq >= x.value("seq", int64_t{0}))
+      continue;
+    removed.insert(id);
+    s.views.erase(id);
+  }
   s.rows.erase(
       std::remove_if(s.rows.begin(), s.rows.end(), [&](const held_row& r) { return removed.count(r.resume_id) > 0; }),
       s.rows.end());
@@ -365,9 +375,13 @@ void pass_on(job_actor* self, const std::string& delta_json) {
   std::vector<const std::string*> ptrs;
   for (const auto& i : items)
     ptrs.push_back(&i);
+  json removed = json::array();
+  for (const auto& x : d.value("removed", json::array()))
+    if (x.is_object())
+      removed.push_back(x.value("resume_id", std::string{}));
   if (auto hub = services::find(self->system(), "hub"))
     self->send(hub, publish_atom::value, job_topic(self->state.ctx.id), seq,
-               matches_frame(self->state.ctx.id, seq, array_of(ptrs), d.value("removed", json::array()).dump()));
+               matches_frame(self->state.ctx.id, seq, array_of(ptrs), removed.dump()));
 }
 
 /// Throws the refusal (caf::error).
@@ -404,14 +418,21 @@ caf::behavior job_impl(job_actor* self, entity_context ctx, caf::actor registry,
         when_loaded(self, [self, rp, query]() mutable { list(self, rp, query); });
         return rp;
       },
-      [self](update_atom, const std::string& delta) {
+      [self](update_atom, const std::string& delta) -> caf::result<void> {
+        // Answered once the delta is applied (or passed on): the router confirms its
+        // events only then.
         auto& s = self->state;
         if (s.loaded || s.loading) {
-          when_loaded(self, [self, delta] { apply_delta(self, delta); });
-          return;
+          auto rp = self->make_response_promise();
+          when_loaded(self, [self, rp, delta]() mutable {
+            apply_delta(self, delta);
+            rp.deliver(caf::unit);
+          });
+          return rp;
         }
         pass_on(self, delta);
         passivate(self);
+        return caf::unit;
       },
       [self](catchup_atom, const std::string& by, int64_t after_seq) -> caf::result<std::string> {
         auto rp = self->make_response_promise<std::string>();

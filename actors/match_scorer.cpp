@@ -12,7 +12,6 @@
 #include "persistence/matches.hpp"
 #include "persistence/types.hpp"
 #include "runtime/atoms.hpp"
-#include "runtime/entity_registry.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/ids.hpp"
 #include "runtime/log.hpp"
@@ -27,10 +26,10 @@ namespace {
 using nlohmann::json;
 namespace pm = persistence::matches;
 
-/// What a batch changed, for after the commit.
+/// What a batch changed (the removals become `match.removed` events).
 struct outcome {
   std::map<std::string, json> deltas;  ///< job -> {changed: [rows], removed: [resume ids]}
-  json recommended = json::array();    ///< new recommendation rows
+  size_t recommended = 0;              ///< new recommendations
 };
 
 json& delta_of(outcome& out, const std::string& job_id) {
@@ -93,8 +92,7 @@ void score_user(pm::writer& txn, const pool& p, const std::string& user_id, cons
     explain(all[i], *p.job(all[i].job_id), *c, o.weights);
     best.push_back(all[i]);
   }
-  for (auto& r : txn.recommend(best, o.recommend_threshold, o.recommend_per_day))
-    out.recommended.push_back(std::move(r));
+  out.recommended += txn.recommend(best, o.recommend_threshold, o.recommend_per_day).size();
 }
 
 /// A job named by an event: if open, its top-k over the pool and its recommendations.
@@ -117,10 +115,7 @@ void score_job(pm::writer& txn, const pool& p, const std::string& job_id, const 
   for (const auto& row : top)
     if (row.overall >= o.recommend_threshold)
       above.push_back(row);
-  for (auto& r : txn.recommend(above, o.recommend_threshold, o.recommend_per_day)) {
-    delta_of(out, job_id)["changed"].push_back(r);
-    out.recommended.push_back(std::move(r));
-  }
+  out.recommended += txn.recommend(above, o.recommend_threshold, o.recommend_per_day).size();
 }
 
 struct scorer_state {
@@ -129,24 +124,6 @@ struct scorer_state {
 };
 
 using scorer_actor = observed_actor<scorer_state>;
-
-void after_commit(scorer_actor* self, const outcome& out) {
-  static auto& recommended =
-      metrics::get_counter("hirehub_match_recommendations_total", "Jobs recommended to jobseekers");
-  static auto& updates = metrics::get_counter("hirehub_match_job_updates_total", "Match deltas sent to job actors");
-  auto& sys = self->system();
-  if (auto registry = services::find(sys, "registry"))
-    for (const auto& [job_id, d] : out.deltas) {
-      updates.inc();
-      self->send(registry, route_message("match", job_id, false, caf::make_message(update_atom::value, d.dump())));
-    }
-  if (auto hub = services::find(sys, "hub"))
-    for (const auto& r : out.recommended) {
-      recommended.inc();
-      self->send(hub, publish_atom::value, "recommendations:" + r["user_id"].get<std::string>(),
-                 r["seq"].get<int64_t>(), recommendation_frame(r.dump()));
-    }
-}
 
 caf::result<void> handle_batch(scorer_actor* self, const std::string& group, const std::vector<kafka_record>& batch) {
   static auto& skipped =
@@ -190,24 +167,29 @@ caf::result<void> handle_batch(scorer_actor* self, const std::string& group, con
                 score_user(txn, *p, u, opts, *out);
               for (const auto& j : jobs)
                 score_job(txn, *p, j, opts, *out);
-              // A frame that only removes rows still needs a number of its own.
+              // Removals are events of their own, numbered above the rows they remove
+              // (the batch's newest number of the job, else a fresh one).
               for (auto& [job, d] : out->deltas) {
+                if (d["removed"].empty())
+                  continue;
                 int64_t seq = 0;
                 for (const auto& r : d["changed"])
                   seq = std::max(seq, r["seq"].get<int64_t>());
-                d["seq"] = seq > 0 ? seq : txn.next_seq();
+                txn.removed_events(job, d["removed"], seq > 0 ? seq : txn.next_seq());
               }
-              return !out->deltas.empty() || !out->recommended.empty();
+              return !out->deltas.empty() || out->recommended > 0;
             };
             persistence::db_task task{pm::batch_command(work, group, batch)};
             self->request(db, caf::infinite, std::move(task))
                 .then(
-                    [self, rp, out](persistence::db_reply& r) mutable {
+                    [rp, out](persistence::db_reply& r) mutable {
+                      static auto& recommended =
+                          metrics::get_counter("hirehub_match_recommendations_total", "Jobs recommended to jobseekers");
                       if (r.error) {
                         rp.deliver(r.error);
                         return;
                       }
-                      after_commit(self, *out);
+                      recommended.inc(out->recommended);
                       rp.deliver(caf::unit);
                     },
                     [rp](caf::error& err) mutable { rp.deliver(err); });

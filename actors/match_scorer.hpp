@@ -14,10 +14,11 @@
 /// - per application accepted or rejected: `hired` or `rejected` feedback on its match;
 /// - the batch's outbox rows confirmed for the group.
 ///
-/// After the commit each job whose rows changed gets the delta through the registry
-/// (kind "match", `(update_atom, delta_json)`), and each new recommendation a frame on
-/// the jobseeker's `recommendations:<user_id>` hub topic. Writes are idempotent
-/// (upserts fenced by versions), so a redelivered batch changes nothing.
+/// Every row written or recommended goes out as `match.calculated` or
+/// `match.recommended`, every row removed as `match.removed`, in the same transaction;
+/// the match actors learn of them from those events (actors/match_router), never from
+/// the scorer directly. Writes are idempotent (upserts fenced by versions), so a
+/// redelivered batch changes nothing.
 
 #include <string>
 

@@ -105,7 +105,7 @@ void submit(request_actor* self, api_shared& sh, const route_params&) {
 void list_applications(request_actor* self, api_shared& sh, const route_params&) {
   auto& req = req_of(self);
   auto by = caller(self, sh);
-  query_reader in{req.query, {"job_id", "status", "limit", "cursor"}};
+  query_reader in{req.query, {"job_id", "status", "limit", "cursor", "sort"}};
   persistence::applications::list_query q;
   q.job_id = in.text("job_id", 36);
   if (!q.job_id.empty() && !ids::is_uuid(q.job_id))
@@ -114,7 +114,10 @@ void list_applications(request_actor* self, api_shared& sh, const route_params&)
                                   "accepted", "rejected", "withdrawn"});
   q.limit = static_cast<int>(in.integer("limit", 1, 100).value_or(20));
   q.cursor = in.text("cursor", 500);
+  q.by_match_score = in.choice("sort", {"applied_at", "match_score"}) == "match_score";
   if (by.role == "jobseeker") {
+    if (q.by_match_score)
+      throw bad_input{errc::bad_request, "sort by match_score orders a company's lists", "sort"};
     if (!q.job_id.empty())
       throw bad_input{errc::bad_request, "job_id filters a company's lists", "job_id"};
     if (!q.status.empty())

@@ -139,6 +139,10 @@ void read_matching(const config& cfg, tree_settings& s) {
   s.match_consumer = s.notif_consumer;
   s.match_consumer.group_id = cfg.get_string("kafka.group_prefix") + "-matching";
   s.match_consumer.topics = matching::scorer_topics();
+  s.match_router.call_timeout = cfg.get_ms("http.request_timeout_ms");
+  s.match_router_consumer = s.notif_consumer;
+  s.match_router_consumer.group_id = cfg.get_string("kafka.group_prefix") + "-match-actors";
+  s.match_router_consumer.topics = matching::router_topics();
 }
 
 void read_entities(const config& cfg, tree_settings& s) {
@@ -235,6 +239,11 @@ std::vector<child_spec> match_subtree(const tree_settings& s) {
         worker("matchscorer", [o = s.match_scorer](caf::actor_system& sys) { return matching::spawn_scorer(sys, o); }));
     out.push_back(worker("matchconsumer", [o = s.match_consumer](caf::actor_system& sys) {
       return persistence::spawn_kafka_consumer(sys, o, "matchscorer");
+    }));
+    out.push_back(
+        worker("matchrouter", [o = s.match_router](caf::actor_system& sys) { return matching::spawn_router(sys, o); }));
+    out.push_back(worker("matchrouterconsumer", [o = s.match_router_consumer](caf::actor_system& sys) {
+      return persistence::spawn_kafka_consumer(sys, o, "matchrouter");
     }));
   }
   return out;

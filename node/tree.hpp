@@ -24,6 +24,7 @@
 #include "actors/delivery_channel.hpp"
 #include "actors/match_entities.hpp"
 #include "actors/match_index.hpp"
+#include "actors/match_router.hpp"
 #include "actors/match_scorer.hpp"
 #include "actors/notification_actor.hpp"
 #include "actors/rag_index.hpp"
@@ -70,6 +71,8 @@ struct tree_settings {
   matching::scorer_options match_scorer;
   matching::entity_options match_entities;
   persistence::consumer_options match_consumer;
+  matching::router_options match_router;
+  persistence::consumer_options match_router_consumer;
 };
 
 /// Reads the tree's options. `embedder` is the one the API uses too; `watch`

@@ -12,11 +12,25 @@ namespace hirehub::persistence {
 
 const std::vector<std::string>& kafka_topics() {
   static const std::vector<std::string> topics = {
-      "application.submitted", "application.status_changed", "interview.scheduled", "interview.rescheduled",
-      "interview.completed",   "interview.cancelled",        "job.created",         "job.updated",
-      "resume.uploaded",       "resume.processed",           "resume.deleted",      "match.calculated",
-      "match.recommended",     "user.matching_changed",      "user.registered",     "company.created",
-      "company.updated",       "company.member_invited",
+      "application.submitted",
+      "application.status_changed",
+      "interview.scheduled",
+      "interview.rescheduled",
+      "interview.completed",
+      "interview.cancelled",
+      "job.created",
+      "job.updated",
+      "resume.uploaded",
+      "resume.processed",
+      "resume.deleted",
+      "match.calculated",
+      "match.recommended",
+      "match.removed",
+      "user.matching_changed",
+      "user.registered",
+      "company.created",
+      "company.updated",
+      "company.member_invited",
   };
   return topics;
 }

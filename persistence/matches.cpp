@@ -392,6 +392,28 @@ int64_t next_seq(pqxx::transaction_base& txn) {
   return txn.exec("SELECT nextval('matches_seq')")[0][0].as<int64_t>();
 }
 
+void removed_events(pqxx::transaction_base& txn, const std::string& job_id, const json& resume_ids, int64_t seq) {
+  if (resume_ids.empty())
+    return;
+  auto now = sql_now_iso(txn);
+  json rows = json::array();
+  for (const auto& id : resume_ids)
+    rows.push_back({{"ord", rows.size()},
+                    {"key", job_id},
+                    {"payload",
+                     {{"event_id", ids::random_uuid()},
+                      {"job_id", job_id},
+                      {"resume_id", id},
+                      {"seq", seq},
+                      {"occurred_at", now}}}});
+  write_outbox_many(txn, "match.removed", rows);
+}
+
+json rows_by_id(pqxx::transaction_base& txn, const std::vector<std::string>& match_ids) {
+  return rows_of(txn.exec_params(std::string{"SELECT "} + row_columns + " FROM matches m WHERE m.id = ANY($1::uuid[])",
+                                 uuid_array(match_ids)));
+}
+
 json get(pqxx::transaction_base& txn, const std::string& match_id) {
   auto res = txn.exec_params(std::string{"SELECT "} + row_columns +
                                  ", j.company_id::text FROM matches m JOIN jobs j ON j.id = m.job_id WHERE m.id = "
@@ -498,6 +520,10 @@ db_fn pair_query(std::string job_id, std::string resume_id) {
 
 db_fn job_state_query(std::string job_id, int limit) {
   return [job_id, limit](pqxx::transaction_base& txn) { return reply(job_state(txn, job_id, limit)); };
+}
+
+db_fn rows_query(std::vector<std::string> match_ids) {
+  return [ids = std::move(match_ids)](pqxx::transaction_base& txn) { return reply(rows_by_id(txn, ids)); };
 }
 
 namespace {

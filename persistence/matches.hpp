@@ -6,7 +6,8 @@
 /// transaction (a db_task). Events go to the outbox in the same transaction:
 /// `match.calculated` {event_id, match_id, job_id, resume_id, scores} for every row
 /// written, `match.recommended` {event_id, match_id, user_id, job_id, score} for
-/// every new recommendation. No free text or personal data is in either.
+/// every new recommendation, `match.removed` {event_id, job_id, resume_id, seq} for
+/// every row that left a job's list. No free text or personal data is in any.
 
 #include <functional>
 #include <string>
@@ -93,6 +94,14 @@ nlohmann::json job_state(pqxx::transaction_base& txn, const std::string& job_id,
 /// A number of the rows' sequence (a WebSocket frame that only removes rows).
 int64_t next_seq(pqxx::transaction_base& txn);
 
+/// Rows that left a job's list: one `match.removed` event each, numbered `seq` (above
+/// the removed rows' numbers, so a reader keeps a row that came back after it).
+void removed_events(pqxx::transaction_base& txn, const std::string& job_id, const nlohmann::json& resume_ids,
+                    int64_t seq);
+
+/// The rows of these ids that still exist, as the API shows them (with user_id).
+nlohmann::json rows_by_id(pqxx::transaction_base& txn, const std::vector<std::string>& match_ids);
+
 /// One row with its job's company (for the caller's authorisation); not_found when none.
 nlohmann::json get(pqxx::transaction_base& txn, const std::string& match_id);
 
@@ -129,6 +138,9 @@ class writer {
     return matches::recommend(txn_, rows, threshold, per_day);
   }
   int64_t next_seq() { return matches::next_seq(txn_); }
+  void removed_events(const std::string& job_id, const nlohmann::json& resume_ids, int64_t seq) {
+    matches::removed_events(txn_, job_id, resume_ids, seq);
+  }
   int64_t application_feedback(const std::string& application_id, const std::string& type) {
     return matches::application_feedback(txn_, application_id, type);
   }
@@ -158,6 +170,7 @@ struct party {
 /// {job: open_jobs' row or null (not open), resume: parsed_of's answer}.
 db_fn pair_query(std::string job_id, std::string resume_id);
 db_fn job_state_query(std::string job_id, int limit);
+db_fn rows_query(std::vector<std::string> match_ids);
 /// A match as a party sees it: the job's company with the masked candidate and without
 /// the jobseeker's id; the jobseeker without the candidate view; admins everything.
 /// Anyone else: not_found.

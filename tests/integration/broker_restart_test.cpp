@@ -65,7 +65,8 @@ TEST(broker_restart, events_published_but_not_consumed_arrive_once_after_a_fresh
     ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
       return db.count("SELECT count(*) FROM outbox WHERE topic = 'application.submitted'") == 0;
     }));
-    EXPECT_EQ(db.count("SELECT count(*) FROM consumer_groups"), 3);  // notifications, job search, matching
+    EXPECT_EQ(db.count("SELECT count(*) FROM consumer_groups"),
+              4);  // notifications, job search, matching, match actors
   }
   std::vector<std::string> apps;
   {

@@ -363,3 +363,131 @@ TEST_F(matching, a_closed_job_leaves_recommendations_and_a_deleted_resume_leaves
   EXPECT_TRUE(eventually(std::chrono::seconds(10),
                          [&] { return http_->get("/api/v1/me/recommendations", s.tok).json_body["items"].empty(); }));
 }
+
+// The match actors learn of rows from the match events alone: a row and its
+// `match.calculated` event committed with nobody told (a scorer whose node died right
+// after its commit) reach the job's actor and its watchers; so does a removal.
+TEST_F(matching, the_job_actor_follows_the_match_events_alone) {
+  auto c = company();
+  auto s = sign_up(*http_);
+  auto resume = upload_ready(s, backend_resume);
+  // A draft: the scorer leaves it alone, so only the rows this test writes reach it.
+  auto job = post_job(c, json::array({req("Go")}), "draft");
+  std::string job_id = job["id"];
+  EXPECT_EQ(matches_of(job_id, c)["items"], json::array());  // the actor is loaded (and empty)
+  ws_client ws{port_of(e_->n), c.tok};
+  ASSERT_TRUE(ws.open());
+  ws.send(json{{"op", "subscribe"}, {"topic", "job:" + job_id + ":matches"}}.dump());
+  ASSERT_TRUE(ws.read_until([](const json& f) { return f["type"] == "subscribed"; }));
+
+  auto match_id = e_->db.scalar(
+      "INSERT INTO matches (job_id, resume_id, user_id, overall_score, skill_score, experience_score, culture_score, "
+      "score_breakdown, ai_reasoning) VALUES ('" +
+      job_id + "', '" + resume + "', '" + s.id + "', 77.25, 80, 70, 50, '{}', 'written by the test') RETURNING id");
+  e_->db.exec("INSERT INTO outbox (topic, key, payload) VALUES ('match.calculated', '" + job_id +
+              "', jsonb_build_object('event_id', gen_random_uuid(), 'match_id', '" + match_id + "', 'job_id', '" +
+              job_id + "', 'resume_id', '" + resume + "'))");
+  auto frame = ws.read_until([&](const json& f) {
+    return f["type"] == "matches" && !f["changed"].empty() && f["changed"][0]["resume_id"] == resume;
+  });
+  ASSERT_TRUE(frame) << "the event did not reach the job's watchers";
+  auto row = row_when(job_id, c, resume);
+  ASSERT_FALSE(row.is_null()) << "the event did not reach the job's actor";
+  EXPECT_EQ(row["overall_score"], 77.25);
+  EXPECT_EQ(row["reasoning"], "written by the test");
+  // Confirmed by the group (only after the actor answered): the outbox may let the row go.
+  auto confirmed = [&](const std::string& where) {
+    return eventually(std::chrono::seconds(20), [&] {
+      return e_->db.count("SELECT count(*) FROM outbox o WHERE " + where +
+                          " AND NOT EXISTS (SELECT 1 FROM outbox_acks a WHERE a.group_id LIKE '%-match-actors' AND "
+                          "o.id = ANY (a.ids))") == 0;
+    });
+  };
+  EXPECT_TRUE(confirmed("o.topic = 'match.calculated' AND o.payload->>'match_id' = '" + match_id + "'"));
+
+  // A removal numbered before the row was written does not remove it; one after does.
+  auto seq = e_->db.count("SELECT seq FROM matches WHERE id = '" + match_id + "'");
+  auto removal = [&](int64_t at) {
+    e_->db.exec("INSERT INTO outbox (topic, key, payload) VALUES ('match.removed', '" + job_id +
+                "', jsonb_build_object('event_id', gen_random_uuid(), 'job_id', '" + job_id + "', 'resume_id', '" +
+                resume + "', 'seq', " + std::to_string(at) + "))");
+  };
+  removal(seq - 1);
+  ASSERT_TRUE(confirmed("o.topic = 'match.removed' AND o.key = '" + job_id + "'")) << "the removal was not confirmed";
+  EXPECT_TRUE(listed(job_id, c, resume)) << "a removal older than the row removed it";
+  // Malformed events are skipped, not retried for ever: the removal after them still lands.
+  e_->db.exec("INSERT INTO outbox (topic, key, payload) VALUES ('match.removed', '" + job_id +
+              "', '{\"job_id\": \"x\", \"seq\": \"y\"}'), ('match.calculated', '" + job_id + "', '[1, 2]')");
+  e_->db.exec("DELETE FROM matches WHERE id = '" + match_id + "'");
+  removal(seq + 1);
+  auto gone = ws.read_until([&](const json& f) {
+    return f["type"] == "matches" && std::find(f["removed"].begin(), f["removed"].end(), resume) != f["removed"].end();
+  });
+  ASSERT_TRUE(gone) << "no frame for the removal";
+  EXPECT_GT((*gone)["seq"].get<int64_t>(), seq);
+  EXPECT_FALSE(listed(job_id, c, resume));
+}
+
+// A company's applications to a job, best match first (unscored last), page by page;
+// a cursor of one order is refused by the other; jobseekers neither sort so nor see scores.
+TEST_F(matching, a_company_lists_a_jobs_applications_by_match_score) {
+  auto c = company();
+  auto job = post_job(c, {req("Go"), req("Kafka")});
+  std::string job_id = job["id"];
+  auto backend = sign_up(*http_);
+  auto designer = sign_up(*http_);
+  auto strong = upload_ready(backend, backend_resume);
+  auto weak = upload_ready(designer, designer_resume);
+  ASSERT_FALSE(row_when(job_id, c, strong).is_null());
+  ASSERT_FALSE(row_when(job_id, c, weak).is_null());
+  // A resume the parser never read has no score.
+  auto unread_user = uuid();
+  auto unread = e_->db.resume_of(unread_user);
+  auto apply = [&](const std::string& resume, const std::string& tok) {
+    auto r = http_->post("/api/v1/applications", {{"job_id", job_id}, {"resume_id", resume}}, tok);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json_body["id"].get<std::string>();
+  };
+  // Applied in an order unlike the scores': the unscored first, the best last.
+  auto a_unread = apply(unread, token(unread_user, "jobseeker"));
+  auto a_weak = apply(weak, designer.tok);
+  auto a_strong = apply(strong, backend.tok);
+
+  std::string base = "/api/v1/applications?job_id=" + job_id;
+  std::vector<std::string> order;
+  std::vector<json> scores;
+  std::string cursor;
+  for (int page = 0; page < 5; ++page) {
+    auto r = http_->get(base + "&sort=match_score&limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor), c.tok);
+    ASSERT_EQ(r.status, 200) << r.body;
+    ASSERT_EQ(r.json_body["applications"].size(), 1u) << r.body;
+    order.push_back(r.json_body["applications"][0]["id"]);
+    scores.push_back(r.json_body["applications"][0]["match_score"]);
+    if (r.json_body["next_cursor"].is_null())
+      break;
+    cursor = r.json_body["next_cursor"];
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{a_strong, a_weak, a_unread}));
+  ASSERT_EQ(scores.size(), 3u);
+  EXPECT_GT(scores[0].get<double>(), scores[1].get<double>());
+  EXPECT_TRUE(scores[2].is_null());
+  // The default order is still newest first.
+  auto newest = http_->get(base, c.tok).json_body["applications"];
+  ASSERT_EQ(newest.size(), 3u);
+  EXPECT_EQ(newest[0]["id"], a_strong);
+  EXPECT_EQ(newest[2]["id"], a_unread);
+
+  // Refused, and nothing listed: a cursor of the other order, a bad sort, a jobseeker sorting by score.
+  auto by_time = http_->get(base + "&limit=1", c.tok).json_body["next_cursor"].get<std::string>();
+  auto by_score = http_->get(base + "&sort=match_score&limit=1", c.tok).json_body["next_cursor"].get<std::string>();
+  EXPECT_EQ(http_->get(base + "&sort=match_score&cursor=" + by_time, c.tok).status, 400);
+  EXPECT_EQ(http_->get(base + "&cursor=" + by_score, c.tok).status, 400);
+  EXPECT_EQ(http_->get(base + "&sort=score", c.tok).status, 400);
+  EXPECT_EQ(http_->get(base + "&sort=match_score&sort=applied_at", c.tok).status, 400);
+  auto mine = http_->get("/api/v1/applications?sort=match_score", backend.tok);
+  EXPECT_EQ(mine.status, 400) << mine.body;
+  EXPECT_EQ(mine.json_body["error"]["details"]["field"], "sort");
+  auto own = http_->get("/api/v1/applications", backend.tok).json_body["applications"];
+  ASSERT_EQ(own.size(), 1u);
+  EXPECT_FALSE(own[0].contains("match_score")) << "a jobseeker sees no score in their list";
+}

@@ -82,6 +82,23 @@ struct deterministic : ::testing::Test {
     return out;
   }
 
+  /// request() and run() of a command answered with nothing: whether it was answered
+  /// without an error (the error in `err`).
+  template <class... Ts>
+  bool acked(const caf::actor& dest, caf::error* err, Ts... xs) {
+    auto out = std::make_shared<std::pair<bool, caf::error>>();
+    sys->spawn(
+        [=](caf::event_based_actor* self, int) {
+          self->request(dest, caf::infinite, xs...)
+              .then([out]() { out->first = true; }, [out](caf::error& e) { out->second = e; });
+        },
+        0);
+    run();
+    if (err)
+      *err = out->second;
+    return out->first;
+  }
+
   /// request() and run(): the answer, or nothing (the error in `err`).
   template <class T, class... Ts>
   std::optional<T> ask(const caf::actor& dest, caf::error* err, Ts... xs) {

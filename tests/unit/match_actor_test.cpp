@@ -126,8 +126,7 @@ struct match_actor : test::deterministic {
 TEST_F(match_actor, a_delta_for_a_job_nobody_read_goes_to_its_watchers_and_the_actor_passivates_without_loading) {
   auto a = spawn_actor();
   json delta{{"changed", {row(r1, 90, 7)}}, {"removed", json::array()}, {"seq", 7}};
-  caf::anon_send(a, update_atom::value, delta.dump());
-  run();
+  EXPECT_TRUE(acked(a, nullptr, update_atom::value, delta.dump())) << "the router waits for this answer";
   EXPECT_EQ(w->tasks, 0) << "it loaded its rows for a delta nobody reads";
   ASSERT_EQ(w->published.size(), 1u);
   EXPECT_EQ(w->published[0], std::make_pair("job:" + job_id + ":matches", int64_t{7}));
@@ -177,8 +176,17 @@ TEST_F(match_actor, the_list_loads_once_hides_candidates_out_of_the_pool_and_mer
   EXPECT_FALSE(ask<std::string>(a, &err, matches_atom::value, query("c1", "not-a-cursor")));
   EXPECT_EQ(view(err).code, errc::bad_request);
 
-  caf::anon_send(a, update_atom::value, json{{"changed", json::array()}, {"removed", {r1}}, {"seq", 11}}.dump());
-  run();
+  // A removal made before r2's row was written (seq 8 < 9) does not remove it; r1's does.
+  auto removal = [](const std::string& id, int64_t seq) {
+    return json{{"changed", json::array()}, {"removed", json::array({{{"resume_id", id}, {"seq", seq}}})}, {"seq", seq}}
+        .dump();
+  };
+  EXPECT_TRUE(acked(a, nullptr, update_atom::value, removal(r2, 8)));
+  EXPECT_TRUE(acked(a, nullptr, update_atom::value, removal(r1, 11)));
+  // Deltas that are not rows change nothing and are still answered.
+  EXPECT_TRUE(acked(a, nullptr, update_atom::value,
+                    json{{"changed", json::array({42, {{"resume_id", 7}}})}, {"removed", {"x"}}, {"seq", 12}}.dump()));
+  EXPECT_TRUE(acked(a, nullptr, update_atom::value, std::string{"not json"}));
   EXPECT_EQ(listed(json::parse(*ask<std::string>(a, &err, matches_atom::value, query("c1")))),
             std::vector<std::string>{r2});
   // A watcher resuming after seq 5 gets the rows changed since.
