@@ -13,12 +13,18 @@ namespace hirehub::matching {
 namespace {
 
 template <class T>
-void index_by(const std::vector<std::shared_ptr<const T>>& items, std::unordered_map<std::string, size_t>& by,
+void index_by(const std::vector<std::shared_ptr<const T>>& items, std::unordered_map<std::string_view, size_t>& by,
               std::string T::*key) {
   by.clear();
   by.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i)
     by.emplace((*items[i]).*key, i);
+}
+
+template <class Map, class Vec>
+auto find_in(const Map& by, const Vec& all, const std::string& id) -> decltype(all.front().get()) {
+  auto it = by.find(std::string_view{id});
+  return it == by.end() ? nullptr : all[it->second].get();
 }
 
 /// Best first; equal scores by the id, so a ranking is the same on every node.
@@ -34,28 +40,26 @@ void order(std::vector<ranked>& v, const Id& id_of) {
 }  // namespace
 
 const pool_candidate* pool::candidate_of_user(const std::string& user_id) const {
-  auto it = by_user.find(user_id);
-  return it == by_user.end() ? nullptr : candidates[it->second].get();
+  return find_in(cands->by_user, cands->all, user_id);
 }
 
 const pool_candidate* pool::candidate(const std::string& resume_id) const {
-  auto it = by_resume.find(resume_id);
-  return it == by_resume.end() ? nullptr : candidates[it->second].get();
+  return find_in(cands->by_resume, cands->all, resume_id);
 }
 
 const pool_job* pool::job(const std::string& job_id) const {
-  auto it = by_job.find(job_id);
-  return it == by_job.end() ? nullptr : jobs[it->second].get();
+  return find_in(open->by_job, open->all, job_id);
 }
 
 size_t pool::candidate_bytes() const {
   auto str = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
-  size_t bytes = candidates.capacity() * sizeof(std::shared_ptr<const pool_candidate>);
-  for (const auto& c : candidates)
+  size_t bytes = cands->all.capacity() * sizeof(std::shared_ptr<const pool_candidate>);
+  for (const auto& c : cands->all)
     bytes += sizeof(pool_candidate) + 16 /* shared_ptr control block */ + str(c->resume_id) + str(c->user_id) +
              c->form.skills.capacity() * sizeof(dm::held_skill);
-  // The two id maps: a node and a bucket per entry, and the key.
-  bytes += (by_resume.size() + by_user.size()) * (sizeof(std::string) + sizeof(size_t) + 2 * sizeof(void*) + 37);
+  // The two id maps: a node and a bucket per entry (the keys view the ids above).
+  bytes += (cands->by_resume.size() + cands->by_user.size()) *
+           (sizeof(std::string_view) + sizeof(size_t) + 2 * sizeof(void*));
   return bytes;
 }
 
@@ -104,32 +108,46 @@ pool_ptr rebuild(const pool& base, const std::vector<std::string>& users,
                  std::vector<std::shared_ptr<const pool_job>> open, int64_t now_ms) {
   auto out = std::make_shared<pool>();
   out->generation = base.generation + 1;
-  std::set<std::string> gone_users(users.begin(), users.end());
-  out->candidates.reserve(base.candidates.size() + candidates.size());
-  for (const auto& c : base.candidates)
-    if (!gone_users.count(c->user_id))
-      out->candidates.push_back(c);
-  for (auto& c : candidates)
-    out->candidates.push_back(std::move(c));
-  std::set<std::string> gone_jobs(jobs.begin(), jobs.end());
-  for (const auto& j : base.jobs)
-    if (!gone_jobs.count(j->job_id) && (j->expires_at_ms == 0 || j->expires_at_ms > now_ms))
-      out->jobs.push_back(j);
-  for (auto& j : open)
-    if (j->expires_at_ms == 0 || j->expires_at_ms > now_ms)
-      out->jobs.push_back(std::move(j));
-  index_by(out->candidates, out->by_resume, &pool_candidate::resume_id);
-  index_by(out->candidates, out->by_user, &pool_candidate::user_id);
-  index_by(out->jobs, out->by_job, &pool_job::job_id);
+  out->cands = base.cands;
+  if (!users.empty() || !candidates.empty()) {
+    auto next = std::make_shared<candidate_set>();
+    std::set<std::string> gone_users(users.begin(), users.end());
+    next->all.reserve(base.cands->all.size() + candidates.size());
+    for (const auto& c : base.cands->all)
+      if (!gone_users.count(c->user_id))
+        next->all.push_back(c);
+    for (auto& c : candidates)
+      next->all.push_back(std::move(c));
+    index_by(next->all, next->by_resume, &pool_candidate::resume_id);
+    index_by(next->all, next->by_user, &pool_candidate::user_id);
+    out->cands = std::move(next);
+  }
+  out->open = base.open;
+  bool expired = false;
+  for (const auto& j : base.open->all)
+    expired = expired || (j->expires_at_ms != 0 && j->expires_at_ms <= now_ms);
+  if (expired || !jobs.empty() || !open.empty()) {
+    auto next = std::make_shared<job_set>();
+    std::set<std::string> gone_jobs(jobs.begin(), jobs.end());
+    for (const auto& j : base.open->all)
+      if (!gone_jobs.count(j->job_id) && (j->expires_at_ms == 0 || j->expires_at_ms > now_ms))
+        next->all.push_back(j);
+    for (auto& j : open)
+      if (j->expires_at_ms == 0 || j->expires_at_ms > now_ms)
+        next->all.push_back(std::move(j));
+    index_by(next->all, next->by_job, &pool_job::job_id);
+    out->open = std::move(next);
+  }
   return out;
 }
 
 std::vector<ranked> top_candidates(const pool& p, const dm::job_profile& job, size_t k, const dm::weights& w) {
   std::vector<ranked> all;
-  all.reserve(p.candidates.size());
-  for (size_t i = 0; i < p.candidates.size(); ++i)
-    all.push_back({i, dm::score(job, p.candidates[i]->form, w)});
-  auto id = [&](size_t i) -> const std::string& { return p.candidates[i]->resume_id; };
+  const auto& cands = p.candidates();
+  all.reserve(cands.size());
+  for (size_t i = 0; i < cands.size(); ++i)
+    all.push_back({i, dm::score(job, cands[i]->form, w)});
+  auto id = [&](size_t i) -> const std::string& { return cands[i]->resume_id; };
   auto better = [&](const ranked& a, const ranked& b) {
     return a.s.overall != b.s.overall ? a.s.overall > b.s.overall : id(a.index) < id(b.index);
   };
@@ -143,10 +161,11 @@ std::vector<ranked> top_candidates(const pool& p, const dm::job_profile& job, si
 
 std::vector<ranked> score_jobs(const pool& p, const dm::candidate& c, size_t k, const dm::weights& w) {
   std::vector<ranked> out;
-  out.reserve(p.jobs.size());
-  for (size_t i = 0; i < p.jobs.size(); ++i)
-    out.push_back({i, dm::score(p.jobs[i]->profile, c, w)});
-  order(out, [&](size_t i) -> const std::string& { return p.jobs[i]->job_id; });
+  const auto& jobs = p.jobs();
+  out.reserve(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i)
+    out.push_back({i, dm::score(jobs[i]->profile, c, w)});
+  order(out, [&](size_t i) -> const std::string& { return jobs[i]->job_id; });
   if (k > 0 && out.size() > k)
     out.resize(k);
   return out;

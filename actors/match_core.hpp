@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -34,13 +35,26 @@ struct pool_job {
   dm::job_profile profile;
 };
 
+/// The candidates of a snapshot, indexed by resume and by jobseeker (the keys view the
+/// candidates' own ids). Shared by the snapshots that follow until a candidate changes.
+struct candidate_set {
+  std::vector<std::shared_ptr<const pool_candidate>> all;
+  std::unordered_map<std::string_view, size_t> by_resume, by_user;
+};
+
+/// The open jobs of a snapshot, indexed by id; shared until a job changes.
+struct job_set {
+  std::vector<std::shared_ptr<const pool_job>> all;
+  std::unordered_map<std::string_view, size_t> by_job;
+};
+
 struct pool {
   uint64_t generation = 0;
-  std::vector<std::shared_ptr<const pool_candidate>> candidates;
-  std::unordered_map<std::string, size_t> by_resume, by_user;
-  std::vector<std::shared_ptr<const pool_job>> jobs;
-  std::unordered_map<std::string, size_t> by_job;
+  std::shared_ptr<const candidate_set> cands = std::make_shared<const candidate_set>();
+  std::shared_ptr<const job_set> open = std::make_shared<const job_set>();
 
+  const std::vector<std::shared_ptr<const pool_candidate>>& candidates() const { return cands->all; }
+  const std::vector<std::shared_ptr<const pool_job>>& jobs() const { return open->all; }
   const pool_candidate* candidate_of_user(const std::string& user_id) const;
   const pool_candidate* candidate(const std::string& resume_id) const;
   const pool_job* job(const std::string& job_id) const;
@@ -58,13 +72,14 @@ std::shared_ptr<const pool_job> job_from(const nlohmann::json& row);
 
 /// A new snapshot: `base` with the users in `users` replaced by `candidates` (a user
 /// named in `users` and absent from `candidates` leaves the pool), the jobs in `jobs`
-/// by `open` (absent: closed), and expired jobs dropped.
+/// by `open` (absent: closed), and expired jobs dropped. A side nothing changed in is
+/// shared with `base`, not copied.
 pool_ptr rebuild(const pool& base, const std::vector<std::string>& users,
                  std::vector<std::shared_ptr<const pool_candidate>> candidates, const std::vector<std::string>& jobs,
                  std::vector<std::shared_ptr<const pool_job>> open, int64_t now_ms);
 
 struct ranked {
-  size_t index = 0;  ///< into pool::candidates or pool::jobs
+  size_t index = 0;  ///< into pool::candidates() or pool::jobs()
   dm::scores s;
 };
 

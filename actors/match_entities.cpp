@@ -471,7 +471,7 @@ void recompute(user_actor* self, const pool& p) {
   if (!c)
     return;  // no ready resume, or matching switched off
   for (const auto& r : score_jobs(p, c->form, static_cast<size_t>(s.opts.recommend_top), s.opts.weights)) {
-    const auto& j = *p.jobs[r.index];
+    const auto& j = *p.jobs()[r.index];
     auto b = dm::breakdown(j.profile, c->form, s.opts.weights);
     s.items.push_back(json{{"job_id", j.job_id},
                            {"title", j.title},

@@ -68,8 +68,8 @@ using index_actor = observed_actor<index_state>;
 void publish_gauges(const pool& p) {
   static auto& candidates = metrics::get_gauge("hirehub_match_pool_candidates", "Candidates in this node's pool");
   static auto& jobs = metrics::get_gauge("hirehub_match_pool_jobs", "Open jobs in this node's match index");
-  candidates.set(static_cast<int64_t>(p.candidates.size()));
-  jobs.set(static_cast<int64_t>(p.jobs.size()));
+  candidates.set(static_cast<int64_t>(p.candidates().size()));
+  jobs.set(static_cast<int64_t>(p.jobs().size()));
 }
 
 void read(index_actor* self);
@@ -80,12 +80,12 @@ void finish_read(index_actor* self, const delta& d) {
   s.job_cursor = d.job_cursor;
   auto now = now_ms();
   bool expired = false;
-  for (const auto& j : s.cur->jobs)
+  for (const auto& j : s.cur->jobs())
     expired = expired || (j->expires_at_ms != 0 && j->expires_at_ms <= now);
   if (d.full) {
     s.cur = rebuild(pool{}, {}, d.candidates, {}, d.open, now);
     s.loaded = true;
-    log::info("match index loaded", {{"candidates", s.cur->candidates.size()}, {"jobs", s.cur->jobs.size()}});
+    log::info("match index loaded", {{"candidates", s.cur->candidates().size()}, {"jobs", s.cur->jobs().size()}});
   } else if (!d.users.empty() || !d.jobs.empty() || expired) {
     s.cur = rebuild(*s.cur, d.users, d.candidates, d.jobs, d.open, now);
   }
@@ -217,8 +217,8 @@ caf::behavior index_impl(index_actor* self, index_options o) {
       },
       [self](stats_atom) -> std::string {
         auto& s = self->state;
-        return json{{"candidates", s.cur->candidates.size()},
-                    {"jobs", s.cur->jobs.size()},
+        return json{{"candidates", s.cur->candidates().size()},
+                    {"jobs", s.cur->jobs().size()},
                     {"generation", s.cur->generation},
                     {"loaded", s.loaded},
                     {"candidate_bytes", s.cur->candidate_bytes()}}

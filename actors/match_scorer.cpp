@@ -79,7 +79,7 @@ void score_user(pm::writer& txn, const pool& p, const std::string& user_id, cons
   std::vector<pm::scored> all;
   all.reserve(ranked.size());
   for (const auto& r : ranked)
-    all.push_back(pair_of(*p.jobs[r.index], *c, r.s));
+    all.push_back(pair_of(*p.jobs()[r.index], *c, r.s));
   pm::store_options so{o.top_k, o.step};
   auto stored = txn.store_resume(
       all, [&](pm::scored& row) { explain(row, *p.job(row.job_id), *c, o.weights); }, so);
@@ -102,8 +102,8 @@ void score_job(pm::writer& txn, const pool& p, const std::string& job_id, const 
     return;  // closed, expired or a draft: its rows stay as they are; recommendations skip it
   std::vector<pm::scored> top;
   for (const auto& r : top_candidates(p, j->profile, static_cast<size_t>(o.top_k), o.weights)) {
-    top.push_back(pair_of(*j, *p.candidates[r.index], r.s));
-    explain(top.back(), *j, *p.candidates[r.index], o.weights);
+    top.push_back(pair_of(*j, *p.candidates()[r.index], r.s));
+    explain(top.back(), *j, *p.candidates()[r.index], o.weights);
   }
   auto stored = txn.store_job(job_id, top, {o.top_k, o.step});
   note_changed(out, stored["changed"]);

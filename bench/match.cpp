@@ -152,15 +152,15 @@ void pure(const options& o) {
   dm::weights w;
   std::vector<double> job_ms, resume_ms;
   for (int r = 0; r < 20; ++r) {
-    const auto& j = *p->jobs[rng() % p->jobs.size()];
+    const auto& j = *p->jobs()[rng() % p->jobs().size()];
     auto a = clock_type::now();
     auto top = mc::top_candidates(*p, j.profile, static_cast<size_t>(o.top_k), w);
     json rows = json::array();
     for (const auto& t : top)
-      rows.push_back(dm::breakdown(j.profile, p->candidates[t.index]->form, w));
+      rows.push_back(dm::breakdown(j.profile, p->candidates()[t.index]->form, w));
     auto b = clock_type::now();
     job_ms.push_back(secs(a, b) * 1000);
-    const auto& c = *p->candidates[rng() % p->candidates.size()];
+    const auto& c = *p->candidates()[rng() % p->candidates().size()];
     auto all = mc::score_jobs(*p, c.form, 0, w);
     auto e = clock_type::now();
     resume_ms.push_back(secs(b, e) * 1000);
@@ -169,16 +169,34 @@ void pure(const options& o) {
               o.top_k, pct(job_ms, 0.5), pct(job_ms, 1));
   std::printf("a new resume against %d open jobs (every score, ranked): p50 %.2f ms, max %.2f ms\n", o.jobs,
               pct(resume_ms, 0.5), pct(resume_ms, 1));
+  // The index's new snapshot after one jobseeker's resume changed, or one job.
+  std::vector<double> user_change_ms, job_change_ms;
+  for (int r = 0; r < 10; ++r) {
+    const auto& c = *p->candidates()[rng() % p->candidates().size()];
+    auto replaced = mc::candidate_from(hirehub::ids::random_uuid(), c.user_id, 2, parsed_resume(rng));
+    const auto& j = *p->jobs()[rng() % p->jobs().size()];
+    auto edited = mc::job_from(job_row(rng, j.job_id));
+    auto a = clock_type::now();
+    auto p2 = mc::rebuild(*p, {c.user_id}, {replaced}, {}, {}, 0);
+    auto b = clock_type::now();
+    auto p3 = mc::rebuild(*p2, {}, {}, {j.job_id}, {edited}, 0);
+    auto e = clock_type::now();
+    user_change_ms.push_back(secs(a, b) * 1000);
+    job_change_ms.push_back(secs(b, e) * 1000);
+    p = p3;
+  }
+  std::printf("the index's next snapshot after one resume changed: p50 %.1f ms; after one job changed: p50 %.1f ms\n",
+              pct(user_change_ms, 0.5), pct(job_change_ms, 0.5));
   // A job actor's state: its top-k rows, each its item serialised once, as the actor holds them.
   long s0 = rss_kib();
   std::vector<std::vector<std::string>> states(1000);
   for (auto& st : states) {
-    const auto& j = *p->jobs[rng() % p->jobs.size()];
+    const auto& j = *p->jobs()[rng() % p->jobs().size()];
     for (const auto& t : mc::top_candidates(*p, j.profile, static_cast<size_t>(o.top_k), w)) {
-      auto b = dm::breakdown(j.profile, p->candidates[t.index]->form, w);
+      auto b = dm::breakdown(j.profile, p->candidates()[t.index]->form, w);
       st.push_back(json{
           {"match_id", hirehub::ids::random_uuid()},
-          {"resume_id", p->candidates[t.index]->resume_id},
+          {"resume_id", p->candidates()[t.index]->resume_id},
           {"overall_score", t.s.overall},
           {"breakdown", b},
           {"reasoning", dm::reasoning(b, true)},
@@ -256,12 +274,12 @@ void load(const options& o) {
   // k-th best score (match_floors, as the scorer keeps it). The floors are the real k-th
   // scores over this pool; the k rows themselves are not written.
   auto p = mc::rebuild(mc::pool{}, {}, forms, {}, job_forms, 0);
-  std::vector<double> floors(p->jobs.size());
+  std::vector<double> floors(p->jobs().size());
   std::vector<std::thread> workers;
   for (unsigned w = 0; w < 2; ++w)
     workers.emplace_back([&, w] {
-      for (size_t j = w; j < p->jobs.size(); j += 2) {
-        auto top = mc::top_candidates(*p, p->jobs[j]->profile, static_cast<size_t>(o.top_k), dm::weights{});
+      for (size_t j = w; j < p->jobs().size(); j += 2) {
+        auto top = mc::top_candidates(*p, p->jobs()[j]->profile, static_cast<size_t>(o.top_k), dm::weights{});
         floors[j] = top.size() == static_cast<size_t>(o.top_k) ? top.back().s.overall : 0;
       }
     });
@@ -270,8 +288,8 @@ void load(const options& o) {
   {
     pqxx::work t{conn};
     json rows = json::array();
-    for (size_t j = 0; j < p->jobs.size(); ++j)
-      rows.push_back({{"job_id", p->jobs[j]->job_id}, {"floor", floors[j]}});
+    for (size_t j = 0; j < p->jobs().size(); ++j)
+      rows.push_back({{"job_id", p->jobs()[j]->job_id}, {"floor", floors[j]}});
     t.exec_params(
         "INSERT INTO match_floors (job_id, floor, rows) SELECT job_id, floor, $2::int FROM "
         "jsonb_to_recordset($1::jsonb) AS x(job_id uuid, floor numeric)",
@@ -354,6 +372,23 @@ void measure(const options& o) {
     c.get("/api/v1/me/recommendations?limit=20", token(o, seekers[0], "jobseeker", ""), nullptr);
   }
   std::printf("match index ready %.2f s after the node answered /health\n", secs(t0, clock_type::now()));
+  // Its consumers join their groups meanwhile (seconds: the broker waits for members):
+  // what follows measures a node at work, the wait is printed apart.
+  for (;;) {
+    hh_bench::connection c{o.port};
+    std::string text;
+    c.get("/metrics", token(o, hirehub::ids::random_uuid(), "admin", ""), &text);
+    auto at = text.find("hirehub_kafka_assigned_partitions{group=\"");
+    bool all = at != std::string::npos;
+    for (; at != std::string::npos; at = text.find("hirehub_kafka_assigned_partitions{group=\"", at + 1)) {
+      auto value = text.substr(text.find("} ", at) + 2, 8);
+      all = all && std::atoi(value.c_str()) > 0;
+    }
+    if (all)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::printf("every consumer group joined %.2f s after the node answered /health\n", secs(t0, clock_type::now()));
 
   // New jobs against the pool: POST, then the matching group's confirmation of job.created.
   std::string company, creator;

@@ -29,8 +29,37 @@ using poll_atom = caf::atom_constant<caf::atom("poll")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using watch_atom = caf::atom_constant<caf::atom("watch")>;
 
+/// Takes the partitions the group assigns (eager protocol: all of them at once) and
+/// shows how many this member holds: `hirehub_kafka_assigned_partitions{group}` (0
+/// until the group's first join ends, which takes seconds after a start).
+class assignment_gauge : public RdKafka::RebalanceCb {
+ public:
+  explicit assignment_gauge(const std::string& group)
+      : gauge_(metrics::get_gauge("hirehub_kafka_assigned_partitions",
+                                  "Partitions this node's consumer holds in its group (0 until it joined)",
+                                  {{"group", group}})),
+        group_(group) {}
+
+  void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      consumer->assign(partitions);
+      gauge_.set(static_cast<int64_t>(partitions.size()));
+      log::info("consumer: partitions assigned", {{"group", group_}, {"partitions", partitions.size()}});
+    } else {
+      consumer->unassign();
+      gauge_.set(0);
+    }
+  }
+
+ private:
+  metrics::gauge& gauge_;
+  std::string group_;
+};
+
 struct consumer_state {
   consumer_options opts;
+  std::unique_ptr<assignment_gauge> rebalance;  // outlives the consumer (declared before it)
   std::string handler;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;
   std::vector<kafka_record> batch;
@@ -189,6 +218,9 @@ caf::behavior consumer_impl(consumer_actor* self, consumer_options opts, std::st
                  {"heartbeat.interval.ms", std::to_string(std::max<int64_t>(st.opts.session_timeout.count() / 4, 100))},
                  {"enable.partition.eof", "false"}});
   std::string err;
+  st.rebalance = std::make_unique<assignment_gauge>(st.opts.group_id);
+  if (conf->set("rebalance_cb", st.rebalance.get(), err) != RdKafka::Conf::CONF_OK)
+    throw std::runtime_error("cannot set the consumer's rebalance callback: " + err);
   st.consumer.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
   if (!st.consumer)
     throw std::runtime_error("cannot create Kafka consumer: " + err);

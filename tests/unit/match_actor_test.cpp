@@ -99,11 +99,9 @@ struct match_actor : test::deterministic {
     put_service("matchindex", sys->spawn(index, w));
     put_service("hub", sys->spawn(hub, w));
     // r1 and r2 in the pool; r3 not (matching switched off, or the resume replaced).
-    auto p = std::make_shared<matching::pool>();
-    p->candidates = {matching::candidate_from(r1, "u1", 1, json()), matching::candidate_from(r2, "u2", 1, json())};
-    p->by_resume = {{r1, 0}, {r2, 1}};
-    p->generation = 1;
-    w->pool = p;
+    w->pool = matching::rebuild(
+        matching::pool{}, {},
+        {matching::candidate_from(r1, "u1", 1, json()), matching::candidate_from(r2, "u2", 1, json())}, {}, {}, 0);
     run();
   }
   caf::actor spawn_actor() {
