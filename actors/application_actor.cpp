@@ -9,6 +9,7 @@
 #include "actors/messages.hpp"
 #include "persistence/journal_writer.hpp"
 #include "persistence/messages.hpp"
+#include "runtime/entity_passivate.hpp"
 #include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/clock.hpp"
@@ -47,22 +48,10 @@ interview_row row_of(const state& st, const interview& iv) {
           iv.updated_at_ms};
 }
 
-/// Asks the registry to forget this incarnation, then stops. Messages the
-/// registry routed here before it forgot us arrive before its answer, so they
-/// are still handled.
-void passivate(app_actor* self) {
-  auto& s = self->state;
-  if (s.passivating)
-    return;
-  s.passivating = true;
-  self->request(s.registry, caf::infinite, passivate_atom::value, s.ctx.kind, s.ctx.id)
-      .then([self]() { self->quit(); }, [self](caf::error&) { self->quit(); });
-}
-
 /// An entity with no journal (a failed first submit, a lookup of a missing id) is not kept.
 void passivate_if_empty(app_actor* self) {
   if (self->state.st.current == status::none)
-    passivate(self);
+    passivate_entity(self);
 }
 
 // The journal writer and the database workers answer every request they take
@@ -150,7 +139,7 @@ void append(app_actor* self, journal_event ev, bool create, const std::string& r
               log::warn(
                   "append failed; passivating to reload",
                   {{"application_id", self->state.st.id}, {"request_id", request_id}, {"error", name_of(v.code)}});
-              passivate(self);
+              passivate_entity(self);
             }
             rp.deliver(err);
             passivate_if_empty(self);
@@ -364,7 +353,7 @@ caf::behavior app_impl(app_actor* self, entity_context ctx, caf::actor registry,
       },
       // The registry saw no command for this entity in entity.idle_timeout_ms (it
       // sweeps its entities on one timer: no timer per entity on the hot path).
-      [self](passivate_atom) { passivate(self); },
+      [self](passivate_atom) { passivate_entity(self); },
   };
 }
 

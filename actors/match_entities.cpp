@@ -13,6 +13,7 @@
 #include "actors/match_scorer.hpp"
 #include "persistence/db_task.hpp"
 #include "persistence/matches.hpp"
+#include "runtime/entity_passivate.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/ids.hpp"
@@ -69,16 +70,6 @@ bool after(const position& p, double overall, const std::string& id) {
   return a < b || (a == b && id > p.id);
 }
 
-template <class Self>
-void passivate(Self* self) {
-  auto& s = self->state;
-  if (s.passivating)
-    return;
-  s.passivating = true;
-  self->request(s.registry, caf::infinite, passivate_atom::value, s.ctx.kind, s.ctx.id)
-      .then([self]() { self->quit(); }, [self](caf::error&) { self->quit(); });
-}
-
 // ---------------------------------------------------------------- a job's matches
 
 /// A row as the actor keeps it: what it is sorted and filtered by, and the item the
@@ -101,6 +92,7 @@ struct job_state {
   std::vector<held_row> rows;                          ///< best first
   std::unordered_map<std::string, std::string> views;  ///< resume -> candidate view (JSON text)
   int64_t last_seq = 0;
+  int64_t removed_seq = 0;  ///< the newest number a row left the list at (a resume from before it resyncs)
   std::vector<std::function<void()>> waiting;  ///< commands that came before the load ended
 };
 
@@ -170,7 +162,7 @@ void load(job_actor* self) {
     for (auto& w : s.waiting)
       w();
     s.waiting.clear();
-    passivate(self);
+    passivate_entity(self);
   };
   if (!db) {
     fail(make_error(errc::unavailable, "the database pool is restarting"));
@@ -188,6 +180,8 @@ void load(job_actor* self) {
             auto& s = self->state;
             s.company_id = r.value["company_id"].get<std::string>();
             s.status = r.value["status"].get<std::string>();
+            s.removed_seq = r.value.value("removed_seq", int64_t{0});
+            s.last_seq = s.removed_seq;
             for (const auto& row : r.value["rows"]) {
               s.rows.push_back(held_of(row));
               s.last_seq = std::max(s.last_seq, s.rows.back().seq);
@@ -351,6 +345,8 @@ void apply_delta(job_actor* self, const std::string& delta_json) {
     s.rows.pop_back();
   }
   auto seq = d.value("seq", int64_t{0});
+  if (!removed.empty())
+    s.removed_seq = std::max(s.removed_seq, seq);
   if (seq <= s.last_seq || (changed.empty() && removed.empty()))
     return;
   s.last_seq = seq;
@@ -391,7 +387,13 @@ std::string catch_up(job_actor* self, const std::string& by_json, int64_t after_
     throw s.failed;
   require_company(s, caller_of(json{{"by", json::parse(by_json, nullptr, false)}}));
   json frames = json::array();
-  if (after_seq >= 0) {
+  if (after_seq >= 0 && after_seq < s.removed_seq) {
+    // Rows left the list since: removals leave nothing to replay, so the whole list.
+    std::vector<const std::string*> all;
+    for (const auto& r : s.rows)
+      all.push_back(&r.item);
+    frames.push_back({s.last_seq, matches_frame(s.ctx.id, s.last_seq, array_of(all), "[]", true)});
+  } else if (after_seq >= 0) {
     std::vector<const std::string*> changed;
     int64_t top = 0;
     for (const auto& r : s.rows)
@@ -431,7 +433,7 @@ caf::behavior job_impl(job_actor* self, entity_context ctx, caf::actor registry,
           return rp;
         }
         pass_on(self, delta);
-        passivate(self);
+        passivate_entity(self);
         return caf::unit;
       },
       [self](catchup_atom, const std::string& by, int64_t after_seq) -> caf::result<std::string> {
@@ -445,7 +447,7 @@ caf::behavior job_impl(job_actor* self, entity_context ctx, caf::actor registry,
         });
         return rp;
       },
-      [self](passivate_atom) { passivate(self); },
+      [self](passivate_atom) { passivate_entity(self); },
   };
 }
 
@@ -531,20 +533,22 @@ caf::behavior user_impl(user_actor* self, entity_context ctx, caf::actor registr
   s.opts = o;
   return {
       [self](recommend_atom, const std::string& query) { return recommendations(self, query); },
-      [self](passivate_atom) { passivate(self); },
+      [self](passivate_atom) { passivate_entity(self); },
   };
 }
 
 }  // namespace
 
 std::string matches_frame(const std::string& job_id, int64_t seq, const std::string& changed_json,
-                          const std::string& removed_json) {
-  return json{{"type", "matches"},
-              {"job_id", job_id},
-              {"seq", seq},
-              {"changed", json::parse(changed_json)},
-              {"removed", json::parse(removed_json)}}
-      .dump();
+                          const std::string& removed_json, bool reset) {
+  json f{{"type", "matches"},
+         {"job_id", job_id},
+         {"seq", seq},
+         {"changed", json::parse(changed_json)},
+         {"removed", json::parse(removed_json)}};
+  if (reset)
+    f["reset"] = true;
+  return f.dump();
 }
 
 entity_factory make_job_factory(entity_options o) {

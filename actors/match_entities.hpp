@@ -12,6 +12,8 @@
 ///         (the job's company and admins; a candidate out of the pool is not shown)
 ///     (update_atom, delta_json)            {changed: [rows], removed: [resume ids], seq}
 ///     (catchup_atom, by_json, after_seq) -> json  {last_seq, frames: [[seq, frame]]}
+///         the rows changed after after_seq; when a row left the list after it, one
+///         frame with the whole list and "reset": true
 /// - "recommend", one per jobseeker: their best open jobs (`match:user:{id}:recommended`),
 ///   computed from the node's match index and recomputed when the index changed.
 ///     (recommend_atom, query_json) -> json  {items, next_cursor}
@@ -37,8 +39,9 @@ struct entity_options {
 entity_factory make_job_factory(entity_options o);
 entity_factory make_user_factory(entity_options o);
 
-/// A frame of the `job:<id>:matches` topic: {"type":"matches","job_id","seq","changed","removed"}.
+/// A frame of the `job:<id>:matches` topic: {"type":"matches","job_id","seq","changed","removed"};
+/// with `reset` ("reset": true) `changed` is the whole list, replacing what the client held.
 std::string matches_frame(const std::string& job_id, int64_t seq, const std::string& changed_json,
-                          const std::string& removed_json);
+                          const std::string& removed_json, bool reset = false);
 
 }  // namespace hirehub::matching

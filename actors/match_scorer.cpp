@@ -125,6 +125,13 @@ struct scorer_state {
 
 using scorer_actor = observed_actor<scorer_state>;
 
+/// How long a batch waited for the index's refresh ("index") and for its scoring and
+/// writing transaction ("score_and_store").
+void observe_phase(const char* phase, std::chrono::steady_clock::time_point since) {
+  metrics::get_histogram("hirehub_match_batch_seconds", "Time of a matching batch's phases", {{"phase", phase}})
+      .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count());
+}
+
 caf::result<void> handle_batch(scorer_actor* self, const std::string& group, const std::vector<kafka_record>& batch) {
   static auto& skipped =
       metrics::get_counter("hirehub_match_events_skipped_total", "Matching events that were malformed and skipped");
@@ -155,10 +162,13 @@ caf::result<void> handle_batch(scorer_actor* self, const std::string& group, con
     return make_error(errc::unavailable, "the match index or the database pool is restarting");
   auto rp = self->make_response_promise();
   auto opts = self->state.opts;
+  auto started = std::chrono::steady_clock::now();
   // The index reads the changes these events stand for before anything is scored.
   self->request(index, std::chrono::seconds(60), refresh_atom::value)
       .then(
-          [self, rp, db, opts, users, jobs, outcomes, group, batch](const pool_ptr& p) mutable {
+          [self, rp, db, opts, users, jobs, outcomes, group, batch, started](const pool_ptr& p) mutable {
+            observe_phase("index", started);
+            auto refreshed = std::chrono::steady_clock::now();
             auto out = std::make_shared<outcome>();
             auto work = [=](pm::writer& txn) {
               for (const auto& [application, type] : outcomes)
@@ -182,7 +192,8 @@ caf::result<void> handle_batch(scorer_actor* self, const std::string& group, con
             persistence::db_task task{pm::batch_command(work, group, batch)};
             self->request(db, caf::infinite, std::move(task))
                 .then(
-                    [rp, out](persistence::db_reply& r) mutable {
+                    [rp, out, refreshed](persistence::db_reply& r) mutable {
+                      observe_phase("score_and_store", refreshed);
                       static auto& recommended =
                           metrics::get_counter("hirehub_match_recommendations_total", "Jobs recommended to jobseekers");
                       if (r.error) {

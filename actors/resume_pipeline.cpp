@@ -11,6 +11,7 @@
 #include "persistence/db_task.hpp"
 #include "persistence/file_store.hpp"
 #include "persistence/resumes.hpp"
+#include "runtime/entity_passivate.hpp"
 #include "runtime/services.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
@@ -267,15 +268,6 @@ struct pipeline_state {
 };
 using pipeline_actor = observed_actor<pipeline_state>;
 
-void passivate(pipeline_actor* self) {
-  auto& s = self->state;
-  if (s.passivating)
-    return;
-  s.passivating = true;
-  self->request(s.registry, caf::infinite, passivate_atom::value, s.ctx.kind, s.ctx.id)
-      .then([self]() { self->quit(); }, [self](caf::error&) { self->quit(); });
-}
-
 void publish(pipeline_actor* self, int64_t seq, const std::string& stage, int percent, const std::string& status,
              const std::string& code = {}, const std::string& message = {}) {
   if (auto hub = lookup(self, "hub"))
@@ -293,7 +285,7 @@ void start_stage(pipeline_actor* self, int k) {
 void finish(pipeline_actor* self) {
   self->state.running = false;
   self->state.child = nullptr;
-  passivate(self);
+  passivate_entity(self);
 }
 
 /// Ends the resume in error after a stage kept failing transiently.
@@ -377,7 +369,7 @@ caf::behavior pipeline_impl(pipeline_actor* self, entity_context ctx, caf::actor
     if (s.running || s.passivating)
       return false;
     if (!lookup(self, "resumedb")) {
-      passivate(self);
+      passivate_entity(self);
       return false;
     }
     s.running = true;
@@ -390,7 +382,7 @@ caf::behavior pipeline_impl(pipeline_actor* self, entity_context ctx, caf::actor
       [self](inspect_atom) -> caf::result<std::string> {
         auto& s = self->state;
         if (!s.running && !s.w) {
-          passivate(self);  // activated only to be looked at
+          passivate_entity(self);  // activated only to be looked at
           return make_error(errc::not_found,
                             "no pipeline is running for this resume (its state is at GET /api/v1/resumes/{id})");
         }
@@ -411,7 +403,7 @@ caf::behavior pipeline_impl(pipeline_actor* self, entity_context ctx, caf::actor
         if (s.child)
           out["stage_child"] = sample(s.child);
         if (!s.running)
-          passivate(self);  // activated only to be looked at
+          passivate_entity(self);  // activated only to be looked at
         return out.dump();
       },
       [self, claim, run_from](process_atom) {

@@ -49,6 +49,8 @@ struct options {
   int connections = 4;
   int seconds = 10;
   int top_k = 200;
+  int samples = 10;  ///< new jobs, new resumes
+  bool skip_cold = false;
 };
 
 double secs(clock_type::time_point a, clock_type::time_point b) {
@@ -325,6 +327,14 @@ double until_confirmed(pqxx::connection& conn, int64_t id, clock_type::time_poin
   }
 }
 
+/// Each sample in the order taken, in seconds.
+void print_samples(const std::vector<double>& s) {
+  std::printf("  (in order:");
+  for (double x : s)
+    std::printf(" %.2f", x);
+  std::printf(")\n");
+}
+
 /// Top-20 through HTTP, closed loop, `connections` for `seconds`: the latencies in ms.
 std::vector<double> drive(const options& o, const std::vector<std::pair<std::string, std::string>>& targets) {
   std::vector<std::vector<double>> per(static_cast<size_t>(o.connections));
@@ -410,7 +420,7 @@ void measure(const options& o) {
   std::vector<double> job_s;
   std::vector<std::string> new_jobs;
   hh_bench::connection http{o.port};
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < o.samples; ++i) {
     const auto& [title, skills] = families()[static_cast<size_t>(i) % families().size()];
     json body{{"title", title},
               {"description", "agile team"},
@@ -440,6 +450,7 @@ void measure(const options& o) {
   }
   std::printf("a new job against %d candidates, top-%d stored and published: p50 %.2f s, max %.2f s (from its POST)\n",
               o.candidates, o.top_k, pct(job_s, 0.5), pct(job_s, 1));
+  print_samples(job_s);
 
   // New resumes against every open job: a ready resume and its resume.processed, as the pipeline commits them.
   std::vector<double> resume_s;
@@ -465,12 +476,13 @@ void measure(const options& o) {
     t.commit();
     return until_confirmed(conn, id, a);
   };
-  for (int i = 0; i < 5; ++i)
+  for (int i = 0; i < o.samples; ++i)
     resume_s.push_back(new_resume());
   std::printf(
       "a new resume against %d open jobs whose lists are full, scored, stored and published: p50 %.2f s, max "
       "%.2f s\n",
       o.jobs, pct(resume_s, 0.5), pct(resume_s, 1));
+  print_samples(resume_s);
   int64_t stored = 0;
   {
     pqxx::work t{conn};
@@ -480,16 +492,34 @@ void measure(const options& o) {
                  .as<int64_t>();
     t.commit();
   }
-  std::printf("  (%.0f pairs stored per new resume)\n", static_cast<double>(stored) / 5);
+  std::printf("  (%.0f pairs stored per new resume)\n", static_cast<double>(stored) / o.samples);
+
+  // Where the scorer's time went (its histograms since the node started).
+  {
+    hh_bench::connection c{o.port};
+    std::string text;
+    c.get("/metrics", token(o, hirehub::ids::random_uuid(), "admin", ""), &text);
+    for (const char* phase : {"index", "score_and_store"}) {
+      auto value = [&](const char* suffix) {
+        auto key = std::string{"hirehub_match_batch_seconds_"} + suffix + "{phase=\"" + phase + "\"} ";
+        auto at = text.find(key);
+        return at == std::string::npos ? 0.0 : std::atof(text.c_str() + at + key.size());
+      };
+      auto n = value("count");
+      std::printf("  the scorer's batches, %s: %.0f, mean %.3f s\n", phase, n, n > 0 ? value("sum") / n : 0.0);
+    }
+  }
 
   // Cold: lists not yet full (a new deployment, jobs nobody scored): every pair is stored.
-  {
-    pqxx::work t{conn};
-    t.exec("DELETE FROM match_floors");
-    t.commit();
+  if (!o.skip_cold) {
+    {
+      pqxx::work t{conn};
+      t.exec("DELETE FROM match_floors");
+      t.commit();
+    }
+    std::printf("a new resume against %d open jobs with empty lists (every pair stored and published): %.2f s\n",
+                o.jobs, new_resume());
   }
-  std::printf("a new resume against %d open jobs with empty lists (every pair stored and published): %.2f s\n", o.jobs,
-              new_resume());
 
   // Top-20 through HTTP.
   std::vector<std::pair<std::string, std::string>> job_targets, rec_targets;
@@ -524,6 +554,8 @@ int main(int argc, char** argv) {
   app.add_option("--jobs", o.jobs);
   app.add_option("--connections", o.connections);
   app.add_option("--seconds", o.seconds);
+  app.add_option("--samples", o.samples, "new jobs and new resumes measured");
+  app.add_flag("--skip-cold", o.skip_cold, "leave match_floors as they are (measure again on the same data)");
   CLI11_PARSE(app, argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (o.pure)

@@ -88,6 +88,9 @@ void make_producer(outbox_client& st, const std::string& role, bool idempotent) 
   auto conf = make_conf({{"bootstrap.servers", st.opts.bootstrap},
                          {"client.id", st.opts.client_id + "-" + role},
                          {"enable.idempotence", idempotent ? "true" : "false"},
+                         // A message failed for good fails the producer rather than leave a gap
+                         // before the key's later messages (relay_round then marks nothing).
+                         {"enable.gapless.guarantee", idempotent ? "true" : "false"},
                          {"linger.ms", "1"},
                          {"message.timeout.ms", std::to_string(st.opts.message_timeout.count())}});
   std::string err;
@@ -116,7 +119,7 @@ void ensure_connection(outbox_client& st, const char* application_name = "hirehu
 struct round_result {
   size_t selected = 0;
   size_t published = 0;
-  size_t deferred = 0;  // later rows of a key that had a row in this round
+  size_t deferred = 0;  // rows of a key that had a row of another topic in this round, and after them
   size_t failed = 0;
 };
 
@@ -154,16 +157,24 @@ round_result relay_round(relay_actor* self) {
     return out;
   }
   std::vector<int> results(rows.size(), 0);
-  std::set<std::string> keys;
+  // A key's rows of one topic go in one round: one partition, in produce order (the
+  // idempotent producer keeps it through retries; a gap is fatal, and then nothing of
+  // the round is marked). A key's row of another topic waits for the next round, after
+  // these were acknowledged, and so does everything after it of that key, and after a
+  // row that could not be queued.
+  std::map<std::string, std::string> topic_of_key;
+  std::set<std::string> stopped;
   st.tracker.results = &results;
   for (size_t i = 0; i < rows.size(); ++i) {
     auto key = rows[i][2].as<std::string>();
-    if (!keys.insert(key).second) {
+    auto topic = rows[i][1].as<std::string>();
+    auto [first, fresh] = topic_of_key.emplace(key, topic);
+    if (stopped.count(key) || (!fresh && first->second != topic)) {
+      stopped.insert(key);
       results[i] = 2;  // deferred to the next round
       ++out.deferred;
       continue;
     }
-    auto topic = rows[i][1].as<std::string>();
     auto payload = rows[i][3].as<std::string>();
     auto row_id = rows[i][0].as<std::string>();
     for (;;) {
@@ -180,8 +191,10 @@ round_result relay_round(relay_actor* self) {
         st.producer->poll(10);
         continue;
       }
-      if (rc != RdKafka::ERR_NO_ERROR)
+      if (rc != RdKafka::ERR_NO_ERROR) {
         results[i] = -1;
+        stopped.insert(key);
+      }
       break;
     }
   }
@@ -199,6 +212,15 @@ round_result relay_round(relay_actor* self) {
     for (auto& r : results)
       if (r == 1)
         r = -1;
+  }
+  // Nothing of a key after a row of it that failed is marked (it goes again, after that row).
+  std::set<std::string> failed_keys;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto key = rows[i][2].as<std::string>();
+    if (results[i] == 1 && failed_keys.count(key))
+      results[i] = -1;
+    else if (results[i] == -1 || results[i] == 0)
+      failed_keys.insert(key);
   }
   std::string ids;
   for (size_t i = 0; i < rows.size(); ++i) {

@@ -383,8 +383,10 @@ json job_state(pqxx::transaction_base& txn, const std::string& job_id, int limit
                            job_id);
   if (j.empty())
     throw make_error(errc::not_found, "no job with this id");
+  auto removed = txn.exec_params("SELECT seq FROM match_removals WHERE job_id = $1::uuid", job_id);
   return {{"company_id", j[0][0].as<std::string>()},
           {"status", j[0][1].as<std::string>()},
+          {"removed_seq", removed.empty() ? 0 : removed[0][0].as<int64_t>()},
           {"rows", job_rows(txn, job_id, limit)}};
 }
 
@@ -407,6 +409,10 @@ void removed_events(pqxx::transaction_base& txn, const std::string& job_id, cons
                       {"seq", seq},
                       {"occurred_at", now}}}});
   write_outbox_many(txn, "match.removed", rows);
+  txn.exec_params(
+      "INSERT INTO match_removals (job_id, seq) SELECT $1::uuid, $2 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = "
+      "$1::uuid) ON CONFLICT (job_id) DO UPDATE SET seq = GREATEST(match_removals.seq, EXCLUDED.seq)",
+      job_id, seq);
 }
 
 json rows_by_id(pqxx::transaction_base& txn, const std::vector<std::string>& match_ids) {

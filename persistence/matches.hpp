@@ -87,15 +87,17 @@ nlohmann::json drop_user(pqxx::transaction_base& txn, const std::string& user_id
 /// A job's rows, best first (the match actor's state when it starts).
 nlohmann::json job_rows(pqxx::transaction_base& txn, const std::string& job_id, int limit);
 
-/// A match actor's state when it starts: {company_id, status, rows (best first)};
-/// not_found when the job does not exist.
+/// A match actor's state when it starts: {company_id, status, removed_seq (the newest
+/// number a row left the list at, 0: never), rows (best first)}; not_found when the
+/// job does not exist.
 nlohmann::json job_state(pqxx::transaction_base& txn, const std::string& job_id, int limit);
 
 /// A number of the rows' sequence (a WebSocket frame that only removes rows).
 int64_t next_seq(pqxx::transaction_base& txn);
 
 /// Rows that left a job's list: one `match.removed` event each, numbered `seq` (above
-/// the removed rows' numbers, so a reader keeps a row that came back after it).
+/// the removed rows' numbers, so a reader keeps a row that came back after it); the
+/// job's newest removal number (match_removals) moves up to `seq`.
 void removed_events(pqxx::transaction_base& txn, const std::string& job_id, const nlohmann::json& resume_ids,
                     int64_t seq);
 

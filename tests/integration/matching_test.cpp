@@ -269,6 +269,8 @@ TEST_F(matching, recommendations_follow_the_jobseeker_and_matching_off_removes_t
   EXPECT_TRUE(eventually(std::chrono::seconds(10), [&] {
     return e_->db.count("SELECT count(*) FROM matches WHERE user_id = '" + s.id + "'") == 0;
   }));
+  // The removal's number is kept for watchers resuming from before it.
+  EXPECT_EQ(e_->db.count("SELECT count(*) FROM match_removals WHERE job_id = '" + job_id + "'"), 1);
   ASSERT_EQ(http_->patch("/api/v1/me/profile", {{"open_to_matching", true}}, s.tok).status, 200);
   EXPECT_FALSE(row_when(job_id, c, resume).is_null());
 }
@@ -426,6 +428,14 @@ TEST_F(matching, the_job_actor_follows_the_match_events_alone) {
   ASSERT_TRUE(gone) << "no frame for the removal";
   EXPECT_GT((*gone)["seq"].get<int64_t>(), seq);
   EXPECT_FALSE(listed(job_id, c, resume));
+  // A watcher resuming from before the removal gets the whole list again, marked reset.
+  ws_client again{port_of(e_->n), c.tok};
+  ASSERT_TRUE(again.open());
+  again.send(json{{"op", "subscribe"}, {"topic", "job:" + job_id + ":matches"}, {"after_seq", seq}}.dump());
+  auto reset = again.read_until([](const json& f) { return f["type"] == "matches"; });
+  ASSERT_TRUE(reset) << "no frame for a watcher resuming from before the removal";
+  EXPECT_EQ((*reset)["reset"], true);
+  EXPECT_EQ((*reset)["changed"], json::array());
 }
 
 // A company's applications to a job, best match first (unscored last), page by page;

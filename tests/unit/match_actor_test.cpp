@@ -187,11 +187,33 @@ TEST_F(match_actor, the_list_loads_once_hides_candidates_out_of_the_pool_and_mer
   EXPECT_TRUE(acked(a, nullptr, update_atom::value, std::string{"not json"}));
   EXPECT_EQ(listed(json::parse(*ask<std::string>(a, &err, matches_atom::value, query("c1")))),
             std::vector<std::string>{r2});
-  // A watcher resuming after seq 5 gets the rows changed since.
-  auto caught = json::parse(*ask<std::string>(a, &err, catchup_atom::value,
-                                              json{{"role", "company"}, {"company_id", "c1"}}.dump(), int64_t{5}));
-  EXPECT_EQ(caught["last_seq"], 11);
-  ASSERT_EQ(caught["frames"].size(), 1u);
-  EXPECT_EQ(caught["frames"][0][0], 9);
+  auto catch_up = [&](int64_t after) {
+    return json::parse(
+        *ask<std::string>(a, &err, catchup_atom::value, json{{"role", "company"}, {"company_id", "c1"}}.dump(), after));
+  };
+  // A watcher resuming from before r1 left gets the whole list, marked reset (a removal
+  // leaves nothing to replay); one resuming after it, nothing.
+  for (int64_t after : {5, 10}) {
+    auto caught = catch_up(after);
+    EXPECT_EQ(caught["last_seq"], 11);
+    ASSERT_EQ(caught["frames"].size(), 1u) << after;
+    EXPECT_EQ(caught["frames"][0][0], 11);
+    auto frame = json::parse(caught["frames"][0][1].get<std::string>());
+    EXPECT_EQ(frame["reset"], true);
+    // Every row the actor holds, best first (r3, out of the pool, is a row of a job
+    // it applied to: lists hide it, the table keeps it).
+    ASSERT_EQ(frame["changed"].size(), 2u);
+    EXPECT_EQ(frame["changed"][0]["resume_id"], r3);
+    EXPECT_EQ(frame["changed"][1]["resume_id"], r2);
+  }
+  EXPECT_TRUE(catch_up(11)["frames"].empty());
+  // A row changed after the removal: a resume from after the removal gets just that row.
+  EXPECT_TRUE(acked(a, nullptr, update_atom::value,
+                    json{{"changed", {row(r2, 70, 13)}}, {"removed", json::array()}, {"seq", 13}}.dump()));
+  auto since = catch_up(11);
+  ASSERT_EQ(since["frames"].size(), 1u);
+  auto frame = json::parse(since["frames"][0][1].get<std::string>());
+  EXPECT_FALSE(frame.contains("reset"));
+  EXPECT_EQ(frame["changed"][0]["overall_score"], 70);
   EXPECT_EQ(w->tasks, 3) << "reads after the load touched the database for more than new candidate views";
 }
